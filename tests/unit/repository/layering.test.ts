@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+async function lintAs(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`);
+}
+
+// The layer rules of DESIGN.md are enforced by the linter, which `npm test` runs: these cases
+// prove the linter really refuses each wrong-way import.
+describe('layer rules', () => {
+  it.each([
+    ['src/main/core/store/example.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['src/shared/example.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['src/shared/example.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    ['src/renderer/example.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    ['src/renderer/example.ts', "import path from 'path';\nexport const x = path;\n"],
+    [
+      'src/renderer/example.ts',
+      "import { Store } from '../main/core/store/index.ts';\nexport const x = Store;\n",
+    ],
+    [
+      'src/main/core/intake/example.ts',
+      "import { Store } from '../store/store.ts';\nexport const x = Store;\n",
+    ],
+    [
+      'src/main/core/agent-example.ts',
+      "import { Store } from './store/store.ts';\nexport const x = Store;\n",
+    ],
+    [
+      'src/main/core/example.ts',
+      "import { x } from '../electron/window.ts';\nexport const y = x;\n",
+    ],
+  ])('refuses the import in %s', async (filePath, code) => {
+    const messages = await lintAs(filePath, code);
+    expect(messages.some((message) => message.startsWith('no-restricted-imports'))).toBe(true);
+  });
+
+  it.each([
+    [
+      'src/main/core/intake/example.ts',
+      "import { Store } from '../store/index.ts';\nexport const x = Store;\n",
+    ],
+    ['src/main/core/example.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    ['src/main/electron/example.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+  ])('allows the import in %s', async (filePath, code) => {
+    const messages = await lintAs(filePath, code);
+    expect(messages.filter((message) => message.startsWith('no-restricted-imports'))).toEqual([]);
+  });
+
+  it('refuses default exports', async () => {
+    const messages = await lintAs('src/main/core/example.ts', 'const x = 1;\nexport default x;\n');
+    expect(messages.some((message) => message.startsWith('import-x/no-default-export'))).toBe(true);
+  });
+});
