@@ -1,0 +1,247 @@
+/**
+ * The one schema for everything the agent reads: watched folders, the SharePoint target, auth,
+ * delivery policies, the feed port, logging and desktop behaviour.
+ *
+ * Layers (DESIGN.md, "Config"): built-in defaults < user config file < managed policy file.
+ * Every object is strict: an unknown key is an error, not silently ignored. Secrets never live
+ * here: the client secret and certificate key are held by the secret store.
+ * Documented field by field in docs/configuration.md; keep the two together.
+ */
+import { z } from 'zod';
+
+/** 320 KiB: Graph requires upload-session fragments to be multiples of this. */
+export const uploadFragmentUnitBytes = 327_680;
+
+const absolutePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((value) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value), {
+    message: 'must be an absolute path (for example /srv/requests or C:\\Requests)',
+  });
+
+const folderId = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'must be 1 to 40 lower-case letters, digits or dashes, starting with a letter or digit',
+  );
+
+/** A path under the library: '/'-separated segments, no '..' and no leading slash. */
+const libraryRelativePath = z
+  .string()
+  .refine((value) => !value.split('/').some((segment) => segment === '..' || segment === '.'), {
+    message: "must not contain '.' or '..' segments",
+  })
+  .refine((value) => !value.startsWith('/') && !value.includes('\\'), {
+    message: "must be relative to the library, '/'-separated, without a leading '/'",
+  });
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+
+const milliseconds = (min: number, max: number) =>
+  z
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} ms`)
+    .max(max, `must be at most ${max} ms`);
+
+/** One watched folder and its rules. */
+export const FolderConfigSchema = z.strictObject({
+  id: folderId,
+  path: absolutePath,
+  label: z.string().max(100).optional(),
+  recursive: z.boolean().default(true),
+  polling: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      intervalMs: milliseconds(100, 600_000).default(2_000),
+    })
+    .prefault({}),
+  stabilityWindowMs: milliseconds(0, 600_000).default(2_000),
+  include: z.array(z.string().min(1)).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
+  requests: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      patterns: z.array(z.string().min(1)).min(1).default(['*.request.json', '*.json']),
+    })
+    .prefault({}),
+  target: z
+    .strictObject({
+      library: z.string().min(1).optional(),
+      folderPath: libraryRelativePath.default(''),
+      columns: z.record(z.string().min(1), z.string()).default({}),
+    })
+    .prefault({}),
+  conflict: z.enum(['rename', 'replace', 'fail']).default('rename'),
+  afterUpload: z
+    .strictObject({
+      action: z.enum(['keep', 'delete', 'archive']).default('keep'),
+      archiveFolder: z.string().min(1).default('Sent'),
+    })
+    .prefault({}),
+  duplicates: z.enum(['skip', 'upload']).default('skip'),
+  invalidNames: z.enum(['rename', 'quarantine']).default('rename'),
+  quarantineFolder: z.string().min(1).default('_quarantine'),
+});
+
+/** National clouds and their endpoints; `custom` takes authorityHost and graphBaseUrl as given. */
+export const cloudEndpoints = {
+  global: {
+    authorityHost: 'https://login.microsoftonline.com',
+    graphBaseUrl: 'https://graph.microsoft.com/v1.0',
+  },
+  usgov: {
+    authorityHost: 'https://login.microsoftonline.us',
+    graphBaseUrl: 'https://graph.microsoft.us/v1.0',
+  },
+  'usgov-dod': {
+    authorityHost: 'https://login.microsoftonline.us',
+    graphBaseUrl: 'https://dod-graph.microsoft.us/v1.0',
+  },
+  china: {
+    authorityHost: 'https://login.chinacloudapi.cn',
+    graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn/v1.0',
+  },
+} as const;
+
+export const SharePointConfigSchema = z.strictObject({
+  siteUrl: httpsUrl.optional(),
+  library: z.string().min(1).default('Documents'),
+  cloud: z.enum(['global', 'usgov', 'usgov-dod', 'china', 'custom']).default('global'),
+  authorityHost: httpsUrl.optional(),
+  graphBaseUrl: httpsUrl.optional(),
+  /** Authority metadata JSON (OpenID configuration), so no discovery call is needed. */
+  authorityMetadata: z.string().optional(),
+  /** PEM file of extra CA certificates to trust (a TLS-inspecting proxy, the demo emulator). */
+  extraCaFile: absolutePath.optional(),
+});
+
+export const AuthConfigSchema = z.strictObject({
+  tenantId: z
+    .string()
+    .regex(
+      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9.-]+\.[a-z]{2,})$/i,
+      'must be a tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com',
+    )
+    .optional(),
+  clientId: z.string().min(1).optional(),
+  method: z.enum(['certificate', 'secret']).default('certificate'),
+  certificate: z
+    .strictObject({
+      path: absolutePath.optional(),
+      thumbprint: z
+        .string()
+        .regex(/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/, 'must be a SHA-1 or SHA-256 hex thumbprint')
+        .optional(),
+    })
+    .prefault({}),
+});
+
+export const DeliveryConfigSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(32).default(4),
+  simpleUploadMaxBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(250 * 1024 * 1024, 'must be at most 250 MiB (the Graph simple-upload limit)')
+    .default(4 * 1024 * 1024),
+  chunkSizeBytes: z
+    .number()
+    .int()
+    .min(uploadFragmentUnitBytes)
+    .max(60 * 1024 * 1024, 'must be at most 60 MiB (the Graph fragment limit)')
+    .refine((value) => value % uploadFragmentUnitBytes === 0, {
+      message: `must be a multiple of 327680 bytes (320 KiB), as Graph requires`,
+    })
+    .default(32 * uploadFragmentUnitBytes),
+  requestTimeoutMs: milliseconds(1_000, 600_000).default(20_000),
+  retry: z
+    .strictObject({
+      inProcessDelaysMs: z
+        .array(milliseconds(0, 600_000))
+        .max(10)
+        .default([1_000, 2_000, 4_000, 8_000]),
+      storedDelayMinMs: milliseconds(1_000, 86_400_000).default(60_000),
+      storedDelayMaxMs: milliseconds(1_000, 86_400_000).default(3_600_000),
+      maxAgeMs: milliseconds(60_000, 90 * 86_400_000).default(7 * 86_400_000),
+    })
+    .prefault({}),
+  breaker: z
+    .strictObject({
+      failureThreshold: z.number().int().min(1).max(1_000).default(5),
+      windowMs: milliseconds(1_000, 3_600_000).default(60_000),
+      probeIntervalMs: milliseconds(1_000, 3_600_000).default(30_000),
+    })
+    .prefault({}),
+});
+
+export const FeedConfigSchema = z.strictObject({
+  port: z.number().int().min(0).max(65_535).default(47_821),
+});
+
+export const LogConfigSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  maxFileBytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(10 * 1024 * 1024),
+  maxFiles: z.number().int().min(1).max(100).default(5),
+});
+
+export const DesktopConfigSchema = z.strictObject({
+  startAtLogin: z.boolean().optional(),
+  notifications: z.boolean().default(true),
+});
+
+/** The whole configuration, after defaults are applied. */
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  folders: z
+    .array(FolderConfigSchema)
+    .default([])
+    .superRefine((folders, context) => {
+      const seen = new Set<string>();
+      folders.forEach((folder, index) => {
+        if (seen.has(folder.id)) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'id'],
+            message: `duplicates another folder's id; each watched folder needs its own id`,
+          });
+        }
+        seen.add(folder.id);
+      });
+    }),
+  sharepoint: SharePointConfigSchema.prefault({}),
+  auth: AuthConfigSchema.prefault({}),
+  delivery: DeliveryConfigSchema.prefault({}),
+  feed: FeedConfigSchema.prefault({}),
+  log: LogConfigSchema.prefault({}),
+  desktop: DesktopConfigSchema.prefault({}),
+});
+
+/** The validated configuration, defaults applied. */
+export type Config = z.infer<typeof ConfigSchema>;
+/** One watched folder's validated configuration. */
+export type FolderConfig = z.infer<typeof FolderConfigSchema>;
+/** What a config file may contain before defaults. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** The endpoints to use for a config: the cloud's, overridden by explicit fields. */
+export function resolveCloudEndpoints(sharepoint: Config['sharepoint']): {
+  authorityHost: string;
+  graphBaseUrl: string;
+} {
+  const cloud = sharepoint.cloud === 'custom' ? undefined : cloudEndpoints[sharepoint.cloud];
+  return {
+    authorityHost: sharepoint.authorityHost ?? cloud?.authorityHost ?? '',
+    graphBaseUrl: sharepoint.graphBaseUrl ?? cloud?.graphBaseUrl ?? '',
+  };
+}
+
+/** Whether enough is configured to talk to SharePoint (the secret is checked separately). */
+export function isTenantConfigured(config: Config): boolean {
+  return Boolean(config.sharepoint.siteUrl && config.auth.tenantId && config.auth.clientId);
+}

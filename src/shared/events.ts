@@ -1,0 +1,111 @@
+/**
+ * The agent's events: what the event log stores, the bus carries and the feed sends.
+ *
+ * Persisted events (everything here but `item.progress`) are appended to the event log in the
+ * same transaction as the change they describe, and carry the log's sequence number. Each
+ * item event names the state the item is in afterwards (see `itemStateAfterEvent`), so a
+ * client can keep its view current from events alone.
+ */
+import { z } from 'zod';
+import type { ItemState } from './item-state.ts';
+
+const itemId = z.number().int().positive();
+const errorFields = {
+  errorCode: z.string(),
+  errorMessage: z.string(),
+};
+
+/** The data schema of every event type. */
+export const eventDataSchemas = {
+  'item.queued': z.object({
+    itemId,
+    folderId: z.string(),
+    path: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    reason: z.enum(['new', 'changed', 'caught-up', 'retry', 'restarted']),
+  }),
+  'item.uploading': z.object({ itemId, attempt: z.number().int().positive() }),
+  'item.verifying': z.object({ itemId }),
+  'item.delivered': z.object({
+    itemId,
+    remoteUrl: z.string(),
+    isModifiedByServer: z.boolean(),
+  }),
+  'item.retrying': z.object({ itemId, nextAttemptAt: z.number(), ...errorFields }),
+  'item.failed': z.object({ itemId, ...errorFields }),
+  'item.quarantined': z.object({ itemId, reason: z.string(), quarantinePath: z.string() }),
+  'item.skipped': z.object({ itemId, duplicateOfItemId: itemId }),
+  'item.gone': z.object({ itemId }),
+  'item.cancelled': z.object({ itemId }),
+  'item.progress': z.object({
+    itemId,
+    sentBytes: z.number().int().nonnegative(),
+    totalBytes: z.number().int().nonnegative(),
+  }),
+  'folder.available': z.object({ folderId: z.string(), path: z.string() }),
+  'folder.unavailable': z.object({ folderId: z.string(), path: z.string(), reason: z.string() }),
+  'connection.changed': z.object({
+    breaker: z.enum(['closed', 'open', 'half-open']),
+    nextProbeAt: z.number().nullable(),
+    detail: z.string(),
+  }),
+  'delivery.paused': z.object({ folderId: z.string().nullable() }),
+  'delivery.resumed': z.object({ folderId: z.string().nullable() }),
+  'agent.started': z.object({ version: z.string(), pid: z.number().int() }),
+  'agent.stopped': z.object({ reason: z.string() }),
+  'database.recovered': z.object({ movedTo: z.string(), reason: z.string() }),
+  'settings.changed': z.object({ fields: z.array(z.string()) }),
+} as const;
+
+/** Every event type, e.g. `item.delivered`. */
+export type EventType = keyof typeof eventDataSchemas;
+
+/** The data an event of type T carries. */
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+/** An event before it is logged: its type and data. */
+export type AgentEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+
+/** Events that are never written to the log (high-rate, superseded by the next one). */
+export const transientEventTypes: readonly EventType[] = ['item.progress'];
+
+/** An event as the log holds it: with its sequence number and time (epoch ms). */
+export type LoggedEvent = AgentEvent & { seq: number; at: number };
+
+const eventTypes = Object.keys(eventDataSchemas) as EventType[];
+
+/** The runtime schema of a logged event, for boundaries that receive events (feed clients). */
+export const LoggedEventSchema = z.discriminatedUnion(
+  'type',
+  eventTypes.map((type) =>
+    z.object({
+      type: z.literal(type),
+      seq: z.number().int().nonnegative(),
+      at: z.number(),
+      data: eventDataSchemas[type],
+    }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+/** The state an item is in after an event of this type, or undefined for non-state events. */
+export function itemStateAfterEvent(type: EventType): ItemState | undefined {
+  const entry = Object.entries(eventTypeByState).find(([, eventType]) => eventType === type);
+  return entry?.[0] as ItemState | undefined;
+}
+
+/** For each item state, the event type that records entering it. */
+export const eventTypeByState = {
+  queued: 'item.queued',
+  uploading: 'item.uploading',
+  verifying: 'item.verifying',
+  delivered: 'item.delivered',
+  retrying: 'item.retrying',
+  failed: 'item.failed',
+  quarantined: 'item.quarantined',
+  skipped: 'item.skipped',
+  gone: 'item.gone',
+  cancelled: 'item.cancelled',
+} as const satisfies Partial<Record<ItemState, EventType>>;
+
+/** A state that an item can be moved into (every state but the transient `detected`). */
+export type TargetItemState = keyof typeof eventTypeByState;
