@@ -1,0 +1,25 @@
+/**
+ * The store: the agent's SQLite database.
+ *
+ * Owns: the schema and its migrations, items, the delivery outbox, the append-only event log,
+ * attempts, small persistent values, integrity checks and corrupt-database recovery.
+ * Does not own: deciding what happens to an item (intake and delivery do), or the wire format
+ * of events (src/shared). Listeners hear of changes through the event bus, after commit.
+ */
+export { Store, StoreInvariantError, countItemsByState, listItemRows } from './store.ts';
+export type {
+  Attempt,
+  AttemptResult,
+  ItemFilter,
+  StoreOptions,
+  TransitionEventData,
+} from './store.ts';
+export type { Item, ItemChanges, NewItem } from './item.ts';
+export { itemFromRow } from './item.ts';
+export {
+  databaseFileName,
+  openDatabase,
+  openDatabaseReadOnly,
+  type DatabaseRecovery,
+} from './open-database.ts';
+export { latestSchemaVersion, migrate, migrations, SchemaTooNewError } from './migrations.ts';

@@ -1,0 +1,90 @@
+import type { ItemState } from '../../../shared/item-state.ts';
+
+/** One file version that SiteDrop saw, with its delivery state (a row of `items`). */
+export interface Item {
+  id: number;
+  folderId: string;
+  /** '/'-separated path relative to the watched folder. */
+  relativePath: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  sha256: string | null;
+  quickXorHash: string | null;
+  /** Validated request metadata, for JSON request files. */
+  request: Record<string, unknown> | null;
+  /** The path under the library where the file goes. */
+  targetPath: string | null;
+  state: ItemState;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  /** The hash SharePoint reports when it rewrote the file (Office documents). */
+  remoteQuickXorHash: string | null;
+  /** The upload session's URL: a bearer capability, never logged or shown. */
+  uploadSessionUrl: string | null;
+  uploadSessionExpiresAt: number | null;
+  uploadNextOffset: number | null;
+  duplicateOfItemId: number | null;
+  firstQueuedAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What intake supplies to record a new file version. */
+export type NewItem = Pick<Item, 'folderId' | 'relativePath' | 'sizeBytes' | 'mtimeMs'> &
+  Partial<Pick<Item, 'sha256' | 'quickXorHash' | 'request' | 'targetPath'>>;
+
+/** Fields a transition may change besides the state. */
+export type ItemChanges = Partial<
+  Omit<Item, 'id' | 'folderId' | 'relativePath' | 'state' | 'createdAt' | 'updatedAt'>
+>;
+
+/** The SQL column for each item field. */
+export const itemColumns: Readonly<Record<keyof Item, string>> = {
+  id: 'id',
+  folderId: 'folder_id',
+  relativePath: 'relative_path',
+  sizeBytes: 'size_bytes',
+  mtimeMs: 'mtime_ms',
+  sha256: 'sha256',
+  quickXorHash: 'quick_xor_hash',
+  request: 'request_json',
+  targetPath: 'target_path',
+  state: 'state',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  lastErrorCode: 'last_error_code',
+  lastErrorMessage: 'last_error_message',
+  remoteId: 'remote_id',
+  remoteUrl: 'remote_url',
+  remoteQuickXorHash: 'remote_quick_xor_hash',
+  uploadSessionUrl: 'upload_session_url',
+  uploadSessionExpiresAt: 'upload_session_expires_at',
+  uploadNextOffset: 'upload_next_offset',
+  duplicateOfItemId: 'duplicate_of_item_id',
+  firstQueuedAt: 'first_queued_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+/** A row of `items` as SQLite returns it. */
+export type ItemRow = Record<string, unknown>;
+
+/** Turns a row into an Item. */
+export function itemFromRow(row: ItemRow): Item {
+  const item = {} as Record<keyof Item, unknown>;
+  for (const [field, column] of Object.entries(itemColumns) as [keyof Item, string][]) {
+    item[field] = row[column];
+  }
+  item.request = typeof row.request_json === 'string' ? JSON.parse(row.request_json) : null;
+  return item as unknown as Item;
+}
+
+/** Turns a field value into what SQLite stores. */
+export function toColumnValue(field: keyof Item, value: unknown): unknown {
+  if (field === 'request') return value == null ? null : JSON.stringify(value);
+  return value ?? null;
+}

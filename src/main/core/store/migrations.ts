@@ -1,0 +1,123 @@
+import type { Database } from 'better-sqlite3';
+import { itemStates } from '../../../shared/item-state.ts';
+
+/** One forward-only schema step. `up` runs inside a transaction with the version bump. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+const stateList = itemStates.map((state) => `'${state}'`).join(', ');
+
+/**
+ * Every schema version, oldest first. Never edit a released migration: add the next one.
+ * tests/unit/main/core/store/migrations.test.ts migrates from every earlier version.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'items, outbox, event log, attempts',
+    up(db) {
+      db.exec(`
+        CREATE TABLE items (
+          id INTEGER PRIMARY KEY,
+          folder_id TEXT NOT NULL,
+          relative_path TEXT NOT NULL,
+          size_bytes INTEGER NOT NULL,
+          mtime_ms INTEGER NOT NULL,
+          sha256 TEXT,
+          quick_xor_hash TEXT,
+          request_json TEXT,
+          target_path TEXT,
+          state TEXT NOT NULL CHECK (state IN (${stateList})),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER,
+          last_error_code TEXT,
+          last_error_message TEXT,
+          remote_id TEXT,
+          remote_url TEXT,
+          remote_quick_xor_hash TEXT,
+          upload_session_url TEXT,
+          upload_session_expires_at INTEGER,
+          upload_next_offset INTEGER,
+          duplicate_of_item_id INTEGER REFERENCES items(id),
+          first_queued_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX items_by_state ON items (state, next_attempt_at);
+        CREATE INDEX items_by_folder_path ON items (folder_id, relative_path, id);
+        CREATE INDEX items_delivered_by_hash ON items (sha256, target_path)
+          WHERE state = 'delivered';
+
+        CREATE TABLE outbox (
+          item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+          available_at INTEGER NOT NULL,
+          claimed_by TEXT,
+          claimed_at INTEGER
+        ) STRICT;
+        CREATE INDEX outbox_unclaimed ON outbox (available_at, item_id) WHERE claimed_by IS NULL;
+
+        CREATE TABLE events (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          item_id INTEGER,
+          data TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX events_by_item ON events (item_id, seq) WHERE item_id IS NOT NULL;
+
+        CREATE TABLE attempts (
+          id INTEGER PRIMARY KEY,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          started_at INTEGER NOT NULL,
+          ended_at INTEGER,
+          outcome TEXT,
+          http_status INTEGER,
+          error_code TEXT,
+          error_message TEXT
+        ) STRICT;
+        CREATE INDEX attempts_by_item ON attempts (item_id, id);
+
+        CREATE TABLE meta (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+/** The schema version this build writes. */
+export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
+
+/** Raised when the database was written by a newer SiteDrop than this one. */
+export class SchemaTooNewError extends Error {
+  readonly code = 'database.schema-too-new';
+}
+
+/**
+ * Brings a database to `targetVersion` (default: the latest), one transaction per step.
+ *
+ * @returns the versions applied, oldest first.
+ */
+export function migrate(db: Database, targetVersion = latestSchemaVersion): number[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latestSchemaVersion) {
+    throw new SchemaTooNewError(
+      `The database uses schema version ${current}, but this SiteDrop knows versions up to ` +
+        `${latestSchemaVersion}. Install the newer SiteDrop that wrote it, or start with another --data-dir.`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= current || migration.version > targetVersion) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,503 @@
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  eventTypeByState,
+  transientEventTypes,
+  type AgentEvent,
+  type EventData,
+  type LoggedEvent,
+  type TargetItemState,
+} from '../../../shared/events.ts';
+import { canTransition, itemStates, type ItemState } from '../../../shared/item-state.ts';
+import type { EventBus } from '../events/index.ts';
+import type { Clock } from '../lifecycle/index.ts';
+import {
+  itemColumns,
+  itemFromRow,
+  toColumnValue,
+  type Item,
+  type ItemChanges,
+  type ItemRow,
+  type NewItem,
+} from './item.ts';
+import { openDatabase, type DatabaseRecovery } from './open-database.ts';
+
+/** Raised for a broken invariant: a transition the lifecycle forbids, a missing item. */
+export class StoreInvariantError extends Error {
+  readonly code = 'bug.store-invariant';
+}
+
+/** The data of the event that records entering state S, without the item id. */
+export type TransitionEventData<S extends TargetItemState> = Omit<
+  EventData<(typeof eventTypeByState)[S]>,
+  'itemId'
+>;
+
+/** One upload attempt, as the item detail shows it. */
+export interface Attempt {
+  id: number;
+  itemId: number;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string | null;
+  httpStatus: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** How an attempt ended. */
+export type AttemptResult = Pick<Attempt, 'outcome' | 'httpStatus' | 'errorCode' | 'errorMessage'>;
+
+/** Filters for paging through items, newest first. */
+export interface ItemFilter {
+  states?: readonly ItemState[];
+  folderId?: string;
+  /** Matched against the path and the request metadata (e.g. a request id). */
+  search?: string;
+  /** Only items with an id below this (the page cursor). */
+  beforeId?: number;
+  limit: number;
+}
+
+/** Options to open the store. */
+export interface StoreOptions {
+  dataDir: string;
+  clock: Clock;
+  bus: EventBus;
+  /**
+   * Whether a corrupt database may be moved aside (default true). Only the agent that holds
+   * the data directory may do that; a CLI command writing beside a running agent may not.
+   */
+  isRecoveryAllowed?: boolean;
+}
+
+/**
+ * The durable heart of the agent: items, the delivery outbox, the event log and attempts.
+ *
+ * Every state change of an item and its event are written in one transaction; the bus hears
+ * of the events only after commit (docs/architecture.md, rules 1 and 2). Statements are
+ * prepared once. Transactions are synchronous and IMMEDIATE, so a claim never races a writer.
+ */
+export class Store {
+  readonly recovery: DatabaseRecovery | undefined;
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #bus: EventBus;
+  readonly #pending: LoggedEvent[] = [];
+  readonly #updateStatements = new Map<string, Statement>();
+  readonly #statements;
+  #isClosed = false;
+
+  private constructor(db: Database, recovery: DatabaseRecovery | undefined, options: StoreOptions) {
+    this.#db = db;
+    this.recovery = recovery;
+    this.#clock = options.clock;
+    this.#bus = options.bus;
+    this.#statements = prepareStatements(db);
+  }
+
+  /** Opens (creating, migrating or recovering) the database in the data directory. */
+  static open(options: StoreOptions): Store {
+    const { db, recovery } = openDatabase(options.dataDir, {
+      now: new Date(options.clock.now()),
+      isRecoveryAllowed: options.isRecoveryAllowed ?? true,
+    });
+    return new Store(db, recovery, options);
+  }
+
+  /**
+   * Runs fn in one IMMEDIATE transaction (a savepoint when nested) and publishes the events it
+   * appended after the outermost commit. A throw rolls everything back and publishes nothing.
+   */
+  transaction<T>(fn: () => T): T {
+    const isOutermost = !this.#db.inTransaction;
+    const pendingBefore = this.#pending.length;
+    let result: T;
+    try {
+      const run = this.#db.transaction(fn);
+      result = isOutermost ? run.immediate() : run();
+    } catch (error) {
+      this.#pending.length = pendingBefore;
+      throw error;
+    }
+    if (isOutermost) this.#bus.publish(this.#pending.splice(0));
+    return result;
+  }
+
+  /** Appends an event to the log (within the current transaction, or its own). */
+  appendEvent(event: AgentEvent, itemId: number | null = null): LoggedEvent {
+    if (transientEventTypes.includes(event.type)) {
+      throw new StoreInvariantError(`${event.type} is transient and never logged`);
+    }
+    return this.transaction(() => {
+      const at = this.#clock.now();
+      const data = JSON.stringify(event.data);
+      const { lastInsertRowid } = this.#statements.insertEvent.run(at, event.type, itemId, data);
+      const logged = { ...event, seq: Number(lastInsertRowid), at } as LoggedEvent;
+      this.#pending.push(logged);
+      return logged;
+    });
+  }
+
+  /**
+   * Records a new file version in state S (queued, quarantined or skipped) with its event and,
+   * when queued, its outbox row: the durable "detected → queued" step (rule 1).
+   */
+  insertItem<S extends 'queued' | 'quarantined' | 'skipped'>(
+    newItem: NewItem,
+    state: S,
+    eventData: TransitionEventData<S>,
+    changes: ItemChanges = {},
+  ): Item {
+    return this.transaction(() => {
+      const now = this.#clock.now();
+      const { lastInsertRowid } = this.#statements.insertItem.run({
+        folder_id: newItem.folderId,
+        relative_path: newItem.relativePath,
+        size_bytes: newItem.sizeBytes,
+        mtime_ms: newItem.mtimeMs,
+        sha256: newItem.sha256 ?? null,
+        quick_xor_hash: newItem.quickXorHash ?? null,
+        request_json: toColumnValue('request', newItem.request),
+        target_path: newItem.targetPath ?? null,
+        state,
+        now,
+      });
+      const id = Number(lastInsertRowid);
+      if (Object.keys(changes).length > 0) this.#update(id, changes, now);
+      if (state === 'queued') this.#statements.upsertOutbox.run(id, now);
+      this.appendEvent(
+        {
+          type: eventTypeByState[state],
+          data: { ...eventData, itemId: id },
+        } as unknown as AgentEvent,
+        id,
+      );
+      return this.#getExisting(id);
+    });
+  }
+
+  /**
+   * Moves an item to a new state, applying field changes and appending the state's event, in
+   * one transaction. The outbox follows the state: queued and retrying items have a row
+   * (available at once, or at nextAttemptAt), finished items have none.
+   *
+   * @param expectedFrom when given, the item must currently be in one of these states.
+   * @throws StoreInvariantError for a transition the lifecycle forbids.
+   */
+  transitionItem<S extends TargetItemState>(
+    itemId: number,
+    to: S,
+    eventData: TransitionEventData<S>,
+    changes: ItemChanges = {},
+    expectedFrom?: readonly ItemState[],
+  ): Item {
+    return this.transaction(() => {
+      const current = this.#getExisting(itemId);
+      if (expectedFrom && !expectedFrom.includes(current.state)) {
+        throw new StoreInvariantError(
+          `Item ${itemId} is ${current.state}, expected ${expectedFrom.join(' or ')} before ${to}`,
+        );
+      }
+      if (!canTransition(current.state, to)) {
+        throw new StoreInvariantError(`Item ${itemId} cannot move from ${current.state} to ${to}`);
+      }
+      const now = this.#clock.now();
+      this.#update(itemId, { ...changes, state: to } as ItemChanges, now);
+      if (to === 'queued') {
+        this.#statements.upsertOutbox.run(itemId, now);
+      } else if (to === 'retrying') {
+        const availableAt = changes.nextAttemptAt ?? now;
+        this.#statements.upsertOutbox.run(itemId, availableAt);
+      } else if (to !== 'uploading' && to !== 'verifying') {
+        this.#statements.deleteOutbox.run(itemId);
+      }
+      const type = eventTypeByState[to];
+      this.appendEvent({ type, data: { ...eventData, itemId } } as unknown as AgentEvent, itemId);
+      return this.#getExisting(itemId);
+    });
+  }
+
+  /**
+   * Puts a finished item back in the queue (Retry, or a person un-cancelling it): attempts and
+   * the error are cleared and its maximum age starts again.
+   */
+  requeueItem(itemId: number, reason: 'retry' | 'changed' | 'restarted' = 'retry'): Item {
+    return this.transaction(() => {
+      const item = this.#getExisting(itemId);
+      return this.transitionItem(
+        itemId,
+        'queued',
+        { folderId: item.folderId, path: item.relativePath, sizeBytes: item.sizeBytes, reason },
+        {
+          attempts: 0,
+          nextAttemptAt: null,
+          lastErrorCode: null,
+          lastErrorMessage: null,
+          firstQueuedAt: this.#clock.now(),
+        },
+      );
+    });
+  }
+
+  /** The ids of every failed item, oldest first. */
+  listFailedItemIds(): number[] {
+    return (this.#statements.failedIds.all() as { id: number }[]).map((row) => row.id);
+  }
+
+  /** Changes fields of an item without a state change or event (e.g. the next upload offset). */
+  updateItem(itemId: number, changes: ItemChanges): Item {
+    return this.transaction(() => {
+      this.#update(itemId, changes, this.#clock.now());
+      return this.#getExisting(itemId);
+    });
+  }
+
+  /** One item, or undefined. */
+  getItem(itemId: number): Item | undefined {
+    const row = this.#statements.getItem.get(itemId) as ItemRow | undefined;
+    return row ? itemFromRow(row) : undefined;
+  }
+
+  /** The newest item recorded for a file in a folder. */
+  findLatestItemForPath(folderId: string, relativePath: string): Item | undefined {
+    const row = this.#statements.latestForPath.get(folderId, relativePath) as ItemRow | undefined;
+    return row ? itemFromRow(row) : undefined;
+  }
+
+  /** A delivered item with the same content and target, for duplicate detection. */
+  findDeliveredDuplicate(sha256: string, targetPath: string): Item | undefined {
+    const row = this.#statements.deliveredDuplicate.get(sha256, targetPath) as ItemRow | undefined;
+    return row ? itemFromRow(row) : undefined;
+  }
+
+  /**
+   * Claims the next item due for delivery for `owner`, or returns undefined.
+   *
+   * @param excludedFolderIds folders whose delivery is paused.
+   */
+  claimNextDelivery(owner: string, excludedFolderIds: readonly string[] = []): Item | undefined {
+    return this.transaction(() => {
+      const now = this.#clock.now();
+      const row = this.#statements.nextDue.get(now, JSON.stringify(excludedFolderIds)) as
+        { item_id: number } | undefined;
+      if (!row) return undefined;
+      this.#statements.claim.run(owner, now, row.item_id);
+      return this.#getExisting(row.item_id);
+    });
+  }
+
+  /** Gives a claimed item back to the outbox (e.g. on shutdown before it was started). */
+  releaseClaim(itemId: number, owner: string): void {
+    this.#statements.releaseClaim.run(itemId, owner);
+  }
+
+  /** Releases every claim: at start, claims of a process that died are void. */
+  releaseAllClaims(): number {
+    return this.#statements.releaseAllClaims.run().changes;
+  }
+
+  /** When the next unclaimed outbox row falls due (epoch ms), or null when none waits. */
+  nextDeliveryDueAt(excludedFolderIds: readonly string[] = []): number | null {
+    const row = this.#statements.nextDueAt.get(JSON.stringify(excludedFolderIds)) as {
+      due: number | null;
+    };
+    return row.due;
+  }
+
+  /** Starts an attempt row for an item; returns its id. */
+  startAttempt(itemId: number): number {
+    const { lastInsertRowid } = this.#statements.startAttempt.run(itemId, this.#clock.now());
+    return Number(lastInsertRowid);
+  }
+
+  /** Records how an attempt ended. */
+  finishAttempt(attemptId: number, result: AttemptResult): void {
+    this.#statements.finishAttempt.run({
+      id: attemptId,
+      ended_at: this.#clock.now(),
+      outcome: result.outcome,
+      http_status: result.httpStatus,
+      error_code: result.errorCode,
+      error_message: result.errorMessage,
+    });
+  }
+
+  /** Every attempt of an item, oldest first. */
+  listAttempts(itemId: number): Attempt[] {
+    return (this.#statements.listAttempts.all(itemId) as Record<string, unknown>[]).map((row) => ({
+      id: row.id as number,
+      itemId: row.item_id as number,
+      startedAt: row.started_at as number,
+      endedAt: row.ended_at as number | null,
+      outcome: row.outcome as string | null,
+      httpStatus: row.http_status as number | null,
+      errorCode: row.error_code as string | null,
+      errorMessage: row.error_message as string | null,
+    }));
+  }
+
+  /** How many items are in each state (every state present, zeros included). */
+  countsByState(): Record<ItemState, number> {
+    return countItemsByState(this.#db);
+  }
+
+  /** A page of items, newest first. */
+  listItems(filter: ItemFilter): Item[] {
+    return listItemRows(this.#db, filter).map(itemFromRow);
+  }
+
+  /** Logged events after `afterSeq`, oldest first, at most `limit`. */
+  readEventsSince(afterSeq: number, limit: number): LoggedEvent[] {
+    return (this.#statements.eventsSince.all(afterSeq, limit) as Record<string, unknown>[]).map(
+      eventFromRow,
+    );
+  }
+
+  /** The newest logged event's sequence number (0 when the log is empty). */
+  lastEventSeq(): number {
+    return (this.#statements.lastSeq.get() as { seq: number | null }).seq ?? 0;
+  }
+
+  /** A small persistent value (e.g. cached SharePoint ids). */
+  getMeta(key: string): string | undefined {
+    return (this.#statements.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  /** Stores a small persistent value. */
+  setMeta(key: string, value: string): void {
+    this.#statements.setMeta.run(key, value);
+  }
+
+  /** Closes the database (checkpointing the WAL). Idempotent. */
+  close(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#db.close();
+  }
+
+  #getExisting(itemId: number): Item {
+    const item = this.getItem(itemId);
+    if (!item) throw new StoreInvariantError(`Item ${itemId} does not exist`);
+    return item;
+  }
+
+  #update(itemId: number, changes: ItemChanges & { state?: ItemState }, now: number): void {
+    const fields = (Object.keys(changes) as (keyof Item)[]).sort();
+    const key = fields.join(',');
+    let statement = this.#updateStatements.get(key);
+    if (!statement) {
+      const assignments = fields.map((field) => `${itemColumns[field]} = @${field}`);
+      statement = this.#db.prepare(
+        `UPDATE items SET ${[...assignments, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`,
+      );
+      this.#updateStatements.set(key, statement);
+    }
+    const values: Record<string, unknown> = { id: itemId, updatedAt: now };
+    const source = changes as Partial<Record<keyof Item, unknown>>;
+    for (const field of fields) values[field] = toColumnValue(field, source[field]);
+    const { changes: changed } = statement.run(values);
+    if (changed !== 1) throw new StoreInvariantError(`Item ${itemId} does not exist`);
+  }
+}
+
+function prepareStatements(db: Database) {
+  return {
+    insertItem: db.prepare(`
+      INSERT INTO items (folder_id, relative_path, size_bytes, mtime_ms, sha256, quick_xor_hash,
+        request_json, target_path, state, first_queued_at, created_at, updated_at)
+      VALUES (@folder_id, @relative_path, @size_bytes, @mtime_ms, @sha256, @quick_xor_hash,
+        @request_json, @target_path, @state, @now, @now, @now)`),
+    getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
+    failedIds: db.prepare("SELECT id FROM items WHERE state = 'failed' ORDER BY id"),
+    latestForPath: db.prepare(
+      'SELECT * FROM items WHERE folder_id = ? AND relative_path = ? ORDER BY id DESC LIMIT 1',
+    ),
+    deliveredDuplicate: db.prepare(
+      `SELECT * FROM items WHERE state = 'delivered' AND sha256 = ? AND target_path = ?
+       ORDER BY id DESC LIMIT 1`,
+    ),
+    upsertOutbox: db.prepare(`
+      INSERT INTO outbox (item_id, available_at) VALUES (?, ?)
+      ON CONFLICT (item_id) DO UPDATE SET available_at = excluded.available_at,
+        claimed_by = NULL, claimed_at = NULL`),
+    deleteOutbox: db.prepare('DELETE FROM outbox WHERE item_id = ?'),
+    nextDue: db.prepare(`
+      SELECT o.item_id FROM outbox o JOIN items i ON i.id = o.item_id
+      WHERE o.claimed_by IS NULL AND o.available_at <= ?
+        AND i.folder_id NOT IN (SELECT value FROM json_each(?))
+      ORDER BY o.available_at, o.item_id LIMIT 1`),
+    nextDueAt: db.prepare(`
+      SELECT min(o.available_at) AS due FROM outbox o JOIN items i ON i.id = o.item_id
+      WHERE o.claimed_by IS NULL AND i.folder_id NOT IN (SELECT value FROM json_each(?))`),
+    claim: db.prepare('UPDATE outbox SET claimed_by = ?, claimed_at = ? WHERE item_id = ?'),
+    releaseClaim: db.prepare(
+      'UPDATE outbox SET claimed_by = NULL, claimed_at = NULL WHERE item_id = ? AND claimed_by = ?',
+    ),
+    releaseAllClaims: db.prepare(
+      'UPDATE outbox SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by IS NOT NULL',
+    ),
+    insertEvent: db.prepare('INSERT INTO events (at, type, item_id, data) VALUES (?, ?, ?, ?)'),
+    eventsSince: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    lastSeq: db.prepare('SELECT max(seq) AS seq FROM events'),
+    startAttempt: db.prepare('INSERT INTO attempts (item_id, started_at) VALUES (?, ?)'),
+    finishAttempt: db.prepare(`
+      UPDATE attempts SET ended_at = @ended_at, outcome = @outcome, http_status = @http_status,
+        error_code = @error_code, error_message = @error_message WHERE id = @id`),
+    listAttempts: db.prepare('SELECT * FROM attempts WHERE item_id = ? ORDER BY id'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+  };
+}
+
+/** Counts items by state on any connection (the agent's, or a read-only one for `status`). */
+export function countItemsByState(db: Database): Record<ItemState, number> {
+  const counts = Object.fromEntries(itemStates.map((state) => [state, 0])) as Record<
+    ItemState,
+    number
+  >;
+  const rows = db.prepare('SELECT state, count(*) AS n FROM items GROUP BY state').all() as {
+    state: ItemState;
+    n: number;
+  }[];
+  for (const row of rows) counts[row.state] = row.n;
+  return counts;
+}
+
+/** Lists item rows, newest first, on any connection. */
+export function listItemRows(db: Database, filter: ItemFilter): ItemRow[] {
+  const conditions: string[] = [];
+  const parameters: Record<string, unknown> = { limit: filter.limit };
+  if (filter.states && filter.states.length > 0) {
+    conditions.push('state IN (SELECT value FROM json_each(@states))');
+    parameters.states = JSON.stringify(filter.states);
+  }
+  if (filter.folderId !== undefined) {
+    conditions.push('folder_id = @folderId');
+    parameters.folderId = filter.folderId;
+  }
+  if (filter.search) {
+    conditions.push(
+      "(relative_path LIKE @search ESCAPE '\\' OR request_json LIKE @search ESCAPE '\\')",
+    );
+    parameters.search = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  if (filter.beforeId !== undefined) {
+    conditions.push('id < @beforeId');
+    parameters.beforeId = filter.beforeId;
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return db
+    .prepare(`SELECT * FROM items ${where} ORDER BY id DESC LIMIT @limit`)
+    .all(parameters) as ItemRow[];
+}
+
+function eventFromRow(row: Record<string, unknown>): LoggedEvent {
+  return {
+    seq: row.seq as number,
+    at: row.at as number,
+    type: row.type,
+    data: JSON.parse(row.data as string),
+  } as LoggedEvent;
+}

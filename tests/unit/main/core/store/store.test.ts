@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { StoreInvariantError } from '../../../../../src/main/core/store/index.ts';
+import { makeTempDir } from '../../../../helpers/temp-dir.ts';
+import { openTestStore, queueItem } from '../../../../helpers/store.ts';
+
+describe('store', () => {
+  it('queues a file as item, outbox row and event in one step, and publishes after commit', () => {
+    const { store, published } = openTestStore(makeTempDir());
+    const item = queueItem(store);
+    expect(item.state).toBe('queued');
+    expect(store.readEventsSince(0, 10).map((event) => event.type)).toEqual(['item.queued']);
+    expect(published.map((event) => [event.type, event.data])).toEqual([
+      [
+        'item.queued',
+        {
+          itemId: item.id,
+          folderId: 'requests',
+          path: 'site-a/report.pdf',
+          sizeBytes: 1234,
+          reason: 'new',
+        },
+      ],
+    ]);
+    expect(store.claimNextDelivery('worker-1')?.id).toBe(item.id);
+  });
+
+  it('leaves nothing half-written when a state change fails in the middle', () => {
+    const dataDir = makeTempDir();
+    const { store, published } = openTestStore(dataDir);
+    const item = queueItem(store);
+    const eventsBefore = store.lastEventSeq();
+    published.length = 0;
+    // Make the event insert fail after the item row was already updated in the transaction.
+    const side = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'));
+    side.exec(
+      "CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
+    );
+    side.close();
+
+    expect(() =>
+      store.transitionItem(item.id, 'failed', { errorCode: 'x', errorMessage: 'boom' }),
+    ).toThrow(/disk gone/);
+
+    const after = store.getItem(item.id);
+    expect(after?.state).toBe('queued');
+    expect(after?.lastErrorMessage).toBeNull();
+    expect(store.lastEventSeq()).toBe(eventsBefore);
+    expect(store.claimNextDelivery('worker-1')?.id).toBe(item.id); // outbox row still there
+    expect(published).toEqual([]); // nobody heard of a change that rolled back
+  });
+
+  it('rolls back a whole multi-step transaction and publishes none of its events', () => {
+    const { store, published } = openTestStore(makeTempDir());
+    expect(() =>
+      store.transaction(() => {
+        queueItem(store, { relativePath: 'one.pdf' });
+        queueItem(store, { relativePath: 'two.pdf' });
+        throw new Error('crash between steps');
+      }),
+    ).toThrow('crash between steps');
+    expect(store.countsByState().queued).toBe(0);
+    expect(store.lastEventSeq()).toBe(0);
+    expect(published).toEqual([]);
+  });
+
+  it('refuses a transition the lifecycle forbids', () => {
+    const { store } = openTestStore(makeTempDir());
+    const item = queueItem(store);
+    expect(() =>
+      store.transitionItem(
+        item.id,
+        'delivered',
+        { remoteUrl: 'x', isModifiedByServer: false },
+        {},
+        ['verifying'],
+      ),
+    ).toThrow(StoreInvariantError);
+    store.transitionItem(item.id, 'quarantined', { reason: 'bad', quarantinePath: '/q' });
+    expect(() => store.transitionItem(item.id, 'uploading', { attempt: 1 })).toThrow(
+      /cannot move from quarantined to uploading/,
+    );
+  });
+
+  it('hands each due item to one worker, and keeps retrying items until their time', () => {
+    const { store, clock } = openTestStore(makeTempDir());
+    const first = queueItem(store, { relativePath: 'a.pdf' });
+    const second = queueItem(store, { relativePath: 'b.pdf' });
+    expect(store.claimNextDelivery('w1')?.id).toBe(first.id);
+    expect(store.claimNextDelivery('w2')?.id).toBe(second.id);
+    expect(store.claimNextDelivery('w3')).toBeUndefined();
+
+    store.transitionItem(first.id, 'uploading', { attempt: 1 });
+    const retryAt = clock.now() + 60_000;
+    store.transitionItem(
+      first.id,
+      'retrying',
+      { nextAttemptAt: retryAt, errorCode: 'graph.throttled', errorMessage: 'busy' },
+      { nextAttemptAt: retryAt, attempts: 1 },
+    );
+    expect(store.claimNextDelivery('w1')).toBeUndefined();
+    expect(store.nextDeliveryDueAt()).toBe(retryAt);
+    clock.advance(60_000);
+    expect(store.claimNextDelivery('w1')?.id).toBe(first.id);
+  });
+
+  it('skips paused folders when claiming', () => {
+    const { store } = openTestStore(makeTempDir());
+    queueItem(store, { folderId: 'paused-one' });
+    const other = queueItem(store, { folderId: 'running' });
+    expect(store.claimNextDelivery('w', ['paused-one'])?.id).toBe(other.id);
+    expect(store.claimNextDelivery('w', ['paused-one'])).toBeUndefined();
+  });
+
+  it('releases claims left by a process that died', () => {
+    const { store } = openTestStore(makeTempDir());
+    const item = queueItem(store);
+    store.claimNextDelivery('dead-process');
+    expect(store.claimNextDelivery('new-process')).toBeUndefined();
+    expect(store.releaseAllClaims()).toBe(1);
+    expect(store.claimNextDelivery('new-process')?.id).toBe(item.id);
+  });
+
+  it('puts a failed item back in the queue with a fresh start', () => {
+    const { store } = openTestStore(makeTempDir());
+    const item = queueItem(store);
+    store.transitionItem(
+      item.id,
+      'failed',
+      { errorCode: 'graph.denied', errorMessage: 'no access' },
+      {
+        attempts: 4,
+        lastErrorCode: 'graph.denied',
+        lastErrorMessage: 'no access',
+      },
+    );
+    expect(store.listFailedItemIds()).toEqual([item.id]);
+    const requeued = store.requeueItem(item.id);
+    expect(requeued).toMatchObject({ state: 'queued', attempts: 0, lastErrorMessage: null });
+    expect(store.claimNextDelivery('w')?.id).toBe(item.id);
+  });
+
+  it('pages items newest first with state, folder and text filters', () => {
+    const { store } = openTestStore(makeTempDir());
+    const ids = Array.from(
+      { length: 5 },
+      (_, index) =>
+        queueItem(store, {
+          relativePath: `file-${index}.pdf`,
+          folderId: index % 2 === 0 ? 'even' : 'odd',
+          request: { requestId: `REQ-${index}` },
+        }).id,
+    );
+    expect(store.listItems({ limit: 2 }).map((item) => item.id)).toEqual([ids[4], ids[3]]);
+    expect(store.listItems({ limit: 10, beforeId: ids[3] }).map((item) => item.id)).toEqual([
+      ids[2],
+      ids[1],
+      ids[0],
+    ]);
+    expect(store.listItems({ limit: 10, folderId: 'odd' })).toHaveLength(2);
+    expect(store.listItems({ limit: 10, search: 'REQ-3' }).map((item) => item.id)).toEqual([
+      ids[3],
+    ]);
+    expect(store.listItems({ limit: 10, search: '%' })).toEqual([]);
+    expect(store.listItems({ limit: 10, states: ['failed'] })).toEqual([]);
+  });
+
+  it('records attempts with their outcome', () => {
+    const { store, clock } = openTestStore(makeTempDir());
+    const item = queueItem(store);
+    const attemptId = store.startAttempt(item.id);
+    clock.advance(1500);
+    store.finishAttempt(attemptId, {
+      outcome: 'retrying',
+      httpStatus: 503,
+      errorCode: 'graph.unavailable',
+      errorMessage: 'SharePoint is busy',
+    });
+    const [attempt] = store.listAttempts(item.id);
+    expect(attempt).toMatchObject({ httpStatus: 503, outcome: 'retrying' });
+    expect((attempt?.endedAt ?? 0) - (attempt?.startedAt ?? 0)).toBe(1500);
+  });
+
+  it('creates the database readable by its owner only', () => {
+    const dataDir = makeTempDir();
+    openTestStore(dataDir);
+    const mode = fs.statSync(path.join(dataDir, 'sitedrop.db')).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+
+  it('keeps the database in WAL mode', () => {
+    const dataDir = makeTempDir();
+    openTestStore(dataDir);
+    const db = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+});
