@@ -1,0 +1,149 @@
+/**
+ * The composition root: the one file that knows every capability and wires them together.
+ *
+ * Start order: data directory → config (a bad config stops here, before anything runs) →
+ * lock → logger → store (integrity check, recovery, migrations) → capabilities. Close runs
+ * the same in reverse, through one DisposableStore, so nothing is left behind.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config, ConfigInput } from '../../shared/config-schema.ts';
+import {
+  builtInDefaults,
+  defaultPolicyPath,
+  defaultRequestFolder,
+  loadConfig,
+  userConfigPath,
+} from './config/index.ts';
+import { acquireDataDirLock } from './data-dir-lock/index.ts';
+import { EventBus } from './events/index.ts';
+import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
+import { createLogger, type Logger, type SecretRedactor } from './logging/index.ts';
+import type { SecretStore } from './platform.ts';
+import { FileSecretStore } from './secrets/index.ts';
+import { Store, type DatabaseRecovery } from './store/index.ts';
+import { sitedropVersion } from './version.ts';
+
+/** How to start an agent. Only dataDir is required; the rest have production defaults. */
+export interface AgentOptions {
+  dataDir: string;
+  /** The user config file (default DATA_DIR/config.json). */
+  configPath?: string;
+  /** The managed policy file (default per OS; SITEDROP_POLICY_FILE overrides). */
+  policyPath?: string;
+  /** The built-in defaults layer (default: one request folder in the home directory). */
+  defaults?: ConfigInput;
+  clock?: Clock;
+  secretStore?: SecretStore;
+  /** Also log readable lines to stderr. */
+  logToConsole?: boolean;
+}
+
+/** A running agent. */
+export interface Agent {
+  readonly dataDir: string;
+  readonly config: Config;
+  readonly lockedFields: readonly string[];
+  readonly configPath: string;
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly redactor: SecretRedactor;
+  readonly secretStore: SecretStore;
+  /** Set when a corrupt database was moved aside at start. */
+  readonly recovery: DatabaseRecovery | undefined;
+  /** Stops taking work, lets in-flight work reach a safe point, closes everything. Idempotent. */
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts the agent on a data directory.
+ *
+ * @throws ConfigError for a bad config; DataDirLockedError when another agent holds the
+ *   directory. Either way nothing was left running.
+ */
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const clock = options.clock ?? systemClock;
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const configPath = options.configPath ?? userConfigPath(dataDir);
+  const defaults = options.defaults ?? builtInDefaults();
+  const { config, lockedFields } = loadConfig({
+    defaults,
+    userConfigPath: configPath,
+    policyPath: options.policyPath ?? defaultPolicyPath(),
+  });
+
+  const owned = new DisposableStore();
+  try {
+    owned.add(acquireDataDirLock(dataDir, clock.now()));
+    const agentLogger = owned.add(
+      await createLogger({
+        dataDir,
+        level: config.log.level,
+        maxFileBytes: config.log.maxFileBytes,
+        maxFiles: config.log.maxFiles,
+        console: options.logToConsole ?? false,
+      }),
+    );
+    const { logger, redactor } = agentLogger;
+    const bus = new EventBus((error, event) =>
+      logger.error({ err: error, eventType: event.type }, 'An event listener failed'),
+    );
+    const store = Store.open({ dataDir, clock, bus });
+    owned.add(toDisposable(() => store.close()));
+    const released = store.releaseAllClaims();
+    if (released > 0) logger.info({ released }, 'Released delivery claims left by the last run');
+    if (store.recovery) {
+      logger.warn(
+        { movedTo: store.recovery.movedTo, reason: store.recovery.reason },
+        'The database was corrupt: it was moved aside and a fresh one created; folders are rescanned',
+      );
+      store.appendEvent({ type: 'database.recovered', data: store.recovery });
+    }
+    ensureDefaultRequestFolder(config, defaults);
+    store.appendEvent({
+      type: 'agent.started',
+      data: { version: sitedropVersion, pid: process.pid },
+    });
+    logger.info({ dataDir, folders: config.folders.map((folder) => folder.path) }, 'Agent started');
+
+    const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
+    let closing: Promise<void> | undefined;
+    return {
+      dataDir,
+      config,
+      lockedFields,
+      configPath,
+      store,
+      bus,
+      logger,
+      redactor,
+      secretStore,
+      recovery: store.recovery,
+      close(reason = 'stopped') {
+        closing ??= (async () => {
+          store.appendEvent({ type: 'agent.stopped', data: { reason } });
+          logger.info({ reason }, 'Agent stopping');
+          await owned.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await owned.close();
+    throw error;
+  }
+}
+
+/** Creates the embedded default request folder (never a configured one: it may be a share). */
+function ensureDefaultRequestFolder(config: Config, defaults: ConfigInput): void {
+  const defaultPaths = new Set(
+    [...(defaults.folders ?? []).map((folder) => folder.path), defaultRequestFolder()].map(
+      (folder) => path.resolve(folder),
+    ),
+  );
+  for (const folder of config.folders) {
+    if (defaultPaths.has(path.resolve(folder.path))) fs.mkdirSync(folder.path, { recursive: true });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Config: where the agent's settings come from and which are locked.
+ *
+ * Owns: the data directory and policy file locations per OS, the built-in defaults, reading
+ * and merging defaults < user config < managed policy, and errors that name file and field.
+ * Does not own: the schema itself (src/shared/config-schema.ts) or secrets (the secret store).
+ */
+export {
+  defaultDataDir,
+  defaultPolicyPath,
+  defaultRequestFolder,
+  userConfigPath,
+} from './data-dir.ts';
+export { builtInDefaults } from './defaults.ts';
+export {
+  ConfigError,
+  isFieldLocked,
+  loadConfig,
+  mergeConfigValues,
+  validateLayers,
+  type ConfigLayer,
+  type ConfigProblem,
+  type LoadConfigOptions,
+  type LoadedConfig,
+} from './load-config.ts';

@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import { ConfigSchema, type Config, type ConfigInput } from '../../../shared/config-schema.ts';
+import type { z } from 'zod';
+
+/** One config file layer and what it held. */
+export interface ConfigLayer {
+  /** 'defaults', or the file's path. */
+  source: string;
+  kind: 'defaults' | 'user' | 'policy';
+  values: Record<string, unknown>;
+}
+
+/** A loaded config, with which fields the policy locks. */
+export interface LoadedConfig {
+  config: Config;
+  /** Dotted field paths set by the managed policy (e.g. 'sharepoint.siteUrl', 'folders'). */
+  lockedFields: readonly string[];
+  /** The files that were read, lowest precedence first. */
+  sources: readonly string[];
+}
+
+/** One problem in a config, named by file and field. */
+export interface ConfigProblem {
+  file: string;
+  field: string;
+  message: string;
+}
+
+/**
+ * A config that cannot run the agent. Its message lists every problem with the file, the
+ * field path, the bad value and what is allowed.
+ */
+export class ConfigError extends Error {
+  readonly code = 'config.invalid';
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(
+      [
+        `SiteDrop cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
+        ...problems.map((problem) => `  ${problem.file}: ${problem.field}: ${problem.message}`),
+        'Fix these fields (docs/configuration.md lists every field), then start again.',
+      ].join('\n'),
+    );
+    this.problems = problems;
+  }
+}
+
+/** Options for loading the config layers. */
+export interface LoadConfigOptions {
+  defaults: ConfigInput;
+  /** The user config file; a missing file is fine (nothing configured yet). */
+  userConfigPath: string;
+  /** The managed policy file; a missing file is fine. */
+  policyPath: string;
+}
+
+/**
+ * Reads defaults < user config < managed policy, merges them, validates the result with the
+ * one schema, and reports the fields the policy locks.
+ *
+ * @throws ConfigError naming the file and field of every problem; nothing half-valid is returned.
+ */
+export function loadConfig(options: LoadConfigOptions): LoadedConfig {
+  const layers: ConfigLayer[] = [
+    {
+      source: 'built-in defaults',
+      kind: 'defaults',
+      values: options.defaults as Record<string, unknown>,
+    },
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const [kind, file] of [
+    ['user', options.userConfigPath],
+    ['policy', options.policyPath],
+  ] as const) {
+    const read = readJsonObject(file);
+    if (read.kind === 'missing') continue;
+    if (read.kind === 'invalid') {
+      problems.push({ file, field: '(file)', message: read.message });
+      continue;
+    }
+    layers.push({ source: file, kind, values: read.values });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return validateLayers(layers);
+}
+
+/** Merges layers and validates them; exported for the settings screen, which adds a layer. */
+export function validateLayers(layers: readonly ConfigLayer[]): LoadedConfig {
+  const merged = layers.reduce<Record<string, unknown>>(
+    (result, layer) => mergeConfigValues(result, layer.values),
+    {},
+  );
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, layers, merged)));
+  }
+  const policy = layers.find((layer) => layer.kind === 'policy');
+  return {
+    config: parsed.data,
+    lockedFields: policy ? leafPaths(policy.values) : [],
+    sources: layers.map((layer) => layer.source),
+  };
+}
+
+/** Whether a field (dotted path) is locked by policy: it or an ancestor was set there. */
+export function isFieldLocked(lockedFields: readonly string[], field: string): boolean {
+  return lockedFields.some((locked) => field === locked || field.startsWith(`${locked}.`));
+}
+
+/**
+ * Deep-merges plain objects; arrays and scalars of the higher layer replace the lower one's
+ * (a policy's folder list is the folder list, not an addition to it).
+ */
+export function mergeConfigValues(
+  lower: Record<string, unknown>,
+  higher: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...lower };
+  for (const [key, value] of Object.entries(higher)) {
+    const existing = result[key];
+    result[key] =
+      isPlainObject(existing) && isPlainObject(value) ? mergeConfigValues(existing, value) : value;
+  }
+  return result;
+}
+
+type ReadResult =
+  | { kind: 'missing' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'ok'; values: Record<string, unknown> };
+
+function readJsonObject(file: string): ReadResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'invalid', message: `cannot be read (${(error as Error).message})` };
+  }
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch (error) {
+    return {
+      kind: 'invalid',
+      message: `is not valid JSON (${(error as Error).message}). Fix the syntax or remove the file.`,
+    };
+  }
+  if (!isPlainObject(values)) {
+    return { kind: 'invalid', message: 'must hold one JSON object ({ … }) at the top level' };
+  }
+  return { kind: 'ok', values };
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  layers: readonly ConfigLayer[],
+  merged: Record<string, unknown>,
+): ConfigProblem {
+  const pathSegments = issue.path as (string | number)[];
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    const full = keys.map((key) => [...pathSegments, key]);
+    return {
+      file: sourceOf(full[0] ?? pathSegments, layers),
+      field: keys.map((key) => formatPath([...pathSegments, key])).join(', '),
+      message: `unknown field${keys.length === 1 ? '' : 's'}; check the spelling or remove ${keys.length === 1 ? 'it' : 'them'}`,
+    };
+  }
+  const value = valueAt(merged, pathSegments);
+  const shown = value === undefined ? 'nothing' : JSON.stringify(value);
+  return {
+    file: sourceOf(pathSegments, layers),
+    field: formatPath(pathSegments),
+    message: `${issue.message} (got ${shown})`,
+  };
+}
+
+/** The highest layer that sets the path (or one of its ancestors). */
+function sourceOf(
+  pathSegments: readonly (string | number)[],
+  layers: readonly ConfigLayer[],
+): string {
+  for (const layer of [...layers].reverse()) {
+    for (let length = pathSegments.length; length > 0; length -= 1) {
+      if (valueAt(layer.values, pathSegments.slice(0, length)) !== undefined) return layer.source;
+    }
+  }
+  return layers.at(-1)?.source ?? 'built-in defaults';
+}
+
+function valueAt(root: unknown, pathSegments: readonly (string | number)[]): unknown {
+  let current = root;
+  for (const segment of pathSegments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+function formatPath(pathSegments: readonly (string | number | symbol)[]): string {
+  if (pathSegments.length === 0) return '(top level)';
+  return pathSegments
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
+    .join('');
+}
+
+function leafPaths(values: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const field = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) && Object.keys(value).length > 0
+      ? leafPaths(value, field)
+      : [field];
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

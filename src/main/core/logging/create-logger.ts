@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pino, type Logger, type StreamEntry } from 'pino';
+import buildRollingFile from 'pino-roll';
+import { PinoPretty } from 'pino-pretty';
+import type { Disposable } from '../lifecycle/index.ts';
+import { SecretRedactor } from './redact.ts';
+
+export type { Logger } from 'pino';
+
+/** Options for the agent's logger. */
+export interface LoggerOptions {
+  /** Logs go to DIR/logs/sitedrop.N.log, rotated by size. */
+  dataDir: string;
+  level: string;
+  maxFileBytes: number;
+  maxFiles: number;
+  /** Also print readable lines to stderr (development, the headless CLI). */
+  console: boolean;
+}
+
+/** A logger, the redactor it scrubs with, and how to flush and close its file. */
+export interface AgentLogger extends Disposable {
+  logger: Logger;
+  redactor: SecretRedactor;
+  /** The folder holding the log files. */
+  logDir: string;
+  /** Writes out everything logged so far. */
+  flush(): void;
+}
+
+/**
+ * Structured logging with pino to a size-capped, rotating file in the data directory, with
+ * secrets redacted from every object and every string before they are written.
+ */
+export async function createLogger(options: LoggerOptions): Promise<AgentLogger> {
+  const logDir = path.join(options.dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  const file = await buildRollingFile({
+    file: path.join(logDir, 'sitedrop'),
+    extension: '.log',
+    size: `${Math.max(1, Math.ceil(options.maxFileBytes / 1024))}k`,
+    limit: { count: Math.max(1, options.maxFiles - 1), removeOtherLogFiles: true },
+    mkdir: true,
+    mode: 0o600,
+  });
+  // Size rotation runs on the stream's 'drain', so the stream stays asynchronous; wait until
+  // its file is open so that flush() works from the first line.
+  await new Promise<void>((resolve, reject) => {
+    file.once('ready', resolve);
+    file.once('error', reject);
+  });
+  const streams: StreamEntry[] = [{ stream: file, level: options.level as pino.Level }];
+  if (options.console) {
+    streams.push({
+      stream: PinoPretty({ destination: 2, colorize: process.stderr.isTTY, sync: true }),
+      level: options.level as pino.Level,
+    });
+  }
+  const redactor = new SecretRedactor();
+  const logger = pino(
+    {
+      level: options.level,
+      base: { pid: process.pid },
+      serializers: { err: (error: unknown) => redactor.redactValue(error) },
+      formatters: {
+        log: (object) => redactor.redactValue(object) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const redacted = args.map((arg) => redactor.redactValue(arg));
+          return method.apply(this, redacted as Parameters<typeof method>);
+        },
+      },
+    },
+    pino.multistream(streams),
+  );
+  let isClosed = false;
+  return {
+    logger,
+    redactor,
+    logDir,
+    flush: () => file.flushSync(),
+    close: () => {
+      if (isClosed) return;
+      isClosed = true;
+      file.flushSync();
+      return new Promise<void>((resolve) => {
+        file.once('close', resolve);
+        file.end();
+      });
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  isFieldLocked,
+  loadConfig,
+} from '../../../../../src/main/core/config/index.ts';
+import { makeTempDir } from '../../../../helpers/temp-dir.ts';
+
+function setup(files: { user?: unknown; policy?: unknown | string }) {
+  const dir = makeTempDir();
+  const userConfigPath = path.join(dir, 'config.json');
+  const policyPath = path.join(dir, 'policy.json');
+  if (files.user !== undefined) fs.writeFileSync(userConfigPath, JSON.stringify(files.user));
+  if (files.policy !== undefined) {
+    fs.writeFileSync(
+      policyPath,
+      typeof files.policy === 'string' ? files.policy : JSON.stringify(files.policy),
+    );
+  }
+  const defaults = { folders: [{ id: 'requests', path: '/srv/requests' }] };
+  return {
+    userConfigPath,
+    policyPath,
+    load: () => loadConfig({ defaults, userConfigPath, policyPath }),
+  };
+}
+
+function problemsOf(load: () => unknown) {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('runs on the built-in defaults when no file exists', () => {
+    const { config, lockedFields } = setup({}).load();
+    expect(config.folders).toHaveLength(1);
+    expect(config.folders[0]).toMatchObject({
+      id: 'requests',
+      stabilityWindowMs: 2000,
+      conflict: 'rename',
+    });
+    expect(config.delivery).toMatchObject({ concurrency: 4, requestTimeoutMs: 20_000 });
+    expect(config.delivery.retry.inProcessDelaysMs).toEqual([1000, 2000, 4000, 8000]);
+    expect(config.feed.port).toBe(47_821);
+    expect(lockedFields).toEqual([]);
+  });
+
+  it('lets the policy beat the user config, and reports the fields it locks', () => {
+    const { load } = setup({
+      user: { sharepoint: { siteUrl: 'https://user.sharepoint.com/sites/A', library: 'Mine' } },
+      policy: {
+        sharepoint: { siteUrl: 'https://it.sharepoint.com/sites/B' },
+        delivery: { concurrency: 2 },
+      },
+    });
+    const { config, lockedFields } = load();
+    expect(config.sharepoint.siteUrl).toBe('https://it.sharepoint.com/sites/B');
+    expect(config.sharepoint.library).toBe('Mine');
+    expect(config.delivery.concurrency).toBe(2);
+    expect(lockedFields).toEqual(['sharepoint.siteUrl', 'delivery.concurrency']);
+    expect(isFieldLocked(lockedFields, 'sharepoint.siteUrl')).toBe(true);
+    expect(isFieldLocked(lockedFields, 'sharepoint.library')).toBe(false);
+  });
+
+  it('replaces, not merges, a folder list set by a higher layer', () => {
+    const { load } = setup({ user: { folders: [{ id: 'scans', path: '/srv/scans' }] } });
+    expect(load().config.folders.map((folder) => folder.id)).toEqual(['scans']);
+  });
+
+  it('names the file, the field, the bad value and what is allowed', () => {
+    const { load, userConfigPath } = setup({
+      user: {
+        folders: [{ id: 'scans', path: '/srv/scans', stabilityWindowMs: -5, conflict: 'merge' }],
+      },
+    });
+    const error = problemsOf(load);
+    expect(error.problems).toEqual([
+      {
+        file: userConfigPath,
+        field: 'folders[0].stabilityWindowMs',
+        message: expect.stringMatching(/at least 0 ms \(got -5\)/),
+      },
+      {
+        file: userConfigPath,
+        field: 'folders[0].conflict',
+        message: expect.stringMatching(/"rename"\|"replace"\|"fail".*\(got "merge"\)/),
+      },
+    ]);
+    expect(error.message).toContain(`${userConfigPath}: folders[0].stabilityWindowMs:`);
+    expect(error.message).toContain('docs/configuration.md');
+  });
+
+  it('reports unknown keys instead of ignoring them', () => {
+    const { load, policyPath } = setup({ policy: { delivery: { concurency: 3 } } });
+    const error = problemsOf(load);
+    expect(error.problems).toEqual([
+      {
+        file: policyPath,
+        field: 'delivery.concurency',
+        message: expect.stringContaining('unknown field'),
+      },
+    ]);
+  });
+
+  it('says a policy file that is not JSON is not JSON, naming it', () => {
+    const { load, policyPath } = setup({ policy: '{ "sharepoint": ' });
+    const error = problemsOf(load);
+    expect(error.problems[0]).toMatchObject({ file: policyPath, field: '(file)' });
+    expect(error.problems[0]?.message).toMatch(/is not valid JSON/);
+  });
+
+  it('refuses a chunk size Graph would refuse, saying why', () => {
+    const { load } = setup({ user: { delivery: { chunkSizeBytes: 1_000_000 } } });
+    expect(problemsOf(load).problems[0]?.message).toMatch(/multiple of 327680 bytes/);
+  });
+
+  it('refuses relative folder paths, plain-http site URLs and duplicate folder ids', () => {
+    const { load } = setup({
+      user: {
+        folders: [
+          { id: 'a', path: 'relative/path' },
+          { id: 'a', path: '/srv/b' },
+        ],
+        sharepoint: { siteUrl: 'http://contoso.sharepoint.com/sites/x' },
+      },
+    });
+    const fields = problemsOf(load).problems.map((problem) => problem.field);
+    expect(fields).toEqual(['folders[0].path', 'folders[1].id', 'sharepoint.siteUrl']);
+  });
+});
