@@ -1,0 +1,99 @@
+/**
+ * The headless entry: `sitedrop agent | demo | status | retry | doctor | emulator`.
+ *
+ * The interfaces here are a contract for scripts, tests and IT tooling (DESIGN.md,
+ * "Interfaces"); docs/cli.md documents every flag. Keep them stable; add freely.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from './core/config/index.ts';
+import { DataDirLockedError } from './core/data-dir-lock/index.ts';
+import { sitedropVersion } from './core/version.ts';
+import { runAgentCommand } from './cli/agent-command.ts';
+import { resolveDataDir } from './cli/data-dir-option.ts';
+import { formatDoctor, runDoctor } from './cli/doctor-command.ts';
+import { runRetry } from './cli/retry-command.ts';
+import { runStatus } from './cli/status-command.ts';
+
+const usage = `SiteDrop ${sitedropVersion}: delivers dropped files to SharePoint.
+
+Usage:
+  sitedrop agent    [--data-dir DIR] [--config FILE] [--policy FILE]   run headless until Ctrl+C
+  sitedrop status   [--data-dir DIR] [--json] [--all]                  counts by state and recent items
+  sitedrop retry    [--data-dir DIR] (ID | --all-failed)               queue failed items again
+  sitedrop doctor   [--data-dir DIR] [--config FILE] [--policy FILE]   check the installation
+
+SITEDROP_DATA_DIR stands for --data-dir. See docs/cli.md.`;
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+      policy: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      'all-failed': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || command === undefined || command === 'help') {
+    print(usage);
+    return command === undefined ? 2 : 0;
+  }
+  const dataDir = resolveDataDir(values['data-dir']);
+  const configOptions = {
+    ...(values.config ? { configPath: values.config } : {}),
+    ...(values.policy ? { policyPath: values.policy } : {}),
+  };
+  switch (command) {
+    case 'agent':
+      await runAgentCommand({ dataDir, ...configOptions }, print);
+      return -1; // keeps running until a signal
+    case 'status':
+      print(runStatus({ dataDir, json: values.json, all: values.all }));
+      return 0;
+    case 'retry': {
+      const id = positionals[0];
+      if (!values['all-failed'] && (id === undefined || !/^\d+$/.test(id))) {
+        throw new UsageError('retry needs an item id (see `sitedrop status`) or --all-failed');
+      }
+      print(runRetry({ dataDir, target: values['all-failed'] ? 'all-failed' : Number(id) }));
+      return 0;
+    }
+    case 'doctor': {
+      const checks = runDoctor({ dataDir, ...configOptions });
+      print(formatDoctor(checks));
+      return checks.some((check) => check.status === 'fail') ? 1 : 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (exitCode) => {
+    if (exitCode >= 0) process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`sitedrop: ${(error as Error).message}\n\n${usage}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`sitedrop: ${(error as Error).message ?? String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

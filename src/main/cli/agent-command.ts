@@ -1,0 +1,78 @@
+import { isTenantConfigured } from '../../shared/config-schema.ts';
+import { startAgent, type Agent, type AgentOptions } from '../core/agent.ts';
+import { sitedropVersion } from '../core/version.ts';
+
+/**
+ * Runs the headless agent until SIGINT or SIGTERM, printing where it watches, where its data
+ * lives and how to see its status in its first lines.
+ *
+ * The first signal shuts down gracefully (stop taking work, let in-flight work reach a safe
+ * point, close the database); a second one exits at once. SQLite's transactions keep the
+ * database whole either way: a half-finished step is rolled back at the next start.
+ */
+export async function runAgentCommand(
+  options: AgentOptions,
+  print: (line: string) => void,
+): Promise<Agent> {
+  const agent = await startAgent({ logToConsole: false, ...options });
+  for (const line of describeAgent(agent)) print(line);
+  // The agent's own handles are unref'd where they can be; this keeps the process running
+  // until a signal closes the agent.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  handleSignals(agent, print, () => clearInterval(keepAlive));
+  return agent;
+}
+
+/** The first lines `agent` prints. */
+export function describeAgent(agent: Agent): string[] {
+  const lines = [`SiteDrop ${sitedropVersion} agent running (PID ${process.pid})`];
+  for (const folder of agent.config.folders) {
+    lines.push(`Watching:   ${folder.path}  (folder "${folder.id}")`);
+  }
+  if (agent.config.folders.length === 0) lines.push('Watching:   no folders configured');
+  lines.push(`Data:       ${agent.dataDir}  (database, logs, settings)`);
+  lines.push(`Status:     npx sitedrop status --data-dir "${agent.dataDir}"`);
+  if (agent.recovery) {
+    lines.push(
+      `Notice:     the database was damaged; it was moved to ${agent.recovery.movedTo} and the folders are rescanned.`,
+    );
+  }
+  if (!isTenantConfigured(agent.config)) {
+    lines.push(
+      'SharePoint: not connected. Files are kept safely queued until you connect a tenant:',
+      `            set sharepoint.siteUrl, auth.tenantId and auth.clientId in ${agent.configPath}`,
+      '            and the client secret in SITEDROP_CLIENT_SECRET (docs/configuration.md).',
+    );
+  } else {
+    lines.push(
+      `SharePoint: ${agent.config.sharepoint.siteUrl} (library ${agent.config.sharepoint.library})`,
+    );
+  }
+  lines.push('Stop:       Ctrl+C (a second Ctrl+C exits at once)');
+  return lines;
+}
+
+function handleSignals(agent: Agent, print: (line: string) => void, onClosed: () => void): void {
+  let signalCount = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalCount += 1;
+    if (signalCount > 1) {
+      print(`${signal} again: exiting now.`);
+      process.exit(130);
+    }
+    print(`${signal}: finishing in-flight work and stopping (press again to exit at once)…`);
+    agent.close(signal).then(
+      () => {
+        onClosed();
+        print('Stopped.');
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        print(`Stopped with an error: ${agent.redactor.redactText(String(error))}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
