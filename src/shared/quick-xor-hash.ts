@@ -101,6 +101,14 @@ export class QuickXorHash {
     return this;
   }
 
+  /** An independent copy of this running hash (to try a chunk and keep or drop its effect). */
+  clone(): QuickXorHash {
+    const copy = new QuickXorHash();
+    copy.#foldBytes.set(this.#foldBytes);
+    copy.#lengthBytes = this.#lengthBytes;
+    return copy;
+  }
+
   /** The 20 raw hash bytes of everything hashed so far. */
   digestBytes(): Uint8Array {
     // Merge the four fold accumulators into one bucket per stream position modulo 160.

@@ -118,6 +118,14 @@ describe('quickXorHash', () => {
     expect(hash.digest()).toBe(quickXorHash(bytes));
   });
 
+  it('keeps a clone independent of the original', () => {
+    const bytes = randomBytes(700);
+    const original = new QuickXorHash().update(bytes.subarray(0, 300));
+    const copy = original.clone().update(bytes.subarray(300));
+    expect(copy.digest()).toBe(quickXorHash(bytes));
+    expect(original.digest()).toBe(quickXorHash(bytes.subarray(0, 300)));
+  });
+
   it('hashes 256 MiB at well over 100 MB/s', () => {
     const chunk = randomBytes(1 << 20);
     const hash = new QuickXorHash();

@@ -1,0 +1,376 @@
+// One document library: its folder tree in memory (ids, eTags, column values) and its bytes on
+// disk as plain files under `<rootDir>/<library>/`. Every mutation runs through one queue per
+// library, so conflict checks and renames on disk never interleave.
+
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
+import { guidFrom, itemIdFrom } from './ids.ts';
+import { GraphError } from './http-util.ts';
+
+/** How to resolve a name that is already taken (Graph's @microsoft.graph.conflictBehavior). */
+export type ConflictBehavior = 'fail' | 'replace' | 'rename';
+
+/** A list item column value (the emulator's columns are all single-line text). */
+export type FieldValue = string | number | boolean;
+
+/** A site as the emulator serves it. */
+export interface SiteInfo {
+  readonly id: string;
+  readonly hostname: string;
+  readonly path: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly webUrl: string;
+  readonly createdAt: number;
+}
+
+/** A drive (document library) as the emulator serves it. */
+export interface DriveInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly listId: string;
+  readonly webUrl: string;
+  readonly site: SiteInfo;
+  /** Writable text columns of the library's list. */
+  readonly columns: readonly string[];
+  /** Folder on disk that holds the library's files. */
+  readonly directory: string;
+  readonly createdAt: number;
+}
+
+/** A file or folder of a library. */
+export interface ItemRecord {
+  id: string;
+  name: string;
+  parent: ItemRecord | undefined;
+  readonly isFolder: boolean;
+  /** Lower-cased child name → child, for folders (SharePoint names are case-insensitive). */
+  readonly children: Map<string, ItemRecord>;
+  readonly guid: string;
+  readonly listItemId: number;
+  createdAt: number;
+  modifiedAt: number;
+  /** Bumped on every change (eTag). */
+  version: number;
+  /** Bumped on content changes only (cTag). */
+  contentVersion: number;
+  /** Bytes, for files. */
+  size: number;
+  quickXorHash: string;
+  readonly fields: Map<string, FieldValue>;
+}
+
+/** Characters SharePoint Online does not allow in file and folder names. */
+const INVALID_NAME = /["*:<>?/\\|]/;
+
+/** Reject a name SharePoint would reject, with Graph's error. */
+export function assertValidName(name: string): void {
+  if (
+    name === '' ||
+    name === '.' ||
+    name === '..' ||
+    INVALID_NAME.test(name) ||
+    /^\s|[\s.]$/.test(name) ||
+    name.toLowerCase().includes('_vti_')
+  ) {
+    throw new GraphError(
+      400,
+      'invalidRequest',
+      `The provided name "${name}" cannot contain leading or trailing spaces, a trailing period, or any of the characters " * : < > ? / \\ |.`,
+      { innerCode: 'invalidPath' },
+    );
+  }
+}
+
+/** The quickXorHash of a file on disk, streamed. */
+export async function hashFile(filePath: string): Promise<string> {
+  const hash = new QuickXorHash();
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest();
+}
+
+/** A library's items, backed by a folder on disk. */
+export class DriveStore {
+  readonly info: DriveInfo;
+  readonly root: ItemRecord;
+  readonly #byId = new Map<string, ItemRecord>();
+  #nextListItemId = 1;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(info: DriveInfo) {
+    this.info = info;
+    this.root = this.#newRecord(undefined, 'root', true, info.createdAt);
+  }
+
+  /** Open a library: create its folder if needed and index the files already in it. */
+  static async open(info: DriveInfo): Promise<DriveStore> {
+    const store = new DriveStore(info);
+    await mkdir(info.directory, { recursive: true });
+    await store.#scan(store.root, info.directory);
+    return store;
+  }
+
+  async #scan(folder: ItemRecord, directory: string): Promise<void> {
+    const entries = await readdir(directory, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const entryPath = path.join(directory, entry.name);
+      if (!entry.isDirectory() && !entry.isFile()) continue;
+      const stats = await stat(entryPath);
+      const record = this.#newRecord(folder, entry.name, entry.isDirectory(), stats.birthtimeMs);
+      record.modifiedAt = stats.mtimeMs;
+      if (entry.isDirectory()) {
+        await this.#scan(record, entryPath);
+      } else {
+        record.size = stats.size;
+        record.quickXorHash = await hashFile(entryPath);
+      }
+    }
+  }
+
+  #newRecord(
+    parent: ItemRecord | undefined,
+    name: string,
+    isFolder: boolean,
+    createdAt: number,
+  ): ItemRecord {
+    const relative = parent === undefined ? '' : joinRelative(this.relativePath(parent), name);
+    const id = itemIdFrom(this.info.id, relative);
+    const record: ItemRecord = {
+      id,
+      name,
+      parent,
+      isFolder,
+      children: new Map(),
+      guid: guidFrom(`${this.info.id}/${id}`),
+      listItemId: parent === undefined ? 0 : this.#nextListItemId++,
+      createdAt,
+      modifiedAt: createdAt,
+      version: 1,
+      contentVersion: 1,
+      size: 0,
+      quickXorHash: '',
+      fields: new Map(),
+    };
+    this.#byId.set(id, record);
+    parent?.children.set(name.toLowerCase(), record);
+    return record;
+  }
+
+  /** The item with this id, if it exists. */
+  get(id: string): ItemRecord | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The item at `segments` below `base` (names compared case-insensitively). */
+  resolve(base: ItemRecord, segments: readonly string[]): ItemRecord | undefined {
+    let current: ItemRecord | undefined = base;
+    for (const segment of segments) {
+      current = current?.children.get(segment.toLowerCase());
+      if (current === undefined) return undefined;
+    }
+    return current;
+  }
+
+  /** Path of an item relative to the library root, '/'-separated ('' for the root). */
+  relativePath(record: ItemRecord): string {
+    const names: string[] = [];
+    for (let current = record; current.parent !== undefined; current = current.parent) {
+      names.unshift(current.name);
+    }
+    return names.join('/');
+  }
+
+  /** Where an item lives on disk. */
+  diskPath(record: ItemRecord): string {
+    const relative = this.relativePath(record);
+    return relative === ''
+      ? this.info.directory
+      : path.join(this.info.directory, ...relative.split('/'));
+  }
+
+  /** Total size of a folder's files, recursively (what SharePoint reports as a folder's size). */
+  folderSize(record: ItemRecord): number {
+    let total = 0;
+    for (const child of record.children.values()) {
+      total += child.isFolder ? this.folderSize(child) : child.size;
+    }
+    return total;
+  }
+
+  /** Run a mutation after every earlier one finished (one writer per library). */
+  serialize<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation, operation);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Create (or find, with replace) a folder; `created` tells 201 from 200. */
+  createFolder(
+    parent: ItemRecord,
+    name: string,
+    behavior: ConflictBehavior,
+  ): Promise<{ item: ItemRecord; created: boolean }> {
+    assertValidName(name);
+    return this.serialize(async () => {
+      assertFolder(parent);
+      const existing = parent.children.get(name.toLowerCase());
+      if (existing) {
+        if (behavior === 'fail') throw nameAlreadyExists(name);
+        if (behavior === 'replace' && existing.isFolder) return { item: existing, created: false };
+        if (behavior === 'replace') await this.#remove(existing);
+        else name = this.#freeName(parent, name);
+      }
+      const item = this.#newRecord(parent, name, true, Date.now());
+      await mkdir(this.diskPath(item), { recursive: true });
+      this.#touchAncestors(parent);
+      return { item, created: true };
+    });
+  }
+
+  /** The folder at `segments` below `base`, creating missing folders as path-based uploads do. */
+  async ensureFolders(base: ItemRecord, segments: readonly string[]): Promise<ItemRecord> {
+    let current = base;
+    for (const segment of segments) {
+      assertValidName(segment);
+      const existing = current.children.get(segment.toLowerCase());
+      if (existing && !existing.isFolder) {
+        throw new GraphError(409, 'nameAlreadyExists', `"${segment}" is a file, not a folder.`);
+      }
+      current = existing ?? (await this.createFolder(current, segment, 'replace')).item;
+    }
+    return current;
+  }
+
+  /**
+   * Move an uploaded temp file into place as `name` in `parent` (or over `replaceItem`), applying
+   * the conflict behavior; `created` tells 201 from 200.
+   */
+  commitFile(
+    target: { parent: ItemRecord; name: string } | { item: ItemRecord },
+    upload: { tempPath: string; size: number; quickXorHash: string },
+    behavior: ConflictBehavior,
+  ): Promise<{ item: ItemRecord; created: boolean }> {
+    return this.serialize(async () => {
+      let existing: ItemRecord | undefined;
+      let parent: ItemRecord;
+      let name: string;
+      if ('item' in target) {
+        if (!this.#byId.has(target.item.id)) throw itemNotFound();
+        existing = target.item;
+        parent = target.item.parent ?? this.root;
+        name = target.item.name;
+      } else {
+        ({ parent, name } = target);
+        assertValidName(name);
+        assertFolder(parent);
+        existing = parent.children.get(name.toLowerCase());
+        if (existing && (behavior === 'fail' || (existing.isFolder && behavior === 'replace'))) {
+          throw nameAlreadyExists(name);
+        }
+        if (existing && behavior === 'rename') {
+          name = this.#freeName(parent, name);
+          existing = undefined;
+        }
+      }
+      const now = Date.now();
+      const item = existing ?? this.#newRecord(parent, name, false, now);
+      await mkdir(path.dirname(this.diskPath(item)), { recursive: true });
+      await rename(upload.tempPath, this.diskPath(item));
+      item.size = upload.size;
+      item.quickXorHash = upload.quickXorHash;
+      item.modifiedAt = now;
+      if (existing) {
+        item.version += 1;
+        item.contentVersion += 1;
+      }
+      this.#touchAncestors(parent);
+      return { item, created: existing === undefined };
+    });
+  }
+
+  /** Delete an item (a folder with everything below it), on disk too. */
+  deleteItem(item: ItemRecord): Promise<void> {
+    return this.serialize(async () => {
+      if (item.parent === undefined) {
+        throw new GraphError(403, 'accessDenied', 'The root of a library cannot be deleted.');
+      }
+      if (!this.#byId.has(item.id)) throw itemNotFound();
+      const parent = item.parent;
+      await this.#remove(item);
+      this.#touchAncestors(parent);
+    });
+  }
+
+  async #remove(item: ItemRecord): Promise<void> {
+    await rm(this.diskPath(item), { recursive: true, force: true });
+    const forget = (record: ItemRecord): void => {
+      this.#byId.delete(record.id);
+      for (const child of record.children.values()) forget(child);
+    };
+    forget(item);
+    item.parent?.children.delete(item.name.toLowerCase());
+  }
+
+  /** Set column values (null clears); every key must be one of the library's columns. */
+  updateFields(item: ItemRecord, patch: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(patch)) {
+      if (!this.info.columns.includes(key)) {
+        throw new GraphError(400, 'invalidRequest', `Field '${key}' is not recognized`);
+      }
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+        throw new GraphError(400, 'invalidRequest', `Invalid value for field '${key}'.`);
+      }
+    }
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) item.fields.delete(key);
+      else item.fields.set(key, value as FieldValue);
+    }
+    item.version += 1;
+    item.modifiedAt = Date.now();
+  }
+
+  /** "name 1.ext", "name 2.ext", … : the first free variant, as SharePoint renames. */
+  #freeName(parent: ItemRecord, name: string): string {
+    const dot = name.lastIndexOf('.');
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    const extension = dot > 0 ? name.slice(dot) : '';
+    for (let counter = 1; ; counter++) {
+      const candidate = `${stem} ${counter}${extension}`;
+      if (!parent.children.has(candidate.toLowerCase())) return candidate;
+    }
+  }
+
+  #touchAncestors(folder: ItemRecord): void {
+    const now = Date.now();
+    for (let current: ItemRecord | undefined = folder; current; current = current.parent) {
+      current.modifiedAt = now;
+    }
+  }
+}
+
+function joinRelative(parentPath: string, name: string): string {
+  return parentPath === '' ? name : `${parentPath}/${name}`;
+}
+
+function assertFolder(item: ItemRecord): void {
+  if (!item.isFolder) {
+    throw new GraphError(400, 'invalidRequest', `"${item.name}" is a file, not a folder.`);
+  }
+}
+
+/** Graph's 404 for a missing item. */
+export function itemNotFound(): GraphError {
+  return new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+}
+
+function nameAlreadyExists(name: string): GraphError {
+  return new GraphError(
+    409,
+    'nameAlreadyExists',
+    `The specified item name already exists. Name: ${name}`,
+  );
+}

@@ -1,0 +1,208 @@
+// Composition of the emulator: certificates, sites and libraries on disk, the identity and
+// Graph sides, upload sessions, fault rules, the request log, and the HTTPS server that carries
+// them; plus an idempotent close().
+
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { getEmulatorCertificates } from './certificates.ts';
+import { createRequestHandler } from './dispatch.ts';
+import { DriveStore } from './drive-store.ts';
+import type { SiteInfo } from './drive-store.ts';
+import { FaultController } from './faults.ts';
+import { GraphApi } from './graph-api.ts';
+import type { SiteEntry } from './graph-api.ts';
+import { driveIdFrom, guidFrom, randomToken } from './ids.ts';
+import { AccessTokenStore, IdentityService } from './identity.ts';
+import { resolveEmulatorOptions } from './options.ts';
+import type { EmulatorSiteOptions, GraphEmulatorOptions } from './options.ts';
+import { RequestLog } from './request-log.ts';
+import type { RequestRecord } from './request-log.ts';
+import { ResourceBudget } from './throttle.ts';
+import { UploadSessionStore } from './upload-sessions.ts';
+
+/** A running emulator. */
+export interface GraphEmulator {
+  /** Graph base URL, e.g. https://127.0.0.1:4321/v1.0 (no trailing slash). */
+  readonly graphBaseUrl: string;
+  /** Authority host for msal-node, e.g. https://127.0.0.1:4321 (append /{tenant-id}). */
+  readonly authorityHost: string;
+  readonly port: number;
+  /** Absolute path of the folder holding `<library>/<path>` files. */
+  readonly rootDir: string;
+  /** PEM of the CA that signed the server certificate: trust this and nothing else changes. */
+  readonly caCertificatePem: string;
+  /** Where the CA PEM was written. */
+  readonly caFile: string;
+  /** Token for the /_emulator/ control API (header x-emulator-control-token). */
+  readonly controlToken: string;
+  /** Fault rules, applied to every request except the control API. */
+  readonly faults: FaultController;
+  /** Every request answered so far (live array, oldest first). */
+  readonly requestLog: readonly RequestRecord[];
+  /** Clear fault rules, the request log and the throttle budget. */
+  reset(): void;
+  /** Stop listening, destroy open connections and drop upload sessions. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How often expired upload sessions and tokens are swept. */
+const SWEEP_INTERVAL_MS = 30_000;
+
+function buildSite(
+  site: EmulatorSiteOptions,
+  rootDir: string,
+  createdAt: number,
+): { info: SiteInfo; drives: Promise<DriveStore[]> } {
+  const sitePath = site.path.replace(/\/+$/, '');
+  const siteGuid = guidFrom(`site:${site.hostname.toLowerCase()}${sitePath.toLowerCase()}`);
+  const webGuid = guidFrom(`web:${site.hostname.toLowerCase()}${sitePath.toLowerCase()}`);
+  const name = sitePath.split('/').pop() ?? site.hostname;
+  const info: SiteInfo = {
+    id: `${site.hostname},${siteGuid},${webGuid}`,
+    hostname: site.hostname,
+    path: sitePath,
+    name,
+    displayName: site.displayName ?? name,
+    webUrl: `https://${site.hostname}${sitePath}`,
+    createdAt,
+  };
+  const drives = Promise.all(
+    site.libraries.map((library) => {
+      const listId = guidFrom(`list:${info.id}:${library.name.toLowerCase()}`);
+      return DriveStore.open({
+        id: driveIdFrom(siteGuid, webGuid, listId),
+        name: library.name,
+        listId,
+        webUrl: `${info.webUrl}/${encodeURIComponent(library.name)}`,
+        site: info,
+        columns: library.columns ?? ['Title'],
+        directory: path.join(rootDir, library.name),
+        createdAt,
+      });
+    }),
+  );
+  return { info, drives };
+}
+
+/**
+ * Start an emulator: HTTPS on 127.0.0.1, a fresh CA written to `caFile`, libraries served from
+ * `rootDir` (files already there are indexed at start).
+ */
+export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {
+  const resolved = resolveEmulatorOptions(options);
+  const certificates = await getEmulatorCertificates();
+  await mkdir(path.dirname(resolved.caFile), { recursive: true });
+  await writeFile(resolved.caFile, certificates.caCertificatePem);
+  const tempDirectory = path.join(resolved.rootDir, '.graph-emulator-tmp');
+  await rm(tempDirectory, { recursive: true, force: true });
+  await mkdir(tempDirectory, { recursive: true });
+
+  const createdAt = Date.now();
+  const sites: SiteEntry[] = [];
+  for (const site of resolved.sites) {
+    const built = buildSite(site, resolved.rootDir, createdAt);
+    sites.push({ info: built.info, drives: await built.drives });
+  }
+
+  const tokens = new AccessTokenStore(certificates.serverPrivateKeyPem);
+  const uploads = new UploadSessionStore({
+    tempDirectory,
+    lifetimeSeconds: resolved.uploadSessionLifetimeSeconds,
+    modifyOfficeDocuments: resolved.modifyOfficeDocuments,
+  });
+  const faults = new FaultController();
+  const log = new RequestLog();
+  const throttle = resolved.throttle && {
+    options: resolved.throttle,
+    budget: new ResourceBudget(resolved.throttle.resourceUnitsPerMinute),
+  };
+  const reset = (): void => {
+    faults.clear();
+    log.clear();
+    throttle?.budget.reset();
+  };
+  const controlToken = resolved.controlToken ?? randomToken(24);
+  let origin = '';
+  const info: Record<string, unknown> = {};
+
+  const server = createServer(
+    { key: certificates.serverPrivateKeyPem, cert: certificates.serverCertificatePem },
+    createRequestHandler({
+      origin: () => origin,
+      identity: new IdentityService({
+        clients: resolved.clients,
+        tokens,
+        tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
+      }),
+      tokens,
+      graph: new GraphApi({
+        sites,
+        uploads,
+        tempDirectory,
+        modifyOfficeDocuments: resolved.modifyOfficeDocuments,
+      }),
+      uploads,
+      faults,
+      log,
+      control: { controlToken, faults, log, reset, info },
+      latencyMs: resolved.latencyMs,
+      throttle,
+    }),
+  );
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : resolved.port;
+  origin = `https://127.0.0.1:${port}`;
+  Object.assign(info, {
+    graphBaseUrl: `${origin}/v1.0`,
+    authorityHost: origin,
+    port,
+    rootDir: resolved.rootDir,
+    caFile: resolved.caFile,
+  });
+
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    tokens.prune(now);
+    void uploads.sweep(now);
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    graphBaseUrl: `${origin}/v1.0`,
+    authorityHost: origin,
+    port,
+    rootDir: resolved.rootDir,
+    caCertificatePem: certificates.caCertificatePem,
+    caFile: resolved.caFile,
+    controlToken,
+    faults,
+    requestLog: log.records,
+    reset,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await uploads.discardAll();
+        await rm(tempDirectory, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,425 @@
+// The Graph v1.0 surface the emulator serves: sites, drives, lists and columns, driveItems by id
+// and by path, children, folder creation, simple upload, createUploadSession, list item fields
+// and delete. Requests reach here already authenticated (see server.ts).
+
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
+import { itemNotFound } from './drive-store.ts';
+import type { ConflictBehavior, DriveStore, ItemRecord, SiteInfo } from './drive-store.ts';
+import { GraphError, readJsonObject, sendEmpty, sendJson } from './http-util.ts';
+import type { RequestContext } from './http-util.ts';
+import { randomToken } from './ids.ts';
+import type { Principal } from './identity.ts';
+import {
+  applySelect,
+  mimeTypeOf,
+  renderColumns,
+  renderDrive,
+  renderFields,
+  renderItem,
+  renderList,
+  renderListItem,
+  renderSite,
+} from './render.ts';
+import type { UploadSessionStore, UploadTarget } from './upload-sessions.ts';
+import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
+
+/** Largest body a simple upload (PUT …/content) accepts: 250 MB. */
+export const MAX_SIMPLE_UPLOAD_BYTES = 250 * 1024 * 1024;
+/** Page size of children listings when the client sets no $top. */
+const DEFAULT_PAGE_SIZE = 200;
+
+/** A site with its libraries. */
+export interface SiteEntry {
+  readonly info: SiteInfo;
+  readonly drives: readonly DriveStore[];
+}
+
+/** Routes Graph API requests to sites, drives and items. */
+export class GraphApi {
+  readonly #sites: readonly SiteEntry[];
+  readonly #uploads: UploadSessionStore;
+  readonly #tempDirectory: string;
+  readonly #modifyOfficeDocuments: boolean;
+
+  constructor(options: {
+    sites: readonly SiteEntry[];
+    uploads: UploadSessionStore;
+    tempDirectory: string;
+    modifyOfficeDocuments: boolean;
+  }) {
+    this.#sites = options.sites;
+    this.#uploads = options.uploads;
+    this.#tempDirectory = options.tempDirectory;
+    this.#modifyOfficeDocuments = options.modifyOfficeDocuments;
+  }
+
+  /** Whether a request is an upload operation (charged `costPerUpload` when throttling). */
+  static isUploadOperation(method: string, rawPath: string): boolean {
+    return (
+      (method === 'PUT' && rawPath.endsWith('/content')) ||
+      (method === 'POST' && rawPath.endsWith('/createUploadSession'))
+    );
+  }
+
+  /** Serve one request under /v1.0 for an authenticated principal. */
+  async handle(context: RequestContext, principal: Principal): Promise<void> {
+    if (context.method !== 'GET' && context.method !== 'HEAD' && !principal.canWrite) {
+      throw new GraphError(403, 'accessDenied', 'Access denied');
+    }
+    const rest = context.rawPath.slice('/v1.0'.length);
+    if (rest.startsWith('/sites/')) return this.#siteRoute(context, rest.slice('/sites/'.length));
+    const drive = /^\/drives\/([^/]+)(.*)$/.exec(rest);
+    if (drive)
+      return this.#driveRoute(context, this.#driveById(decode(drive[1] ?? '')), drive[2] ?? '');
+    throw badSegment(rest);
+  }
+
+  #driveById(id: string): DriveStore {
+    for (const site of this.#sites) {
+      const store = site.drives.find((candidate) => candidate.info.id === id);
+      if (store) return store;
+    }
+    throw new GraphError(404, 'itemNotFound', 'The drive could not be found.');
+  }
+
+  async #siteRoute(context: RequestContext, rest: string): Promise<void> {
+    let site: SiteEntry | undefined;
+    let remainder: string;
+    const colon = rest.indexOf(':');
+    if (colon > 0 && !rest.slice(0, colon).includes('/')) {
+      const hostname = decode(rest.slice(0, colon)).toLowerCase();
+      const after = rest.slice(colon + 1);
+      const end = after.indexOf(':');
+      const sitePath = (end < 0 ? after : after.slice(0, end)).split('/').map(decode).join('/');
+      remainder = end < 0 ? '' : after.slice(end + 1);
+      const wanted = sitePath.replace(/\/+$/, '').toLowerCase();
+      site = this.#sites.find(
+        (entry) =>
+          entry.info.hostname.toLowerCase() === hostname &&
+          entry.info.path.toLowerCase() === wanted,
+      );
+    } else {
+      const slash = rest.indexOf('/');
+      const id = decode(slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
+      remainder = slash < 0 ? '' : rest.slice(slash);
+      site = this.#sites.find((entry) => entry.info.id.toLowerCase() === id);
+    }
+    if (!site) throw new GraphError(404, 'itemNotFound', 'Requested site could not be found');
+    const { method } = context;
+    if (remainder === '' && method === 'GET') {
+      return sendJson(
+        context,
+        200,
+        applySelect(renderSite(site.info), context.query.get('$select')),
+      );
+    }
+    if (remainder === '/drives' && method === 'GET') {
+      return sendJson(context, 200, {
+        value: site.drives.map((store) => renderDrive(store.info, store.folderSize(store.root))),
+      });
+    }
+    if (remainder === '/lists' && method === 'GET') {
+      return sendJson(context, 200, { value: site.drives.map((store) => renderList(store.info)) });
+    }
+    const drive = /^\/drive(?:s\/([^/]+))?(\/.*)?$/.exec(remainder);
+    if (drive) {
+      const store = drive[1] === undefined ? site.drives[0] : this.#driveById(decode(drive[1]));
+      if (!store || !site.drives.includes(store)) throw itemNotFound();
+      return this.#driveRoute(context, store, drive[2] ?? '');
+    }
+    const list = /^\/lists\/([^/]+)(\/columns)?$/.exec(remainder);
+    if (list && method === 'GET') {
+      const key = decode(list[1] ?? '').toLowerCase();
+      const store = site.drives.find(
+        (candidate) => candidate.info.listId === key || candidate.info.name.toLowerCase() === key,
+      );
+      if (!store) throw new GraphError(404, 'itemNotFound', 'The list could not be found.');
+      return list[2]
+        ? sendJson(context, 200, { value: renderColumns(store.info) })
+        : sendJson(context, 200, renderList(store.info));
+    }
+    throw badSegment(remainder);
+  }
+
+  async #driveRoute(context: RequestContext, store: DriveStore, rest: string): Promise<void> {
+    const { method } = context;
+    if (rest === '' && method === 'GET') {
+      return sendJson(
+        context,
+        200,
+        applySelect(
+          renderDrive(store.info, store.folderSize(store.root)),
+          context.query.get('$select'),
+        ),
+      );
+    }
+    if (rest === '/list' && method === 'GET') return sendJson(context, 200, renderList(store.info));
+    if (rest === '/list/columns' && method === 'GET') {
+      return sendJson(context, 200, { value: renderColumns(store.info) });
+    }
+    if (rest.startsWith('/root'))
+      return this.#itemRoute(context, store, store.root, rest.slice('/root'.length));
+    const item = /^\/items\/([^/:]+)(.*)$/.exec(rest);
+    if (item) {
+      const base = store.get(decode(item[1] ?? ''));
+      if (!base) throw itemNotFound();
+      return this.#itemRoute(context, store, base, item[2] ?? '');
+    }
+    throw badSegment(rest);
+  }
+
+  async #itemRoute(
+    context: RequestContext,
+    store: DriveStore,
+    base: ItemRecord,
+    rest: string,
+  ): Promise<void> {
+    let segments: string[] = [];
+    let action = rest;
+    if (rest.startsWith(':')) {
+      const after = rest.slice(1);
+      const end = after.indexOf(':');
+      segments = (end < 0 ? after : after.slice(0, end))
+        .split('/')
+        .filter((part) => part !== '')
+        .map(decode);
+      action = end < 0 ? '' : after.slice(end + 1);
+    }
+    const { method } = context;
+    const addressed = store.resolve(base, segments);
+    const existing = (): ItemRecord => {
+      if (!addressed) throw itemNotFound();
+      return addressed;
+    };
+    const select = context.query.get('$select');
+    switch (`${method} ${action}`) {
+      case 'GET ':
+        return sendJson(context, 200, applySelect(renderItem(store, existing()), select));
+      case 'DELETE ':
+        await store.deleteItem(existing());
+        return sendEmpty(context, 204);
+      case 'GET /children':
+        return this.#listChildren(context, store, existing());
+      case 'POST /children':
+        return this.#createFolder(context, store, existing());
+      case 'GET /content':
+        return this.#download(context, store, existing());
+      case 'PUT /content':
+        return this.#simpleUpload(context, store, uploadTarget(store, base, segments, addressed));
+      case 'POST /createUploadSession':
+        return this.#createUploadSession(
+          context,
+          store,
+          uploadTarget(store, base, segments, addressed),
+        );
+      case 'GET /listItem':
+        return sendJson(context, 200, renderListItem(store, existing()));
+      case 'GET /listItem/fields':
+        return sendJson(context, 200, renderFields(store, existing()));
+      case 'PATCH /listItem/fields': {
+        const item = existing();
+        store.updateFields(item, await readJsonObject(context.body));
+        return sendJson(context, 200, renderFields(store, item));
+      }
+      default:
+        throw badSegment(action || rest);
+    }
+  }
+
+  #listChildren(context: RequestContext, store: DriveStore, folder: ItemRecord): void {
+    if (!folder.isFolder)
+      throw new GraphError(400, 'invalidRequest', 'Only folders have children.');
+    const top = Math.max(
+      1,
+      Math.min(Number(context.query.get('$top') ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE, 999),
+    );
+    const skip = Math.max(0, Number(context.query.get('$skiptoken') ?? 0) || 0);
+    const children = [...folder.children.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const page = children.slice(skip, skip + top);
+    const body: Record<string, unknown> = {
+      value: page.map((child) =>
+        applySelect(renderItem(store, child), context.query.get('$select')),
+      ),
+    };
+    if (skip + top < children.length) {
+      const next = new URL(`${context.origin}${context.rawPath}`);
+      for (const [key, value] of context.query)
+        if (key !== '$skiptoken') next.searchParams.set(key, value);
+      next.searchParams.set('$skiptoken', String(skip + top));
+      body['@odata.nextLink'] = next.toString();
+    }
+    sendJson(context, 200, body);
+  }
+
+  async #createFolder(
+    context: RequestContext,
+    store: DriveStore,
+    parent: ItemRecord,
+  ): Promise<void> {
+    const body = await readJsonObject(context.body);
+    if (typeof body['name'] !== 'string') {
+      throw new GraphError(400, 'invalidRequest', 'Invalid request: a "name" is required.');
+    }
+    if (typeof body['folder'] !== 'object' || body['folder'] === null) {
+      throw new GraphError(
+        400,
+        'invalidRequest',
+        'Invalid request: only folders ("folder": {}) can be created here.',
+      );
+    }
+    const behavior = conflictBehavior(
+      body['@microsoft.graph.conflictBehavior'] ??
+        context.query.get('@microsoft.graph.conflictBehavior'),
+      'fail',
+    );
+    const { item, created } = await store.createFolder(parent, body['name'], behavior);
+    sendJson(context, created ? 201 : 200, renderItem(store, item));
+  }
+
+  async #download(context: RequestContext, store: DriveStore, item: ItemRecord): Promise<void> {
+    if (item.isFolder) throw new GraphError(400, 'invalidRequest', 'Folders have no content.');
+    context.response.writeHead(200, {
+      'content-type': mimeTypeOf(item.name),
+      'content-length': String(item.size),
+    });
+    await pipeline(createReadStream(store.diskPath(item)), context.response);
+  }
+
+  async #simpleUpload(
+    context: RequestContext,
+    store: DriveStore,
+    target: UploadTarget,
+  ): Promise<void> {
+    const declared = context.request.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_SIMPLE_UPLOAD_BYTES) {
+      throw new GraphError(
+        413,
+        'invalidRequest',
+        'Simple upload is limited to 250 MB; use an upload session.',
+        {
+          innerCode: 'maxFileSizeExceeded',
+          headers: { connection: 'close' },
+        },
+      );
+    }
+    const behavior = conflictBehavior(
+      context.query.get('@microsoft.graph.conflictBehavior'),
+      'replace',
+    );
+    checkIfMatch(context, target.kind === 'existing' ? target.item : undefined);
+    const tempPath = path.join(this.#tempDirectory, `${randomToken(12)}.simple`);
+    try {
+      const hash = new QuickXorHash();
+      let size = await receiveToFile(context.body, tempPath, {
+        start: 0,
+        maxBytes: declared === undefined ? MAX_SIMPLE_UPLOAD_BYTES : Number(declared),
+        hash,
+        truncate: true,
+      });
+      if (declared !== undefined && size !== Number(declared)) {
+        throw new GraphError(400, 'invalidRequest', `Received ${size} of ${declared} bytes.`);
+      }
+      const name = target.kind === 'new' ? target.name : target.item.name;
+      if (this.#modifyOfficeDocuments) size += await rewriteOfficeDocument(tempPath, name, hash);
+      const upload = { tempPath, size, quickXorHash: hash.digest() };
+      const { item, created } =
+        target.kind === 'new'
+          ? await store.commitFile(
+              { parent: await store.ensureFolders(target.base, target.folderSegments), name },
+              upload,
+              behavior,
+            )
+          : await store.commitFile({ item: target.item }, upload, 'replace');
+      sendJson(context, created ? 201 : 200, renderItem(store, item));
+    } finally {
+      await rm(tempPath, { force: true });
+    }
+  }
+
+  async #createUploadSession(
+    context: RequestContext,
+    store: DriveStore,
+    target: UploadTarget,
+  ): Promise<void> {
+    const body = await readJsonObject(context.body);
+    const item = (
+      typeof body['item'] === 'object' && body['item'] !== null ? body['item'] : {}
+    ) as Record<string, unknown>;
+    if (body['deferCommit'] === true) {
+      throw new GraphError(400, 'notSupported', 'deferCommit is not supported by the emulator.');
+    }
+    checkIfMatch(context, target.kind === 'existing' ? target.item : undefined);
+    const behavior = conflictBehavior(
+      item['@microsoft.graph.conflictBehavior'] ??
+        context.query.get('@microsoft.graph.conflictBehavior'),
+      'fail',
+    );
+    const fileSize = typeof item['fileSize'] === 'number' ? item['fileSize'] : undefined;
+    sendJson(
+      context,
+      200,
+      await this.#uploads.create(store, target, behavior, fileSize, context.origin),
+    );
+  }
+}
+
+/** What an upload addresses: an existing file (by id, or by path when it exists) or a new name. */
+function uploadTarget(
+  store: DriveStore,
+  base: ItemRecord,
+  segments: readonly string[],
+  addressed: ItemRecord | undefined,
+): UploadTarget {
+  if (segments.length === 0) {
+    if (base.isFolder)
+      throw new GraphError(400, 'invalidRequest', 'Cannot upload content to a folder.');
+    return { kind: 'existing', item: base };
+  }
+  const name = segments[segments.length - 1] ?? '';
+  if (addressed && !addressed.isFolder) {
+    return { kind: 'new', base: addressed.parent ?? store.root, folderSegments: [], name };
+  }
+  return { kind: 'new', base, folderSegments: segments.slice(0, -1), name };
+}
+
+function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
+  if (value === undefined || value === null) return fallback;
+  if (value === 'fail' || value === 'replace' || value === 'rename') return value;
+  throw new GraphError(
+    400,
+    'invalidRequest',
+    `Invalid @microsoft.graph.conflictBehavior "${String(value)}": use fail, replace or rename.`,
+  );
+}
+
+function checkIfMatch(context: RequestContext, item: ItemRecord | undefined): void {
+  const ifMatch = context.request.headers['if-match'];
+  if (ifMatch === undefined || ifMatch === '*' || item === undefined) return;
+  const guid = `{${item.guid.toUpperCase()}}`;
+  const current = [`"${guid},${item.version}"`, `"c:${guid},${item.contentVersion}"`];
+  if (!current.includes(ifMatch.trim())) {
+    throw new GraphError(412, 'resourceModified', "ETag does not match current item's value", {
+      innerCode: 'entityTagDoesNotMatch',
+    });
+  }
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GraphError(400, 'invalidRequest', `Malformed percent-encoding in "${segment}".`);
+  }
+}
+
+function badSegment(segment: string): GraphError {
+  return new GraphError(
+    400,
+    'BadRequest',
+    `Resource not found for the segment '${segment.split('/').filter(Boolean)[0] ?? segment}'.`,
+  );
+}

@@ -1,0 +1,33 @@
+// The Graph emulator's public surface: a local HTTPS stand-in for Entra ID's token endpoint and
+// the SharePoint parts of Microsoft Graph, with fault injection. It owns its rootDir's files and
+// its CA file; it knows nothing of SiteDrop's agent. See docs/graph-emulator.md.
+
+export { startGraphEmulator } from './emulator.ts';
+export type { GraphEmulator } from './emulator.ts';
+export { runEmulatorFromCommandLine } from './command-line.ts';
+export {
+  DEFAULT_LIBRARY_NAME,
+  DEFAULT_SITE_HOSTNAME,
+  DEFAULT_SITE_PATH,
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  buildDefaultEmulatorOptions,
+} from './options.ts';
+export type {
+  EmulatorClientOptions,
+  EmulatorLibraryOptions,
+  EmulatorSiteOptions,
+  EmulatorThrottleOptions,
+  GraphEmulatorOptions,
+} from './options.ts';
+export { FaultController, faultRuleFromJson } from './faults.ts';
+export type { FaultRule, FaultRuleState } from './faults.ts';
+export type { RequestRecord } from './request-log.ts';
+export { CONTROL_TOKEN_HEADER } from './control-api.ts';
+export {
+  FRAGMENT_MULTIPLE_BYTES,
+  MAX_FRAGMENT_BYTES,
+  UPLOAD_PATH_PREFIX,
+} from './upload-sessions.ts';
+export { MAX_SIMPLE_UPLOAD_BYTES } from './graph-api.ts';

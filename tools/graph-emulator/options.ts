@@ -1,0 +1,155 @@
+// The emulator's configuration: what a caller may pass to startGraphEmulator, the defaults, and
+// the demo credentials that `sitedrop demo` configures on both sides.
+
+import path from 'node:path';
+
+/** A SharePoint document library (a drive, backed by a list) inside an emulated site. */
+export interface EmulatorLibraryOptions {
+  /** Display name, also the folder name under rootDir and the drive's `name`. Unique across sites. */
+  name: string;
+  /** Writable text columns of the library's list (internal names). Default: ['Title']. */
+  columns?: string[];
+}
+
+/** An emulated SharePoint site, addressed as `GET /sites/{hostname}:{path}`. */
+export interface EmulatorSiteOptions {
+  /** For example 'contoso.sharepoint.com'. Matched case-insensitively. */
+  hostname: string;
+  /** Server-relative path, for example '/sites/SiteOffice'. Matched case-insensitively. */
+  path: string;
+  /** The site's displayName; default: the last path segment. */
+  displayName?: string;
+  libraries: EmulatorLibraryOptions[];
+}
+
+/** An app registration that may ask the token endpoint for Graph tokens (client credentials). */
+export interface EmulatorClientOptions {
+  clientId: string;
+  /** The tenant (GUID) the app lives in; the only tenant it can get tokens from. */
+  tenantId: string;
+  /** Client secret, if the app authenticates with a secret. */
+  secret?: string;
+  /** PEM certificate(s) registered for the app, if it authenticates with a signed assertion. */
+  certificatePem?: string;
+  /** Whether the app holds write permission (Sites.ReadWrite.All). Default true. */
+  canWrite?: boolean;
+}
+
+/** SharePoint-style throttling: a budget of resource units per rolling minute. */
+export interface EmulatorThrottleOptions {
+  /** Units available in any 60-second window. */
+  resourceUnitsPerMinute: number;
+  /** Units charged for each upload operation (simple PUT content, createUploadSession). */
+  costPerUpload: number;
+  /** Units charged for every other Graph API request. Default 0 (only uploads are counted). */
+  costPerRequest?: number;
+}
+
+/** Options of startGraphEmulator. Only rootDir is required. */
+export interface GraphEmulatorOptions {
+  /** Where library contents live as plain files: `<rootDir>/<library>/<folder path>/<file>`. */
+  rootDir: string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Where to write the CA certificate PEM. Default: `<parent of rootDir>/graph-emulator-ca.pem`. */
+  caFile?: string;
+  /** Default: one site contoso.sharepoint.com/sites/SiteOffice with library "Documents". */
+  sites?: EmulatorSiteOptions[];
+  /** Default: the demo client (DEMO_CLIENT_ID / DEMO_CLIENT_SECRET). */
+  clients?: EmulatorClientOptions[];
+  /** Lifetime of issued access tokens in seconds. Default 3599, as Entra ID issues. */
+  tokenLifetimeSeconds?: number;
+  /** Lifetime of an upload session, extended by each accepted fragment. Default 3600 s. */
+  uploadSessionLifetimeSeconds?: number;
+  /** Added server latency, in milliseconds, for every Graph and upload-URL request. Default 0. */
+  latencyMs?: number;
+  /** Imitate SharePoint rewriting .docx/.xlsx/.pptx after upload (stored bytes differ). */
+  modifyOfficeDocuments?: boolean;
+  /** Enable 429 throttling with a resource-unit budget. Default: no throttling. */
+  throttle?: EmulatorThrottleOptions;
+  /** Fixed control token for /_emulator/* (default: random per start). */
+  controlToken?: string;
+}
+
+/** Tenant of the demo app registration. */
+export const DEMO_TENANT_ID = '5d1c0a6e-7f3b-4c2a-9e51-0d3e5a7b9c11';
+/** Client id of the demo app registration that `sitedrop demo` configures. */
+export const DEMO_CLIENT_ID = '3f6b2c1d-8e4a-4b7f-a2c9-5e1d7f3a9b24';
+/** Client secret of the demo app registration. Not a secret: the emulator only runs locally. */
+export const DEMO_CLIENT_SECRET = 'sitedrop-demo-secret';
+/** Hostname, path and library of the default site. */
+export const DEFAULT_SITE_HOSTNAME = 'contoso.sharepoint.com';
+export const DEFAULT_SITE_PATH = '/sites/SiteOffice';
+export const DEFAULT_LIBRARY_NAME = 'Documents';
+
+/**
+ * The options demo mode uses: the default site and library and the demo client.
+ *
+ * Files land under `rootDir/<library>/…`; the CA certificate is written next to rootDir.
+ */
+export function buildDefaultEmulatorOptions(rootDir: string): GraphEmulatorOptions {
+  return {
+    rootDir,
+    sites: [
+      {
+        hostname: DEFAULT_SITE_HOSTNAME,
+        path: DEFAULT_SITE_PATH,
+        displayName: 'Site Office',
+        libraries: [{ name: DEFAULT_LIBRARY_NAME, columns: ['Title', 'RequestId', 'DeviceId'] }],
+      },
+    ],
+    clients: [{ clientId: DEMO_CLIENT_ID, tenantId: DEMO_TENANT_ID, secret: DEMO_CLIENT_SECRET }],
+  };
+}
+
+/** Options with every default filled in and checked. */
+export interface ResolvedEmulatorOptions {
+  rootDir: string;
+  port: number;
+  caFile: string;
+  sites: EmulatorSiteOptions[];
+  clients: EmulatorClientOptions[];
+  tokenLifetimeSeconds: number;
+  uploadSessionLifetimeSeconds: number;
+  latencyMs: number;
+  modifyOfficeDocuments: boolean;
+  throttle: EmulatorThrottleOptions | undefined;
+  controlToken: string | undefined;
+}
+
+/** Fill in defaults and reject configurations the emulator cannot serve, naming the field. */
+export function resolveEmulatorOptions(options: GraphEmulatorOptions): ResolvedEmulatorOptions {
+  const rootDir = path.resolve(options.rootDir);
+  const defaults = buildDefaultEmulatorOptions(rootDir);
+  const sites = options.sites ?? defaults.sites ?? [];
+  const seen = new Set<string>();
+  for (const site of sites) {
+    if (!site.path.startsWith('/')) {
+      throw new Error(`sites[].path must start with "/": got "${site.path}"`);
+    }
+    for (const library of site.libraries) {
+      const key = library.name.toLowerCase();
+      if (seen.has(key) || library.name.startsWith('.') || /[\\/:*?"<>|]/.test(library.name)) {
+        throw new Error(
+          `library name "${library.name}" must be unique across sites and a valid folder name`,
+        );
+      }
+      seen.add(key);
+    }
+  }
+  return {
+    rootDir,
+    port: options.port ?? 0,
+    caFile: path.resolve(
+      options.caFile ?? path.join(path.dirname(rootDir), 'graph-emulator-ca.pem'),
+    ),
+    sites,
+    clients: options.clients ?? defaults.clients ?? [],
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    uploadSessionLifetimeSeconds: options.uploadSessionLifetimeSeconds ?? 3600,
+    latencyMs: options.latencyMs ?? 0,
+    modifyOfficeDocuments: options.modifyOfficeDocuments ?? false,
+    throttle: options.throttle,
+    controlToken: options.controlToken,
+  };
+}
