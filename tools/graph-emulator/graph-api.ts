@@ -8,11 +8,18 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
 import { itemNotFound } from './drive-store.ts';
-import type { ConflictBehavior, DriveStore, ItemRecord, SiteInfo } from './drive-store.ts';
+import type { DriveStore, ItemRecord, SiteInfo } from './drive-store.ts';
 import { GraphError, readJsonObject, sendEmpty, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import { randomToken } from './ids.ts';
-import type { Principal } from './identity.ts';
+import {
+  badSegment,
+  checkIfMatch,
+  conflictBehavior,
+  decode,
+  uploadTarget,
+} from './graph-request.ts';
+import type { Principal } from './access-tokens.ts';
 import {
   applySelect,
   mimeTypeOf,
@@ -365,61 +372,4 @@ export class GraphApi {
       await this.#uploads.create(store, target, behavior, fileSize, context.origin),
     );
   }
-}
-
-/** What an upload addresses: an existing file (by id, or by path when it exists) or a new name. */
-function uploadTarget(
-  store: DriveStore,
-  base: ItemRecord,
-  segments: readonly string[],
-  addressed: ItemRecord | undefined,
-): UploadTarget {
-  if (segments.length === 0) {
-    if (base.isFolder)
-      throw new GraphError(400, 'invalidRequest', 'Cannot upload content to a folder.');
-    return { kind: 'existing', item: base };
-  }
-  const name = segments[segments.length - 1] ?? '';
-  if (addressed && !addressed.isFolder) {
-    return { kind: 'new', base: addressed.parent ?? store.root, folderSegments: [], name };
-  }
-  return { kind: 'new', base, folderSegments: segments.slice(0, -1), name };
-}
-
-function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
-  if (value === undefined || value === null) return fallback;
-  if (value === 'fail' || value === 'replace' || value === 'rename') return value;
-  throw new GraphError(
-    400,
-    'invalidRequest',
-    `Invalid @microsoft.graph.conflictBehavior "${String(value)}": use fail, replace or rename.`,
-  );
-}
-
-function checkIfMatch(context: RequestContext, item: ItemRecord | undefined): void {
-  const ifMatch = context.request.headers['if-match'];
-  if (ifMatch === undefined || ifMatch === '*' || item === undefined) return;
-  const guid = `{${item.guid.toUpperCase()}}`;
-  const current = [`"${guid},${item.version}"`, `"c:${guid},${item.contentVersion}"`];
-  if (!current.includes(ifMatch.trim())) {
-    throw new GraphError(412, 'resourceModified', "ETag does not match current item's value", {
-      innerCode: 'entityTagDoesNotMatch',
-    });
-  }
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new GraphError(400, 'invalidRequest', `Malformed percent-encoding in "${segment}".`);
-  }
-}
-
-function badSegment(segment: string): GraphError {
-  return new GraphError(
-    400,
-    'BadRequest',
-    `Resource not found for the segment '${segment.split('/').filter(Boolean)[0] ?? segment}'.`,
-  );
 }
