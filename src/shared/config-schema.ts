@@ -176,6 +176,14 @@ export const DeliveryConfigSchema = z.strictObject({
     .prefault({}),
 });
 
+/** Intake settings shared by every watched folder. */
+export const IntakeConfigSchema = z.strictObject({
+  /** How often each folder is compared with the store, to queue what watcher events missed. */
+  reconcileIntervalMs: milliseconds(1_000, 86_400_000).default(300_000),
+  /** How often an unavailable folder is checked for its return (and a present one for loss). */
+  folderCheckIntervalMs: milliseconds(100, 600_000).default(5_000),
+});
+
 export const FeedConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(47_821),
 });
@@ -217,6 +225,7 @@ export const ConfigSchema = z.strictObject({
   sharepoint: SharePointConfigSchema.prefault({}),
   auth: AuthConfigSchema.prefault({}),
   delivery: DeliveryConfigSchema.prefault({}),
+  intake: IntakeConfigSchema.prefault({}),
   feed: FeedConfigSchema.prefault({}),
   log: LogConfigSchema.prefault({}),
   desktop: DesktopConfigSchema.prefault({}),
