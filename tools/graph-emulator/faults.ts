@@ -88,7 +88,7 @@ export function faultRuleFromJson(json: unknown): FaultRule {
 export function faultStateToJson(state: FaultRuleState): Record<string, unknown> {
   const { path, ...rest } = state.rule;
   const json: Record<string, unknown> = { id: state.id, hits: state.hits, ...rest };
-  if (path instanceof RegExp) json['pathPattern'] = path.source;
+  if (path instanceof RegExp) json['pathPattern'] = path.source.replaceAll('\\/', '/');
   else if (path !== undefined) json['path'] = path;
   return json;
 }

@@ -164,6 +164,14 @@ describe('graph emulator sites, drives and items', () => {
     );
   });
 
+  it("serves a file's bytes back from GET content", async () => {
+    const bytes = randomBytes(3000);
+    const item = (await putContent('back.bin', bytes)).json<DriveItem>();
+    const download = await test.call(`/v1.0/drives/${driveId}/items/${item.id}/content`);
+    expect(download.status).toBe(200);
+    expect(download.bytes.equals(bytes)).toBe(true);
+  });
+
   it('rejects names SharePoint does not allow', async () => {
     const response = await putContent('bad:name?.txt', 'x');
     expect(response.status).toBe(400);

@@ -21,6 +21,7 @@ export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  bytes: Buffer;
   /** The body parsed as JSON (throws if it is not). */
   json: <T = Record<string, unknown>>() => T;
 }
@@ -49,11 +50,13 @@ export function httpsRequest(
             reject(new Error('response incomplete'));
             return;
           }
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           resolve({
             status: incoming.statusCode ?? 0,
             headers: incoming.headers,
             text,
+            bytes,
             json: <T>() => JSON.parse(text) as T,
           });
         });

@@ -126,6 +126,19 @@ describe('graph emulator identity', () => {
     expect(metadata).toHaveProperty('jwks_uri');
   });
 
+  it('answers instance discovery with its own host as the only alias', async () => {
+    const authorize = `${test.emulator.authorityHost}/${DEMO_TENANT_ID}/oauth2/v2.0/authorize`;
+    const response = await httpsRequest(
+      test.agent,
+      `${test.emulator.authorityHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorize)}`,
+    );
+    const host = new URL(test.emulator.authorityHost).host;
+    expect(response.json()).toMatchObject({
+      tenant_discovery_endpoint: `${test.emulator.authorityHost}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`,
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    });
+  });
+
   it('issues a bearer token for the right client secret', async () => {
     const response = await requestToken({
       client_id: DEMO_CLIENT_ID,

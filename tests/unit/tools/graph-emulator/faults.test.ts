@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CONTROL_TOKEN_HEADER,
+  FRAGMENT_MULTIPLE_BYTES,
+} from '../../../../tools/graph-emulator/index.ts';
+import { startTestEmulator } from './emulator-client.ts';
+import type { TestEmulator } from './emulator-client.ts';
+
+let test: TestEmulator;
+let driveId: string;
+
+beforeEach(async () => {
+  test = await startTestEmulator();
+  driveId = await test.driveId();
+});
+
+afterEach(async () => {
+  await test.close();
+});
+
+function control(
+  route: string,
+  options: { method?: string; body?: unknown; token?: string | null } = {},
+) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token !== null)
+    headers[CONTROL_TOKEN_HEADER] = options.token ?? test.emulator.controlToken;
+  return test.call(`/_emulator/${route}`, {
+    method: options.method ?? 'GET',
+    headers,
+    auth: false,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+describe('graph emulator fault rules (in process)', () => {
+  it('answers with the rule status and Retry-After seconds, for `times` requests only', async () => {
+    test.emulator.faults.add({
+      method: 'GET',
+      path: '/root',
+      status: 503,
+      retryAfterSeconds: 7,
+      times: 2,
+    });
+    const first = await test.call(`/v1.0/drives/${driveId}/root`);
+    expect(first.status).toBe(503);
+    expect(first.headers['retry-after']).toBe('7');
+    expect(first.json()).toMatchObject({ error: { code: 'serviceNotAvailable' } });
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(503);
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(200);
+    expect(test.emulator.faults.list()[0]?.hits).toBe(2);
+  });
+
+  it('can send Retry-After as an HTTP date, and matches paths by RegExp', async () => {
+    test.emulator.faults.add({
+      path: /\/root$/,
+      status: 429,
+      retryAfterSeconds: 30,
+      retryAfterHttpDate: true,
+    });
+    const response = await test.call(`/v1.0/drives/${driveId}/root`);
+    expect(response.status).toBe(429);
+    const retryAt = Date.parse(String(response.headers['retry-after']));
+    expect(retryAt - Date.now()).toBeGreaterThan(25_000);
+    expect(retryAt - Date.now()).toBeLessThan(31_000);
+    expect(response.json()).toMatchObject({ error: { code: 'activityLimitReached' } });
+  });
+
+  it('never hits with probability 0 and stops hitting once removed', async () => {
+    const never = test.emulator.faults.add({ status: 500, probability: 0 });
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(200);
+    test.emulator.faults.remove(never);
+    const always = test.emulator.faults.add({ status: 500 });
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(500);
+    expect(test.emulator.faults.remove(always)).toBe(true);
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(200);
+  });
+
+  it('holds a request for delayMs before answering', async () => {
+    test.emulator.faults.add({ path: '/root', delayMs: 300, times: 1 });
+    const startedAt = Date.now();
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(200);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(290);
+  });
+
+  it('drops the connection mid-body: the fragment is not kept and the session resumes', async () => {
+    const bytes = randomBytes(4 * FRAGMENT_MULTIPLE_BYTES);
+    const created = await test.call(
+      `/v1.0/drives/${driveId}/root:/reset.bin:/createUploadSession`,
+      {
+        method: 'POST',
+        body: '{}',
+      },
+    );
+    const { uploadUrl } = created.json<{ uploadUrl: string }>();
+    test.emulator.faults.add({
+      path: '/_upload/',
+      method: 'PUT',
+      resetAfterBytes: 100_000,
+      times: 1,
+    });
+    const headers = { 'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}` };
+    await expect(test.call(uploadUrl, { method: 'PUT', headers, body: bytes })).rejects.toThrow();
+    const status = await test.call(uploadUrl);
+    expect(status.json()).toMatchObject({ nextExpectedRanges: ['0-'] });
+    expect((await test.call(uploadUrl, { method: 'PUT', headers, body: bytes })).status).toBe(201);
+    const record = test.emulator.requestLog.find((entry) => entry.faultId !== undefined);
+    expect(record).toMatchObject({ method: 'PUT', aborted: true, status: 0 });
+    expect(record?.path).toMatch(/^\/_upload\/[\w-]+$/);
+  });
+
+  it('drops the connection mid-response after processing a short request (the response is lost)', async () => {
+    test.emulator.faults.add({ method: 'PUT', resetAfterBytes: 1_000_000, times: 1 });
+    await expect(
+      test.call(`/v1.0/drives/${driveId}/root:/lost-response.txt:/content`, {
+        method: 'PUT',
+        body: 'bytes',
+      }),
+    ).rejects.toThrow();
+    expect((await stat(path.join(test.rootDir, 'Documents', 'lost-response.txt'))).size).toBe(5);
+  });
+
+  it('expires the token it hits: 401 now and for later requests with that token', async () => {
+    test.emulator.faults.add({ expireToken: true, times: 1 });
+    const first = await test.call(`/v1.0/drives/${driveId}/root`);
+    expect(first.status).toBe(401);
+    expect(first.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    expect((await test.call(`/v1.0/drives/${driveId}/root`)).status).toBe(401);
+  });
+
+  it('expires the upload session it hits', async () => {
+    const created = await test.call(`/v1.0/drives/${driveId}/root:/x.bin:/createUploadSession`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const { uploadUrl } = created.json<{ uploadUrl: string }>();
+    test.emulator.faults.add({ path: '/_upload/', expireUploadSession: true, times: 1 });
+    expect((await test.call(uploadUrl)).status).toBe(404);
+  });
+});
+
+describe('graph emulator control API', () => {
+  it('refuses calls without the control token', async () => {
+    expect((await control('faults', { token: null })).status).toBe(401);
+    expect((await control('faults', { token: 'wrong' })).status).toBe(401);
+  });
+
+  it('adds, lists and deletes fault rules over HTTP, with RegExp paths as pathPattern', async () => {
+    const added = await control('faults', {
+      method: 'POST',
+      body: { pathPattern: '/root$', status: 429, retryAfterSeconds: 2, times: 1 },
+    });
+    expect(added.status).toBe(201);
+    const { id } = added.json<{ id: string }>();
+    const throttled = await test.call(`/v1.0/drives/${driveId}/root`);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers['retry-after']).toBe('2');
+    const listed = await control('faults');
+    expect(listed.json()).toEqual({
+      value: [{ id, hits: 1, pathPattern: '/root$', status: 429, retryAfterSeconds: 2, times: 1 }],
+    });
+    expect((await control(`faults/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await control('faults')).json()).toEqual({ value: [] });
+    const invalid = await control('faults', { method: 'POST', body: { status: 'soon' } });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('serves the request log with user agents and Retry-After, and resets it', async () => {
+    await control('faults', {
+      method: 'POST',
+      body: { path: '/root', status: 503, retryAfterSeconds: 1, times: 1 },
+    });
+    await test.call(`/v1.0/drives/${driveId}/root`, {
+      headers: { 'user-agent': 'SiteDrop/0.1 test' },
+    });
+    const log = await control('requests');
+    const records = log.json<{ value: Array<Record<string, unknown>> }>().value;
+    expect(records.at(-1)).toMatchObject({
+      method: 'GET',
+      path: `/v1.0/drives/${driveId}/root`,
+      status: 503,
+      retryAfter: '1',
+      userAgent: 'SiteDrop/0.1 test',
+    });
+    expect(records.every((record) => !String(record['path']).includes('_emulator'))).toBe(true);
+    expect((await control('reset', { method: 'POST' })).status).toBe(204);
+    expect((await control('requests')).json()).toEqual({ value: [] });
+    expect((await control('faults')).json()).toEqual({ value: [] });
+  });
+});
+
+describe('graph emulator latency', () => {
+  it('adds latencyMs to every Graph request but not to the token endpoint', async () => {
+    const slow = await startTestEmulator({ latencyMs: 200 });
+    try {
+      const tokenStartedAt = Date.now();
+      await slow.token();
+      expect(Date.now() - tokenStartedAt).toBeLessThan(200);
+      const startedAt = Date.now();
+      await slow.driveId();
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2 * 195);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('graph emulator throttling', () => {
+  it('answers 429 with Retry-After once the per-minute budget is spent, and logs it', async () => {
+    const throttled = await startTestEmulator({
+      throttle: { resourceUnitsPerMinute: 5, costPerUpload: 2 },
+    });
+    try {
+      const drive = await throttled.driveId();
+      const upload = (name: string) =>
+        throttled.call(`/v1.0/drives/${drive}/root:/${name}:/content`, {
+          method: 'PUT',
+          body: name,
+        });
+      expect((await upload('1.txt')).status).toBe(201);
+      expect((await upload('2.txt')).status).toBe(201);
+      const third = await upload('3.txt');
+      expect(third.status).toBe(429);
+      expect(Number(third.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(Number(third.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect((await throttled.call(`/v1.0/drives/${drive}/root`)).status).toBe(200);
+      const logged = throttled.emulator.requestLog.filter((record) => record.status === 429);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]?.retryAfter).toBe(third.headers['retry-after']);
+      expect(logged[0]?.endedAt).toBeGreaterThanOrEqual(logged[0]?.startedAt ?? Infinity);
+    } finally {
+      await throttled.close();
+    }
+  });
+});
