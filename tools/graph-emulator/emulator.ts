@@ -4,6 +4,7 @@
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
+import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { getEmulatorCertificates } from './certificates.ts';
@@ -128,44 +129,54 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   let origin = '';
   const info: Record<string, unknown> = {};
 
-  const server = createServer(
-    { key: certificates.serverPrivateKeyPem, cert: certificates.serverCertificatePem },
-    createRequestHandler({
-      origin: () => origin,
-      identity: new IdentityService({
-        clients: resolved.clients,
-        tokens,
-        tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
-      }),
+  const tlsOptions = {
+    key: certificates.serverPrivateKeyPem,
+    cert: certificates.serverCertificatePem,
+  };
+  const handler = createRequestHandler({
+    origin: () => origin,
+    identity: new IdentityService({
+      clients: resolved.clients,
       tokens,
-      graph: new GraphApi({
-        sites,
-        uploads,
-        tempDirectory,
-        modifyOfficeDocuments: resolved.modifyOfficeDocuments,
-      }),
-      uploads,
-      faults,
-      log,
-      control: { controlToken, faults, log, reset, info },
-      latencyMs: resolved.latencyMs,
-      throttle,
+      tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
     }),
-  );
+    tokens,
+    graph: new GraphApi({
+      sites,
+      uploads,
+      tempDirectory,
+      modifyOfficeDocuments: resolved.modifyOfficeDocuments,
+    }),
+    uploads,
+    faults,
+    log,
+    control: { controlToken, faults, log, reset, info },
+    latencyMs: resolved.latencyMs,
+    throttle,
+  });
   const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const servers: Server[] = [];
+  const listen = async (port: number, host: string): Promise<number> => {
+    const server = createServer(tlsOptions, handler);
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
     });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : resolved.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    servers.push(server);
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : port;
+  };
+  const port = await listen(resolved.port, '127.0.0.1');
+  // Upload URLs use the name "localhost", which may resolve to ::1 first: listen there too when
+  // the machine has IPv6 loopback (clients fall back to 127.0.0.1 otherwise).
+  await listen(port, '::1').catch(() => undefined);
   origin = `https://127.0.0.1:${port}`;
   Object.assign(info, {
     graphBaseUrl: `${origin}/v1.0`,
@@ -197,9 +208,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = servers.map(
+          (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+        );
         for (const socket of sockets) socket.destroy();
-        await closed;
+        await Promise.all(closed);
         await uploads.discardAll();
         await rm(tempDirectory, { recursive: true, force: true });
       })();

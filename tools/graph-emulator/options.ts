@@ -77,9 +77,11 @@ export const DEMO_TENANT_ID = '5d1c0a6e-7f3b-4c2a-9e51-0d3e5a7b9c11';
 export const DEMO_CLIENT_ID = '3f6b2c1d-8e4a-4b7f-a2c9-5e1d7f3a9b24';
 /** Client secret of the demo app registration. Not a secret: the emulator only runs locally. */
 export const DEMO_CLIENT_SECRET = 'sitedrop-demo-secret';
-/** Hostname, path and library of the default site. */
+/** Hostname of the default site. */
 export const DEFAULT_SITE_HOSTNAME = 'contoso.sharepoint.com';
+/** Server-relative path of the default site. */
 export const DEFAULT_SITE_PATH = '/sites/SiteOffice';
+/** The default site's document library (also its folder under rootDir). */
 export const DEFAULT_LIBRARY_NAME = 'Documents';
 
 /**

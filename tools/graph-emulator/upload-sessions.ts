@@ -81,7 +81,11 @@ export class UploadSessionStore {
     this.#sessions.set(id, session);
     return {
       '@odata.context': `${origin}/v1.0/$metadata#microsoft.graph.uploadSession`,
-      uploadUrl: `${origin}${UPLOAD_PATH_PREFIX}${id}?tempauth=${session.secret}`,
+      // Real upload URLs live on the SharePoint host, not on graph.microsoft.com; the emulator's
+      // are on "localhost" rather than the Graph base URL's 127.0.0.1 for the same reason, so a
+      // client that attaches its token by host (like the Graph SDK's customHosts) behaves as it
+      // would against the real service.
+      uploadUrl: `${origin.replace('//127.0.0.1:', '//localhost:')}${UPLOAD_PATH_PREFIX}${id}?tempauth=${session.secret}`,
       expirationDateTime: new Date(session.expiresAt).toISOString(),
       nextExpectedRanges: ['0-'],
     };

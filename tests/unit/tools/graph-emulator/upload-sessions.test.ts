@@ -61,6 +61,9 @@ describe('graph emulator upload sessions', () => {
     const session = await createSession('Large/archive.bin');
     expect(session.nextExpectedRanges).toEqual(['0-']);
     expect(session.uploadUrl).toContain('/_upload/');
+    // On another host than Graph, as real upload URLs (SharePoint host, not graph.microsoft.com).
+    expect(new URL(session.uploadUrl).hostname).toBe('localhost');
+    expect(new URL(test.emulator.graphBaseUrl).hostname).toBe('127.0.0.1');
     const fragment = 16 * FRAGMENT_MULTIPLE_BYTES;
     let offset = 0;
     let last: Awaited<ReturnType<typeof putFragment>> | undefined;
