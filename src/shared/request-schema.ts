@@ -126,10 +126,16 @@ export type RequestParseResult =
  *
  * Accepts UTF-8 with or without a byte-order mark. Never throws: every problem is returned in
  * plain words, with the field, what was found and what is expected.
+ *
+ * @param sizeBytes the file's size, when only its first bytes were read (a file over
+ *   `requestFileMaxBytes` is refused without reading it whole).
  */
-export function parseRequestFile(bytes: Uint8Array): RequestParseResult {
-  if (bytes.length > requestFileMaxBytes) {
-    return invalid('(file)', `${bytes.length} bytes`, 'a request file of at most 1 MiB');
+export function parseRequestFile(
+  bytes: Uint8Array,
+  sizeBytes: number = bytes.length,
+): RequestParseResult {
+  if (sizeBytes > requestFileMaxBytes) {
+    return invalid('(file)', `${sizeBytes} bytes`, 'a request file of at most 1 MiB');
   }
   let text: string;
   try {

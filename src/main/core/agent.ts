@@ -17,6 +17,7 @@ import {
 } from './config/index.ts';
 import { acquireDataDirLock } from './data-dir-lock/index.ts';
 import { EventBus } from './events/index.ts';
+import { startIntake, type Intake } from './intake/index.ts';
 import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
 import { createLogger, type Logger, type SecretRedactor } from './logging/index.ts';
 import type { SecretStore } from './platform.ts';
@@ -52,6 +53,8 @@ export interface Agent {
   readonly secretStore: SecretStore;
   /** Set when a corrupt database was moved aside at start. */
   readonly recovery: DatabaseRecovery | undefined;
+  /** The folder watchers: rescans and folder health. */
+  readonly intake: Intake;
   /** Stops taking work, lets in-flight work reach a safe point, closes everything. Idempotent. */
   close(reason?: string): Promise<void>;
 }
@@ -106,6 +109,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       type: 'agent.started',
       data: { version: sitedropVersion, pid: process.pid },
     });
+    // After a database recovery the store is empty, so the catch-up scan queues every file.
+    const intake = owned.add(await startIntake({ config, store, bus, logger, clock }));
     logger.info({ dataDir, folders: config.folders.map((folder) => folder.path) }, 'Agent started');
 
     const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
@@ -121,6 +126,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       redactor,
       secretStore,
       recovery: store.recovery,
+      intake,
       close(reason = 'stopped') {
         closing ??= (async () => {
           store.appendEvent({ type: 'agent.stopped', data: { reason } });

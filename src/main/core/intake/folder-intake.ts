@@ -1,0 +1,623 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { FolderConfig } from '../../../shared/config-schema.ts';
+import { requestFileMaxBytes } from '../../../shared/request-schema.ts';
+import type { Clock, TimerHandle } from '../lifecycle/index.ts';
+import type { Logger } from '../logging/index.ts';
+import type { Item, Store } from '../store/index.ts';
+import { hashFile } from './hash-file.ts';
+import { createPathRules, type PathRules } from './path-rules.ts';
+import {
+  goneCapableStates,
+  inDeliveryStates,
+  isKnownVersion,
+  recordFile,
+  type QueueReason,
+} from './record-file.ts';
+import { scanFolder } from './scan-folder.ts';
+
+/** Whether a watched folder can be watched now, and since when. */
+export interface FolderHealth {
+  folderId: string;
+  path: string;
+  isAvailable: boolean;
+  /** Why it is unavailable, in plain words; null when available. */
+  reason: string | null;
+  /** When this state began (epoch ms). */
+  sinceAt: number;
+}
+
+/** Runs a task within the intake-wide limit on concurrent file reads. */
+export type ReadLimiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** What one folder's intake needs. */
+export interface FolderIntakeOptions {
+  folder: FolderConfig;
+  libraryName: string;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  folderCheckIntervalMs: number;
+  reconcileIntervalMs: number;
+  limitReads: ReadLimiter;
+  /** A scan found a delivered file still in place (the after-upload action may be owed). */
+  onDeliveredFileFound: (item: Item) => void;
+}
+
+/** A file seen but not yet finished: its size and mtime, and since when they held still. */
+interface Candidate {
+  sizeBytes: number;
+  mtimeMs: number;
+  stableSinceMs: number;
+  reason: QueueReason;
+  timer: TimerHandle;
+  /** How often opening it failed (another program still holds it). */
+  busyCount: number;
+}
+
+/** Error codes that mean "another program still has the file": not finished, try later. */
+const busyCodes = new Set(['EBUSY', 'EACCES', 'EPERM', 'EAGAIN']);
+/** Error codes that mean the file (or a folder above it) is not there. */
+const missingCodes = new Set(['ENOENT', 'ENOTDIR']);
+/** The least time a file must be missing before its item is recorded as gone. */
+const goneGraceMs = 1_000;
+
+/**
+ * Watches one folder and turns each finished file into one recorded item.
+ *
+ * chokidar's events are hints: every decision re-reads the file's size and mtime. A file is
+ * finished when they held still for `stabilityWindowMs` and it opens for reading; it is hashed,
+ * re-checked (a write during hashing sends it back to waiting), then recorded. Catch-up and
+ * periodic scans compare the folder with the store and feed the same path. The folder's own
+ * existence is probed every `folderCheckIntervalMs`: a lost folder is reported unavailable, and
+ * watched and scanned again when it returns (also when it was replaced by a new folder).
+ */
+export class FolderIntake {
+  readonly folder: FolderConfig;
+  readonly #options: FolderIntakeOptions;
+  readonly #rules: PathRules;
+  readonly #logger: Logger;
+  readonly #candidates = new Map<string, Candidate>();
+  readonly #goneChecks = new Map<string, TimerHandle>();
+  /** Paths being hashed or recorded, and the reason to look again when that ends. */
+  readonly #busy = new Map<string, QueueReason | undefined>();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #reportedProblems = new Set<string>();
+  readonly #abort = new AbortController();
+  #health: FolderHealth;
+  #hasChecked = false;
+  #rootIdentity: string | undefined;
+  #watcher: FSWatcher | undefined;
+  #checkTimer: TimerHandle | undefined;
+  #reconcileTimer: TimerHandle | undefined;
+  #scanning: Promise<void> | undefined;
+  #checking: Promise<void> | undefined;
+  #isScanWanted = false;
+  #isClosed = false;
+
+  constructor(options: FolderIntakeOptions) {
+    this.folder = options.folder;
+    this.#options = options;
+    this.#rules = createPathRules(options.folder);
+    this.#logger = options.logger.child({ folderId: options.folder.id });
+    this.#health = {
+      folderId: options.folder.id,
+      path: options.folder.path,
+      isAvailable: false,
+      reason: 'not checked yet',
+      sinceAt: options.clock.now(),
+    };
+  }
+
+  /** Checks the folder, starts watching it and starts the catch-up scan (not awaited). */
+  async start(): Promise<void> {
+    await this.#checkAvailability();
+    this.#scheduleAvailabilityCheck();
+    this.#scheduleReconcile();
+  }
+
+  /** The folder's health now. */
+  health(): FolderHealth {
+    return { ...this.#health };
+  }
+
+  /** Compares the folder with the store now; resolves when the walk is done. */
+  async rescan(): Promise<void> {
+    await this.#checkAvailability();
+    if (this.#health.isAvailable) await this.#scan();
+  }
+
+  /** Looks at one file again (e.g. after its delivery ended, when a change waited for it). */
+  lookAgain(relativePath: string): void {
+    this.#track(this.#observe(relativePath, 'changed'));
+  }
+
+  /** Stops watching and waits for work in flight. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#abort.abort();
+    void this.#checkTimer?.close();
+    void this.#reconcileTimer?.close();
+    this.#forgetPending();
+    await this.#checking;
+    await this.#stopWatcher();
+    await this.#scanning;
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  // ── Availability ───────────────────────────────────────────────────────────────────────────
+
+  /** One availability check at a time: callers during a check share it. */
+  #checkAvailability(): Promise<void> {
+    this.#checking ??= this.#checkAvailabilityOnce().finally(() => {
+      this.#checking = undefined;
+    });
+    return this.#checking;
+  }
+
+  async #checkAvailabilityOnce(): Promise<void> {
+    if (this.#isClosed) return;
+    let stats: fs.Stats;
+    try {
+      stats = await fs.promises.stat(this.folder.path);
+    } catch (error) {
+      await this.#markUnavailable(describeFolderError(error));
+      return;
+    }
+    if (!stats.isDirectory()) {
+      await this.#markUnavailable('the path is a file, not a folder');
+      return;
+    }
+    const identity = `${stats.dev}:${stats.ino}`;
+    if (this.#health.isAvailable && identity === this.#rootIdentity) return;
+    const wasReported = this.#hasChecked;
+    this.#hasChecked = true;
+    if (this.#health.isAvailable) {
+      this.#logger.info('The watched folder was replaced by a new one; watching the new one');
+    }
+    await this.#stopWatcher();
+    this.#forgetPending();
+    this.#rootIdentity = identity;
+    await this.#startWatcher();
+    if (this.#isClosed) return;
+    const wasAvailable = this.#health.isAvailable;
+    this.#health = { ...this.#health, isAvailable: true, reason: null, sinceAt: this.#now() };
+    if (wasReported && !wasAvailable) {
+      this.#logger.info({ path: this.folder.path }, 'The watched folder is available again');
+      this.#options.store.appendEvent({
+        type: 'folder.available',
+        data: { folderId: this.folder.id, path: this.folder.path },
+      });
+    }
+    this.#track(this.#scan());
+  }
+
+  async #markUnavailable(reason: string): Promise<void> {
+    const isChange = this.#health.isAvailable || !this.#hasChecked;
+    this.#hasChecked = true;
+    if (!isChange || this.#isClosed) return;
+    this.#health = { ...this.#health, isAvailable: false, reason, sinceAt: this.#now() };
+    this.#rootIdentity = undefined;
+    this.#forgetPending();
+    await this.#stopWatcher();
+    this.#logger.warn({ path: this.folder.path, reason }, 'The watched folder is unavailable');
+    this.#options.store.appendEvent({
+      type: 'folder.unavailable',
+      data: { folderId: this.folder.id, path: this.folder.path, reason },
+    });
+  }
+
+  #scheduleAvailabilityCheck(): void {
+    if (this.#isClosed) return;
+    this.#checkTimer = this.#options.clock.setTimeout(() => {
+      this.#track(this.#checkAvailability().finally(() => this.#scheduleAvailabilityCheck()));
+    }, this.#options.folderCheckIntervalMs);
+  }
+
+  #scheduleReconcile(): void {
+    if (this.#isClosed) return;
+    this.#reconcileTimer = this.#options.clock.setTimeout(() => {
+      const scan = this.#health.isAvailable ? this.#scan() : Promise.resolve();
+      this.#track(scan.finally(() => this.#scheduleReconcile()));
+    }, this.#options.reconcileIntervalMs);
+  }
+
+  // ── Watching ───────────────────────────────────────────────────────────────────────────────
+
+  async #startWatcher(): Promise<void> {
+    const root = this.folder.path;
+    const watcher = watch(root, {
+      ignored: (absolutePath, stats) => {
+        const relativePath = this.#toRelative(absolutePath);
+        if (relativePath === undefined) return false;
+        if (stats?.isSymbolicLink()) return true;
+        return this.#rules.isIgnored(relativePath, stats ? stats.isFile() : undefined);
+      },
+      ignoreInitial: true,
+      followSymlinks: false,
+      persistent: false,
+      backend: this.folder.polling.enabled ? 'polling' : 'auto',
+      pollingInterval: this.folder.polling.intervalMs,
+      pollingBinaryInterval: this.folder.polling.intervalMs,
+      ...(this.folder.recursive ? {} : { depth: 0 }),
+    });
+    this.#watcher = watcher;
+    const onFile = (absolutePath: string) => {
+      const relativePath = this.#toRelative(absolutePath);
+      if (relativePath !== undefined) this.#track(this.#observe(relativePath, 'new'));
+    };
+    watcher.on('add', onFile);
+    watcher.on('change', onFile);
+    watcher.on('unlink', (absolutePath) => {
+      const relativePath = this.#toRelative(absolutePath);
+      if (relativePath === undefined) return;
+      this.#dropCandidate(relativePath);
+      this.#scheduleGoneCheck(relativePath);
+    });
+    // A folder moved in or out: the scan finds what it brought and what it took away.
+    const onFolder = (absolutePath: string) => {
+      if (this.#toRelative(absolutePath) === undefined) this.#track(this.#checkAvailability());
+      else this.#track(this.#scan());
+    };
+    watcher.on('addDir', onFolder);
+    watcher.on('unlinkDir', onFolder);
+    watcher.on('error', (error) => {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      this.#logger.warn({ code, err: error }, 'The folder watcher reported an error; it goes on');
+    });
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  async #stopWatcher(): Promise<void> {
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    await watcher?.close();
+  }
+
+  /** The '/'-separated path under the folder, or undefined for the folder itself and outside. */
+  #toRelative(absolutePath: string): string | undefined {
+    const relative = path.relative(this.folder.path, absolutePath);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+    return relative.split(path.sep).join('/');
+  }
+
+  // ── Stability ──────────────────────────────────────────────────────────────────────────────
+
+  /** A hint that a file may be new or changed: confirm with lstat and start or reset its wait. */
+  async #observe(
+    relativePath: string,
+    reason: QueueReason,
+    known?: { sizeBytes: number; mtimeMs: number },
+  ): Promise<void> {
+    if (this.#isClosed || !this.#health.isAvailable) return;
+    if (this.#busy.has(relativePath)) {
+      this.#busy.set(relativePath, this.#busy.get(relativePath) ?? reason);
+      return;
+    }
+    let current = known;
+    if (!current) {
+      const stats = await this.#lstat(relativePath);
+      if (stats === 'missing') {
+        this.#dropCandidate(relativePath);
+        this.#scheduleGoneCheck(relativePath);
+        return;
+      }
+      if (!stats?.isFile()) return;
+      current = { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
+    }
+    this.#cancelGoneCheck(relativePath);
+    const latest = this.#options.store.findLatestItemForPath(this.folder.id, relativePath);
+    if (isKnownVersion(latest, current.sizeBytes, current.mtimeMs)) {
+      this.#dropCandidate(relativePath);
+      return;
+    }
+    const candidate = this.#candidates.get(relativePath);
+    if (
+      candidate &&
+      candidate.sizeBytes === current.sizeBytes &&
+      candidate.mtimeMs === current.mtimeMs
+    ) {
+      return;
+    }
+    this.#setCandidate(relativePath, current, candidate?.reason ?? reason, 0);
+  }
+
+  #setCandidate(
+    relativePath: string,
+    current: { sizeBytes: number; mtimeMs: number },
+    reason: QueueReason,
+    busyCount: number,
+    delayMs = this.folder.stabilityWindowMs,
+  ): void {
+    this.#dropCandidate(relativePath);
+    if (this.#isClosed) return;
+    const timer = this.#options.clock.setTimeout(
+      () => this.#track(this.#onCandidateDue(relativePath)),
+      delayMs,
+    );
+    this.#candidates.set(relativePath, {
+      ...current,
+      stableSinceMs: this.#options.clock.monotonicNow(),
+      reason,
+      timer,
+      busyCount,
+    });
+  }
+
+  #dropCandidate(relativePath: string): void {
+    const candidate = this.#candidates.get(relativePath);
+    if (!candidate) return;
+    void candidate.timer.close();
+    this.#candidates.delete(relativePath);
+  }
+
+  async #onCandidateDue(relativePath: string): Promise<void> {
+    const candidate = this.#candidates.get(relativePath);
+    if (!candidate || this.#isClosed) return;
+    const stats = await this.#lstat(relativePath);
+    if (this.#candidates.get(relativePath) !== candidate) return;
+    if (stats === 'missing' || !stats?.isFile()) {
+      this.#dropCandidate(relativePath);
+      if (stats === 'missing') this.#scheduleGoneCheck(relativePath);
+      return;
+    }
+    const current = { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
+    if (current.sizeBytes !== candidate.sizeBytes || current.mtimeMs !== candidate.mtimeMs) {
+      this.#setCandidate(relativePath, current, candidate.reason, candidate.busyCount);
+      return;
+    }
+    const heldMs = this.#options.clock.monotonicNow() - candidate.stableSinceMs;
+    if (heldMs < this.folder.stabilityWindowMs) {
+      const { timer: _timer, ...rest } = candidate;
+      this.#candidates.set(relativePath, {
+        ...rest,
+        timer: this.#options.clock.setTimeout(
+          () => this.#track(this.#onCandidateDue(relativePath)),
+          this.folder.stabilityWindowMs - heldMs,
+        ),
+      });
+      return;
+    }
+    this.#candidates.delete(relativePath);
+    await this.#take(relativePath, current, candidate);
+  }
+
+  // ── Taking a finished file ─────────────────────────────────────────────────────────────────
+
+  async #take(
+    relativePath: string,
+    observed: { sizeBytes: number; mtimeMs: number },
+    candidate: Candidate,
+  ): Promise<void> {
+    if (this.#busy.has(relativePath) || this.#isClosed) return;
+    this.#busy.set(relativePath, undefined);
+    try {
+      const store = this.#options.store;
+      const latest = store.findLatestItemForPath(this.folder.id, relativePath);
+      if (isKnownVersion(latest, observed.sizeBytes, observed.mtimeMs)) return;
+      if (latest && inDeliveryStates.includes(latest.state)) {
+        // Delivery is sending the previous version; this one is looked at when that ends.
+        this.#setCandidate(relativePath, observed, 'changed', 0, this.#retryDelayMs());
+        return;
+      }
+      const absolutePath = path.join(this.folder.path, relativePath);
+      const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
+      const hashes = await this.#options.limitReads(() => hashFile(absolutePath, keepBytes));
+      const after = await this.#lstat(relativePath);
+      if (
+        after === 'missing' ||
+        !after?.isFile() ||
+        after.size !== observed.sizeBytes ||
+        Math.floor(after.mtimeMs) !== observed.mtimeMs ||
+        hashes.sizeBytes !== observed.sizeBytes
+      ) {
+        // Written to (or removed) while it was read: not finished after all.
+        this.#busy.set(relativePath, candidate.reason);
+        return;
+      }
+      if (this.#isClosed) return;
+      const item = await recordFile(
+        {
+          store,
+          clock: this.#options.clock,
+          folder: this.folder,
+          rules: this.#rules,
+          libraryName: this.#options.libraryName,
+        },
+        { relativePath, ...observed },
+        hashes,
+        candidate.reason,
+      );
+      this.#logger.info(
+        { itemId: item.id, path: relativePath, state: item.state, sizeBytes: item.sizeBytes },
+        `File ${item.state}`,
+      );
+    } catch (error) {
+      this.#onTakeFailed(relativePath, observed, candidate, error);
+    } finally {
+      const again = this.#busy.get(relativePath);
+      this.#busy.delete(relativePath);
+      if (again !== undefined) this.#track(this.#observe(relativePath, again));
+    }
+  }
+
+  #onTakeFailed(
+    relativePath: string,
+    observed: { sizeBytes: number; mtimeMs: number },
+    candidate: Candidate,
+    error: unknown,
+  ): void {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    if (missingCodes.has(code)) {
+      this.#scheduleGoneCheck(relativePath);
+      return;
+    }
+    if (busyCodes.has(code)) {
+      // Another program still holds the file open: it is not finished yet.
+      const busyCount = candidate.busyCount + 1;
+      const level = busyCount % 20 === 5 ? 'warn' : 'debug';
+      this.#logger[level](
+        { path: relativePath, code, busyCount },
+        'The file cannot be read yet (another program holds it); trying again',
+      );
+      this.#setCandidate(relativePath, observed, candidate.reason, busyCount, this.#retryDelayMs());
+      return;
+    }
+    // Anything else (a full disk when quarantining, a name the OS refuses): the next scan tries
+    // again; the file stays where it is, and nothing half-done was recorded.
+    this.#logger.error(
+      { path: relativePath, code, err: error },
+      'The file could not be recorded; the next scan tries again',
+    );
+  }
+
+  #retryDelayMs(): number {
+    return Math.max(this.folder.stabilityWindowMs, goneGraceMs);
+  }
+
+  // ── Files that disappear ───────────────────────────────────────────────────────────────────
+
+  /** After a grace period (a save by rename briefly removes the file), records it as gone. */
+  #scheduleGoneCheck(relativePath: string): void {
+    if (this.#goneChecks.has(relativePath) || this.#isClosed) return;
+    const timer = this.#options.clock.setTimeout(() => {
+      this.#goneChecks.delete(relativePath);
+      this.#track(this.#confirmGone(relativePath));
+    }, this.#retryDelayMs());
+    this.#goneChecks.set(relativePath, timer);
+  }
+
+  #cancelGoneCheck(relativePath: string): void {
+    void this.#goneChecks.get(relativePath)?.close();
+    this.#goneChecks.delete(relativePath);
+  }
+
+  async #confirmGone(relativePath: string): Promise<void> {
+    if (this.#isClosed || !this.#health.isAvailable) return;
+    const stats = await this.#lstat(relativePath);
+    if (stats !== 'missing') {
+      if (stats?.isFile()) await this.#observe(relativePath, 'changed');
+      return;
+    }
+    // The folder itself may be what went away: then nothing is gone, the folder is unavailable.
+    await this.#checkAvailability();
+    if (!this.#health.isAvailable || this.#isClosed) return;
+    const store = this.#options.store;
+    const latest = store.findLatestItemForPath(this.folder.id, relativePath);
+    if (latest && goneCapableStates.includes(latest.state)) {
+      store.transitionItem(latest.id, 'gone', {}, {}, goneCapableStates);
+      this.#logger.info({ itemId: latest.id, path: relativePath }, 'File gone before it was sent');
+    }
+  }
+
+  // ── Scans ──────────────────────────────────────────────────────────────────────────────────
+
+  /** One scan at a time; a scan asked for while one runs runs once more after it. */
+  #scan(): Promise<void> {
+    if (this.#scanning) {
+      this.#isScanWanted = true;
+      return this.#scanning;
+    }
+    this.#scanning = (async () => {
+      do {
+        this.#isScanWanted = false;
+        await this.#scanOnce();
+      } while (this.#isScanWanted && !this.#isClosed);
+    })().finally(() => {
+      this.#scanning = undefined;
+    });
+    return this.#scanning;
+  }
+
+  async #scanOnce(): Promise<void> {
+    if (this.#isClosed || !this.#health.isAvailable) return;
+    const startedAt = this.#options.clock.monotonicNow();
+    const store = this.#options.store;
+    const seen = new Set<string>();
+    let unknownCount = 0;
+    for await (const file of scanFolder(this.folder.path, {
+      rules: this.#rules,
+      isRecursive: this.folder.recursive,
+      signal: this.#abort.signal,
+      onProblem: (problem) => this.#reportProblem(problem),
+    })) {
+      seen.add(file.relativePath);
+      const latest = store.findLatestItemForPath(this.folder.id, file.relativePath);
+      if (isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) {
+        if (latest?.state === 'delivered') this.#options.onDeliveredFileFound(latest);
+        continue;
+      }
+      unknownCount += 1;
+      this.#track(this.#observe(file.relativePath, 'caught-up', file));
+    }
+    if (this.#isClosed || !this.#health.isAvailable) return;
+    const waiting = store.listItems({
+      folderId: this.folder.id,
+      states: goneCapableStates,
+      limit: Number.MAX_SAFE_INTEGER,
+    });
+    for (const item of waiting) {
+      if (!seen.has(item.relativePath)) this.#scheduleGoneCheck(item.relativePath);
+    }
+    this.#logger.debug(
+      {
+        files: seen.size,
+        unknownCount,
+        durationMs: Math.round(this.#options.clock.monotonicNow() - startedAt),
+      },
+      'Folder scanned',
+    );
+  }
+
+  #reportProblem(problem: { relativePath: string; code: string; message: string }): void {
+    const key = `${problem.code}:${problem.relativePath}`;
+    if (this.#reportedProblems.has(key)) return;
+    this.#reportedProblems.add(key);
+    this.#logger.warn(problem, 'A file or folder in the watched folder cannot be taken');
+  }
+
+  // ── Helpers ────────────────────────────────────────────────────────────────────────────────
+
+  /** lstat, with a vanished file as 'missing' and other errors (EPERM, ENAMETOOLONG) logged. */
+  async #lstat(relativePath: string): Promise<fs.Stats | 'missing' | undefined> {
+    try {
+      return await fs.promises.lstat(path.join(this.folder.path, relativePath));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      if (missingCodes.has(code)) return 'missing';
+      this.#reportProblem({ relativePath, code, message: (error as Error).message });
+      return undefined;
+    }
+  }
+
+  #forgetPending(): void {
+    for (const candidate of this.#candidates.values()) void candidate.timer.close();
+    this.#candidates.clear();
+    for (const timer of this.#goneChecks.values()) void timer.close();
+    this.#goneChecks.clear();
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'Intake work failed');
+    });
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => this.#inFlight.delete(tracked));
+  }
+
+  #now(): number {
+    return this.#options.clock.now();
+  }
+}
+
+/** Why a folder cannot be watched, in plain words. */
+function describeFolderError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return 'the folder does not exist (moved, renamed, or its drive or network share is not connected)';
+  }
+  if (code === 'EACCES' || code === 'EPERM') return 'SiteDrop is not allowed to read the folder';
+  return `the folder cannot be read (${code ?? String(error)})`;
+}

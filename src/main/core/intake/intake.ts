@@ -1,0 +1,152 @@
+import type { Config } from '../../../shared/config-schema.ts';
+import type { EventBus } from '../events/index.ts';
+import { DisposableStore, type Clock, type Disposable } from '../lifecycle/index.ts';
+import type { Logger } from '../logging/index.ts';
+import type { Item, Store } from '../store/index.ts';
+import { applyAfterUpload } from './after-upload.ts';
+import { FolderIntake, type FolderHealth, type ReadLimiter } from './folder-intake.ts';
+
+/** How many files intake reads (hashes) at once, across all folders. */
+const concurrentReads = 4;
+
+/** What intake needs from the agent. */
+export interface IntakeOptions {
+  config: Config;
+  store: Store;
+  bus: EventBus;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The running intake of every watched folder. */
+export interface Intake extends Disposable {
+  /**
+   * Compares every available folder with the store now (and re-checks unavailable ones);
+   * resolves when the walks are done. Files found unknown still wait out their stability window.
+   */
+  rescanNow(): Promise<void>;
+  /** Each folder's health, by folder id (the feed shows it). */
+  folderHealth(): Record<string, FolderHealth>;
+  /** Stops every watcher, timer and read in flight. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts watching every configured folder: a catch-up scan queues what arrived while the agent
+ * was off, watchers and periodic reconciliation scans queue what arrives now, and after each
+ * `item.delivered` the folder's after-upload action is applied to the local file.
+ *
+ * Resolves once every folder was checked and its watcher is ready; catch-up scans go on in the
+ * background. A folder that is missing is reported unavailable, never an error.
+ */
+export async function startIntake(options: IntakeOptions): Promise<Intake> {
+  const { config, store, bus, clock } = options;
+  const logger = options.logger.child({ capability: 'intake' });
+  const owned = new DisposableStore();
+  const limitReads = createLimiter(concurrentReads);
+  const afterUploadRunning = new Set<number>();
+  const pending = new Set<Promise<void>>();
+  let isClosed = false;
+
+  const folders = new Map<string, FolderIntake>();
+  const runAfterUpload = (item: Item) => {
+    const folderIntake = folders.get(item.folderId);
+    if (isClosed || !folderIntake || afterUploadRunning.has(item.id)) return;
+    afterUploadRunning.add(item.id);
+    const work = limitReads(() => applyAfterUpload(folderIntake.folder, item, clock.now()))
+      .then(
+        (outcome) => {
+          if (outcome.action !== 'kept' || outcome.reason !== 'configured') {
+            logger.info(
+              { itemId: item.id, path: item.relativePath, ...outcome },
+              'After-upload action applied',
+            );
+          }
+        },
+        (error: unknown) => {
+          // The file stays where it is; the next scan finds it delivered and tries again.
+          logger.warn(
+            { itemId: item.id, path: item.relativePath, err: error },
+            'The after-upload action failed; the file was left in place',
+          );
+        },
+      )
+      .finally(() => {
+        afterUploadRunning.delete(item.id);
+        pending.delete(work);
+      });
+    pending.add(work);
+  };
+
+  for (const folder of config.folders) {
+    const folderIntake = new FolderIntake({
+      folder,
+      libraryName: folder.target.library ?? config.sharepoint.library,
+      store,
+      clock,
+      logger,
+      folderCheckIntervalMs: config.intake.folderCheckIntervalMs,
+      reconcileIntervalMs: config.intake.reconcileIntervalMs,
+      limitReads,
+      onDeliveredFileFound: runAfterUpload,
+    });
+    folders.set(folder.id, folderIntake);
+    owned.add(folderIntake);
+  }
+
+  owned.add(
+    bus.onDid('item.delivered', (event) => {
+      const item = store.getItem(event.data.itemId);
+      if (!item || item.state !== 'delivered') return;
+      runAfterUpload(item);
+      // A change that waited while this version was being sent is looked at now.
+      folders.get(item.folderId)?.lookAgain(item.relativePath);
+    }),
+  );
+  owned.add({
+    close: async () => {
+      isClosed = true;
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  });
+
+  try {
+    await Promise.all([...folders.values()].map((folderIntake) => folderIntake.start()));
+  } catch (error) {
+    await owned.close();
+    throw error;
+  }
+  if (store.recovery) {
+    logger.warn('The database was recovered: every file present in the folders is queued again');
+  }
+
+  return {
+    async rescanNow() {
+      await Promise.all([...folders.values()].map((folderIntake) => folderIntake.rescan()));
+    },
+    folderHealth() {
+      return Object.fromEntries(
+        [...folders.entries()].map(([folderId, folderIntake]) => [folderId, folderIntake.health()]),
+      );
+    },
+    close: () => owned.close(),
+  };
+}
+
+/** A limiter: at most `limit` tasks run at once, the rest wait in order. */
+function createLimiter(limit: number): ReadLimiter {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so none can slip in between.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}

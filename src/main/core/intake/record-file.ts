@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FolderConfig } from '../../../shared/config-schema.ts';
+import type { ItemState } from '../../../shared/item-state.ts';
+import { parseRequestFile } from '../../../shared/request-schema.ts';
+import type { Clock } from '../lifecycle/index.ts';
+import type { Item, ItemChanges, NewItem, Store } from '../store/index.ts';
+import {
+  formatErrorReport,
+  invalidNameCause,
+  invalidRequestCause,
+  pathTooLongCause,
+  type QuarantineCause,
+} from './error-report.ts';
+import type { FileHashes } from './hash-file.ts';
+import { moveToFreeName } from './move-file.ts';
+import type { PathRules } from './path-rules.ts';
+import { resolveTargetPath } from './target-path.ts';
+
+/** Why a file version is queued: first seen by an event, by a scan, or a new version of a path. */
+export type QueueReason = 'new' | 'changed' | 'caught-up';
+
+/** A finished file: its identity on disk when it was hashed. */
+export interface FinishedFile {
+  relativePath: string;
+  sizeBytes: number;
+  /** Whole milliseconds (the store keeps integers). */
+  mtimeMs: number;
+}
+
+/** What recording needs of one folder. */
+export interface RecordContext {
+  store: Store;
+  clock: Clock;
+  folder: FolderConfig;
+  rules: PathRules;
+  /** The library this folder delivers to (`target.library`, else `sharepoint.library`). */
+  libraryName: string;
+}
+
+/**
+ * States whose item is re-queued with the new content when its file changes: the version was
+ * not delivered yet (docs/intake.md, "One item per file version").
+ */
+const replaceableStates: readonly ItemState[] = ['queued', 'retrying', 'failed', 'gone'];
+
+/** States not yet delivered that become `gone` when their file disappears. */
+export const goneCapableStates: readonly ItemState[] = ['queued', 'retrying', 'failed'];
+
+/** States in which delivery is working on the item: a change waits until it is done. */
+export const inDeliveryStates: readonly ItemState[] = ['uploading', 'verifying'];
+
+/**
+ * Whether the store's latest item for a path already stands for this file version, so there is
+ * nothing to do. A gone or quarantined item never does: a file that reappears is looked at again.
+ */
+export function isKnownVersion(
+  latest: Item | undefined,
+  sizeBytes: number,
+  mtimeMs: number,
+): boolean {
+  return (
+    latest !== undefined &&
+    latest.state !== 'gone' &&
+    latest.state !== 'quarantined' &&
+    latest.sizeBytes === sizeBytes &&
+    latest.mtimeMs === mtimeMs
+  );
+}
+
+/**
+ * Records one finished, hashed file: quarantined (bad request or refused name), skipped (content
+ * already delivered to the same target) or queued, as one store transaction (rule 1).
+ *
+ * A quarantined file is moved and its `.error.txt` written before the transaction, so a crash in
+ * between leaves the file and its explanation in the quarantine folder, never a quarantined item
+ * whose file still waits in the watched folder.
+ *
+ * @returns the item that now stands for the file.
+ */
+export async function recordFile(
+  context: RecordContext,
+  file: FinishedFile,
+  hashes: FileHashes,
+  reason: QueueReason,
+): Promise<Item> {
+  const { folder, store } = context;
+  const target = await resolveTargetPath(folder, context.libraryName, file.relativePath);
+  const newItem: NewItem = {
+    folderId: folder.id,
+    relativePath: file.relativePath,
+    sizeBytes: file.sizeBytes,
+    mtimeMs: file.mtimeMs,
+    sha256: hashes.sha256,
+    quickXorHash: hashes.quickXorHash,
+    targetPath: target.targetPath,
+    request: null,
+  };
+  let cause: QuarantineCause | undefined;
+  if (target.pathProblem) {
+    cause = pathTooLongCause(target.pathProblem);
+  } else if (target.nameProblems.length > 0 && folder.invalidNames === 'quarantine') {
+    const suggested = target.targetPath.slice(folder.target.folderPath.replace(/\/+$/, '').length);
+    cause = invalidNameCause(target.nameProblems, suggested.replace(/^\//, ''));
+  } else if (context.rules.isRequestFile(file.relativePath)) {
+    const parsed = parseRequestFile(hashes.headBytes, hashes.sizeBytes);
+    if (parsed.isValid) newItem.request = parsed.request;
+    else cause = invalidRequestCause(parsed.problems);
+  }
+  if (cause) return quarantine(context, newItem, cause);
+
+  return store.transaction(() => {
+    const latest = store.findLatestItemForPath(folder.id, file.relativePath);
+    if (latest && isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) return latest;
+    const duplicate =
+      folder.duplicates === 'skip'
+        ? store.findDeliveredDuplicate(hashes.sha256, target.targetPath)
+        : undefined;
+    const skippedData = duplicate ? { duplicateOfItemId: duplicate.id } : undefined;
+    if (latest && replaceableStates.includes(latest.state)) {
+      const item = store.transitionItem(
+        latest.id,
+        'queued',
+        {
+          folderId: folder.id,
+          path: file.relativePath,
+          sizeBytes: file.sizeBytes,
+          reason: 'changed',
+        },
+        newVersionChanges(newItem, context.clock.now()),
+      );
+      return skippedData
+        ? store.transitionItem(item.id, 'skipped', skippedData, skippedData)
+        : item;
+    }
+    const queueReason = latest ? 'changed' : reason;
+    if (skippedData) return store.insertItem(newItem, 'skipped', skippedData, skippedData);
+    return store.insertItem(newItem, 'queued', {
+      folderId: folder.id,
+      path: file.relativePath,
+      sizeBytes: file.sizeBytes,
+      reason: queueReason,
+    });
+  });
+}
+
+/** Moves the file to the quarantine folder, writes its `.error.txt`, records the item. */
+async function quarantine(
+  context: RecordContext,
+  newItem: NewItem,
+  cause: QuarantineCause,
+): Promise<Item> {
+  const { folder } = context;
+  const originalPath = path.join(folder.path, newItem.relativePath);
+  const quarantineDirectory = path.join(
+    folder.path,
+    folder.quarantineFolder,
+    path.dirname(newItem.relativePath),
+  );
+  const quarantinePath = await moveToFreeName(
+    originalPath,
+    quarantineDirectory,
+    path.basename(newItem.relativePath),
+  );
+  const report = formatErrorReport(cause, {
+    originalPath,
+    quarantinePath,
+    watchedFolder: folder.path,
+    at: new Date(context.clock.now()),
+  });
+  await fs.promises.writeFile(`${quarantinePath}.error.txt`, report, 'utf8');
+  const { store } = context;
+  return store.transaction(() => {
+    // An earlier version still waiting to be sent has lost its file to the quarantine.
+    const latest = store.findLatestItemForPath(newItem.folderId, newItem.relativePath);
+    if (latest && goneCapableStates.includes(latest.state)) {
+      store.transitionItem(latest.id, 'gone', {});
+    }
+    return store.insertItem(
+      newItem,
+      'quarantined',
+      { reason: cause.summary, quarantinePath },
+      { lastErrorCode: cause.code, lastErrorMessage: cause.summary },
+    );
+  });
+}
+
+/** The changes that make an item stand for a new version of its file. */
+function newVersionChanges(newItem: NewItem, now: number): ItemChanges {
+  return {
+    sizeBytes: newItem.sizeBytes,
+    mtimeMs: newItem.mtimeMs,
+    sha256: newItem.sha256 ?? null,
+    quickXorHash: newItem.quickXorHash ?? null,
+    request: newItem.request ?? null,
+    targetPath: newItem.targetPath ?? null,
+    attempts: 0,
+    nextAttemptAt: null,
+    lastErrorCode: null,
+    lastErrorMessage: null,
+    remoteId: null,
+    remoteUrl: null,
+    remoteQuickXorHash: null,
+    // An upload session holds the old content's bytes: the new version starts over.
+    uploadSessionUrl: null,
+    uploadSessionExpiresAt: null,
+    uploadNextOffset: null,
+    duplicateOfItemId: null,
+    firstQueuedAt: now,
+  };
+}

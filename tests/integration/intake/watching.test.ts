@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { quickXorHash } from '../../../src/shared/quick-xor-hash.ts';
+import type { Store } from '../../../src/main/core/store/index.ts';
+import { startTestAgent } from '../../helpers/test-agent.ts';
+import { sleep, waitFor } from '../../helpers/wait-for.ts';
+
+function allItems(store: Store) {
+  return store.listItems({ limit: 100_000 });
+}
+
+describe('intake: watching folders (real files, real chokidar)', () => {
+  it('queues a dropped file once, with its size, hashes and target path', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ target: { folderPath: 'Requests/North' } }],
+    });
+    const content = randomBytes(300_000);
+    fs.mkdirSync(path.join(folderPaths[0]!, 'site a'));
+    fs.writeFileSync(path.join(folderPaths[0]!, 'site a', 'report.pdf'), content);
+
+    const [item] = await waitFor(() => {
+      const items = allItems(agent.store);
+      return items.length > 0 && items;
+    });
+    expect(item).toMatchObject({
+      folderId: 'folder-1',
+      relativePath: 'site a/report.pdf',
+      state: 'queued',
+      sizeBytes: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      quickXorHash: quickXorHash(content),
+      targetPath: 'Requests/North/site a/report.pdf',
+    });
+    await agent.intake.rescanNow();
+    await sleep(400);
+    expect(allItems(agent.store)).toHaveLength(1);
+  });
+
+  it('queues 1,000 files dropped at once, each exactly once', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const names = Array.from(
+      { length: 1000 },
+      (_, index) => `scan-${String(index).padStart(4, '0')}.pdf`,
+    );
+    await Promise.all(
+      names.map((name) => fs.promises.writeFile(path.join(folderPaths[0]!, name), `page ${name}`)),
+    );
+
+    await waitFor(() => agent.store.countsByState().queued === 1000, {
+      timeoutMs: 20_000,
+      description: '1,000 queued items',
+    });
+    // Another reconciliation pass and time for stray events must not add a single item.
+    await agent.intake.rescanNow();
+    await sleep(500);
+    const items = allItems(agent.store);
+    expect(items).toHaveLength(1000);
+    expect(new Set(items.map((item) => item.relativePath))).toEqual(new Set(names));
+    expect(
+      agent.store.readEventsSince(0, 5000).filter((e) => e.type === 'item.queued'),
+    ).toHaveLength(1000);
+  });
+
+  it('queues a file written slowly in chunks once, after its last write', async () => {
+    const { agent, folderPaths } = await startTestAgent({ folders: [{ stabilityWindowMs: 500 }] });
+    const file = path.join(folderPaths[0]!, 'slow-scan.tiff');
+    const handle = await fs.promises.open(file, 'w');
+    const chunks: Buffer[] = [];
+    for (let index = 0; index < 12; index++) {
+      const chunk = randomBytes(64 * 1024);
+      chunks.push(chunk);
+      await handle.write(chunk);
+      await handle.sync();
+      // Nothing may be queued while the file is still being written.
+      expect(allItems(agent.store)).toEqual([]);
+      await sleep(200);
+    }
+    await handle.close();
+    const lastWriteAt = Date.now();
+
+    const item = await waitFor(() => allItems(agent.store)[0], { description: 'the item' });
+    expect(item.createdAt).toBeGreaterThanOrEqual(lastWriteAt);
+    const content = Buffer.concat(chunks);
+    expect(item.sizeBytes).toBe(content.length);
+    expect(item.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    await sleep(800);
+    expect(allItems(agent.store)).toHaveLength(1);
+  });
+
+  it('takes the final name of temp, lock and partial files, and none of the temps', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const folder = folderPaths[0]!;
+    const write = (name: string, content = `content of ${name}`) =>
+      fs.promises.writeFile(path.join(folder, name), content);
+    // Word: lock file, write a temp file, rename it over the final name.
+    await write('~$port.docx');
+    await write('~WRD0001.tmp', 'draft');
+    await sleep(50);
+    await write('~WRD0001.tmp', 'final text');
+    await fs.promises.rename(path.join(folder, '~WRD0001.tmp'), path.join(folder, 'report.docx'));
+    // Browsers and transfer tools: a partial file renamed when complete.
+    await write('invoice.pdf.crdownload');
+    await fs.promises.rename(
+      path.join(folder, 'invoice.pdf.crdownload'),
+      path.join(folder, 'invoice.pdf'),
+    );
+    for (const name of ['photo.jpg.part', 'a.partial', 'b.download', 'scratch.tmp'])
+      await write(name);
+    for (const name of ['.hidden', 'desktop.ini', 'Thumbs.db', '.DS_Store']) await write(name);
+    fs.mkdirSync(path.join(folder, '.git'));
+    await write('.git/config');
+
+    await waitFor(() => allItems(agent.store).length >= 2, { description: 'two items' });
+    await sleep(600);
+    const items = allItems(agent.store);
+    expect(items.map((item) => item.relativePath).sort()).toEqual(['invoice.pdf', 'report.docx']);
+    expect(items.find((item) => item.relativePath === 'report.docx')?.sizeBytes).toBe(
+      'final text'.length,
+    );
+  });
+
+  it('applies include and exclude globs of the folder', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ include: ['*.pdf', 'orders/**'], exclude: ['drafts', '*-old.pdf'] }],
+    });
+    const folder = folderPaths[0]!;
+    fs.mkdirSync(path.join(folder, 'drafts'));
+    fs.mkdirSync(path.join(folder, 'orders'));
+    for (const name of ['a.pdf', 'b.docx', 'drafts/c.pdf', 'd-old.pdf', 'orders/e.csv']) {
+      fs.writeFileSync(path.join(folder, name), name);
+    }
+    await waitFor(() => allItems(agent.store).length >= 2, { description: 'two items' });
+    await sleep(500);
+    expect(
+      allItems(agent.store)
+        .map((item) => item.relativePath)
+        .sort(),
+    ).toEqual(['a.pdf', 'orders/e.csv']);
+  });
+});
