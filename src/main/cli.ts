@@ -10,7 +10,7 @@ import { DataDirLockedError } from './core/data-dir-lock/index.ts';
 import { sitedropVersion } from './core/version.ts';
 import { runAgentCommand } from './cli/agent-command.ts';
 import { resolveDataDir } from './cli/data-dir-option.ts';
-import { formatDoctor, runDoctor } from './cli/doctor-command.ts';
+import { formatDoctor, runDoctor, writeDoctorBundle } from './cli/doctor-command.ts';
 import { runRetry } from './cli/retry-command.ts';
 import { runStatus } from './cli/status-command.ts';
 
@@ -21,6 +21,7 @@ Usage:
   sitedrop status   [--data-dir DIR] [--json] [--all]                  counts by state and recent items
   sitedrop retry    [--data-dir DIR] (ID | --all-failed)               queue failed items again
   sitedrop doctor   [--data-dir DIR] [--config FILE] [--policy FILE]   check the installation
+                    [--bundle FILE]                                    and write a diagnostics zip
 
 SITEDROP_DATA_DIR stands for --data-dir. See docs/cli.md.`;
 
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       config: { type: 'string' },
       policy: { type: 'string' },
+      bundle: { type: 'string' },
       json: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
       'all-failed': { type: 'boolean', default: false },
@@ -68,6 +70,14 @@ async function main(argv: string[]): Promise<number> {
     case 'doctor': {
       const checks = runDoctor({ dataDir, ...configOptions });
       print(formatDoctor(checks));
+      if (values.bundle) {
+        const bundle = await writeDoctorBundle(
+          { dataDir, ...configOptions },
+          checks,
+          values.bundle,
+        );
+        print(`Diagnostics bundle written to ${bundle.file} (secrets removed; see its README.txt)`);
+      }
       return checks.some((check) => check.status === 'fail') ? 1 : 0;
     }
     default:

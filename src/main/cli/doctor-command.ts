@@ -7,6 +7,8 @@ import {
   loadConfig,
   userConfigPath,
 } from '../core/config/index.ts';
+import { writeDiagnosticsBundle, type DiagnosticsBundle } from '../core/diagnostics/index.ts';
+import { FileSecretStore } from '../core/secrets/index.ts';
 import {
   databaseFileName,
   latestSchemaVersion,
@@ -54,6 +56,26 @@ export function runDoctor(options: DoctorOptions): DoctorCheck[] {
     );
   }
   return checks;
+}
+
+/**
+ * Writes `sitedrop doctor --bundle FILE`: the logs, the redacted config layers, these checks
+ * and the versions in one zip (src/main/core/diagnostics), for a support request.
+ */
+export function writeDoctorBundle(
+  options: DoctorOptions,
+  checks: readonly DoctorCheck[],
+  outputFile: string,
+): Promise<DiagnosticsBundle> {
+  return writeDiagnosticsBundle({
+    dataDir: options.dataDir,
+    outputFile,
+    configPath: options.configPath ?? userConfigPath(options.dataDir),
+    policyPath: options.policyPath ?? defaultPolicyPath(),
+    reports: [{ name: 'doctor.txt', text: `${formatDoctor(checks)}\n` }],
+    secretStore: new FileSecretStore(options.dataDir),
+    createdAt: Date.now(),
+  });
 }
 
 /** Formats checks as one line each. */
