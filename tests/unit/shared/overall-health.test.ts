@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { overallHealth } from '../../../src/shared/overall-health.ts';
+
+const calm = { counts: {}, isPaused: false, breaker: 'closed', unavailableFolderCount: 0 } as const;
+
+describe('overallHealth', () => {
+  it('puts a person first: a failure outranks a pause, which outranks work in progress', () => {
+    expect(overallHealth(calm)).toBe('ok');
+    expect(overallHealth({ ...calm, counts: { retrying: 1 } })).toBe('working');
+    expect(overallHealth({ ...calm, counts: { queued: 1 }, isPaused: true })).toBe('paused');
+    expect(overallHealth({ ...calm, counts: { failed: 1 }, isPaused: true })).toBe('attention');
+    expect(overallHealth({ ...calm, breaker: 'half-open' })).toBe('ok');
+  });
+
+  it('does not stay in attention for quarantined files, which were already reported', () => {
+    expect(overallHealth({ ...calm, counts: { quarantined: 3, delivered: 9 } })).toBe('ok');
+  });
+});
