@@ -23,13 +23,12 @@ export interface TestAgent {
   dataDir: string;
   /** The watched folders' paths, in config order. */
   folderPaths: string[];
-  /** The config layer it was started with (to start it again with the same folders). */
-  defaults: ConfigInput;
 }
 
 /**
  * Starts the whole agent in-process (real SQLite, real chokidar) on temp directories, with short
- * stability windows so tests stay fast. No policy or user config file is read.
+ * stability windows so tests stay fast. The config is written to the user config file
+ * (DATA_DIR/config.json), as the Settings screen would; no policy file is read.
  */
 export async function startTestAgent(options: TestAgentOptions = {}): Promise<TestAgent> {
   const root = makeTempDir('sitedrop-agent-');
@@ -39,21 +38,22 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
     if (!folder.path) fs.mkdirSync(folderPath, { recursive: true });
     return { id: `folder-${index + 1}`, stabilityWindowMs: 200, ...folder, path: folderPath };
   });
-  const defaults: ConfigInput = {
+  const userConfig: ConfigInput = {
     ...options.config,
     intake: { folderCheckIntervalMs: 200, ...options.config?.intake },
     folders,
   };
-  const agent = await restartTestAgent(dataDir, defaults);
-  return { agent, dataDir, folderPaths: folders.map((folder) => folder.path), defaults };
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(userConfig, null, 2));
+  const agent = await restartTestAgent(dataDir);
+  return { agent, dataDir, folderPaths: folders.map((folder) => folder.path) };
 }
 
-/** Starts an agent on an existing data directory with the given config layer. */
-export async function restartTestAgent(dataDir: string, defaults: ConfigInput): Promise<Agent> {
+/** Starts an agent again on an existing data directory (and its config.json). */
+export async function restartTestAgent(dataDir: string): Promise<Agent> {
   const agent = await startAgent({
     dataDir,
-    defaults,
-    configPath: path.join(dataDir, 'no-user-config.json'),
+    defaults: {},
     policyPath: path.join(dataDir, 'no-policy.json'),
   });
   onTestFinished(() => agent.close('test finished'));

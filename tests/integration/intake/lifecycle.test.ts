@@ -1,0 +1,238 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Item, Store } from '../../../src/main/core/store/index.ts';
+import { restartTestAgent, startTestAgent } from '../../helpers/test-agent.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { sleep, waitFor } from '../../helpers/wait-for.ts';
+
+function allItems(store: Store): Item[] {
+  return store.listItems({ limit: 100_000 });
+}
+
+/** Marks an item delivered the way delivery does (uploading, then delivered). */
+function markDelivered(store: Store, itemId: number): void {
+  store.transitionItem(itemId, 'uploading', { attempt: 1 });
+  store.transitionItem(
+    itemId,
+    'delivered',
+    { remoteUrl: `https://contoso.sharepoint.com/item/${itemId}`, isModifiedByServer: false },
+    { remoteUrl: `https://contoso.sharepoint.com/item/${itemId}` },
+  );
+}
+
+async function waitForItem(store: Store, relativePath: string, state?: string): Promise<Item> {
+  return waitFor(
+    () =>
+      allItems(store).find(
+        (item) => item.relativePath === relativePath && (!state || item.state === state),
+      ),
+    { description: `${relativePath} ${state ?? ''}` },
+  );
+}
+
+describe('intake: catch-up, restarts and changes', () => {
+  it('catches up files present before start and does not queue delivered ones again', async () => {
+    const first = await startTestAgent();
+    const folder = first.folderPaths[0]!;
+    fs.writeFileSync(path.join(folder, 'delivered.pdf'), 'sent already');
+    fs.writeFileSync(path.join(folder, 'queued.pdf'), 'waiting');
+    const delivered = await waitForItem(first.agent.store, 'delivered.pdf');
+    await waitForItem(first.agent.store, 'queued.pdf');
+    markDelivered(first.agent.store, delivered.id);
+    await first.agent.close();
+
+    // While the agent is off: a new file arrives and a queued one is removed.
+    fs.writeFileSync(path.join(folder, 'while-off.pdf'), 'dropped while off');
+    fs.rmSync(path.join(folder, 'queued.pdf'));
+
+    const agent = await restartTestAgent(first.dataDir);
+    const caughtUp = await waitForItem(agent.store, 'while-off.pdf', 'queued');
+    await waitForItem(agent.store, 'queued.pdf', 'gone');
+    await agent.intake.rescanNow();
+    await sleep(400);
+    expect(
+      allItems(agent.store)
+        .map((item) => [item.relativePath, item.state])
+        .sort(),
+    ).toEqual([
+      ['delivered.pdf', 'delivered'],
+      ['queued.pdf', 'gone'],
+      ['while-off.pdf', 'queued'],
+    ]);
+    const queuedEvent = agent.store
+      .readEventsSince(0, 1000)
+      .find((event) => event.type === 'item.queued' && event.data.itemId === caughtUp.id);
+    expect(queuedEvent?.data).toMatchObject({ reason: 'caught-up' });
+  });
+
+  it('queues every file present again after the database was found corrupt', async () => {
+    const first = await startTestAgent({ folders: [{ afterUpload: { action: 'keep' } }] });
+    const folder = first.folderPaths[0]!;
+    fs.writeFileSync(path.join(folder, 'a.pdf'), 'a');
+    fs.writeFileSync(path.join(folder, 'b.pdf'), 'b');
+    const a = await waitForItem(first.agent.store, 'a.pdf');
+    await waitForItem(first.agent.store, 'b.pdf');
+    markDelivered(first.agent.store, a.id);
+    await first.agent.close();
+    for (const suffix of ['-wal', '-shm']) {
+      fs.rmSync(path.join(first.dataDir, `sitedrop.db${suffix}`), { force: true });
+    }
+    fs.writeFileSync(path.join(first.dataDir, 'sitedrop.db'), 'garbage garbage garbage garbage');
+
+    const agent = await restartTestAgent(first.dataDir);
+    expect(agent.recovery).toBeDefined();
+    await waitFor(() => agent.store.countsByState().queued === 2, {
+      description: 'both files queued again',
+    });
+    // Delivery, not intake, recognises a.pdf as already in SharePoint (same size and hash).
+    expect(
+      allItems(agent.store)
+        .map((item) => item.relativePath)
+        .sort(),
+    ).toEqual(['a.pdf', 'b.pdf']);
+  });
+
+  it('re-queues the same item with the new content when a file changes before it was sent', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const file = path.join(folderPaths[0]!, 'order.xlsx');
+    fs.writeFileSync(file, 'version 1');
+    const first = await waitForItem(agent.store, 'order.xlsx');
+    fs.writeFileSync(file, 'version 2, longer');
+    await waitFor(() => agent.store.getItem(first.id)?.sizeBytes === 'version 2, longer'.length);
+    expect(allItems(agent.store)).toHaveLength(1);
+    expect(agent.store.getItem(first.id)?.state).toBe('queued');
+    const reasons = agent.store
+      .readEventsSince(0, 1000)
+      .filter((event) => event.type === 'item.queued')
+      .map((event) => event.data.reason);
+    expect(reasons).toEqual(['new', 'changed']);
+  });
+
+  it('records a new item when a delivered file changes, and gone when a waiting file is deleted', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const file = path.join(folderPaths[0]!, 'plan.pdf');
+    fs.writeFileSync(file, 'version 1');
+    const first = await waitForItem(agent.store, 'plan.pdf');
+    markDelivered(agent.store, first.id);
+    fs.writeFileSync(file, 'version 2 of the plan');
+    const second = await waitForItem(agent.store, 'plan.pdf', 'queued');
+    expect(second.id).not.toBe(first.id);
+    expect(agent.store.getItem(first.id)?.state).toBe('delivered');
+
+    fs.rmSync(file);
+    await waitFor(() => agent.store.getItem(second.id)?.state === 'gone', {
+      description: 'the waiting item to be gone',
+    });
+    expect(agent.store.getItem(first.id)?.state).toBe('delivered');
+  });
+
+  it('skips content already delivered to the same target, linking the earlier item', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const file = path.join(folderPaths[0]!, 'manual.pdf');
+    fs.writeFileSync(file, 'the same bytes');
+    const first = await waitForItem(agent.store, 'manual.pdf');
+    markDelivered(agent.store, first.id);
+    // Saved again unchanged (a new mtime, the same content).
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(file, later, later);
+    const skipped = await waitForItem(agent.store, 'manual.pdf', 'skipped');
+    expect(skipped.duplicateOfItemId).toBe(first.id);
+    expect(skipped.id).not.toBe(first.id);
+  });
+
+  it('uploads duplicate content again when the folder says so', async () => {
+    const { agent, folderPaths } = await startTestAgent({ folders: [{ duplicates: 'upload' }] });
+    const file = path.join(folderPaths[0]!, 'manual.pdf');
+    fs.writeFileSync(file, 'the same bytes');
+    const first = await waitForItem(agent.store, 'manual.pdf');
+    markDelivered(agent.store, first.id);
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(file, later, later);
+    const again = await waitForItem(agent.store, 'manual.pdf', 'queued');
+    expect(again.id).not.toBe(first.id);
+  });
+
+  it('reports a removed folder unavailable and watches it again when it is recreated', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const folder = folderPaths[0]!;
+    fs.writeFileSync(path.join(folder, 'before.pdf'), 'before');
+    await waitForItem(agent.store, 'before.pdf');
+
+    fs.rmSync(folder, { recursive: true });
+    await waitFor(() => !agent.intake.folderHealth()['folder-1']?.isAvailable, {
+      description: 'the folder to be unavailable',
+    });
+    expect(agent.intake.folderHealth()['folder-1']?.reason).toContain('does not exist');
+    fs.mkdirSync(folder);
+    await waitFor(() => agent.intake.folderHealth()['folder-1']?.isAvailable, {
+      description: 'the folder to be available again',
+    });
+    fs.writeFileSync(path.join(folder, 'after.pdf'), 'after');
+    await waitForItem(agent.store, 'after.pdf', 'queued');
+
+    const folderEvents = agent.store
+      .readEventsSince(0, 1000)
+      .filter((event) => event.type.startsWith('folder.'))
+      .map((event) => event.type);
+    expect(folderEvents).toEqual(['folder.unavailable', 'folder.available']);
+  });
+
+  it('watches a folder that is missing at start once it appears', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ path: path.join(makeTempDir(), 'later') }],
+    });
+    expect(agent.intake.folderHealth()['folder-1']).toMatchObject({ isAvailable: false });
+    fs.mkdirSync(folderPaths[0]!);
+    fs.writeFileSync(path.join(folderPaths[0]!, 'first.pdf'), 'first');
+    await waitForItem(agent.store, 'first.pdf', 'queued');
+  });
+
+  it('archives the local file after delivery, only once it was delivered', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ afterUpload: { action: 'archive' } }],
+    });
+    const folder = folderPaths[0]!;
+    fs.mkdirSync(path.join(folder, 'site'));
+    fs.writeFileSync(path.join(folder, 'site', 'report.pdf'), 'report');
+    const item = await waitForItem(agent.store, 'site/report.pdf');
+    await sleep(300);
+    expect(fs.existsSync(path.join(folder, 'site', 'report.pdf'))).toBe(true);
+
+    markDelivered(agent.store, item.id);
+    const today = new Date();
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    const archived = path.join(folder, 'Sent', day, 'site', 'report.pdf');
+    await waitFor(() => fs.existsSync(archived), { description: 'the archived file' });
+    expect(fs.existsSync(path.join(folder, 'site', 'report.pdf'))).toBe(false);
+    expect(fs.readFileSync(archived, 'utf8')).toBe('report');
+
+    // A second file of the same name is archived beside it, not over it.
+    fs.writeFileSync(path.join(folder, 'site', 'report.pdf'), 'report, second edition');
+    const second = await waitForItem(agent.store, 'site/report.pdf', 'queued');
+    markDelivered(agent.store, second.id);
+    const beside = path.join(folder, 'Sent', day, 'site', 'report (2).pdf');
+    await waitFor(() => fs.existsSync(beside), { description: 'the second archived file' });
+    await sleep(1200);
+    // Archiving is not a loss: nothing became gone, and the archive is not taken as new files.
+    expect(allItems(agent.store).map((entry) => entry.state)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('keeps a delivered file that changed since its upload, and deletes one that did not', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ afterUpload: { action: 'delete' } }],
+    });
+    const folder = folderPaths[0]!;
+    fs.writeFileSync(path.join(folder, 'keep.pdf'), 'v1');
+    fs.writeFileSync(path.join(folder, 'delete.pdf'), 'v1');
+    const keep = await waitForItem(agent.store, 'keep.pdf');
+    const remove = await waitForItem(agent.store, 'delete.pdf');
+    fs.writeFileSync(path.join(folder, 'keep.pdf'), 'v2, changed before the upload finished');
+    markDelivered(agent.store, keep.id);
+    markDelivered(agent.store, remove.id);
+    await waitFor(() => !fs.existsSync(path.join(folder, 'delete.pdf')));
+    await sleep(300);
+    expect(fs.readFileSync(path.join(folder, 'keep.pdf'), 'utf8')).toContain('v2');
+    await waitForItem(agent.store, 'keep.pdf', 'queued');
+  });
+});
