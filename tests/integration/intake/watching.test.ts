@@ -38,6 +38,16 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     expect(allItems(agent.store)).toHaveLength(1);
   });
 
+  it('finds files by polling in a folder set to polling mode', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ polling: { enabled: true, intervalMs: 100 } }],
+    });
+    fs.mkdirSync(path.join(folderPaths[0]!, 'share'));
+    fs.writeFileSync(path.join(folderPaths[0]!, 'share', 'scan.pdf'), 'scanned on a share');
+    const item = await waitFor(() => allItems(agent.store)[0], { description: 'the item' });
+    expect(item).toMatchObject({ relativePath: 'share/scan.pdf', state: 'queued' });
+  });
+
   it('queues 1,000 files dropped at once, each exactly once', async () => {
     const { agent, folderPaths } = await startTestAgent();
     const names = Array.from(
