@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ConfigInput } from '../../shared/config-schema.ts';
+import { startAgent, type Agent } from '../core/agent.ts';
+import { builtInDefaults } from '../core/config/index.ts';
+import { secretNames, type SecretStore } from '../core/platform.ts';
+import { sitedropVersion } from '../core/version.ts';
+import {
+  DEFAULT_LIBRARY_NAME,
+  DEFAULT_SITE_HOSTNAME,
+  DEFAULT_SITE_PATH,
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  buildDefaultEmulatorOptions,
+  startGraphEmulator,
+  type GraphEmulator,
+} from '../../../tools/graph-emulator/index.ts';
+
+/** Options of `sitedrop demo`. */
+export interface DemoOptions {
+  dataDir: string;
+  /** The folder to watch (default DATA_DIR/demo-requests). */
+  watchFolder?: string;
+  /** The emulator's port (default: a free one). */
+  port?: number;
+}
+
+/** A running demo: the emulator and the agent configured for it. */
+export interface Demo {
+  agent: Agent;
+  emulator: GraphEmulator;
+  watchFolder: string;
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * The OpenID configuration of the emulator's tenant, supplied to msal-node as
+ * sharepoint.authorityMetadata so that it makes no discovery call.
+ */
+export function emulatorAuthorityMetadata(authorityHost: string, tenantId: string): string {
+  const base = `${authorityHost}/${tenantId}`;
+  return JSON.stringify({
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    issuer: `${base}/v2.0`,
+  });
+}
+
+/**
+ * The config layer that points an agent at an emulator: its site and library, the demo app
+ * registration (secret), its authority with metadata, and its CA as an extra trusted CA.
+ */
+export function emulatorConfigLayer(emulator: GraphEmulator): ConfigInput {
+  return {
+    sharepoint: {
+      siteUrl: `https://${DEFAULT_SITE_HOSTNAME}${DEFAULT_SITE_PATH}`,
+      library: DEFAULT_LIBRARY_NAME,
+      cloud: 'custom',
+      authorityHost: emulator.authorityHost,
+      graphBaseUrl: emulator.graphBaseUrl,
+      authorityMetadata: emulatorAuthorityMetadata(emulator.authorityHost, DEMO_TENANT_ID),
+      extraCaFile: emulator.caFile,
+    },
+    auth: { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, method: 'secret' },
+  };
+}
+
+/** Secrets held in memory only (the demo's throwaway credential). */
+export class MemorySecretStore implements SecretStore {
+  readonly #values = new Map<string, string>();
+
+  constructor(initial: Record<string, string> = {}) {
+    for (const [name, value] of Object.entries(initial)) this.#values.set(name, value);
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    return this.#values.get(name);
+  }
+
+  async set(name: string, value: string): Promise<void> {
+    this.#values.set(name, value);
+  }
+
+  async delete(name: string): Promise<void> {
+    this.#values.delete(name);
+  }
+
+  describe(): string {
+    return 'memory (demo mode: nothing is written to disk)';
+  }
+}
+
+/**
+ * Starts the Graph emulator (files under DATA_DIR/demo-sharepoint) and an agent configured for
+ * it: a full loop with no tenant. The demo uses its own config file (DATA_DIR/demo-config.json)
+ * and no policy, so a real configuration in the same data directory is never mixed in.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const dataDir = path.resolve(options.dataDir);
+  const watchFolder = path.resolve(options.watchFolder ?? path.join(dataDir, 'demo-requests'));
+  fs.mkdirSync(watchFolder, { recursive: true });
+  const emulator = await startGraphEmulator({
+    ...buildDefaultEmulatorOptions(path.join(dataDir, 'demo-sharepoint')),
+    caFile: path.join(dataDir, 'demo-ca.pem'),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  try {
+    const defaults: ConfigInput = {
+      ...builtInDefaults(),
+      folders: [{ id: 'demo', path: watchFolder, label: 'Demo requests', stabilityWindowMs: 500 }],
+      ...emulatorConfigLayer(emulator),
+    };
+    const agent = await startAgent({
+      dataDir,
+      defaults,
+      configPath: path.join(dataDir, 'demo-config.json'),
+      policyPath: path.join(dataDir, 'demo-policy.json'),
+      secretStore: new MemorySecretStore({ [secretNames.clientSecret]: DEMO_CLIENT_SECRET }),
+    });
+    let closing: Promise<void> | undefined;
+    return {
+      agent,
+      emulator,
+      watchFolder,
+      close(reason = 'stopped') {
+        closing ??= (async () => {
+          await agent.close(reason);
+          await emulator.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+}
+
+/** The first lines `demo` prints. */
+export function describeDemo(demo: Demo): string[] {
+  return [
+    `SiteDrop ${sitedropVersion} demo running (PID ${process.pid}): the agent and a local SharePoint emulator`,
+    `Watching:   ${demo.watchFolder}  (folder "demo")`,
+    `SharePoint: ${demo.emulator.rootDir}${path.sep}${DEFAULT_LIBRARY_NAME}  (delivered files appear here)`,
+    `Data:       ${demo.agent.dataDir}`,
+    `Status:     npx sitedrop status --data-dir "${demo.agent.dataDir}"`,
+    'Try it:     copy a file into the watched folder and watch it appear under SharePoint.',
+    'Stop:       Ctrl+C',
+  ];
+}
+
+/** Runs `sitedrop demo` until SIGINT or SIGTERM. */
+export async function runDemoCommand(
+  options: DemoOptions,
+  print: (line: string) => void,
+): Promise<Demo> {
+  const demo = await startDemo(options);
+  for (const line of describeDemo(demo)) print(line);
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  let signalCount = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalCount += 1;
+    if (signalCount > 1) process.exit(130);
+    print(`${signal}: stopping the demo…`);
+    demo.close(signal).then(
+      () => {
+        clearInterval(keepAlive);
+        print('Stopped.');
+      },
+      (error: unknown) => {
+        print(`Stopped with an error: ${demo.agent.redactor.redactText(String(error))}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return demo;
+}

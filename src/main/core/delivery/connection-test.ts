@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
+import type { TokenProvider } from './token-provider.ts';
+import type { SharePointClient } from './sharepoint-client.ts';
+import type { TargetResolver } from './target-resolver.ts';
+
+/** One step of "Test connection". */
+export interface ConnectionTestStep {
+  name: 'configuration' | 'credential' | 'token' | 'site' | 'library' | 'folder' | 'write';
+  status: 'ok' | 'failed' | 'skipped';
+  /** What was checked and found, or what is wrong and how to fix it. */
+  detail: string;
+  /** The stable code of the failure, when it failed. */
+  code?: string;
+}
+
+/** The outcome of "Test connection": every step, in order; the first failure stops the rest. */
+export interface ConnectionTestReport {
+  isOk: boolean;
+  steps: ConnectionTestStep[];
+}
+
+/** What the connection test needs (absent when the tenant is not configured). */
+export interface ConnectionTestParts {
+  tokens: TokenProvider;
+  sharepoint: SharePointClient;
+  targets: TargetResolver;
+}
+
+/**
+ * Checks, step by step, what delivery needs: configuration, a stored credential, a token, the
+ * site, each library, each target folder, and write permission (by opening and cancelling an
+ * upload session: nothing is left in the library). Says which step fails and why.
+ */
+export async function runConnectionTest(
+  config: Config,
+  parts: ConnectionTestParts | undefined,
+  signal: AbortSignal,
+): Promise<ConnectionTestReport> {
+  const steps: ConnectionTestStep[] = [];
+  const names: ConnectionTestStep['name'][] = [
+    'configuration',
+    'credential',
+    'token',
+    'site',
+    'library',
+    'folder',
+    'write',
+  ];
+  const finish = (failed?: ConnectionTestStep): ConnectionTestReport => {
+    if (failed) steps.push(failed);
+    for (const name of names.slice(steps.length)) {
+      steps.push({ name, status: 'skipped', detail: 'Not checked: an earlier step failed' });
+    }
+    return { isOk: steps.every((step) => step.status === 'ok'), steps };
+  };
+  const failure = (name: ConnectionTestStep['name'], error: unknown): ConnectionTestStep => ({
+    name,
+    status: 'failed',
+    detail: (error as Error).message,
+    code: String((error as { code?: unknown }).code ?? 'unknown'),
+  });
+
+  if (!isTenantConfigured(config) || !parts) {
+    return finish({
+      name: 'configuration',
+      status: 'failed',
+      detail:
+        'Not connected: set sharepoint.siteUrl, auth.tenantId and auth.clientId (docs/delivery.md)',
+      code: 'config.not-configured',
+    });
+  }
+  steps.push({
+    name: 'configuration',
+    status: 'ok',
+    detail: `Site ${config.sharepoint.siteUrl}, tenant ${config.auth.tenantId}, app ${config.auth.clientId}`,
+  });
+  if (!(await parts.tokens.hasCredential())) {
+    return finish({
+      name: 'credential',
+      status: 'failed',
+      detail:
+        config.auth.method === 'secret'
+          ? 'No client secret is stored: set SITEDROP_CLIENT_SECRET or enter it in Settings'
+          : 'No certificate private key is stored: set SITEDROP_CERTIFICATE_KEY or import it in Settings',
+      code: 'auth.no-credential',
+    });
+  }
+  steps.push({ name: 'credential', status: 'ok', detail: `A ${config.auth.method} is stored` });
+  try {
+    await parts.tokens.getToken({ isFresh: true });
+    steps.push({ name: 'token', status: 'ok', detail: 'Signed in to Microsoft Entra ID' });
+  } catch (error) {
+    return finish(failure('token', error));
+  }
+  let siteId: string;
+  try {
+    siteId = await parts.targets.siteId(signal);
+    steps.push({
+      name: 'site',
+      status: 'ok',
+      detail: `Found the site ${config.sharepoint.siteUrl}`,
+    });
+  } catch (error) {
+    return finish(failure('site', error));
+  }
+  const libraries = [
+    ...new Set([
+      config.sharepoint.library,
+      ...config.folders.map((folder) => folder.target.library ?? config.sharepoint.library),
+    ]),
+  ];
+  const driveIds = new Map<string, string>();
+  try {
+    for (const library of libraries)
+      driveIds.set(library, await parts.targets.driveId(library, signal));
+    steps.push({
+      name: 'library',
+      status: 'ok',
+      detail: `Found ${libraries.map((library) => `"${library}"`).join(', ')} (site ${siteId})`,
+    });
+  } catch (error) {
+    return finish(failure('library', error));
+  }
+  const folderNotes: string[] = [];
+  try {
+    for (const folder of config.folders) {
+      const library = folder.target.library ?? config.sharepoint.library;
+      const driveId = driveIds.get(library) ?? '';
+      const folderPath = folder.target.folderPath;
+      const columns = Object.keys(folder.target.columns);
+      await parts.targets.checkColumns(driveId, columns, signal);
+      if (folderPath === '') {
+        folderNotes.push(`"${folder.id}" → ${library} (top level)`);
+        continue;
+      }
+      const existing = await parts.sharepoint.getItemByPath(driveId, folderPath, signal);
+      folderNotes.push(
+        `"${folder.id}" → ${library}/${folderPath}${existing ? '' : ' (created at the first upload)'}`,
+      );
+    }
+    steps.push({
+      name: 'folder',
+      status: 'ok',
+      detail: folderNotes.join('; ') || 'No watched folders are configured',
+    });
+  } catch (error) {
+    return finish(failure('folder', error));
+  }
+  try {
+    const library = config.sharepoint.library;
+    const driveId = driveIds.get(library) ?? '';
+    const probe = `.sitedrop-write-test-${randomUUID()}.tmp`;
+    const session = await parts.sharepoint.createUploadSession(driveId, probe, 1, 'rename', signal);
+    await parts.sharepoint.deleteUploadSession(session.uploadUrl, signal);
+    steps.push({
+      name: 'write',
+      status: 'ok',
+      detail: `The app may write to "${library}" (an upload session was opened and cancelled)`,
+    });
+  } catch (error) {
+    return finish(failure('write', error));
+  }
+  return finish();
+}

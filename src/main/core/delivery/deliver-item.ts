@@ -1,0 +1,407 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config, FolderConfig } from '../../../shared/config-schema.ts';
+import { QuickXorHash } from '../../../shared/quick-xor-hash.ts';
+import type { EventBus } from '../events/index.ts';
+import type { Clock } from '../lifecycle/index.ts';
+import type { Item, Store } from '../store/index.ts';
+import { renderColumns } from './column-template.ts';
+import { DeliveryError } from './errors.ts';
+import type { DriveItem, SharePointClient } from './sharepoint-client.ts';
+import type { TargetResolver } from './target-resolver.ts';
+
+/** The local file is no longer there: the item is `gone`. */
+export class LocalFileGoneError extends Error {
+  readonly code = 'local.gone';
+}
+
+/** The local file changed since it was recorded (size or mtime): the item is re-queued. */
+export class LocalFileChangedError extends Error {
+  readonly code = 'local.changed';
+  readonly sizeBytes: number;
+  readonly mtimeMs: number;
+
+  constructor(message: string, stat: fs.Stats) {
+    super(message);
+    this.sizeBytes = stat.size;
+    this.mtimeMs = Math.trunc(stat.mtimeMs);
+  }
+}
+
+/** How an item arrived. */
+export interface DeliveryResult {
+  remote: DriveItem;
+  /** SharePoint rewrote an Office document after upload: its hash differs, as documented. */
+  isModifiedByServer: boolean;
+  /** The identical file was already at the target (a crash or a lost response before). */
+  wasAlreadyThere: boolean;
+}
+
+/** Everything delivering one item needs. */
+export interface ItemDeliveryContext {
+  item: Item;
+  folder: FolderConfig;
+  config: Config;
+  sharepoint: SharePointClient;
+  targets: TargetResolver;
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Called once the bytes are in SharePoint, before verification (moves the item to verifying). */
+  onVerifying: () => void;
+}
+
+/** Extensions SharePoint rewrites after upload (it promotes properties into the file). */
+const officeExtensions = new Set([
+  'doc',
+  'docx',
+  'docm',
+  'dotx',
+  'dotm',
+  'xls',
+  'xlsx',
+  'xlsm',
+  'xlsb',
+  'xltx',
+  'xltm',
+  'ppt',
+  'pptx',
+  'pptm',
+  'potx',
+  'potm',
+  'ppsx',
+  'ppsm',
+]);
+
+/** Progress events per item are spaced at least this far apart. */
+const progressIntervalMs = 250;
+
+/** The library-relative path an item goes to (intake computes it; this is the fallback). */
+export function targetPathOf(item: Item, folder: FolderConfig): string {
+  if (item.targetPath) return item.targetPath;
+  return path.posix.join(folder.target.folderPath || '.', item.relativePath).replace(/^\.\//, '');
+}
+
+/** The local file of an item. */
+export function localPathOf(item: Item, folder: FolderConfig): string {
+  return path.join(folder.path, ...item.relativePath.split('/'));
+}
+
+/**
+ * Delivers one item: checks the local file, resolves the target, looks for an identical file
+ * already there (exactly-once in effect), ensures the folders, uploads (one PUT, or an upload
+ * session in chunks that survives a restart), verifies size and quickXorHash, and sets columns.
+ *
+ * @throws LocalFileGoneError, LocalFileChangedError, DeliveryError, or the signal's reason.
+ */
+export async function deliverItem(context: ItemDeliveryContext): Promise<DeliveryResult> {
+  try {
+    return await deliverOnce(context);
+  } catch (error) {
+    // A cached site or drive id that stopped working: forget it and try once more.
+    if (
+      error instanceof DeliveryError &&
+      error.httpStatus === 404 &&
+      (error.code === 'config.library-not-found' || error.code === 'graph.not-found')
+    ) {
+      context.targets.forget(libraryOf(context));
+      return deliverOnce(context);
+    }
+    throw error;
+  }
+}
+
+function libraryOf(context: ItemDeliveryContext): string {
+  return context.folder.target.library ?? context.config.sharepoint.library;
+}
+
+async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult> {
+  const { folder, sharepoint, targets, signal } = context;
+  const localPath = localPathOf(context.item, folder);
+  await assertUnchanged(context.item, localPath);
+  const item = await ensureQuickXorHash(context, localPath);
+  const targetPath = targetPathOf(item, folder);
+  const driveId = await targets.driveId(libraryOf(context), signal);
+  const columns = Object.keys(folder.target.columns);
+  await targets.checkColumns(driveId, columns, signal);
+
+  let remote: DriveItem | undefined;
+  let wasAlreadyThere = false;
+  const mustLookFirst =
+    item.attempts > 1 || item.uploadSessionUrl !== null || folder.conflict !== 'replace';
+  if (mustLookFirst) {
+    const existing = await sharepoint.getItemByPath(driveId, targetPath, signal);
+    if (existing && isIdentical(existing, item)) {
+      remote = existing;
+      wasAlreadyThere = true;
+      if (item.uploadSessionUrl) await cancelSession(context, item.uploadSessionUrl);
+    }
+  }
+  if (!remote) {
+    await targets.ensureFolder(driveId, path.posix.dirname(targetPath).replace(/^\.$/, ''), signal);
+    remote =
+      item.sizeBytes <= context.config.delivery.simpleUploadMaxBytes
+        ? await uploadSmall(context, item, driveId, targetPath, localPath)
+        : await uploadInSession(context, item, driveId, targetPath, localPath);
+  }
+  context.onVerifying();
+  const isModifiedByServer = verify(remote, item, targetPath);
+  if (columns.length > 0) {
+    const fields = renderColumns(folder.target.columns, {
+      folder,
+      relativePath: item.relativePath,
+      request: item.request,
+    });
+    if (Object.keys(fields).length > 0) {
+      await sharepoint.setFields(driveId, remote.id, fields, targetPath, signal);
+    }
+  }
+  return { remote, isModifiedByServer, wasAlreadyThere };
+}
+
+/** Whether a remote file is the same content as the item (size and quickXorHash). */
+function isIdentical(remote: DriveItem, item: Item): boolean {
+  return (
+    !remote.isFolder &&
+    remote.size === item.sizeBytes &&
+    remote.quickXorHash !== null &&
+    remote.quickXorHash === item.quickXorHash
+  );
+}
+
+function isOfficeDocument(targetPath: string): boolean {
+  const extension = path.posix.extname(targetPath).slice(1).toLowerCase();
+  return officeExtensions.has(extension);
+}
+
+/**
+ * Compares Graph's size and quickXorHash with the item's.
+ *
+ * @returns whether SharePoint modified the file (Office documents only).
+ * @throws DeliveryError (verify.mismatch) for any other difference: never a silent success.
+ */
+function verify(remote: DriveItem, item: Item, targetPath: string): boolean {
+  if (isIdentical(remote, item)) return false;
+  if (isOfficeDocument(targetPath) && remote.quickXorHash !== null) return true;
+  throw new DeliveryError(
+    `SharePoint reports ${remote.size} bytes with quickXorHash ${remote.quickXorHash ?? 'missing'} for "${targetPath}", but the file has ${item.sizeBytes} bytes with quickXorHash ${item.quickXorHash ?? 'missing'}: the copy in SharePoint is not the file that was sent. Press Retry to send it again`,
+    { kind: 'permanent', code: 'verify.mismatch' },
+  );
+}
+
+/** Throws when the local file is missing or differs from what was recorded. */
+async function assertUnchanged(item: Item, localPath: string): Promise<void> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(localPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LocalFileGoneError(`${localPath} no longer exists`);
+    }
+    throw error;
+  }
+  if (stat.size !== item.sizeBytes || Math.abs(stat.mtimeMs - item.mtimeMs) >= 1) {
+    throw new LocalFileChangedError(`${localPath} changed since it was queued`, stat);
+  }
+}
+
+/** The item with its quickXorHash, computing (and storing) it when intake has not. */
+async function ensureQuickXorHash(context: ItemDeliveryContext, localPath: string): Promise<Item> {
+  if (context.item.quickXorHash) return context.item;
+  const hash = new QuickXorHash();
+  for await (const chunk of fs.createReadStream(localPath, { highWaterMark: 1024 * 1024 })) {
+    context.signal.throwIfAborted();
+    hash.update(chunk as Buffer);
+  }
+  return context.store.updateItem(context.item.id, { quickXorHash: hash.digest() });
+}
+
+/** One PUT; a lost response is answered by looking at the target before sending again. */
+async function uploadSmall(
+  context: ItemDeliveryContext,
+  item: Item,
+  driveId: string,
+  targetPath: string,
+  localPath: string,
+): Promise<DriveItem> {
+  const content = await fs.promises.readFile(localPath);
+  const maxRounds = context.config.delivery.retry.inProcessDelaysMs.length + 1;
+  for (let round = 1; ; round += 1) {
+    try {
+      const remote = await context.sharepoint.uploadSmallFile(
+        driveId,
+        targetPath,
+        content,
+        context.folder.conflict,
+        context.signal,
+      );
+      reportProgress(context, item, item.sizeBytes, true);
+      return remote;
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || error.code !== 'network.response-lost') throw error;
+      const existing = await context.sharepoint.getItemByPath(driveId, targetPath, context.signal);
+      if (existing && isIdentical(existing, item)) return existing;
+      if (round >= maxRounds) throw error;
+    }
+  }
+}
+
+/**
+ * Uploads through an upload session in chunks of delivery.chunkSizeBytes, streamed from disk.
+ *
+ * The session URL, its expiry and the next offset are stored with the item after every chunk,
+ * so a restart asks the session where it stands and continues (issue 4).
+ */
+async function uploadInSession(
+  context: ItemDeliveryContext,
+  item: Item,
+  driveId: string,
+  targetPath: string,
+  localPath: string,
+): Promise<DriveItem> {
+  const { sharepoint, store, signal, clock } = context;
+  const totalBytes = item.sizeBytes;
+  const chunkBytes = context.config.delivery.chunkSizeBytes;
+  let uploadUrl = item.uploadSessionUrl;
+  let offset: number | null = null;
+  let sessionStarts = 0;
+
+  const startSession = async () => {
+    sessionStarts += 1;
+    if (sessionStarts > 3) {
+      throw new DeliveryError(
+        `SharePoint dropped the upload session of "${targetPath}" three times in a row; SiteDrop retries later`,
+        { kind: 'transient', code: 'upload.session-unstable' },
+      );
+    }
+    const session = await sharepoint.createUploadSession(
+      driveId,
+      targetPath,
+      totalBytes,
+      context.folder.conflict,
+      signal,
+    );
+    uploadUrl = session.uploadUrl;
+    offset = 0;
+    store.updateItem(item.id, {
+      uploadSessionUrl: session.uploadUrl,
+      uploadSessionExpiresAt: session.expiresAt,
+      uploadNextOffset: 0,
+    });
+  };
+
+  /** Where the session stands; undefined when it is gone (expired, or already completed). */
+  const askSession = async (): Promise<number | null | undefined> => {
+    if (!uploadUrl) return undefined;
+    const state = await sharepoint.getUploadSession(uploadUrl, signal);
+    return state === undefined ? undefined : state.nextOffset;
+  };
+
+  /** The session is gone: the file may have been completed by our last chunk. */
+  const afterSessionLost = async (): Promise<DriveItem | undefined> => {
+    const existing = await sharepoint.getItemByPath(driveId, targetPath, signal);
+    if (existing && isIdentical(existing, item)) return existing;
+    await startSession();
+    return undefined;
+  };
+
+  if (
+    uploadUrl &&
+    (item.uploadSessionExpiresAt === null || item.uploadSessionExpiresAt > clock.now())
+  ) {
+    const stands = await askSession();
+    if (stands === undefined || stands === null) {
+      const done = await afterSessionLost();
+      if (done) return done;
+    } else {
+      offset = stands;
+    }
+  } else {
+    await startSession();
+  }
+
+  for (;;) {
+    const start = offset ?? 0;
+    await assertUnchanged(item, localPath);
+    const end = Math.min(start + chunkBytes, totalBytes) - 1;
+    let result;
+    try {
+      result = await sharepoint.uploadFragment(
+        uploadUrl ?? '',
+        { start, end, totalBytes },
+        () =>
+          fs.createReadStream(localPath, {
+            start,
+            end,
+            highWaterMark: 1024 * 1024,
+          }),
+        targetPath,
+        signal,
+      );
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      if (error.code === 'upload.range-not-satisfiable') {
+        const stands = await askSession();
+        if (stands !== undefined && stands !== null) {
+          offset = stands;
+          continue;
+        }
+        const done = await afterSessionLost();
+        if (done) return done;
+        continue;
+      }
+      if (error.code === 'upload.session-expired') {
+        const done = await afterSessionLost();
+        if (done) return done;
+        continue;
+      }
+      throw error;
+    }
+    if (result.kind === 'completed') {
+      reportProgress(context, item, totalBytes, true);
+      return result.item;
+    }
+    offset = result.nextOffset ?? end + 1;
+    store.updateItem(item.id, {
+      uploadNextOffset: offset,
+      ...(result.expiresAt !== null ? { uploadSessionExpiresAt: result.expiresAt } : {}),
+    });
+    reportProgress(context, item, offset, false);
+  }
+}
+
+/** Cancels an upload session, best effort (it expires by itself anyway). */
+export async function cancelSession(
+  context: Pick<ItemDeliveryContext, 'sharepoint' | 'signal'>,
+  uploadUrl: string,
+): Promise<void> {
+  try {
+    await context.sharepoint.deleteUploadSession(uploadUrl, context.signal);
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    // A session we cannot delete expires by itself; the item's outcome does not depend on it.
+  }
+}
+
+const lastProgressAt = new WeakMap<Item, number>();
+
+/** Publishes a transient item.progress event, at most every progressIntervalMs per item. */
+function reportProgress(
+  context: ItemDeliveryContext,
+  item: Item,
+  sentBytes: number,
+  isFinal: boolean,
+): void {
+  const now = context.clock.monotonicNow();
+  const last = lastProgressAt.get(item);
+  if (!isFinal && last !== undefined && now - last < progressIntervalMs) return;
+  lastProgressAt.set(item, now);
+  context.bus.publish([
+    {
+      type: 'item.progress',
+      data: { itemId: item.id, sentBytes, totalBytes: item.sizeBytes },
+      at: context.clock.now(),
+    },
+  ]);
+}

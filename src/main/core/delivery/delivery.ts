@@ -1,0 +1,603 @@
+import { randomUUID } from 'node:crypto';
+import {
+  isTenantConfigured,
+  resolveCloudEndpoints,
+  type Config,
+  type FolderConfig,
+} from '../../../shared/config-schema.ts';
+import type { EventBus } from '../events/index.ts';
+import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
+import type { Logger, SecretRedactor } from '../logging/index.ts';
+import type { SecretStore } from '../platform.ts';
+import type { AttemptResult, Item, Store } from '../store/index.ts';
+import {
+  runConnectionTest,
+  type ConnectionTestParts,
+  type ConnectionTestReport,
+} from './connection-test.ts';
+import {
+  LocalFileChangedError,
+  LocalFileGoneError,
+  cancelSession,
+  deliverItem,
+} from './deliver-item.ts';
+import { DeliveryError } from './errors.ts';
+import { GraphClient } from './graph-client.ts';
+import { HttpTransport } from './http-transport.ts';
+import {
+  createDeliveryPolicies,
+  inProcessWaitLimitMs,
+  isBreakerOpenError,
+  type BreakerChange,
+  type BreakerState,
+  type DeliveryPolicies,
+} from './policies.ts';
+import { SharePointClient } from './sharepoint-client.ts';
+import { TargetResolver } from './target-resolver.ts';
+import { TokenProvider } from './token-provider.ts';
+
+/** What startDelivery needs: the agent's parts. */
+export interface DeliveryOptions {
+  config: Config;
+  store: Store;
+  bus: EventBus;
+  logger: Logger;
+  clock: Clock;
+  secretStore: SecretStore;
+  redactor: SecretRedactor;
+  /** How often the worker looks at the store without being woken (default 2 s). */
+  pollIntervalMs?: number;
+  /** Random source for jitter, in [0, 1). */
+  random?: () => number;
+}
+
+/** Whether delivery can talk to SharePoint, as the UI shows it. */
+export interface ConnectionState {
+  status: 'not-configured' | 'ready' | 'paused-by-breaker' | 'auth-failed';
+  breaker: BreakerState;
+  /** While paused: when the next probe or sign-in attempt runs (epoch ms). */
+  nextProbeAt: number | null;
+  /** A sentence for people: what is wrong and how to fix it, or that all is well. */
+  detail: string;
+}
+
+/** The running delivery worker. */
+export interface Delivery extends Disposable {
+  /** Stops claiming, aborts in-flight requests (uploads resume later), releases claims. */
+  close(): Promise<void>;
+  /** Stops delivering one folder's items (null: every folder). In-flight items finish. */
+  pause(folderId: string | null): void;
+  /** Resumes what pause() stopped. */
+  resume(folderId: string | null): void;
+  /** Cancels an item: aborts it if in flight, deletes its upload session. Returns whether it was cancelled. */
+  cancelItem(itemId: number): Promise<boolean>;
+  /** Checks token, site, library, folders and write permission step by step. */
+  testConnection(): Promise<ConnectionTestReport>;
+  connectionState(): ConnectionState;
+}
+
+const defaultPollIntervalMs = 2_000;
+
+interface InFlight {
+  controller: AbortController;
+  isCancelRequested: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * Starts delivery: a worker that claims due items from the store's outbox, delivers up to
+ * delivery.concurrency at once, and records every outcome as a state change with its event.
+ *
+ * It wakes on `item.queued` events, at the store's next due time, and every few seconds (a CLI
+ * `sitedrop retry` writes from another process). Without a configured tenant or a stored
+ * credential it stays idle: items stay queued and connectionState() says how to connect.
+ */
+export async function startDelivery(options: DeliveryOptions): Promise<Delivery> {
+  const worker = new DeliveryWorker(options);
+  await worker.start();
+  return worker;
+}
+
+class DeliveryWorker implements Delivery {
+  readonly #options: DeliveryOptions;
+  readonly #owner = `delivery-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #inFlight = new Map<number, InFlight>();
+  readonly #pausedFolders = new Set<string>();
+  readonly #unknownFolders = new Set<string>();
+  readonly #reportedConfigErrors = new Set<string>();
+  readonly #subscriptions: Disposable[] = [];
+  readonly #pollIntervalMs: number;
+  #isPausedAll = false;
+  #isClosed = false;
+  #closing: Promise<void> | undefined;
+  #isReady = false;
+  #parts:
+    (ConnectionTestParts & { transport: HttpTransport; policies: DeliveryPolicies }) | undefined;
+  #holdUntilMonotonic: number | null = null;
+  #authFailure: string | null = null;
+  #breaker: BreakerChange = { breaker: 'closed', nextProbeAt: null, detail: '' };
+  #wakeTimer: TimerHandle | undefined;
+  #wakeAtMonotonic: number | null = null;
+  #pollTimer: TimerHandle | undefined;
+
+  constructor(options: DeliveryOptions) {
+    this.#options = options;
+    this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
+  }
+
+  async start(): Promise<void> {
+    const { config, store, bus, clock, logger, secretStore, redactor } = this.#options;
+    if (isTenantConfigured(config)) {
+      const transport = HttpTransport.fromConfig(config);
+      const policies = createDeliveryPolicies({
+        delivery: config.delivery,
+        clock,
+        ...(this.#options.random ? { random: this.#options.random } : {}),
+        onBreakerChange: (change) => this.#onBreakerChange(change),
+      });
+      const tokens = new TokenProvider({ config, secretStore, redactor, transport, logger });
+      const graph = new GraphClient({
+        graphBaseUrl: resolveCloudEndpoints(config.sharepoint).graphBaseUrl,
+        tokens,
+        transport,
+      });
+      const sharepoint = new SharePointClient({ graph, transport, policies, clock });
+      const targets = new TargetResolver({
+        siteUrl: config.sharepoint.siteUrl ?? '',
+        store,
+        sharepoint,
+      });
+      this.#parts = { tokens, sharepoint, targets, transport, policies };
+    }
+    this.#subscriptions.push(bus.onDid('item.queued', () => this.#schedulePump(0)));
+    await this.#checkReady();
+    this.#poll();
+  }
+
+  connectionState(): ConnectionState {
+    const { config } = this.#options;
+    if (!this.#isReady) {
+      return {
+        status: 'not-configured',
+        breaker: 'closed',
+        nextProbeAt: null,
+        detail: isTenantConfigured(config)
+          ? `Not connected: no ${config.auth.method === 'secret' ? 'client secret' : 'certificate key'} is stored. Set ${config.auth.method === 'secret' ? 'SITEDROP_CLIENT_SECRET' : 'SITEDROP_CERTIFICATE_KEY'} or enter it in Settings; files stay queued until then`
+          : 'Not connected: set sharepoint.siteUrl, auth.tenantId and auth.clientId, and store the client secret or certificate key (docs/delivery.md); files stay queued until then',
+      };
+    }
+    const breaker = this.#parts?.policies.breakerState ?? 'closed';
+    if (breaker === 'open') {
+      return {
+        status: 'paused-by-breaker',
+        breaker,
+        nextProbeAt: this.#parts?.policies.nextProbeAt ?? null,
+        detail: this.#breaker.detail,
+      };
+    }
+    if (this.#authFailure && this.#holdUntilMonotonic !== null) {
+      return {
+        status: 'auth-failed',
+        breaker,
+        nextProbeAt: this.#wallTimeOf(this.#holdUntilMonotonic),
+        detail: this.#authFailure,
+      };
+    }
+    return {
+      status: 'ready',
+      breaker,
+      nextProbeAt: null,
+      detail: `Connected to ${config.sharepoint.siteUrl}`,
+    };
+  }
+
+  pause(folderId: string | null): void {
+    if (folderId === null) this.#isPausedAll = true;
+    else this.#pausedFolders.add(folderId);
+    this.#options.store.appendEvent({ type: 'delivery.paused', data: { folderId } });
+  }
+
+  resume(folderId: string | null): void {
+    if (folderId === null) {
+      this.#isPausedAll = false;
+      this.#pausedFolders.clear();
+    } else {
+      this.#pausedFolders.delete(folderId);
+    }
+    this.#options.store.appendEvent({ type: 'delivery.resumed', data: { folderId } });
+    this.#schedulePump(0);
+  }
+
+  async cancelItem(itemId: number): Promise<boolean> {
+    const running = this.#inFlight.get(itemId);
+    if (running) {
+      running.isCancelRequested = true;
+      running.controller.abort(new Error('cancelled'));
+      await running.done;
+      return this.#options.store.getItem(itemId)?.state === 'cancelled';
+    }
+    const { store } = this.#options;
+    const item = store.getItem(itemId);
+    if (!item || !['queued', 'retrying', 'failed'].includes(item.state)) return false;
+    if (item.uploadSessionUrl && this.#parts) {
+      await cancelSession(
+        { sharepoint: this.#parts.sharepoint, signal: AbortSignal.timeout(10_000) },
+        item.uploadSessionUrl,
+      );
+    }
+    store.transitionItem(
+      itemId,
+      'cancelled',
+      {},
+      { uploadSessionUrl: null, uploadSessionExpiresAt: null, uploadNextOffset: null },
+    );
+    return true;
+  }
+
+  testConnection(): Promise<ConnectionTestReport> {
+    return runConnectionTest(this.#options.config, this.#parts, AbortSignal.timeout(120_000));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#isClosed = true;
+    this.#wakeTimer?.close();
+    this.#pollTimer?.close();
+    for (const subscription of this.#subscriptions.splice(0)) void subscription.close();
+    // Aborting is the safe point: a simple PUT is looked for before it is sent again, and an
+    // upload session continues from the range the session itself reports.
+    const running = [...this.#inFlight.values()];
+    for (const entry of running) entry.controller.abort(new Error('delivery is closing'));
+    await Promise.all(running.map((entry) => entry.done));
+    this.#parts?.transport.close();
+  }
+
+  async #checkReady(): Promise<void> {
+    if (this.#isReady || !this.#parts) return;
+    try {
+      this.#isReady = await this.#parts.tokens.hasCredential();
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'The secret store cannot be read');
+      this.#isReady = false;
+    }
+    if (this.#isReady) this.#options.logger.info('Delivery is connected and running');
+  }
+
+  #poll(): void {
+    if (this.#isClosed) return;
+    void this.#checkReady().then(() => {
+      this.#pump();
+      if (this.#isClosed) return;
+      this.#pollTimer = this.#options.clock.setTimeout(() => this.#poll(), this.#pollIntervalMs);
+    });
+  }
+
+  #schedulePump(delayMs: number): void {
+    if (this.#isClosed) return;
+    const { clock } = this.#options;
+    const at = clock.monotonicNow() + Math.max(0, delayMs);
+    if (this.#wakeAtMonotonic !== null && this.#wakeAtMonotonic <= at) return;
+    this.#wakeTimer?.close();
+    this.#wakeAtMonotonic = at;
+    this.#wakeTimer = clock.setTimeout(() => {
+      this.#wakeAtMonotonic = null;
+      this.#pump();
+    }, delayMs);
+  }
+
+  #excludedFolders(): string[] {
+    return [...this.#pausedFolders, ...this.#unknownFolders];
+  }
+
+  /** Claims and starts due items while slots are free; schedules the next wake-up. */
+  #pump(): void {
+    if (this.#isClosed || !this.#isReady || this.#isPausedAll || !this.#parts) return;
+    const { store, clock, config } = this.#options;
+    if (this.#holdUntilMonotonic !== null) {
+      const remainingMs = this.#holdUntilMonotonic - clock.monotonicNow();
+      if (remainingMs > 0) {
+        this.#schedulePump(remainingMs);
+        return;
+      }
+      this.#holdUntilMonotonic = null;
+    }
+    if (this.#parts.policies.breakerState === 'open') {
+      const nextProbeAt = this.#parts.policies.nextProbeAt;
+      const waitMs = nextProbeAt === null ? 0 : nextProbeAt - clock.now();
+      if (waitMs > 0) {
+        this.#schedulePump(waitMs);
+        return;
+      }
+    }
+    // While half-open, one probe at a time.
+    const limit = this.#parts.policies.breakerState === 'closed' ? config.delivery.concurrency : 1;
+    while (this.#inFlight.size < limit) {
+      const item = store.claimNextDelivery(this.#owner, this.#excludedFolders());
+      if (!item) break;
+      if (this.#inFlight.has(item.id)) {
+        store.releaseClaim(item.id, this.#owner);
+        break;
+      }
+      const folder = config.folders.find((candidate) => candidate.id === item.folderId);
+      if (!folder) {
+        store.releaseClaim(item.id, this.#owner);
+        this.#unknownFolders.add(item.folderId);
+        this.#options.logger.warn(
+          { folderId: item.folderId },
+          'Items of a folder that is no longer configured stay queued until it is configured again',
+        );
+        continue;
+      }
+      this.#run(item, folder);
+    }
+    const dueAt = store.nextDeliveryDueAt(this.#excludedFolders());
+    if (dueAt !== null && this.#inFlight.size < limit) {
+      this.#schedulePump(Math.min(Math.max(0, dueAt - clock.now()), this.#pollIntervalMs));
+    }
+  }
+
+  #run(claimed: Item, folder: FolderConfig): void {
+    const controller = new AbortController();
+    const entry: InFlight = { controller, isCancelRequested: false, done: Promise.resolve() };
+    this.#inFlight.set(claimed.id, entry);
+    entry.done = this.#deliver(claimed, folder, entry).finally(() => {
+      this.#inFlight.delete(claimed.id);
+      this.#schedulePump(0);
+    });
+  }
+
+  async #deliver(claimed: Item, folder: FolderConfig, entry: InFlight): Promise<void> {
+    const { store, config, bus, clock, logger } = this.#options;
+    const parts = this.#parts;
+    if (!parts) return;
+    let item = claimed;
+    let attemptId: number | undefined;
+    try {
+      if (item.state === 'uploading' || item.state === 'verifying') {
+        // Left in flight by a process that stopped: start this attempt from the queue.
+        item = store.transitionItem(item.id, 'queued', {
+          folderId: item.folderId,
+          path: item.relativePath,
+          sizeBytes: item.sizeBytes,
+          reason: 'restarted',
+        });
+      }
+      const attempt = item.attempts + 1;
+      item = store.transitionItem(
+        item.id,
+        'uploading',
+        { attempt },
+        { attempts: attempt, nextAttemptAt: null },
+      );
+      attemptId = store.startAttempt(item.id);
+      const result = await deliverItem({
+        item,
+        folder,
+        config,
+        sharepoint: parts.sharepoint,
+        targets: parts.targets,
+        store,
+        bus,
+        clock,
+        signal: entry.controller.signal,
+        onVerifying: () => store.transitionItem(item.id, 'verifying', {}),
+      });
+      store.transitionItem(
+        item.id,
+        'delivered',
+        { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
+        {
+          remoteId: result.remote.id,
+          remoteUrl: result.remote.webUrl,
+          remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
+          uploadSessionUrl: null,
+          uploadSessionExpiresAt: null,
+          uploadNextOffset: null,
+          lastErrorCode: null,
+          lastErrorMessage: null,
+          nextAttemptAt: null,
+        },
+      );
+      store.finishAttempt(attemptId, {
+        outcome: result.wasAlreadyThere ? 'already-there' : 'delivered',
+        httpStatus: null,
+        errorCode: null,
+        errorMessage: null,
+      });
+      this.#clearAuthFailure();
+    } catch (error) {
+      try {
+        const result = await this.#recordFailure(item, error, entry);
+        if (attemptId !== undefined) store.finishAttempt(attemptId, result);
+      } catch (recordError) {
+        // The item's row is in an unexpected state (changed by another writer): give the claim
+        // back so the next pump sees the truth; the failure is in the log.
+        logger.error(
+          { err: recordError, itemId: item.id, cause: error },
+          'Could not record a delivery outcome',
+        );
+        store.releaseClaim(item.id, this.#owner);
+      }
+    }
+  }
+
+  /** Turns a failure into the item's next state; returns the attempt's record. */
+  async #recordFailure(item: Item, error: unknown, entry: InFlight): Promise<AttemptResult> {
+    const { store, clock, config, logger } = this.#options;
+    const current = store.getItem(item.id) ?? item;
+    const sessionUrl = current.uploadSessionUrl;
+    const parts = this.#parts;
+    const dropSession = async () => {
+      if (sessionUrl && parts) {
+        await cancelSession(
+          { sharepoint: parts.sharepoint, signal: AbortSignal.timeout(10_000) },
+          sessionUrl,
+        );
+      }
+    };
+    const noSession = {
+      uploadSessionUrl: null,
+      uploadSessionExpiresAt: null,
+      uploadNextOffset: null,
+    };
+    const outcome = (name: string, failure?: DeliveryError): AttemptResult => ({
+      outcome: name,
+      httpStatus: failure?.httpStatus ?? null,
+      errorCode: failure?.code ?? null,
+      errorMessage: failure?.message ?? null,
+    });
+
+    if (entry.controller.signal.aborted) {
+      if (entry.isCancelRequested) {
+        await dropSession();
+        store.transitionItem(item.id, 'cancelled', {}, noSession);
+        return outcome('cancelled');
+      }
+      store.transitionItem(item.id, 'queued', {
+        folderId: item.folderId,
+        path: item.relativePath,
+        sizeBytes: item.sizeBytes,
+        reason: 'restarted',
+      });
+      return outcome('interrupted');
+    }
+    if (error instanceof LocalFileGoneError) {
+      await dropSession();
+      store.transitionItem(item.id, 'gone', {}, noSession);
+      return outcome('gone');
+    }
+    if (error instanceof LocalFileChangedError) {
+      await dropSession();
+      store.updateItem(item.id, {
+        sizeBytes: error.sizeBytes,
+        mtimeMs: error.mtimeMs,
+        sha256: null,
+        quickXorHash: null,
+        ...noSession,
+      });
+      store.requeueItem(item.id, 'changed');
+      return outcome('changed');
+    }
+    if (isBreakerOpenError(error)) {
+      const nextAttemptAt =
+        parts?.policies.nextProbeAt ?? clock.now() + config.delivery.breaker.probeIntervalMs;
+      store.transitionItem(
+        item.id,
+        'retrying',
+        {
+          nextAttemptAt,
+          errorCode: 'connection.paused',
+          errorMessage: `Waiting for SharePoint to recover: ${this.#breaker.detail}`,
+        },
+        // Waiting for the breaker does not use up an attempt (issue 4).
+        { nextAttemptAt, attempts: Math.max(0, current.attempts - 1) },
+      );
+      return outcome('deferred');
+    }
+    const failure =
+      error instanceof DeliveryError
+        ? error
+        : new DeliveryError(`Delivery failed unexpectedly: ${(error as Error).message ?? error}`, {
+            kind: 'transient',
+            code: 'internal.unexpected',
+            cause: error,
+          });
+    if (!(error instanceof DeliveryError)) {
+      logger.error({ err: error, itemId: item.id }, 'Unexpected delivery failure (a bug)');
+    }
+    if (failure.kind === 'permanent' || failure.kind === 'config') {
+      if (failure.kind === 'config' && !this.#reportedConfigErrors.has(failure.message)) {
+        this.#reportedConfigErrors.add(failure.message);
+        logger.error({ code: failure.code }, failure.message);
+      }
+      store.transitionItem(
+        item.id,
+        'failed',
+        { errorCode: failure.code, errorMessage: failure.message },
+        { lastErrorCode: failure.code, lastErrorMessage: failure.message, nextAttemptAt: null },
+      );
+      return outcome('failed', failure);
+    }
+    const now = clock.now();
+    const waitMs =
+      failure.retryAfterMs !== undefined && failure.retryAfterMs > inProcessWaitLimitMs
+        ? failure.retryAfterMs
+        : storedDelayMs(config, current.attempts, this.#options.random ?? Math.random);
+    if (now + waitMs - current.firstQueuedAt > config.delivery.retry.maxAgeMs) {
+      const days = Math.round(config.delivery.retry.maxAgeMs / 86_400_000);
+      const message = `Gave up after ${days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : `${Math.round(config.delivery.retry.maxAgeMs / 60_000)} minutes`} of retries: ${failure.message}`;
+      store.transitionItem(
+        item.id,
+        'failed',
+        { errorCode: failure.code, errorMessage: message },
+        { lastErrorCode: failure.code, lastErrorMessage: message, nextAttemptAt: null },
+      );
+      return outcome('failed', failure);
+    }
+    const nextAttemptAt = now + waitMs;
+    store.transitionItem(
+      item.id,
+      'retrying',
+      { nextAttemptAt, errorCode: failure.code, errorMessage: failure.message },
+      { nextAttemptAt, lastErrorCode: failure.code, lastErrorMessage: failure.message },
+    );
+    if (failure.kind === 'auth') this.#holdForAuth(failure, waitMs);
+    return outcome('retrying', failure);
+  }
+
+  /** After an auth failure, no item is tried until the wait is over (no burst of failures). */
+  #holdForAuth(failure: DeliveryError, waitMs: number): void {
+    const { clock, store } = this.#options;
+    this.#holdUntilMonotonic = clock.monotonicNow() + waitMs;
+    const isNew = this.#authFailure !== failure.message;
+    this.#authFailure = failure.message;
+    if (isNew) {
+      store.appendEvent({
+        type: 'connection.changed',
+        data: {
+          breaker: this.#parts?.policies.breakerState ?? 'closed',
+          nextProbeAt: clock.now() + waitMs,
+          detail: failure.message,
+        },
+      });
+    }
+  }
+
+  #clearAuthFailure(): void {
+    if (this.#authFailure === null) return;
+    this.#authFailure = null;
+    this.#holdUntilMonotonic = null;
+    this.#options.store.appendEvent({
+      type: 'connection.changed',
+      data: { breaker: 'closed', nextProbeAt: null, detail: 'Signed in again' },
+    });
+  }
+
+  #onBreakerChange(change: BreakerChange): void {
+    this.#breaker = change;
+    const { store, logger } = this.#options;
+    store.appendEvent({ type: 'connection.changed', data: change });
+    logger.warn({ breaker: change.breaker, nextProbeAt: change.nextProbeAt }, change.detail);
+    if (change.breaker !== 'open') this.#schedulePump(0);
+  }
+
+  #wallTimeOf(monotonicMs: number): number {
+    const { clock } = this.#options;
+    return clock.now() + (monotonicMs - clock.monotonicNow());
+  }
+}
+
+/**
+ * The wait before a stored retry: delivery.retry.storedDelayMinMs doubling with each attempt,
+ * capped at storedDelayMaxMs, with ±10 % jitter.
+ */
+export function storedDelayMs(config: Config, attempts: number, random: () => number): number {
+  const { storedDelayMinMs, storedDelayMaxMs } = config.delivery.retry;
+  const exponent = Math.min(Math.max(0, attempts - 1), 30);
+  const base = Math.min(storedDelayMaxMs, storedDelayMinMs * 2 ** exponent);
+  return Math.round(base * (0.9 + 0.2 * random()));
+}

@@ -1,0 +1,17 @@
+/**
+ * Delivery: every queued file to its SharePoint library and folder, once, intact, visibly.
+ *
+ * Owns: signing in (msal-node, app-only), the Graph client and its middleware, resolving site,
+ * library and folders, the upload loop (simple PUT and resumable upload sessions), verification
+ * by size and quickXorHash, library columns, the resilience policies (cockatiel), the
+ * classification of failures, and the worker that claims items from the store's outbox.
+ * Does not own: finding files or hashing them first (intake), the item lifecycle and its
+ * events (src/shared, written through the store), or showing anything (the feed and the UI).
+ */
+export { startDelivery, storedDelayMs } from './delivery.ts';
+export type { ConnectionState, Delivery, DeliveryOptions } from './delivery.ts';
+export type { ConnectionTestReport, ConnectionTestStep } from './connection-test.ts';
+export { DeliveryError, parseRetryAfterMs } from './errors.ts';
+export type { DeliveryErrorKind } from './errors.ts';
+export { renderColumnTemplate } from './column-template.ts';
+export { sitedropUserAgent } from './http-transport.ts';

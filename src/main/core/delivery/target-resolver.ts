@@ -1,0 +1,107 @@
+import type { Store } from '../store/index.ts';
+import { DeliveryError } from './errors.ts';
+import type { SharePointClient } from './sharepoint-client.ts';
+
+/**
+ * Where files go: the configured site URL resolved to a site id, each library name to a drive
+ * id (both cached in the store's meta table, so a restart does not ask again), folders known to
+ * exist, and each library's column names.
+ *
+ * When a cached id stops working (404), `forget()` drops the caches and the next call asks
+ * Graph again.
+ */
+export class TargetResolver {
+  readonly #siteUrl: string;
+  readonly #store: Store;
+  readonly #sharepoint: SharePointClient;
+  readonly #knownFolders = new Set<string>();
+  readonly #columns = new Map<string, Set<string>>();
+
+  constructor(options: { siteUrl: string; store: Store; sharepoint: SharePointClient }) {
+    this.#siteUrl = options.siteUrl;
+    this.#store = options.store;
+    this.#sharepoint = options.sharepoint;
+  }
+
+  /** The site id (cached). */
+  async siteId(signal: AbortSignal): Promise<string> {
+    const key = `delivery.siteId:${this.#siteUrl}`;
+    const cached = this.#store.getMeta(key);
+    if (cached) return cached;
+    const siteId = await this.#sharepoint.getSiteId(this.#siteUrl, signal);
+    this.#store.setMeta(key, siteId);
+    return siteId;
+  }
+
+  /** The drive id of a library on the site (cached). */
+  async driveId(library: string, signal: AbortSignal): Promise<string> {
+    const key = `delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`;
+    const cached = this.#store.getMeta(key);
+    if (cached) return cached;
+    const driveId = await this.#sharepoint.getDriveId(await this.siteId(signal), library, signal);
+    this.#store.setMeta(key, driveId);
+    return driveId;
+  }
+
+  /** Creates the folders of a library-relative folder path that do not exist yet. */
+  async ensureFolder(driveId: string, folderPath: string, signal: AbortSignal): Promise<void> {
+    const segments = folderPath.split('/').filter((segment) => segment !== '');
+    if (segments.length === 0 || this.#knownFolders.has(`${driveId}/${segments.join('/')}`)) return;
+    const existing = await this.#sharepoint.getItemByPath(driveId, segments.join('/'), signal);
+    if (existing?.isFolder) {
+      this.#rememberFolders(driveId, segments);
+      return;
+    }
+    for (let index = 0; index < segments.length; index += 1) {
+      const prefix = segments.slice(0, index + 1).join('/');
+      if (this.#knownFolders.has(`${driveId}/${prefix}`)) continue;
+      await this.#sharepoint.createFolder(
+        driveId,
+        segments.slice(0, index).join('/'),
+        segments[index] ?? '',
+        signal,
+      );
+      this.#knownFolders.add(`${driveId}/${prefix}`);
+    }
+  }
+
+  /**
+   * Checks that every configured column exists in the library, asking Graph again once when
+   * one seems missing (it may just have been added).
+   *
+   * @throws DeliveryError (config.unknown-column) naming the column and the fix.
+   */
+  async checkColumns(
+    driveId: string,
+    columns: readonly string[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (columns.length === 0) return;
+    let known = this.#columns.get(driveId);
+    if (!known || columns.some((column) => !known?.has(column))) {
+      known = new Set(await this.#sharepoint.listColumnNames(driveId, signal));
+      this.#columns.set(driveId, known);
+    }
+    const missing = columns.filter((column) => !known.has(column));
+    if (missing.length > 0) {
+      throw new DeliveryError(
+        `The library has no column ${missing.map((column) => `"${column}"`).join(', ')}: create ${missing.length === 1 ? 'it' : 'them'} in the library settings, or fix the column names (internal names) in the folder's target.columns, then press Retry`,
+        { kind: 'config', code: 'config.unknown-column' },
+      );
+    }
+  }
+
+  /** Forgets cached ids, folders and columns (after a 404 that says they no longer hold). */
+  forget(library: string): void {
+    this.#store.setMeta(`delivery.siteId:${this.#siteUrl}`, '');
+    this.#store.setMeta(`delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`, '');
+    this.#knownFolders.clear();
+    this.#columns.clear();
+  }
+
+  #rememberFolders(driveId: string, segments: readonly string[]): void {
+    for (let index = 1; index <= segments.length; index += 1) {
+      this.#knownFolders.add(`${driveId}/${segments.slice(0, index).join('/')}`);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import fs from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import {
+  ConfidentialClientApplication,
+  LogLevel,
+  type Configuration,
+  type ICachePlugin,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
+import { resolveCloudEndpoints, type Config } from '../../../shared/config-schema.ts';
+import type { Logger, SecretRedactor } from '../logging/index.ts';
+import { secretNames, type SecretStore } from '../platform.ts';
+import { DeliveryError, classifyTokenFailure, timeoutFailure } from './errors.ts';
+import type { HttpTransport } from './http-transport.ts';
+
+/** Options of the TokenProvider. */
+export interface TokenProviderOptions {
+  config: Config;
+  secretStore: SecretStore;
+  redactor: SecretRedactor;
+  transport: HttpTransport;
+  logger: Logger;
+}
+
+/** The credential an app-only client signs in with. */
+type Credential =
+  | { kind: 'secret'; clientSecret: string }
+  | { kind: 'certificate'; privateKey: string; thumbprint: string };
+
+/**
+ * App-only access tokens for Graph (client credentials) through msal-node 7's
+ * ConfidentialClientApplication, with its token cache kept in the secret store.
+ *
+ * msal-node refreshes a cached token before it expires (its renewal offset is 5 minutes);
+ * `getToken({ isFresh: true })` skips the cache after Graph answered 401. Tokens and the client
+ * secret are registered with the logger's redactor as soon as they are known.
+ */
+export class TokenProvider {
+  readonly #options: TokenProviderOptions;
+  readonly #scope: string;
+  #application: ConfidentialClientApplication | undefined;
+  #credentialKey: string | undefined;
+
+  constructor(options: TokenProviderOptions) {
+    this.#options = options;
+    const { graphBaseUrl } = resolveCloudEndpoints(options.config.sharepoint);
+    this.#scope = `${new URL(graphBaseUrl).origin}/.default`;
+  }
+
+  /**
+   * Whether a credential is stored (the client secret, or the certificate key).
+   *
+   * Read each time, so storing the secret later starts delivery without a restart.
+   */
+  async hasCredential(): Promise<boolean> {
+    const name =
+      this.#options.config.auth.method === 'secret'
+        ? secretNames.clientSecret
+        : secretNames.certificateKey;
+    return Boolean(await this.#options.secretStore.get(name));
+  }
+
+  /**
+   * An access token for Graph.
+   *
+   * @throws DeliveryError: `auth` when the credentials are refused or missing, `transient` when
+   *   the sign-in service cannot be reached.
+   */
+  async getToken(options: { isFresh?: boolean } = {}): Promise<string> {
+    const application = await this.#getApplication();
+    let result;
+    try {
+      result = await application.acquireTokenByClientCredential({
+        scopes: [this.#scope],
+        skipCache: options.isFresh ?? false,
+      });
+    } catch (error) {
+      throw classifyTokenFailure(error);
+    }
+    if (!result?.accessToken) {
+      throw new DeliveryError('The sign-in service returned no access token', {
+        kind: 'auth',
+        code: 'auth.no-token',
+      });
+    }
+    this.#options.redactor.register(result.accessToken);
+    return result.accessToken;
+  }
+
+  async #getApplication(): Promise<ConfidentialClientApplication> {
+    const credential = await this.#readCredential();
+    const key = credential.kind === 'secret' ? credential.clientSecret : credential.privateKey;
+    if (this.#application && this.#credentialKey === key) return this.#application;
+    this.#application = new ConfidentialClientApplication(this.#configuration(credential));
+    this.#credentialKey = key;
+    return this.#application;
+  }
+
+  #configuration(credential: Credential): Configuration {
+    const { config, logger } = this.#options;
+    const { authorityHost } = resolveCloudEndpoints(config.sharepoint);
+    const tenantId = config.auth.tenantId ?? '';
+    return {
+      auth: {
+        clientId: config.auth.clientId ?? '',
+        authority: `${authorityHost.replace(/\/+$/, '')}/${tenantId}`,
+        // Trusting the configured host skips instance discovery; with authorityMetadata the
+        // OpenID configuration is not fetched either (sovereign clouds, the emulator).
+        knownAuthorities: [new URL(authorityHost).host],
+        ...(config.sharepoint.authorityMetadata
+          ? { authorityMetadata: config.sharepoint.authorityMetadata }
+          : {}),
+        ...(credential.kind === 'secret'
+          ? { clientSecret: credential.clientSecret }
+          : {
+              clientCertificate: {
+                privateKey: credential.privateKey,
+                ...(credential.thumbprint.length === 40
+                  ? { thumbprint: credential.thumbprint }
+                  : { thumbprintSha256: credential.thumbprint }),
+              },
+            }),
+      },
+      cache: { cachePlugin: this.#cachePlugin() },
+      system: {
+        networkClient: new TransportNetworkClient(this.#options.transport),
+        // One retry layer: the delivery policies decide (issue 4, "Resilience").
+        disableInternalRetries: true,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (_level, message) => logger.debug({ msal: message }, 'msal-node'),
+        },
+      },
+    };
+  }
+
+  async #readCredential(): Promise<Credential> {
+    const { config, secretStore, redactor } = this.#options;
+    if (config.auth.method === 'secret') {
+      const clientSecret = await secretStore.get(secretNames.clientSecret);
+      if (!clientSecret) {
+        throw new DeliveryError(
+          `No client secret is stored: set SITEDROP_CLIENT_SECRET or enter it in Settings (secrets live in ${secretStore.describe()})`,
+          { kind: 'auth', code: 'auth.no-secret' },
+        );
+      }
+      redactor.register(clientSecret);
+      return { kind: 'secret', clientSecret };
+    }
+    const privateKey = await secretStore.get(secretNames.certificateKey);
+    if (!privateKey) {
+      throw new DeliveryError(
+        `No certificate private key is stored: set SITEDROP_CERTIFICATE_KEY (PEM) or import it in Settings (secrets live in ${secretStore.describe()})`,
+        { kind: 'auth', code: 'auth.no-certificate-key' },
+      );
+    }
+    redactor.register(privateKey);
+    return { kind: 'certificate', privateKey, thumbprint: certificateThumbprint(config) };
+  }
+
+  #cachePlugin(): ICachePlugin {
+    const { secretStore, logger } = this.#options;
+    return {
+      async beforeCacheAccess(context) {
+        const stored = await secretStore.get(secretNames.tokenCache);
+        if (stored) context.tokenCache.deserialize(stored);
+      },
+      async afterCacheAccess(context) {
+        if (!context.cacheHasChanged) return;
+        try {
+          await secretStore.set(secretNames.tokenCache, context.tokenCache.serialize());
+        } catch (error) {
+          // The token stays valid in memory; only a restart would have to sign in again.
+          logger.warn({ err: error }, 'The token cache could not be saved');
+        }
+      },
+    };
+  }
+}
+
+/**
+ * The certificate's thumbprint: auth.certificate.thumbprint, or computed (SHA-256) from the
+ * certificate file at auth.certificate.path.
+ *
+ * @throws DeliveryError (config) naming the field when neither is usable.
+ */
+export function certificateThumbprint(config: Config): string {
+  const { thumbprint, path } = config.auth.certificate;
+  if (thumbprint) return thumbprint.toUpperCase();
+  if (!path) {
+    throw new DeliveryError(
+      'auth.method is "certificate" but neither auth.certificate.thumbprint nor auth.certificate.path is set: set one of them',
+      { kind: 'config', code: 'config.certificate-missing' },
+    );
+  }
+  try {
+    return new X509Certificate(fs.readFileSync(path)).fingerprint256.replaceAll(':', '');
+  } catch (error) {
+    throw new DeliveryError(
+      `auth.certificate.path ${path} is not a readable certificate (PEM or DER): ${(error as Error).message}`,
+      { kind: 'config', code: 'config.certificate-unreadable', cause: error },
+    );
+  }
+}
+
+/**
+ * msal-node's network client over the delivery's keep-alive agent, so the token endpoint sees
+ * the same extra CAs and User-Agent as Graph (msal-node 7 otherwise uses global fetch).
+ */
+class TransportNetworkClient implements INetworkModule {
+  readonly #transport: HttpTransport;
+
+  constructor(transport: HttpTransport) {
+    this.#transport = transport;
+  }
+
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeoutMs?: number,
+  ): Promise<NetworkResponse<T>> {
+    return this.#send<T>('GET', url, options, timeoutMs);
+  }
+
+  sendPostRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> {
+    return this.#send<T>('POST', url, options, 30_000);
+  }
+
+  async #send<T>(
+    method: string,
+    url: string,
+    options: NetworkRequestOptions | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<NetworkResponse<T>> {
+    const action = 'signing in to Microsoft Entra ID';
+    let response;
+    try {
+      response = await this.#transport.send({
+        method,
+        url,
+        headers: options?.headers ?? {},
+        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+        ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+        action,
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw timeoutFailure(action, timeoutMs ?? 0);
+      throw error;
+    }
+    let body: T;
+    try {
+      body = JSON.parse(response.body.toString('utf8')) as T;
+    } catch {
+      throw new DeliveryError(
+        `The sign-in service answered HTTP ${response.status} with something other than JSON: check sharepoint.authorityHost`,
+        { kind: 'transient', code: 'auth.bad-response', httpStatus: response.status },
+      );
+    }
+    return { status: response.status, headers: response.headers, body };
+  }
+}
