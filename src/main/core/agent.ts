@@ -16,6 +16,7 @@ import {
   userConfigPath,
 } from './config/index.ts';
 import { acquireDataDirLock } from './data-dir-lock/index.ts';
+import { startDelivery, type Delivery } from './delivery/index.ts';
 import { EventBus } from './events/index.ts';
 import { startIntake, type Intake } from './intake/index.ts';
 import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
@@ -55,6 +56,8 @@ export interface Agent {
   readonly recovery: DatabaseRecovery | undefined;
   /** The folder watchers: rescans and folder health. */
   readonly intake: Intake;
+  /** The delivery worker: connection state, pause/resume, cancel, test connection. */
+  readonly delivery: Delivery;
   /** Stops taking work, lets in-flight work reach a safe point, closes everything. Idempotent. */
   close(reason?: string): Promise<void>;
 }
@@ -114,6 +117,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     logger.info({ dataDir, folders: config.folders.map((folder) => folder.path) }, 'Agent started');
 
     const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
+    // Without a tenant or a stored credential delivery stays idle and items stay queued.
+    const delivery = owned.add(
+      await startDelivery({ config, store, bus, logger, clock, secretStore, redactor }),
+    );
     let closing: Promise<void> | undefined;
     return {
       dataDir,
@@ -127,6 +134,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       secretStore,
       recovery: store.recovery,
       intake,
+      delivery,
       close(reason = 'stopped') {
         closing ??= (async () => {
           store.appendEvent({ type: 'agent.stopped', data: { reason } });
