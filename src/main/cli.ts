@@ -4,20 +4,25 @@
  * The interfaces here are a contract for scripts, tests and IT tooling (DESIGN.md,
  * "Interfaces"); docs/cli.md documents every flag. Keep them stable; add freely.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './core/config/index.ts';
 import { DataDirLockedError } from './core/data-dir-lock/index.ts';
 import { sitedropVersion } from './core/version.ts';
 import { runAgentCommand } from './cli/agent-command.ts';
+import { runDemoCommand } from './cli/demo-command.ts';
 import { resolveDataDir } from './cli/data-dir-option.ts';
 import { formatDoctor, runDoctor, writeDoctorBundle } from './cli/doctor-command.ts';
 import { runRetry } from './cli/retry-command.ts';
 import { runStatus } from './cli/status-command.ts';
+import { runEmulatorFromCommandLine } from '../../tools/graph-emulator/index.ts';
 
 const usage = `SiteDrop ${sitedropVersion}: delivers dropped files to SharePoint.
 
 Usage:
   sitedrop agent    [--data-dir DIR] [--config FILE] [--policy FILE]   run headless until Ctrl+C
+  sitedrop demo     [--data-dir DIR] [--watch FOLDER]                  agent + a local SharePoint emulator
+  sitedrop emulator [--port N] [--root DIR]                            the SharePoint/Graph emulator alone
   sitedrop status   [--data-dir DIR] [--json] [--all]                  counts by state and recent items
   sitedrop retry    [--data-dir DIR] (ID | --all-failed)               queue failed items again
   sitedrop doctor   [--data-dir DIR] [--config FILE] [--policy FILE]   check the installation
@@ -40,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
       'all-failed': { type: 'boolean', default: false },
+      watch: { type: 'string' },
+      port: { type: 'string' },
+      root: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,6 +64,36 @@ async function main(argv: string[]): Promise<number> {
     case 'agent':
       await runAgentCommand({ dataDir, ...configOptions }, print);
       return -1; // keeps running until a signal
+    case 'demo': {
+      // A separate data directory by default, so the demo never mixes with a real agent's.
+      const demoDataDir = values['data-dir'] ? dataDir : path.join(dataDir, 'demo');
+      await runDemoCommand(
+        {
+          dataDir: demoDataDir,
+          ...(values.watch ? { watchFolder: path.resolve(values.watch) } : {}),
+          ...(values.port ? { port: parsePort(values.port) } : {}),
+        },
+        print,
+      );
+      return -1; // keeps running until a signal
+    }
+    case 'emulator': {
+      const emulator = await runEmulatorFromCommandLine(
+        {
+          rootDir: path.resolve(values.root ?? path.join(dataDir, 'demo', 'demo-sharepoint')),
+          ...(values.port ? { port: parsePort(values.port) } : {}),
+        },
+        print,
+      );
+      const keepAlive = setInterval(() => undefined, 2 ** 30);
+      const stop = () => {
+        clearInterval(keepAlive);
+        void emulator.close();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1;
+    }
     case 'status':
       print(runStatus({ dataDir, json: values.json, all: values.all }));
       return 0;
@@ -86,6 +124,14 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new UsageError(`--port must be a TCP port number (0-65535), not "${value}"`);
+  }
+  return port;
+}
 
 main(process.argv.slice(2)).then(
   (exitCode) => {
