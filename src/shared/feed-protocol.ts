@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { ConfigSchema } from './config-schema.ts';
-import { LoggedEventSchema } from './events.ts';
+import { LoggedEventSchema as AnyLoggedEventSchema, type LoggedEvent } from './events.ts';
 import { ItemStateSchema, itemStates } from './item-state.ts';
 
 /** The protocol version every message carries in `v`. */
@@ -51,6 +51,9 @@ const version = z.literal(feedProtocolVersion);
 const itemId = z.number().int().positive();
 const epochMs = z.number();
 const nonNegativeInt = z.number().int().nonnegative();
+
+/** A logged event (src/shared/events.ts), typed as the union of every event type. */
+const LoggedEventSchema = AnyLoggedEventSchema as unknown as z.ZodType<LoggedEvent>;
 
 /** A request id chosen by the client, echoed in the reply: 1 to 64 characters. */
 export const RequestIdSchema = z.string().min(1).max(64);
@@ -144,6 +147,12 @@ export type FolderView = z.infer<typeof FolderViewSchema>;
 export const ConnectionViewSchema = z.object({
   /** Whether site URL, tenant and client id are set (the secret is checked by testConnection). */
   isConfigured: z.boolean(),
+  /**
+   * ready; not-configured (no tenant or credential); paused-by-breaker (SharePoint failed
+   * repeatedly, waiting for nextProbeAt); auth-failed (sign-in refused: fix the credential);
+   * unknown (delivery has not reported yet).
+   */
+  status: z.enum(['ready', 'not-configured', 'paused-by-breaker', 'auth-failed', 'unknown']),
   /** The circuit breaker: closed (normal), open (waiting to probe), half-open (probing). */
   breaker: z.enum(['closed', 'open', 'half-open']),
   /** When an open breaker next probes SharePoint. */
@@ -231,14 +240,17 @@ export const SettingsViewSchema = z.object({
 /** What the settings screen shows. */
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** One step of "Test connection", in order: token, site, library, folder, write. */
+/**
+ * One step of "Test connection", in order: configuration, credential, token, site, then each
+ * library and target folder, then write permission. The first failure skips the rest.
+ */
 export const ConnectionTestStepSchema = z.object({
-  step: z.enum(['config', 'token', 'site', 'library', 'folder', 'write']),
+  name: z.enum(['configuration', 'credential', 'token', 'site', 'library', 'folder', 'write']),
   status: z.enum(['ok', 'failed', 'skipped']),
-  /** What was checked, or why it failed and what to do, for people. */
+  /** What was checked and found, or what is wrong and how to fix it, for people. */
   detail: z.string(),
-  /** A stable error code when failed. */
-  errorCode: z.string().nullable(),
+  /** The stable code of the failure, when it failed. */
+  code: z.string().optional(),
 });
 
 /** The outcome of "Test connection". */
@@ -361,39 +373,40 @@ export const commandResultSchemas = {
 /** The result of command C. */
 export type CommandResult<C extends CommandType> = z.infer<(typeof commandResultSchemas)[C]>;
 
-function commandMessage<C extends CommandType>(type: C) {
-  return z.object({
-    type: z.literal(type),
-    v: version,
-    id: RequestIdSchema,
-    ...commandParamSchemas[type].shape,
-  });
+function commandMessage<C extends CommandType, P extends z.ZodRawShape>(
+  type: C,
+  params: z.ZodObject<P>,
+) {
+  return params.extend({ type: z.literal(type), v: version, id: RequestIdSchema });
 }
 
-function resultMessage<C extends CommandType>(command: C) {
+function resultMessage<C extends CommandType, R extends z.ZodType>(command: C, result: R) {
   return z.object({
     type: z.literal('result'),
     v: version,
     id: RequestIdSchema,
     command: z.literal(command),
-    result: commandResultSchemas[command],
+    result,
   });
 }
 
+const params = commandParamSchemas;
+const results = commandResultSchemas;
+
 /** Every message a client may send: one command each. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
-  commandMessage('retryItem'),
-  commandMessage('retryAllFailed'),
-  commandMessage('cancelItem'),
-  commandMessage('pauseDelivery'),
-  commandMessage('resumeDelivery'),
-  commandMessage('testConnection'),
-  commandMessage('getSettings'),
-  commandMessage('saveSettings'),
-  commandMessage('listItems'),
-  commandMessage('getItem'),
-  commandMessage('getSnapshot'),
-  commandMessage('getStatus'),
+  commandMessage('retryItem', params.retryItem),
+  commandMessage('retryAllFailed', params.retryAllFailed),
+  commandMessage('cancelItem', params.cancelItem),
+  commandMessage('pauseDelivery', params.pauseDelivery),
+  commandMessage('resumeDelivery', params.resumeDelivery),
+  commandMessage('testConnection', params.testConnection),
+  commandMessage('getSettings', params.getSettings),
+  commandMessage('saveSettings', params.saveSettings),
+  commandMessage('listItems', params.listItems),
+  commandMessage('getItem', params.getItem),
+  commandMessage('getSnapshot', params.getSnapshot),
+  commandMessage('getStatus', params.getStatus),
 ]);
 
 /** A message a client sends. */
@@ -467,18 +480,18 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     at: epochMs,
   }),
   z.discriminatedUnion('command', [
-    resultMessage('retryItem'),
-    resultMessage('retryAllFailed'),
-    resultMessage('cancelItem'),
-    resultMessage('pauseDelivery'),
-    resultMessage('resumeDelivery'),
-    resultMessage('testConnection'),
-    resultMessage('getSettings'),
-    resultMessage('saveSettings'),
-    resultMessage('listItems'),
-    resultMessage('getItem'),
-    resultMessage('getSnapshot'),
-    resultMessage('getStatus'),
+    resultMessage('retryItem', results.retryItem),
+    resultMessage('retryAllFailed', results.retryAllFailed),
+    resultMessage('cancelItem', results.cancelItem),
+    resultMessage('pauseDelivery', results.pauseDelivery),
+    resultMessage('resumeDelivery', results.resumeDelivery),
+    resultMessage('testConnection', results.testConnection),
+    resultMessage('getSettings', results.getSettings),
+    resultMessage('saveSettings', results.saveSettings),
+    resultMessage('listItems', results.listItems),
+    resultMessage('getItem', results.getItem),
+    resultMessage('getSnapshot', results.getSnapshot),
+    resultMessage('getStatus', results.getStatus),
   ]),
   ErrorMessageSchema,
 ]);

@@ -12,6 +12,8 @@ export function cliEnvironment(home: string, extra: NodeJS.ProcessEnv = {}): Nod
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     SITEDROP_POLICY_FILE: path.join(home, 'policy.json'),
+    // Any free status port, so CLI agents in parallel tests never compete for 47821.
+    SITEDROP_FEED_PORT: '0',
     ...extra,
   };
 }

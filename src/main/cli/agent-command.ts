@@ -32,6 +32,9 @@ export function describeAgent(agent: Agent): string[] {
   if (agent.config.folders.length === 0) lines.push('Watching:   no folders configured');
   lines.push(`Data:       ${agent.dataDir}  (database, logs, settings)`);
   lines.push(`Status:     npx sitedrop status --data-dir "${agent.dataDir}"`);
+  // The token travels in the fragment, which never reaches the server; this line goes to
+  // stdout only, never to the log file (docs/feed.md).
+  lines.push(`Dashboard:  ${agent.feed.dashboardUrl}`);
   if (agent.recovery) {
     lines.push(
       `Notice:     the database was damaged; it was moved to ${agent.recovery.movedTo} and the folders are rescanned.`,

@@ -18,6 +18,12 @@ import {
 import { acquireDataDirLock } from './data-dir-lock/index.ts';
 import { startDelivery, type Delivery } from './delivery/index.ts';
 import { EventBus } from './events/index.ts';
+import {
+  createSettingsCommands,
+  feedPortFromEnvironment,
+  startFeed,
+  type Feed,
+} from './feed/index.ts';
 import { startIntake, type Intake } from './intake/index.ts';
 import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
 import { createLogger, type Logger, type SecretRedactor } from './logging/index.ts';
@@ -39,11 +45,16 @@ export interface AgentOptions {
   secretStore?: SecretStore;
   /** Also log readable lines to stderr. */
   logToConsole?: boolean;
+  /** The feed's port (default SITEDROP_FEED_PORT, else config feed.port; 0: any free port). */
+  feedPort?: number;
+  /** Origins besides the agent's own page that may use the feed (the Electron shell's). */
+  feedAllowedOrigins?: readonly string[];
 }
 
 /** A running agent. */
 export interface Agent {
   readonly dataDir: string;
+  /** The config in effect now: saving settings replaces it without a restart. */
   readonly config: Config;
   readonly lockedFields: readonly string[];
   readonly configPath: string;
@@ -58,6 +69,8 @@ export interface Agent {
   readonly intake: Intake;
   /** The delivery worker: connection state, pause/resume, cancel, test connection. */
   readonly delivery: Delivery;
+  /** The local status port: its URL, and the dashboard URL with the token (print, never log). */
+  readonly feed: Feed;
   /** Stops taking work, lets in-flight work reach a safe point, closes everything. Idempotent. */
   close(reason?: string): Promise<void>;
 }
@@ -74,11 +87,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const configPath = options.configPath ?? userConfigPath(dataDir);
   const defaults = options.defaults ?? builtInDefaults();
-  const { config, lockedFields } = loadConfig({
-    defaults,
-    userConfigPath: configPath,
-    policyPath: options.policyPath ?? defaultPolicyPath(),
-  });
+  const policyPath = options.policyPath ?? defaultPolicyPath();
+  const { config, lockedFields } = loadConfig({ defaults, userConfigPath: configPath, policyPath });
+  const feedPort = options.feedPort ?? feedPortFromEnvironment() ?? config.feed.port;
+  let currentConfig = config;
+  let currentLockedFields = lockedFields;
 
   const owned = new DisposableStore();
   try {
@@ -121,11 +134,58 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const delivery = owned.add(
       await startDelivery({ config, store, bus, logger, clock, secretStore, redactor }),
     );
+    const feed = owned.add(
+      await startFeed({
+        port: feedPort,
+        getConfig: () => currentConfig,
+        configPath,
+        dataDir,
+        store,
+        bus,
+        logger,
+        clock,
+        redactor,
+        serverVersion: sitedropVersion,
+        allowedOrigins: options.feedAllowedOrigins,
+        commands: {
+          retryItems: (itemIds) =>
+            store.transaction(() => itemIds.forEach((id) => store.requeueItem(id, 'retry'))),
+          cancelItem: (itemId) => delivery.cancelItem(itemId),
+          pauseDelivery: (folderId) => delivery.pause(folderId),
+          resumeDelivery: (folderId) => delivery.resume(folderId),
+          testConnection: () => delivery.testConnection(),
+          connectionState: () => ({ ...delivery.connectionState(), changedAt: null }),
+          folderHealth: (folderId) => {
+            const health = intake.folderHealth()[folderId];
+            if (!health) return { status: 'unknown', reason: null, changedAt: null };
+            const status = health.isAvailable ? 'available' : 'unavailable';
+            return { status, reason: health.reason, changedAt: health.sinceAt };
+          },
+          ...createSettingsCommands({
+            defaults,
+            userConfigPath: configPath,
+            policyPath,
+            secretStore,
+            redactor,
+            store,
+            onDidSave: (saved) => {
+              currentConfig = saved.config;
+              currentLockedFields = saved.lockedFields;
+              logger.level = saved.config.log.level;
+            },
+          }),
+        },
+      }),
+    );
     let closing: Promise<void> | undefined;
     return {
       dataDir,
-      config,
-      lockedFields,
+      get config() {
+        return currentConfig;
+      },
+      get lockedFields() {
+        return currentLockedFields;
+      },
       configPath,
       store,
       bus,
@@ -135,6 +195,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       recovery: store.recovery,
       intake,
       delivery,
+      feed,
       close(reason = 'stopped') {
         closing ??= (async () => {
           store.appendEvent({ type: 'agent.stopped', data: { reason } });

@@ -95,6 +95,7 @@ describe('the feed protocol', () => {
         folders: [],
         connection: {
           isConfigured: false,
+          status: 'not-configured',
           breaker: 'closed',
           nextProbeAt: null,
           detail: 'SharePoint is not configured.',

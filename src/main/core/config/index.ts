@@ -2,7 +2,8 @@
  * Config: where the agent's settings come from and which are locked.
  *
  * Owns: the data directory and policy file locations per OS, the built-in defaults, reading
- * and merging defaults < user config < managed policy, and errors that name file and field.
+ * and merging defaults < user config < managed policy, saving the user config file (validated,
+ * atomic, policy locks enforced), and errors that name file and field.
  * Does not own: the schema itself (src/shared/config-schema.ts) or secrets (the secret store).
  */
 export {
@@ -23,3 +24,10 @@ export {
   type LoadConfigOptions,
   type LoadedConfig,
 } from './load-config.ts';
+export {
+  ConfigLockedError,
+  readUserConfigValues,
+  saveUserConfig,
+  type SavedUserConfig,
+  type SaveUserConfigOptions,
+} from './save-user-config.ts';

@@ -346,6 +346,43 @@ export class Store {
     return listItemRows(this.#db, filter).map(itemFromRow);
   }
 
+  /** How many items each folder has in each state (folders without items are absent). */
+  countsByFolderAndState(): Map<string, Record<ItemState, number>> {
+    const result = new Map<string, Record<ItemState, number>>();
+    const rows = this.#statements.countsByFolder.all() as {
+      folder_id: string;
+      state: ItemState;
+      n: number;
+    }[];
+    for (const row of rows) {
+      let counts = result.get(row.folder_id);
+      if (!counts) {
+        counts = Object.fromEntries(itemStates.map((state) => [state, 0])) as Record<
+          ItemState,
+          number
+        >;
+        result.set(row.folder_id, counts);
+      }
+      counts[row.state] = row.n;
+    }
+    return result;
+  }
+
+  /** The latest `limit` logged events of one item, oldest first. */
+  listItemEvents(itemId: number, limit: number): LoggedEvent[] {
+    const rows = this.#statements.itemEvents.all(itemId, limit) as Record<string, unknown>[];
+    return rows.reverse().map(eventFromRow);
+  }
+
+  /**
+   * Runs fn in one read transaction (DEFERRED; a savepoint when nested), so that several reads
+   * see one state of the database even while another process writes (the feed's snapshot).
+   */
+  readConsistently<T>(fn: () => T): T {
+    const run = this.#db.transaction(fn);
+    return this.#db.inTransaction ? run() : run.deferred();
+  }
+
   /** Logged events after `afterSeq`, oldest first, at most `limit`. */
   readEventsSince(afterSeq: number, limit: number): LoggedEvent[] {
     return (this.#statements.eventsSince.all(afterSeq, limit) as Record<string, unknown>[]).map(
@@ -439,6 +476,10 @@ function prepareStatements(db: Database) {
     insertEvent: db.prepare('INSERT INTO events (at, type, item_id, data) VALUES (?, ?, ?, ?)'),
     eventsSince: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     lastSeq: db.prepare('SELECT max(seq) AS seq FROM events'),
+    itemEvents: db.prepare('SELECT * FROM events WHERE item_id = ? ORDER BY seq DESC LIMIT ?'),
+    countsByFolder: db.prepare(
+      'SELECT folder_id, state, count(*) AS n FROM items GROUP BY folder_id, state',
+    ),
     startAttempt: db.prepare('INSERT INTO attempts (item_id, started_at) VALUES (?, ?)'),
     finishAttempt: db.prepare(`
       UPDATE attempts SET ended_at = @ended_at, outcome = @outcome, http_status = @http_status,

@@ -1,0 +1,141 @@
+import { feedErrorCodes, feedProtocolVersion } from '../../../shared/feed-protocol.ts';
+
+/** What an API path and method ask for: a command message to parse, or a refusal. */
+export type ApiRoute =
+  | { kind: 'command'; message: Record<string, unknown> }
+  | { kind: 'not-found' }
+  | { kind: 'method-not-allowed'; allow: string[] };
+
+interface RouteEntry {
+  method: 'GET' | 'POST' | 'PUT';
+  pattern: RegExp;
+  build(match: RegExpExecArray, query: URLSearchParams, body: Record<string, unknown>): object;
+}
+
+const routes: readonly RouteEntry[] = [
+  { method: 'GET', pattern: /^\/api\/status$/, build: () => ({ type: 'getStatus' }) },
+  { method: 'GET', pattern: /^\/api\/snapshot$/, build: () => ({ type: 'getSnapshot' }) },
+  {
+    method: 'GET',
+    pattern: /^\/api\/items$/,
+    build: (_match, query) => ({ type: 'listItems', filter: filterFromQuery(query) }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/items\/([^/]+)$/,
+    build: (match) => ({ type: 'getItem', itemId: numberOrText(match[1]) }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/items\/([^/]+)\/retry$/,
+    build: (match) => ({ type: 'retryItem', itemId: numberOrText(match[1]) }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/items\/([^/]+)\/cancel$/,
+    build: (match) => ({ type: 'cancelItem', itemId: numberOrText(match[1]) }),
+  },
+  { method: 'POST', pattern: /^\/api\/retry-failed$/, build: () => ({ type: 'retryAllFailed' }) },
+  {
+    method: 'POST',
+    pattern: /^\/api\/pause$/,
+    build: (_match, _query, body) => ({ type: 'pauseDelivery', folderId: body.folderId ?? null }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/resume$/,
+    build: (_match, _query, body) => ({ type: 'resumeDelivery', folderId: body.folderId ?? null }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/test-connection$/,
+    build: () => ({ type: 'testConnection' }),
+  },
+  { method: 'GET', pattern: /^\/api\/settings$/, build: () => ({ type: 'getSettings' }) },
+  {
+    method: 'PUT',
+    pattern: /^\/api\/settings$/,
+    build: (_match, _query, body) => ({ ...body, type: 'saveSettings' }),
+  },
+];
+
+/**
+ * Maps an HTTP API request to the command message it stands for, so the HTTP API and the
+ * WebSocket share one parser and one implementation (docs/feed.md, "HTTP API").
+ */
+export function routeApiRequest(
+  method: string,
+  pathname: string,
+  query: URLSearchParams,
+  body: Record<string, unknown>,
+): ApiRoute {
+  const matching = routes.filter((route) => route.pattern.test(pathname));
+  if (matching.length === 0) return { kind: 'not-found' };
+  const route = matching.find((entry) => entry.method === method);
+  if (!route) return { kind: 'method-not-allowed', allow: matching.map((entry) => entry.method) };
+  const match = route.pattern.exec(pathname) as RegExpExecArray;
+  return {
+    kind: 'command',
+    message: { ...route.build(match, query, body), v: feedProtocolVersion, id: 'http' },
+  };
+}
+
+/** Whether the method carries a JSON body. */
+export function hasRequestBody(method: string): boolean {
+  return method === 'POST' || method === 'PUT';
+}
+
+/** The HTTP status for a protocol error code. */
+export function httpStatusForError(code: string): number {
+  switch (code) {
+    case feedErrorCodes.malformed:
+    case feedErrorCodes.unknownType:
+    case feedErrorCodes.unsupportedVersion:
+      return 400;
+    case feedErrorCodes.unauthorized:
+      return 401;
+    case feedErrorCodes.forbidden:
+      return 403;
+    case feedErrorCodes.notFound:
+    case feedErrorCodes.itemNotFound:
+    case feedErrorCodes.folderNotFound:
+      return 404;
+    case feedErrorCodes.methodNotAllowed:
+      return 405;
+    case feedErrorCodes.itemNotRetryable:
+    case feedErrorCodes.itemNotCancellable:
+    case feedErrorCodes.settingsLocked:
+      return 409;
+    case feedErrorCodes.tooLarge:
+      return 413;
+    case feedErrorCodes.settingsInvalid:
+      return 422;
+    case feedErrorCodes.unavailable:
+      return 501;
+    default:
+      return 500;
+  }
+}
+
+function filterFromQuery(query: URLSearchParams): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  const states = query
+    .getAll('state')
+    .flatMap((value) => value.split(','))
+    .filter(Boolean);
+  if (states.length > 0) filter.states = states;
+  const folderId = query.get('folderId');
+  if (folderId !== null) filter.folderId = folderId;
+  const search = query.get('search');
+  if (search !== null && search !== '') filter.search = search;
+  const beforeId = query.get('beforeId');
+  if (beforeId !== null) filter.beforeId = numberOrText(beforeId);
+  const limit = query.get('limit');
+  if (limit !== null) filter.limit = numberOrText(limit);
+  return filter;
+}
+
+/** A decimal integer as a number; anything else stays text, for the schema to refuse by name. */
+function numberOrText(value: string | undefined): number | string | undefined {
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : value;
+}

@@ -1,0 +1,25 @@
+/**
+ * The feed: the agent's local status port (docs/feed.md).
+ *
+ * Owns: HTTP and WebSocket on one 127.0.0.1 port; the per-data-directory token and the Host and
+ * Origin checks; the protocol's boundary (every client frame is parsed with
+ * src/shared/feed-protocol.ts); snapshots, resume from the event log, pacing of slow clients;
+ * the command implementations shared by the WebSocket and the HTTP API; serving the built UI.
+ * Does not own: what the commands do inside delivery, intake or config (the agent supplies
+ * them as FeedCommands), the protocol's types (src/shared), or the UI (src/renderer).
+ */
+export {
+  FeedPortInUseError,
+  startFeed,
+  type Feed,
+  type FeedLimits,
+  type FeedOptions,
+} from './feed-server.ts';
+export { FeedCommandError, type FeedCommands } from './feed-commands.ts';
+export {
+  createSettingsCommands,
+  restartRequiredFields,
+  type SettingsCommandsOptions,
+} from './settings-commands.ts';
+export { feedTokenFileName, readOrCreateFeedToken } from './feed-token.ts';
+export { feedPortFromEnvironment } from './feed-port.ts';
