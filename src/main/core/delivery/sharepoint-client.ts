@@ -179,7 +179,7 @@ export class SharePointClient {
       },
       { action: `uploading "${path}"` },
       'simple-upload',
-      conflict !== 'replace',
+      conflict === 'replace',
     );
     return toDriveItem(body);
   }
