@@ -3,6 +3,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { ConfigInput } from '../../src/shared/config-schema.ts';
 import { startAgent, type Agent } from '../../src/main/core/agent.ts';
+import type { Item, Store } from '../../src/main/core/store/index.ts';
 import { makeTempDir } from './temp-dir.ts';
 
 type FolderInput = NonNullable<ConfigInput['folders']>[number];
@@ -58,4 +59,9 @@ export async function restartTestAgent(dataDir: string): Promise<Agent> {
   });
   onTestFinished(() => agent.close('test finished'));
   return agent;
+}
+
+/** Every item in the store, newest first. */
+export function listAllItems(store: Store): Item[] {
+  return store.listItems({ limit: Number.MAX_SAFE_INTEGER });
 }

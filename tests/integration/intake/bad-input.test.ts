@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Item, Store } from '../../../src/main/core/store/index.ts';
-import { startTestAgent } from '../../helpers/test-agent.ts';
+import { listAllItems, startTestAgent } from '../../helpers/test-agent.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { sleep, waitFor } from '../../helpers/wait-for.ts';
-
-function allItems(store: Store): Item[] {
-  return store.listItems({ limit: 100_000 });
-}
 
 const validRequest = {
   request_id: 'REQ-2026-0042',
@@ -28,7 +23,7 @@ describe('intake: request files and names SharePoint refuses', () => {
       path.join(folderPaths[0]!, 'REQ-2026-0042.request.json'),
       JSON.stringify(validRequest),
     );
-    const item = await waitFor(() => allItems(agent.store)[0]);
+    const item = await waitFor(() => listAllItems(agent.store)[0]);
     expect(item.state).toBe('queued');
     expect(item.request).toEqual(validRequest);
   });
@@ -48,8 +43,8 @@ describe('intake: request files and names SharePoint refuses', () => {
     fs.writeFileSync(path.join(folder, 'north', 'broken.json'), '{"request_id": "R1",');
     fs.writeFileSync(path.join(folder, 'north', 'fine.json'), JSON.stringify(validRequest));
 
-    await waitFor(() => allItems(agent.store).length === 3, { description: 'three items' });
-    const byPath = new Map(allItems(agent.store).map((item) => [item.relativePath, item]));
+    await waitFor(() => listAllItems(agent.store).length === 3, { description: 'three items' });
+    const byPath = new Map(listAllItems(agent.store).map((item) => [item.relativePath, item]));
     expect(byPath.get('north/fine.json')?.state).toBe('queued');
     const order = byPath.get('north/order.json')!;
     expect(order.state).toBe('quarantined');
@@ -92,15 +87,15 @@ describe('intake: request files and names SharePoint refuses', () => {
     for (const name of ['plan: v2?.pdf', 'plan_ v2_.pdf', 'CON.txt', 'notes .txt']) {
       fs.writeFileSync(path.join(folder, name), name);
     }
-    await waitFor(() => allItems(agent.store).length === 4, { description: 'four items' });
+    await waitFor(() => listAllItems(agent.store).length === 4, { description: 'four items' });
     const targets = Object.fromEntries(
-      allItems(agent.store).map((item) => [item.relativePath, item.targetPath]),
+      listAllItems(agent.store).map((item) => [item.relativePath, item.targetPath]),
     );
     expect(targets['plan_ v2_.pdf']).toBe('In/plan_ v2_.pdf');
     expect(targets['plan: v2?.pdf']).toMatch(/^In\/plan_ v2_~[0-9a-f]{8}\.pdf$/);
     expect(targets['CON.txt']).toBe('In/CON_.txt');
     expect(targets['notes .txt']).toBe('In/notes .txt');
-    expect(allItems(agent.store).every((item) => item.state === 'queued')).toBe(true);
+    expect(listAllItems(agent.store).every((item) => item.state === 'queued')).toBe(true);
   });
 
   it('quarantines refused names with the reason when the folder says quarantine', async () => {
@@ -109,7 +104,7 @@ describe('intake: request files and names SharePoint refuses', () => {
     });
     const folder = folderPaths[0]!;
     fs.writeFileSync(path.join(folder, 'price|list.xlsx'), 'x');
-    const item = await waitFor(() => allItems(agent.store)[0]);
+    const item = await waitFor(() => listAllItems(agent.store)[0]);
     expect(item.state).toBe('quarantined');
     expect(item.lastErrorMessage).toContain('"|"');
     const report = fs.readFileSync(
@@ -137,10 +132,10 @@ describe('intake: request files and names SharePoint refuses', () => {
     fs.writeFileSync(path.join(folder, `${'long-'.repeat(50)}.pdf`), 'long');
     fs.writeFileSync(path.join(folder, 'ok.pdf'), 'ok');
     await agent.intake.rescanNow();
-    await waitFor(() => allItems(agent.store).length >= 2, { description: 'two items' });
+    await waitFor(() => listAllItems(agent.store).length >= 2, { description: 'two items' });
     await sleep(500);
     expect(
-      allItems(agent.store)
+      listAllItems(agent.store)
         .map((item) => item.relativePath)
         .sort(),
     ).toEqual([`${'long-'.repeat(50)}.pdf`, 'ok.pdf']);

@@ -2,13 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Item, Store } from '../../../src/main/core/store/index.ts';
-import { restartTestAgent, startTestAgent } from '../../helpers/test-agent.ts';
+import { listAllItems, restartTestAgent, startTestAgent } from '../../helpers/test-agent.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { sleep, waitFor } from '../../helpers/wait-for.ts';
-
-function allItems(store: Store): Item[] {
-  return store.listItems({ limit: 100_000 });
-}
 
 /** Marks an item delivered the way delivery does (uploading, then delivered). */
 function markDelivered(store: Store, itemId: number): void {
@@ -24,7 +20,7 @@ function markDelivered(store: Store, itemId: number): void {
 async function waitForItem(store: Store, relativePath: string, state?: string): Promise<Item> {
   return waitFor(
     () =>
-      allItems(store).find(
+      listAllItems(store).find(
         (item) => item.relativePath === relativePath && (!state || item.state === state),
       ),
     { description: `${relativePath} ${state ?? ''}` },
@@ -52,7 +48,7 @@ describe('intake: catch-up, restarts and changes', () => {
     await agent.intake.rescanNow();
     await sleep(400);
     expect(
-      allItems(agent.store)
+      listAllItems(agent.store)
         .map((item) => [item.relativePath, item.state])
         .sort(),
     ).toEqual([
@@ -87,7 +83,7 @@ describe('intake: catch-up, restarts and changes', () => {
     });
     // Delivery, not intake, recognises a.pdf as already in SharePoint (same size and hash).
     expect(
-      allItems(agent.store)
+      listAllItems(agent.store)
         .map((item) => item.relativePath)
         .sort(),
     ).toEqual(['a.pdf', 'b.pdf']);
@@ -100,7 +96,7 @@ describe('intake: catch-up, restarts and changes', () => {
     const first = await waitForItem(agent.store, 'order.xlsx');
     fs.writeFileSync(file, 'version 2, longer');
     await waitFor(() => agent.store.getItem(first.id)?.sizeBytes === 'version 2, longer'.length);
-    expect(allItems(agent.store)).toHaveLength(1);
+    expect(listAllItems(agent.store)).toHaveLength(1);
     expect(agent.store.getItem(first.id)?.state).toBe('queued');
     const reasons = agent.store
       .readEventsSince(0, 1000)
@@ -215,7 +211,10 @@ describe('intake: catch-up, restarts and changes', () => {
     await waitFor(() => fs.existsSync(beside), { description: 'the second archived file' });
     await sleep(1200);
     // Archiving is not a loss: nothing became gone, and the archive is not taken as new files.
-    expect(allItems(agent.store).map((entry) => entry.state)).toEqual(['delivered', 'delivered']);
+    expect(listAllItems(agent.store).map((entry) => entry.state)).toEqual([
+      'delivered',
+      'delivered',
+    ]);
   });
 
   it('keeps a delivered file that changed since its upload, and deletes one that did not', async () => {

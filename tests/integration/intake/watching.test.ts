@@ -3,13 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quickXorHash } from '../../../src/shared/quick-xor-hash.ts';
-import type { Store } from '../../../src/main/core/store/index.ts';
-import { startTestAgent } from '../../helpers/test-agent.ts';
+import { listAllItems, startTestAgent } from '../../helpers/test-agent.ts';
 import { sleep, waitFor } from '../../helpers/wait-for.ts';
-
-function allItems(store: Store) {
-  return store.listItems({ limit: 100_000 });
-}
 
 describe('intake: watching folders (real files, real chokidar)', () => {
   it('queues a dropped file once, with its size, hashes and target path', async () => {
@@ -21,7 +16,7 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     fs.writeFileSync(path.join(folderPaths[0]!, 'site a', 'report.pdf'), content);
 
     const [item] = await waitFor(() => {
-      const items = allItems(agent.store);
+      const items = listAllItems(agent.store);
       return items.length > 0 && items;
     });
     expect(item).toMatchObject({
@@ -35,7 +30,7 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     });
     await agent.intake.rescanNow();
     await sleep(400);
-    expect(allItems(agent.store)).toHaveLength(1);
+    expect(listAllItems(agent.store)).toHaveLength(1);
   });
 
   it('finds files by polling in a folder set to polling mode', async () => {
@@ -44,7 +39,7 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     });
     fs.mkdirSync(path.join(folderPaths[0]!, 'share'));
     fs.writeFileSync(path.join(folderPaths[0]!, 'share', 'scan.pdf'), 'scanned on a share');
-    const item = await waitFor(() => allItems(agent.store)[0], { description: 'the item' });
+    const item = await waitFor(() => listAllItems(agent.store)[0], { description: 'the item' });
     expect(item).toMatchObject({ relativePath: 'share/scan.pdf', state: 'queued' });
   });
 
@@ -65,7 +60,7 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     // Another reconciliation pass and time for stray events must not add a single item.
     await agent.intake.rescanNow();
     await sleep(500);
-    const items = allItems(agent.store);
+    const items = listAllItems(agent.store);
     expect(items).toHaveLength(1000);
     expect(new Set(items.map((item) => item.relativePath))).toEqual(new Set(names));
     expect(
@@ -84,19 +79,19 @@ describe('intake: watching folders (real files, real chokidar)', () => {
       await handle.write(chunk);
       await handle.sync();
       // Nothing may be queued while the file is still being written.
-      expect(allItems(agent.store)).toEqual([]);
+      expect(listAllItems(agent.store)).toEqual([]);
       await sleep(200);
     }
     await handle.close();
     const lastWriteAt = Date.now();
 
-    const item = await waitFor(() => allItems(agent.store)[0], { description: 'the item' });
+    const item = await waitFor(() => listAllItems(agent.store)[0], { description: 'the item' });
     expect(item.createdAt).toBeGreaterThanOrEqual(lastWriteAt);
     const content = Buffer.concat(chunks);
     expect(item.sizeBytes).toBe(content.length);
     expect(item.sha256).toBe(createHash('sha256').update(content).digest('hex'));
     await sleep(800);
-    expect(allItems(agent.store)).toHaveLength(1);
+    expect(listAllItems(agent.store)).toHaveLength(1);
   });
 
   it('takes the final name of temp, lock and partial files, and none of the temps', async () => {
@@ -122,9 +117,9 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     fs.mkdirSync(path.join(folder, '.git'));
     await write('.git/config');
 
-    await waitFor(() => allItems(agent.store).length >= 2, { description: 'two items' });
+    await waitFor(() => listAllItems(agent.store).length >= 2, { description: 'two items' });
     await sleep(600);
-    const items = allItems(agent.store);
+    const items = listAllItems(agent.store);
     expect(items.map((item) => item.relativePath).sort()).toEqual(['invoice.pdf', 'report.docx']);
     expect(items.find((item) => item.relativePath === 'report.docx')?.sizeBytes).toBe(
       'final text'.length,
@@ -141,10 +136,10 @@ describe('intake: watching folders (real files, real chokidar)', () => {
     for (const name of ['a.pdf', 'b.docx', 'drafts/c.pdf', 'd-old.pdf', 'orders/e.csv']) {
       fs.writeFileSync(path.join(folder, name), name);
     }
-    await waitFor(() => allItems(agent.store).length >= 2, { description: 'two items' });
+    await waitFor(() => listAllItems(agent.store).length >= 2, { description: 'two items' });
     await sleep(500);
     expect(
-      allItems(agent.store)
+      listAllItems(agent.store)
         .map((item) => item.relativePath)
         .sort(),
     ).toEqual(['a.pdf', 'orders/e.csv']);

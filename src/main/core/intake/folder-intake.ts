@@ -279,7 +279,8 @@ export class FolderIntake {
   /** The '/'-separated path under the folder, or undefined for the folder itself and outside. */
   #toRelative(absolutePath: string): string | undefined {
     const relative = path.relative(this.folder.path, absolutePath);
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+    const isOutside = relative === '..' || relative.startsWith(`..${path.sep}`);
+    if (relative === '' || isOutside || path.isAbsolute(relative)) return undefined;
     return relative.split(path.sep).join('/');
   }
 

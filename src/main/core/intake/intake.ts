@@ -52,16 +52,15 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
   const runAfterUpload = (item: Item) => {
     const folderIntake = folders.get(item.folderId);
     if (isClosed || !folderIntake || afterUploadRunning.has(item.id)) return;
+    if (folderIntake.folder.afterUpload.action === 'keep') return;
     afterUploadRunning.add(item.id);
     const work = limitReads(() => applyAfterUpload(folderIntake.folder, item, clock.now()))
       .then(
         (outcome) => {
-          if (outcome.action !== 'kept' || outcome.reason !== 'configured') {
-            logger.info(
-              { itemId: item.id, path: item.relativePath, ...outcome },
-              'After-upload action applied',
-            );
-          }
+          logger.info(
+            { itemId: item.id, path: item.relativePath, ...outcome },
+            'After-upload action applied',
+          );
         },
         (error: unknown) => {
           // The file stays where it is; the next scan finds it delivered and tries again.

@@ -39,9 +39,9 @@ export interface PathRules {
  * Builds the path rules of a folder from the built-in ignore list, the folder's include and
  * exclude globs, its request patterns, and its quarantine and archive folders.
  *
- * Globs are picomatch globs, matched case-insensitively (Windows and macOS folders are), against
- * the whole relative path; a glob without a '/' also matches the name alone, so `*.pdf` takes
- * PDFs in every subfolder.
+ * Globs are picomatch globs, matched case-insensitively (Windows and macOS folders are). A glob
+ * with a '/' is matched against the whole relative path; one without, against a name, so `*.pdf`
+ * takes PDFs in every subfolder. A path is ignored when it or a folder above it is excluded.
  */
 export function createPathRules(folder: FolderConfig): PathRules {
   const isBuiltInIgnored = compileGlobs(builtInIgnorePatterns);

@@ -62,6 +62,8 @@ async function hasSiblingNamed(
   try {
     siblings = await fs.promises.readdir(directory);
   } catch {
+    // The folder cannot be listed (it vanished, or access is denied): then no sibling can be
+    // told apart either, and the folder's conflict rule settles a clash in SharePoint.
     return false;
   }
   const wanted = safeName.toLowerCase();
