@@ -16,6 +16,8 @@ export interface HealthMonitorOptions {
   clock: Clock;
   /** Bursts of item events within this many milliseconds cause one recount. Default 250. */
   debounceMs?: number;
+  /** Whether all delivery is paused when the monitor starts (from the feed's snapshot). */
+  isPaused?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export class HealthMonitor implements Disposable {
 
   constructor(options: HealthMonitorOptions) {
     this.#options = options;
+    this.#isPaused = options.isPaused ?? false;
     this.#counts = options.countItems();
     this.#health = this.#compute();
     this.#owned.add(
@@ -67,6 +70,11 @@ export class HealthMonitor implements Disposable {
   /** The health now. */
   current(): OverallHealth {
     return this.#health;
+  }
+
+  /** Whether all delivery is paused (a paused single folder does not count). */
+  isPaused(): boolean {
+    return this.#isPaused;
   }
 
   /** Calls listener with each new health (never twice with the same one in a row). */

@@ -1,0 +1,285 @@
+/**
+ * The desktop app's lifecycle: the thin shell around the same core that runs headless
+ * (DESIGN.md, "Layers"; issue 6).
+ *
+ * One instance per user (a second launch focuses the first window); the agent runs on the
+ * per-user data directory (app.getPath('userData'), the core's defaultDataDir); the window
+ * shows the agent's own dashboard; closing it leaves the agent in the tray; Quit closes the
+ * agent gracefully before the process ends. All behaviour lives in the core: this file only
+ * connects it to Electron.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import type { Config } from '../../shared/config-schema.ts';
+import type { ItemLocation } from '../../shared/desktop-api.ts';
+import type { ItemState } from '../../shared/item-state.ts';
+import { defaultDataDir, defaultPolicyPath } from '../core/config/index.ts';
+import { writeDiagnosticsBundle } from '../core/diagnostics/index.ts';
+import type { EventBus } from '../core/events/index.ts';
+import { HealthMonitor } from '../core/health/index.ts';
+import { DisposableStore, systemClock, toDisposable } from '../core/lifecycle/index.ts';
+import type { Logger } from '../core/logging/index.ts';
+import { AttentionNotifier } from '../core/notifications/index.ts';
+import type { SecretStore } from '../core/platform.ts';
+import { startAutoUpdate } from './auto-update.ts';
+import { ElectronNotifier } from './electron-notifier.ts';
+import { registerDesktopRequestHandlers } from './ipc-main.ts';
+import { applyLoginItem, hiddenStartArgument } from './login-item.ts';
+import { createMainWindow, focusWindow } from './main-window.ts';
+import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
+import { TrayIcon } from './tray-icon.ts';
+import { isSharePointLink, secureSession, sharePointHostsOf } from './web-security.ts';
+
+/** What the shell uses of a running agent (src/main/core/agent.ts's Agent provides it). */
+export interface ShellAgent {
+  readonly dataDir: string;
+  readonly config: Config;
+  readonly configPath: string;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly secretStore: SecretStore;
+  readonly store: {
+    countsByState(): Partial<Record<ItemState, number>>;
+    getItem(itemId: number): { relativePath: string } | undefined;
+  };
+  /** The agent's local feed: its URL, the dashboard URL (token in the fragment) and the token. */
+  readonly feed: { readonly url: string; readonly dashboardUrl: string; readonly token: string };
+  close(reason?: string): Promise<void>;
+}
+
+/** How the shell starts the core, and where its files are. */
+export interface DesktopAppOptions {
+  startAgent(options: { dataDir: string; secretStore: SecretStore }): Promise<ShellAgent>;
+  /** The compiled preload script. */
+  preloadPath: string;
+  /** The folder holding tray-<health>.png. */
+  trayIconDir: string;
+  /** The data directory (default: the core's defaultDataDir, which SITEDROP_DATA_DIR overrides). */
+  dataDir?: string;
+  /** The command line (default process.argv). */
+  argv?: readonly string[];
+}
+
+/** The running app, for the entry point and for tests. */
+export interface DesktopApp {
+  readonly agent: ShellAgent;
+  /** The window, once created (it is created on first show). */
+  window(): BrowserWindow | undefined;
+  readonly tray: TrayIcon;
+  /** Shows (creating if needed) and focuses the window. */
+  showWindow(): void;
+  /** Closes everything in order, then lets the process quit. */
+  quit(): Promise<void>;
+}
+
+/**
+ * Runs the desktop app. Resolves undefined when another instance already runs (this one then
+ * quits, and the first one focuses its window) or when the agent cannot start (after telling
+ * the person why).
+ */
+export async function runDesktopApp(options: DesktopAppOptions): Promise<DesktopApp | undefined> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+  // The core's per-user directory (SITEDROP_DATA_DIR honoured) is Electron's userData, so the
+  // desktop app and `sitedrop status` agree on every OS; Chromium's own files go in a subfolder.
+  const dataDir = options.dataDir ?? defaultDataDir();
+  app.setPath('userData', dataDir);
+  app.setPath('sessionData', path.join(dataDir, 'electron'));
+  let mainWindow: BrowserWindow | undefined;
+  let isQuitting = false;
+  let showWindow = () => undefined as void;
+  app.on('second-instance', () => showWindow());
+  // Closing the last window keeps the agent running in the tray.
+  app.on('window-all-closed', () => undefined);
+
+  await app.whenReady();
+  let agent: ShellAgent;
+  try {
+    agent = await options.startAgent({
+      dataDir: app.getPath('userData'),
+      secretStore: new SafeStorageSecretStore(dataDir),
+    });
+  } catch (error) {
+    // ConfigError and DataDirLockedError name the file, the field or the PID, and the fix.
+    dialog.showErrorBox('SiteDrop cannot start', (error as Error).message);
+    app.exit(1);
+    return undefined;
+  }
+
+  const owned = new DisposableStore();
+  const appOrigin = new URL(agent.feed.url).origin;
+  const sharePointHosts = () => sharePointHostsOf(agent.config.sharepoint.siteUrl);
+  const openExternal = (url: string) => void shell.openExternal(url);
+  secureSession(session.defaultSession, { appOrigin });
+
+  showWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow({
+        dashboardUrl: agent.feed.dashboardUrl,
+        preloadPath: options.preloadPath,
+        appOrigin,
+        sharePointHosts,
+        openExternal,
+        isQuitting: () => isQuitting,
+        canOpenDevTools: !app.isPackaged,
+      });
+    }
+    focusWindow(mainWindow);
+  };
+
+  const callFeed = async (command: 'pause' | 'resume') => {
+    const response = await fetch(`${agent.feed.url}/api/${command}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent.feed.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ folderId: null }),
+    });
+    if (!response.ok) {
+      agent.logger.warn({ status: response.status, command }, 'The tray could not change delivery');
+    }
+  };
+
+  owned.add(
+    registerDesktopRequestHandlers(appOrigin, {
+      getFeedConnection: async () => ({ url: agent.feed.url, token: agent.feed.token }),
+      showItemInFolder: async (location) => revealItem(agent.config, location),
+      openSharePointLink: async (url) => {
+        if (!isSharePointLink(url, sharePointHosts())) return false;
+        openExternal(url);
+        return true;
+      },
+      exportDiagnostics: () => exportDiagnostics(agent, mainWindow),
+    }),
+  );
+
+  const health = owned.add(
+    new HealthMonitor({
+      countItems: () => agent.store.countsByState(),
+      bus: agent.bus,
+      clock: systemClock,
+    }),
+  );
+  const tray = new TrayIcon({
+    iconDir: options.trayIconDir,
+    health: health.current(),
+    isPaused: health.isPaused(),
+    actions: {
+      openWindow: () => showWindow(),
+      pauseDelivery: () => void callFeed('pause'),
+      resumeDelivery: () => void callFeed('resume'),
+      openRequestFolder: () => {
+        const folder = agent.config.folders[0];
+        if (folder) void shell.openPath(folder.path);
+      },
+      exportDiagnostics: () => void exportDiagnostics(agent, mainWindow),
+      quit: () => app.quit(),
+    },
+  });
+  owned.add(toDisposable(() => tray.close()));
+  owned.add(
+    health.onDidChange((next) => {
+      tray.setHealth(next);
+      tray.setPaused(health.isPaused());
+    }),
+  );
+  owned.add(agent.bus.onDid('delivery.paused', () => tray.setPaused(health.isPaused())));
+  owned.add(agent.bus.onDid('delivery.resumed', () => tray.setPaused(health.isPaused())));
+  owned.add(
+    new AttentionNotifier({
+      bus: agent.bus,
+      clock: systemClock,
+      notifier: new ElectronNotifier(() => showWindow()),
+      isEnabled: () => agent.config.desktop.notifications,
+      describeItem: (itemId) => agent.store.getItem(itemId)?.relativePath,
+    }),
+  );
+  applyLoginItem(agent.config);
+  owned.add(
+    startAutoUpdate({
+      isPackaged: app.isPackaged,
+      isEnabled: true,
+      resourcesPath: process.resourcesPath,
+      logger: agent.logger,
+    }),
+  );
+
+  // Quit (tray, menu, OS) first closes the shell's parts and the agent, then lets Electron quit.
+  let quitting: Promise<void> | undefined;
+  let hasClosedAgent = false;
+  const quit = () => {
+    isQuitting = true;
+    quitting ??= (async () => {
+      try {
+        await owned.close();
+      } finally {
+        await agent.close('quit');
+        hasClosedAgent = true;
+      }
+    })();
+    return quitting;
+  };
+  app.on('before-quit', (event) => {
+    if (hasClosedAgent) return;
+    event.preventDefault();
+    void quit().finally(() => app.quit());
+  });
+
+  if (!(options.argv ?? process.argv).includes(hiddenStartArgument)) showWindow();
+  return { agent, window: () => mainWindow, tray, showWindow: () => showWindow(), quit };
+}
+
+/** Shows a watched folder's file in the file manager; false when it is not in a watched folder. */
+function revealItem(config: Config, location: ItemLocation): boolean {
+  const folder = config.folders.find((candidate) => candidate.id === location.folderId);
+  if (!folder) return false;
+  const target = path.resolve(folder.path, ...location.path.split('/'));
+  const relative = path.relative(folder.path, target);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  if (fs.existsSync(target)) {
+    shell.showItemInFolder(target);
+    return true;
+  }
+  if (!fs.existsSync(folder.path)) return false;
+  void shell.openPath(folder.path);
+  return true;
+}
+
+/** Asks where to save, writes the diagnostics bundle there and shows it. */
+async function exportDiagnostics(
+  agent: ShellAgent,
+  window: BrowserWindow | undefined,
+): Promise<{ file: string } | null> {
+  const stamp = new Date().toISOString().slice(0, 10);
+  const saveOptions = {
+    title: 'Export diagnostics',
+    defaultPath: path.join(
+      app.getPath('desktop') || os.homedir(),
+      `sitedrop-diagnostics-${stamp}.zip`,
+    ),
+    filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+  };
+  const choice = window
+    ? await dialog.showSaveDialog(window, saveOptions)
+    : await dialog.showSaveDialog(saveOptions);
+  if (choice.canceled || !choice.filePath) return null;
+  const bundle = await writeDiagnosticsBundle({
+    dataDir: agent.dataDir,
+    outputFile: choice.filePath,
+    configPath: agent.configPath,
+    policyPath: defaultPolicyPath(),
+    secretStore: agent.secretStore,
+    knownSecrets: [agent.feed.token],
+    reports: [
+      {
+        name: 'status.json',
+        text: JSON.stringify({ counts: agent.store.countsByState() }, null, 2),
+      },
+    ],
+    createdAt: Date.now(),
+  });
+  shell.showItemInFolder(bundle.file);
+  return { file: bundle.file };
+}

@@ -1,0 +1,92 @@
+/**
+ * The tray icon: its look follows the agent's overall health, and its menu holds what a person
+ * needs without opening the window (issue 6).
+ */
+import path from 'node:path';
+import { Menu, Tray, nativeImage } from 'electron';
+import type { OverallHealth } from '../../shared/overall-health.ts';
+
+/** What the menu items do. */
+export interface TrayActions {
+  openWindow(): void;
+  pauseDelivery(): void;
+  resumeDelivery(): void;
+  openRequestFolder(): void;
+  exportDiagnostics(): void;
+  quit(): void;
+}
+
+/** The tray's tooltip for each health. */
+export const trayTooltips: Readonly<Record<OverallHealth, string>> = {
+  ok: 'SiteDrop: everything delivered',
+  working: 'SiteDrop: delivering files',
+  paused: 'SiteDrop: delivery paused',
+  attention: 'SiteDrop: files need your attention',
+};
+
+/** The icon file for a health, inside the app's tray icon folder. */
+export function trayIconPath(iconDir: string, health: OverallHealth): string {
+  return path.join(iconDir, `tray-${health}.png`);
+}
+
+/** A tray icon that follows health; close() removes it. */
+export class TrayIcon {
+  readonly #tray: Tray;
+  readonly #iconDir: string;
+  readonly #actions: TrayActions;
+  #health: OverallHealth;
+  #isPaused: boolean;
+
+  constructor(options: {
+    iconDir: string;
+    actions: TrayActions;
+    health: OverallHealth;
+    isPaused: boolean;
+  }) {
+    this.#iconDir = options.iconDir;
+    this.#actions = options.actions;
+    this.#health = options.health;
+    this.#isPaused = options.isPaused;
+    this.#tray = new Tray(nativeImage.createFromPath(trayIconPath(this.#iconDir, this.#health)));
+    this.#tray.on('click', () => this.#actions.openWindow());
+    this.#render();
+  }
+
+  /** Shows a new health. */
+  setHealth(health: OverallHealth): void {
+    if (health === this.#health) return;
+    this.#health = health;
+    this.#tray.setImage(nativeImage.createFromPath(trayIconPath(this.#iconDir, health)));
+    this.#render();
+  }
+
+  /** Switches the menu between Pause and Resume. */
+  setPaused(isPaused: boolean): void {
+    if (isPaused === this.#isPaused) return;
+    this.#isPaused = isPaused;
+    this.#render();
+  }
+
+  /** Removes the icon. */
+  close(): void {
+    if (!this.#tray.isDestroyed()) this.#tray.destroy();
+  }
+
+  #render(): void {
+    const actions = this.#actions;
+    this.#tray.setToolTip(trayTooltips[this.#health]);
+    this.#tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Open SiteDrop', click: () => actions.openWindow() },
+        this.#isPaused
+          ? { label: 'Resume delivery', click: () => actions.resumeDelivery() }
+          : { label: 'Pause delivery', click: () => actions.pauseDelivery() },
+        { label: 'Open request folder', click: () => actions.openRequestFolder() },
+        { type: 'separator' },
+        { label: 'Export diagnostics…', click: () => actions.exportDiagnostics() },
+        { type: 'separator' },
+        { label: 'Quit SiteDrop', click: () => actions.quit() },
+      ]),
+    );
+  }
+}

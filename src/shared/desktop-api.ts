@@ -1,0 +1,69 @@
+/**
+ * The desktop shell's IPC contract: every operation the window may ask of the Electron main
+ * process, with the runtime schema of its arguments, typed once (STYLE.md §4, after GitHub
+ * Desktop's app/src/lib/ipc-shared.ts).
+ *
+ * The preload exposes exactly these operations as `window.sitedrop` (one function each, never
+ * ipcRenderer itself); the main process validates the sender and the arguments of every call.
+ * Everything else the UI does goes through the feed, as in a browser.
+ */
+import { z } from 'zod';
+
+/** How the window reaches the agent's feed (the same port and token a browser would use). */
+export interface FeedConnection {
+  /** http://127.0.0.1:PORT, without the token. */
+  url: string;
+  /** The per-data-directory token: `Authorization: Bearer <token>` or subprotocol `token.<token>`. */
+  token: string;
+}
+
+/** A file inside a watched folder: the folder's id and the '/'-separated path under it. */
+export const ItemLocationSchema = z.strictObject({
+  folderId: z.string().min(1).max(100),
+  path: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((value) => !value.split(/[\\/]/).some((segment) => segment === '..'), {
+      message: "must stay inside the watched folder (no '..')",
+    }),
+});
+
+/** A file inside a watched folder. */
+export type ItemLocation = z.infer<typeof ItemLocationSchema>;
+
+/** The argument schemas of each operation, as a tuple (what `ipcRenderer.invoke` carries). */
+export const desktopRequestSchemas = {
+  /** How to reach the feed. */
+  getFeedConnection: z.tuple([]),
+  /** Shows a file (or, if it is gone, its folder) in the system file manager. */
+  showItemInFolder: z.tuple([ItemLocationSchema]),
+  /** Opens a link on the configured SharePoint host in the system browser. */
+  openSharePointLink: z.tuple([z.string().min(1).max(8192)]),
+  /** Asks where to save, then writes a diagnostics bundle; null when the person cancelled. */
+  exportDiagnostics: z.tuple([]),
+} as const;
+
+/** Every operation, with its signature: the renderer calls `window.sitedrop.<name>(…)`. */
+export interface DesktopApi {
+  getFeedConnection(): Promise<FeedConnection>;
+  /** Resolves false when the folder is not a watched one or the file is not there. */
+  showItemInFolder(location: ItemLocation): Promise<boolean>;
+  /** Resolves false when the link is not on the configured SharePoint host (nothing opens). */
+  openSharePointLink(url: string): Promise<boolean>;
+  exportDiagnostics(): Promise<{ file: string } | null>;
+}
+
+/** The name of one operation. */
+export type DesktopRequestName = keyof DesktopApi & keyof typeof desktopRequestSchemas;
+
+/** Every operation's name. */
+export const desktopRequestNames = Object.keys(desktopRequestSchemas) as DesktopRequestName[];
+
+/** The IPC channel that carries an operation (the preload spells these out; a test compares). */
+export function desktopChannel(name: DesktopRequestName): `sitedrop:${DesktopRequestName}` {
+  return `sitedrop:${name}`;
+}
+
+/** The global the preload defines in the window. */
+export const desktopApiGlobalName = 'sitedrop';

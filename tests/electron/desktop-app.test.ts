@@ -1,0 +1,250 @@
+// electron is mocked because the Electron binary cannot be downloaded on this machine; the
+// end-to-end tests in tests/electron/e2e/ drive the real shell where it exists.
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigSchema, type ConfigInput } from '../../src/shared/config-schema.ts';
+import type { LoggedEvent } from '../../src/shared/events.ts';
+import { EventBus } from '../../src/main/core/events/index.ts';
+import { FileSecretStore } from '../../src/main/core/secrets/index.ts';
+import type { ShellAgent } from '../../src/main/electron/desktop-app.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import {
+  fakeElectron,
+  resetFakeElectron,
+  type FakeBrowserWindow,
+  type FakeTray,
+} from './fake-electron.ts';
+
+vi.mock('electron', async () => (await import('./fake-electron.ts')).fakeElectron);
+vi.mock('electron-updater', () => ({ default: { autoUpdater: {} } }));
+
+const { runDesktopApp } = await import('../../src/main/electron/desktop-app.ts');
+
+const feedUrl = 'http://127.0.0.1:47821';
+
+function fakeAgent(dataDir: string, configInput: ConfigInput = {}) {
+  const bus = new EventBus((error) => {
+    throw error;
+  });
+  let seq = 0;
+  const agent = {
+    dataDir,
+    config: ConfigSchema.parse({
+      folders: [{ id: 'requests', path: path.join(dataDir, 'Requests') }],
+      ...configInput,
+    }),
+    configPath: path.join(dataDir, 'config.json'),
+    bus,
+    logger: pino({ level: 'silent' }),
+    secretStore: new FileSecretStore(dataDir),
+    store: {
+      countsByState: () => ({}),
+      getItem: (itemId: number) => ({ relativePath: `site-a/file-${itemId}.pdf` }),
+    },
+    feed: { url: feedUrl, dashboardUrl: `${feedUrl}/#token=tok`, token: 'tok' },
+    close: vi.fn(() => Promise.resolve()),
+  } satisfies ShellAgent;
+  const publish = (event: Omit<LoggedEvent, 'seq' | 'at'>) =>
+    bus.publish([{ ...event, seq: (seq += 1), at: Date.now() } as LoggedEvent]);
+  return { agent, publish };
+}
+
+async function start(options: { argv?: string[]; config?: ConfigInput } = {}) {
+  const dataDir = makeTempDir();
+  const { agent, publish } = fakeAgent(dataDir, options.config);
+  const startAgent = vi.fn(async () => agent);
+  const app = await runDesktopApp({
+    startAgent,
+    preloadPath: '/app/preload.cjs',
+    trayIconDir: '/app/assets/tray',
+    dataDir,
+    argv: options.argv ?? ['electron', '.'],
+  });
+  return { app, agent, publish, startAgent, dataDir };
+}
+
+const windows = () =>
+  (fakeElectron.BrowserWindow as unknown as { instances: FakeBrowserWindow[] }).instances;
+const tray = () => (fakeElectron.Tray as unknown as { instances: FakeTray[] }).instances[0];
+
+beforeEach(() => resetFakeElectron());
+afterEach(() => {
+  vi.useRealTimers();
+  resetFakeElectron();
+});
+
+describe('the desktop app', () => {
+  it('starts the core on the per-user data directory and opens the dashboard', async () => {
+    const { app, startAgent, dataDir } = await start();
+    expect(startAgent).toHaveBeenCalledExactlyOnceWith({
+      dataDir,
+      secretStore: expect.objectContaining({ describe: expect.any(Function) }),
+    });
+    expect(fakeElectron.app.getPath('userData')).toBe(dataDir);
+    expect(windows()).toHaveLength(1);
+    expect(windows()[0]?.loadedUrl).toBe(`${feedUrl}/#token=tok`);
+    expect(windows()[0]?.isShown).toBe(true);
+    await app?.quit();
+  });
+
+  it('quits at once when another instance runs, without starting a second agent', async () => {
+    fakeElectron.app.hasSingleInstanceLock = false;
+    const { app, startAgent } = await start();
+    expect(app).toBeUndefined();
+    expect(startAgent).not.toHaveBeenCalled();
+    expect(fakeElectron.app.quit).toHaveBeenCalled();
+    expect(windows()).toHaveLength(0);
+  });
+
+  it('focuses the first window when SiteDrop is launched again', async () => {
+    const { app } = await start();
+    const window = windows()[0];
+    window?.close(); // hidden in the tray
+    if (window) window.minimized = true;
+    fakeElectron.app.emit('second-instance');
+    expect(windows()).toHaveLength(1);
+    expect(window?.isShown).toBe(true);
+    expect(window?.minimized).toBe(false);
+    expect(window?.focusCount).toBeGreaterThan(1);
+    await app?.quit();
+  });
+
+  it('keeps the agent running in the tray when the window is closed', async () => {
+    const { app, agent } = await start();
+    windows()[0]?.close();
+    fakeElectron.app.emit('window-all-closed');
+    expect(agent.close).not.toHaveBeenCalled();
+    expect(fakeElectron.app.quit).not.toHaveBeenCalled();
+    expect(tray()?.isDestroyed()).toBe(false);
+    tray()?.clickMenuItem('Open SiteDrop');
+    expect(windows()[0]?.isShown).toBe(true);
+    await app?.quit();
+  });
+
+  it('starts hidden in the tray when launched at login', async () => {
+    const { app } = await start({ argv: ['SiteDrop', '--hidden'] });
+    expect(windows()).toHaveLength(0);
+    tray()?.emit('click');
+    expect(windows()[0]?.isShown).toBe(true);
+    await app?.quit();
+  });
+
+  it('quits cleanly from the tray: the agent closes before the process ends', async () => {
+    const { agent } = await start();
+    const order: string[] = [];
+    agent.close.mockImplementation(async () => void order.push('agent closed'));
+    fakeElectron.app.quit.mockImplementationOnce(() => {
+      const event = {
+        isDefaultPrevented: false,
+        preventDefault: () => (event.isDefaultPrevented = true),
+      };
+      fakeElectron.app.emit('before-quit', event);
+      order.push(event.isDefaultPrevented ? 'quit deferred' : 'quit');
+    });
+    tray()?.clickMenuItem('Quit SiteDrop');
+    await vi.waitFor(() => expect(order).toEqual(['quit deferred', 'agent closed']));
+    await vi.waitFor(() => expect(fakeElectron.app.quit).toHaveBeenCalledTimes(2));
+    expect(agent.close).toHaveBeenCalledExactlyOnceWith('quit');
+    expect(tray()?.isDestroyed()).toBe(true);
+    expect(fakeElectron.ipcMain.handlers.size).toBe(0);
+    windows()[0]?.close();
+    expect(windows()[0]?.isClosed).toBe(true); // quitting: a close really closes
+  });
+
+  it('tells the person why the agent cannot start, and exits', async () => {
+    const dataDir = makeTempDir();
+    const app = await runDesktopApp({
+      startAgent: () => Promise.reject(new Error('config.json: feed.port: must be a number')),
+      preloadPath: '/p',
+      trayIconDir: '/t',
+      dataDir,
+    });
+    expect(app).toBeUndefined();
+    expect(fakeElectron.dialog.showErrorBox).toHaveBeenCalledWith(
+      'SiteDrop cannot start',
+      'config.json: feed.port: must be a number',
+    );
+    expect(fakeElectron.app.exit).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('the tray', () => {
+  it('changes its icon and tooltip with the overall health', async () => {
+    const { app, publish } = await start();
+    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-ok.png'));
+    publish({
+      type: 'connection.changed',
+      data: { breaker: 'open', nextProbeAt: 1, detail: 'down' },
+    });
+    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-attention.png'));
+    expect(tray()?.tooltip).toBe('SiteDrop: files need your attention');
+    publish({
+      type: 'connection.changed',
+      data: { breaker: 'closed', nextProbeAt: null, detail: 'up' },
+    });
+    publish({ type: 'delivery.paused', data: { folderId: null } });
+    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-paused.png'));
+    expect(tray()?.menu.map((item) => item.label)).toContain('Resume delivery');
+    publish({ type: 'delivery.resumed', data: { folderId: null } });
+    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-ok.png'));
+    expect(tray()?.menu.map((item) => item.label)).toContain('Pause delivery');
+    await app?.quit();
+  });
+
+  it("has the menu a person needs, and pauses delivery through the agent's own API", async () => {
+    const fetchSpy = vi
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(new Response('{}', { status: 200 }));
+    const { app, agent } = await start();
+    expect(
+      tray()
+        ?.menu.filter((item) => item.label)
+        .map((item) => item.label),
+    ).toEqual([
+      'Open SiteDrop',
+      'Pause delivery',
+      'Open request folder',
+      'Export diagnostics…',
+      'Quit SiteDrop',
+    ]);
+    tray()?.clickMenuItem('Pause delivery');
+    expect(fetchSpy).toHaveBeenCalledWith(`${feedUrl}/api/pause`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
+      body: JSON.stringify({ folderId: null }),
+    });
+    tray()?.clickMenuItem('Open request folder');
+    expect(fakeElectron.shell.openPath).toHaveBeenCalledWith(agent.config.folders[0]?.path);
+    fetchSpy.mockRestore();
+    await app?.quit();
+  });
+});
+
+describe('notifications', () => {
+  it('shows one notification for a burst of failures', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const { app, publish } = await start();
+    for (let itemId = 1; itemId <= 5; itemId += 1) {
+      publish({ type: 'item.failed', data: { itemId, errorCode: 'x', errorMessage: 'denied' } });
+    }
+    await vi.advanceTimersByTimeAsync(5_000);
+    const shown = (fakeElectron.Notification as unknown as { shown: unknown[] }).shown;
+    expect(shown).toEqual([
+      {
+        title: '5 files need you',
+        body: '5 could not be delivered. Open SiteDrop to see why and retry.',
+      },
+    ]);
+    await app?.quit();
+  });
+
+  it('shows none when desktop.notifications is off', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const { app, publish } = await start({ config: { desktop: { notifications: false } } });
+    publish({ type: 'item.failed', data: { itemId: 1, errorCode: 'x', errorMessage: 'denied' } });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect((fakeElectron.Notification as unknown as { shown: unknown[] }).shown).toEqual([]);
+    await app?.quit();
+  });
+});
