@@ -123,31 +123,25 @@ describe('intake: catch-up, restarts and changes', () => {
     expect(agent.store.getItem(first.id)?.state).toBe('delivered');
   });
 
-  it('skips content already delivered to the same target, linking the earlier item', async () => {
-    const { agent, folderPaths } = await startTestAgent();
-    const file = path.join(folderPaths[0]!, 'manual.pdf');
-    fs.writeFileSync(file, 'the same bytes');
-    const first = await waitForItem(agent.store, 'manual.pdf');
-    markDelivered(agent.store, first.id);
-    // Saved again unchanged (a new mtime, the same content).
-    const later = new Date(Date.now() + 5_000);
-    fs.utimesSync(file, later, later);
-    const skipped = await waitForItem(agent.store, 'manual.pdf', 'skipped');
-    expect(skipped.duplicateOfItemId).toBe(first.id);
-    expect(skipped.id).not.toBe(first.id);
-  });
-
-  it('uploads duplicate content again when the folder says so', async () => {
-    const { agent, folderPaths } = await startTestAgent({ folders: [{ duplicates: 'upload' }] });
-    const file = path.join(folderPaths[0]!, 'manual.pdf');
-    fs.writeFileSync(file, 'the same bytes');
-    const first = await waitForItem(agent.store, 'manual.pdf');
-    markDelivered(agent.store, first.id);
-    const later = new Date(Date.now() + 5_000);
-    fs.utimesSync(file, later, later);
-    const again = await waitForItem(agent.store, 'manual.pdf', 'queued');
-    expect(again.id).not.toBe(first.id);
-  });
+  it.each([
+    ['skip', 'skipped', 'linking the earlier item'],
+    ['upload', 'queued', 'to be sent again'],
+  ] as const)(
+    'with duplicates "%s", records content already delivered to the same target as %s, %s',
+    async (duplicates, expectedState) => {
+      const { agent, folderPaths } = await startTestAgent({ folders: [{ duplicates }] });
+      const file = path.join(folderPaths[0]!, 'manual.pdf');
+      fs.writeFileSync(file, 'the same bytes');
+      const first = await waitForItem(agent.store, 'manual.pdf');
+      markDelivered(agent.store, first.id);
+      // Saved again unchanged (a new mtime, the same content).
+      const later = new Date(Date.now() + 5_000);
+      fs.utimesSync(file, later, later);
+      const second = await waitForItem(agent.store, 'manual.pdf', expectedState);
+      expect(second.id).not.toBe(first.id);
+      expect(second.duplicateOfItemId).toBe(duplicates === 'skip' ? first.id : null);
+    },
+  );
 
   it('reports a removed folder unavailable and watches it again when it is recreated', async () => {
     const { agent, folderPaths } = await startTestAgent();
