@@ -1,0 +1,37 @@
+// End-to-end tests: Playwright driving Debian's Chromium (/usr/bin/chromium; Playwright's own
+// browser download is not possible here, DESIGN.md) against the headless agent and the Graph
+// emulator, started as real processes by tests/e2e/helpers/fixtures.ts.
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 45_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [['list']],
+  outputDir: 'test-results/e2e',
+  globalSetup: './tests/e2e/helpers/build-ui.ts',
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'light',
+    launchOptions: {
+      executablePath: process.env['SITEDROP_CHROMIUM'] ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+    trace: 'retain-on-failure',
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * The state of the page's own connection to the agent: nothing while connected; "reconnecting"
+ * with the next try while the agent is away (it restarts, or stopped); a clear sentence when
+ * the page's access key is missing or refused.
+ */
+import { useEffect, useState } from 'react';
+import { useFeed } from '../feed/feed-context.tsx';
+import { formatIn } from '../format/format.ts';
+
+/** A banner under the header while the page is not connected. */
+export function ConnectionBanner() {
+  const { status } = useFeed();
+  const [nowMs, setNowMs] = useState(Date.now());
+  useEffect(() => {
+    if (status.kind !== 'reconnecting') return;
+    const timer = setInterval(() => setNowMs(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [status.kind]);
+
+  if (status.kind === 'open') return null;
+  if (status.kind === 'unauthorized') {
+    return (
+      <div className="banner tone-bad" role="alert" data-connection="unauthorized">
+        <strong>Not connected.</strong> {status.reason}
+      </div>
+    );
+  }
+  if (status.kind === 'connecting') {
+    return (
+      <div className="banner tone-busy" role="status" data-connection="connecting">
+        Connecting to the SiteDrop agent…
+      </div>
+    );
+  }
+  return (
+    <div className="banner tone-warn" role="status" data-connection="reconnecting">
+      <strong>Reconnecting…</strong> The connection to the SiteDrop agent was lost (it may be
+      restarting). Trying again {formatIn(status.nextTryAt, nowMs)}; what you see may be out of date
+      until then.
+    </div>
+  );
+}

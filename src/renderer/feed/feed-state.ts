@@ -1,0 +1,348 @@
+/**
+ * What the UI knows about the agent, kept current from the feed: counts by state, folders,
+ * the SharePoint connection, pauses, the items seen so far, upload progress and throughput.
+ *
+ * Interiors trust: everything arriving here was parsed by FeedConnection. Counts move with each
+ * item event whose previous state is known; when it is not (an item this page never loaded),
+ * the state asks for a fresh snapshot and re-applies the events that came after it, so the
+ * numbers never drift. Pure TypeScript: no DOM, so it is unit-tested on Node.
+ */
+import { itemStateAfterEvent, type LoggedEvent } from '../../shared/events.ts';
+import type {
+  ConnectionView,
+  DeliveryView,
+  FolderView,
+  ItemView,
+  Snapshot,
+  StateCounts,
+} from '../../shared/feed-protocol.ts';
+import type { ItemState } from '../../shared/item-state.ts';
+
+/** Upload progress of one item, as the latest `progress` message said. */
+export interface ItemProgress {
+  sentBytes: number;
+  totalBytes: number;
+}
+
+/** One item event as list views see it: the item after the event, when known. */
+export interface ItemChange {
+  event: LoggedEvent;
+  item: ItemView | undefined;
+}
+
+interface CountDelta {
+  seq: number;
+  folderId: string;
+  /** Null for an item that did not exist before. */
+  from: ItemState | null;
+  to: ItemState;
+}
+
+const maxRememberedDeltas = 5_000;
+const throughputWindowMs = 60_000;
+
+/** The UI's live picture of the agent. */
+export class FeedState {
+  /** Bumped on every change; what React subscribes to. */
+  version = 0;
+  /** False until the first snapshot arrived. */
+  hasSnapshot = false;
+  counts: StateCounts | undefined;
+  folders: FolderView[] = [];
+  connection: ConnectionView | undefined;
+  delivery: DeliveryView = { isPaused: false, pausedFolderIds: [] };
+  /** The newest items, newest first (from the snapshot, then every newly queued item). */
+  recentItemIds: number[] = [];
+  /** Every item this page has seen, by id. */
+  readonly items = new Map<number, ItemView>();
+  readonly progress = new Map<number, ItemProgress>();
+  /** Time (epoch ms) and size of each delivery in the last minute. */
+  readonly #recentDeliveries: { at: number; sizeBytes: number }[] = [];
+  readonly #deltas: CountDelta[] = [];
+  readonly #listeners = new Set<() => void>();
+  readonly #itemListeners = new Set<(change: ItemChange) => void>();
+  readonly #resetListeners = new Set<() => void>();
+  readonly #settingsListeners = new Set<() => void>();
+  readonly #requestResync: () => void;
+
+  /** @param requestResync asks the agent for a snapshot, to be given to `applyResync`. */
+  constructor(requestResync: () => void) {
+    this.#requestResync = requestResync;
+  }
+
+  /** Subscribes to any change (for useSyncExternalStore); returns the unsubscribe. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** Calls back for every item event, after it was applied. */
+  onDidChangeItem(listener: (change: ItemChange) => void): () => void {
+    this.#itemListeners.add(listener);
+    return () => this.#itemListeners.delete(listener);
+  }
+
+  /** Calls back when a fresh snapshot replaced everything: lists must reload. */
+  onDidReset(listener: () => void): () => void {
+    this.#resetListeners.add(listener);
+    return () => this.#resetListeners.delete(listener);
+  }
+
+  /** Calls back when the agent's settings changed. */
+  onDidChangeSettings(listener: () => void): () => void {
+    this.#settingsListeners.add(listener);
+    return () => this.#settingsListeners.delete(listener);
+  }
+
+  /** A snapshot from the connection (first connect, or too far behind): replaces everything. */
+  applySnapshot(snapshot: Snapshot): void {
+    this.hasSnapshot = true;
+    this.counts = { ...snapshot.counts };
+    this.folders = snapshot.folders.map((folder) => ({ ...folder, counts: { ...folder.counts } }));
+    this.connection = snapshot.connection;
+    this.delivery = snapshot.delivery;
+    this.#deltas.length = 0;
+    this.progress.clear();
+    for (const item of snapshot.items) this.items.set(item.id, item);
+    this.recentItemIds = snapshot.items.map((item) => item.id);
+    this.#changed();
+    for (const listener of this.#resetListeners) listener();
+  }
+
+  /**
+   * A snapshot asked for while events kept flowing (a getSnapshot reply): takes its counts and
+   * folders, then re-applies the count changes of events after its seq.
+   */
+  applyResync(snapshot: Snapshot): void {
+    this.counts = { ...snapshot.counts };
+    this.folders = snapshot.folders.map((folder) => ({ ...folder, counts: { ...folder.counts } }));
+    this.connection = snapshot.connection;
+    this.delivery = snapshot.delivery;
+    for (const delta of this.#deltas) {
+      if (delta.seq > snapshot.seq) this.#applyDelta(delta);
+    }
+    for (const item of snapshot.items) {
+      if (!this.items.has(item.id)) this.items.set(item.id, item);
+    }
+    this.#changed();
+  }
+
+  /** Stores an item fetched by a view (getItem, listItems) so events can update it. */
+  rememberItem(item: ItemView): void {
+    const known = this.items.get(item.id);
+    if (known === undefined || known.updatedAt <= item.updatedAt) this.items.set(item.id, item);
+  }
+
+  /** Applies one logged event (in seq order). */
+  applyEvent(event: LoggedEvent): void {
+    switch (event.type) {
+      case 'folder.available':
+      case 'folder.unavailable':
+        this.folders = this.folders.map((folder) =>
+          folder.id === event.data.folderId
+            ? {
+                ...folder,
+                health: {
+                  status: event.type === 'folder.available' ? 'available' : 'unavailable',
+                  reason: event.type === 'folder.unavailable' ? event.data.reason : null,
+                  changedAt: event.at,
+                },
+              }
+            : folder,
+        );
+        break;
+      case 'connection.changed':
+        this.connection = {
+          isConfigured: this.connection?.isConfigured ?? true,
+          status:
+            event.data.breaker === 'open'
+              ? 'paused-by-breaker'
+              : (this.connection?.status ?? 'unknown'),
+          breaker: event.data.breaker,
+          nextProbeAt: event.data.nextProbeAt,
+          detail: event.data.detail,
+          changedAt: event.at,
+        };
+        // The event does not carry the connection's status word (ready, auth-failed, …).
+        this.#requestResync();
+        break;
+      case 'delivery.paused':
+      case 'delivery.resumed':
+        this.#applyPause(event.data.folderId, event.type === 'delivery.paused');
+        break;
+      case 'settings.changed':
+        this.#requestResync();
+        for (const listener of this.#settingsListeners) listener();
+        break;
+      case 'agent.started':
+      case 'agent.stopped':
+      case 'database.recovered':
+      case 'item.progress':
+        break;
+      default:
+        this.#applyItemEvent(event);
+    }
+    this.#changed();
+  }
+
+  /** Applies transient upload progress; ignored once the item moved past uploading. */
+  applyProgress(itemId: number, sentBytes: number, totalBytes: number): void {
+    const item = this.items.get(itemId);
+    if (item !== undefined && item.state !== 'uploading') return;
+    this.progress.set(itemId, { sentBytes, totalBytes });
+    this.#changed();
+  }
+
+  /** Files delivered and bytes per second over the last minute, as this page saw them. */
+  throughput(nowMs: number): { deliveredLastMinute: number; bytesPerSecond: number } {
+    while (
+      this.#recentDeliveries.length > 0 &&
+      this.#recentDeliveries[0]!.at < nowMs - throughputWindowMs
+    ) {
+      this.#recentDeliveries.shift();
+    }
+    const bytes = this.#recentDeliveries.reduce((sum, entry) => sum + entry.sizeBytes, 0);
+    return {
+      deliveredLastMinute: this.#recentDeliveries.length,
+      bytesPerSecond: bytes / (throughputWindowMs / 1000),
+    };
+  }
+
+  #applyItemEvent(event: LoggedEvent): void {
+    if (!('itemId' in event.data)) return;
+    const itemId = event.data.itemId;
+    const to = itemStateAfterEvent(event.type);
+    if (to === undefined) return;
+    const known = this.items.get(itemId);
+    let item: ItemView | undefined;
+    if (known !== undefined) {
+      item = { ...known, state: to, updatedAt: event.at };
+    } else if (event.type === 'item.queued') {
+      item = {
+        id: itemId,
+        folderId: event.data.folderId,
+        path: event.data.path,
+        state: to,
+        sizeBytes: event.data.sizeBytes,
+        sha256: null,
+        quickXorHash: null,
+        remoteUrl: null,
+        errorCode: null,
+        errorMessage: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        request: null,
+        targetPath: null,
+        duplicateOfItemId: null,
+        firstQueuedAt: event.at,
+        createdAt: event.at,
+        updatedAt: event.at,
+      };
+    }
+    if (item !== undefined) {
+      item = patchItem(item, event);
+      this.items.set(itemId, item);
+    }
+    if (known === undefined && event.type === 'item.queued' && event.data.reason === 'new') {
+      this.recentItemIds = [itemId, ...this.recentItemIds.filter((id) => id !== itemId)];
+      this.#recordDelta({ seq: event.seq, folderId: event.data.folderId, from: null, to });
+    } else if (known !== undefined) {
+      this.#recordDelta({ seq: event.seq, folderId: known.folderId, from: known.state, to });
+    } else {
+      // An item this page never loaded changed state: its old state is unknown, so ask.
+      this.#requestResync();
+    }
+    if (to !== 'uploading') this.progress.delete(itemId);
+    if (event.type === 'item.delivered') {
+      this.#recentDeliveries.push({ at: event.at, sizeBytes: item?.sizeBytes ?? 0 });
+    }
+    for (const listener of this.#itemListeners) listener({ event, item });
+  }
+
+  #recordDelta(delta: CountDelta): void {
+    if (delta.from === delta.to) return;
+    this.#deltas.push(delta);
+    if (this.#deltas.length > maxRememberedDeltas) this.#deltas.shift();
+    this.#applyDelta(delta);
+  }
+
+  #applyDelta(delta: CountDelta): void {
+    if (this.counts !== undefined) this.counts = shiftCount(this.counts, delta);
+    this.folders = this.folders.map((folder) =>
+      folder.id === delta.folderId
+        ? { ...folder, counts: shiftCount(folder.counts, delta) }
+        : folder,
+    );
+  }
+
+  #applyPause(folderId: string | null, isPaused: boolean): void {
+    if (folderId === null) {
+      this.delivery = { ...this.delivery, isPaused };
+      return;
+    }
+    const others = this.delivery.pausedFolderIds.filter((id) => id !== folderId);
+    this.delivery = {
+      ...this.delivery,
+      pausedFolderIds: isPaused ? [...others, folderId] : others,
+    };
+    this.folders = this.folders.map((folder) =>
+      folder.id === folderId ? { ...folder, isPaused } : folder,
+    );
+  }
+
+  #changed(): void {
+    this.version += 1;
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+function shiftCount(counts: StateCounts, delta: CountDelta): StateCounts {
+  const next = { ...counts };
+  if (delta.from !== null) next[delta.from] = Math.max(0, (next[delta.from] ?? 0) - 1);
+  next[delta.to] = (next[delta.to] ?? 0) + 1;
+  return next;
+}
+
+/** The item with what the event says about it (attempt, link, error, next attempt). */
+function patchItem(item: ItemView, event: LoggedEvent): ItemView {
+  switch (event.type) {
+    case 'item.queued':
+      return {
+        ...item,
+        sizeBytes: event.data.sizeBytes,
+        errorCode: null,
+        errorMessage: null,
+        nextAttemptAt: null,
+      };
+    case 'item.uploading':
+      return { ...item, attempts: Math.max(item.attempts, event.data.attempt) };
+    case 'item.delivered':
+      return {
+        ...item,
+        remoteUrl: event.data.remoteUrl,
+        errorCode: null,
+        errorMessage: null,
+        nextAttemptAt: null,
+      };
+    case 'item.retrying':
+      return {
+        ...item,
+        nextAttemptAt: event.data.nextAttemptAt,
+        errorCode: event.data.errorCode,
+        errorMessage: event.data.errorMessage,
+      };
+    case 'item.failed':
+      return {
+        ...item,
+        nextAttemptAt: null,
+        errorCode: event.data.errorCode,
+        errorMessage: event.data.errorMessage,
+      };
+    case 'item.quarantined':
+      return { ...item, errorCode: 'input.quarantined', errorMessage: event.data.reason };
+    case 'item.skipped':
+      return { ...item, duplicateOfItemId: event.data.duplicateOfItemId };
+    default:
+      return item;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * How numbers, sizes and times read on screen. Times are shown in the viewer's locale and time
+ * zone; sizes in binary units with one decimal.
+ */
+
+/** e.g. `0 B`, `12.3 KB`, `4.0 MB` (1 KB = 1024 bytes). */
+export function formatBytes(sizeBytes: number): string {
+  if (sizeBytes < 1024) return `${sizeBytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = sizeBytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `HH:MM` for a time today, else a short date and time. */
+export function formatTime(epochMs: number, nowMs: number = Date.now()): string {
+  const date = new Date(epochMs);
+  const isToday = new Date(nowMs).toDateString() === date.toDateString();
+  return isToday
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+}
+
+/** A full date and time with seconds, for detail screens. */
+export function formatDateTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+/** e.g. `in 40 seconds`, `in 3 minutes`, `now`. */
+export function formatIn(epochMs: number, nowMs: number = Date.now()): string {
+  const seconds = Math.round((epochMs - nowMs) / 1000);
+  if (seconds <= 0) return 'now';
+  if (seconds < 90) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `in ${minutes} minutes`;
+  return `in ${Math.round(minutes / 60)} hours`;
+}
+
+/** A count with thousands separators. */
+export function formatCount(count: number): string {
+  return count.toLocaleString();
+}

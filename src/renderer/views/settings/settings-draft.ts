@@ -1,0 +1,142 @@
+/**
+ * The settings form's model, kept apart from the React code: a draft of the effective config,
+ * validated with the one shared config schema as it is edited, and turned into the minimal
+ * JSON merge patch that saveSettings expects (docs/feed.md, "saveSettings").
+ */
+import { ConfigSchema, FolderConfigSchema, type Config } from '../../../shared/config-schema.ts';
+
+/** A dotted field path as the agent names fields: `sharepoint.siteUrl`, `folders[0].path`. */
+export type FieldPath = string;
+
+/** Problems by field path, each a phrase that follows the field's label. */
+export type FieldProblems = Readonly<Record<FieldPath, string>>;
+
+/** Formats path segments the way the agent's config errors do. */
+export function formatFieldPath(segments: readonly PropertyKey[]): FieldPath {
+  return segments
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
+    .join('');
+}
+
+/** Validates a draft with the shared schema; returns the first problem of each field. */
+export function validateDraft(draft: unknown): FieldProblems {
+  const result = ConfigSchema.safeParse(draft);
+  if (result.success) return {};
+  const problems: Record<FieldPath, string> = {};
+  for (const issue of result.error.issues) {
+    const field = formatFieldPath(issue.path);
+    problems[field] ??= humanize(issue.message);
+  }
+  return problems;
+}
+
+/** Whether a field is set by the managed policy (it, or an object above it). */
+export function isFieldLocked(lockedFields: readonly string[], field: FieldPath): boolean {
+  const dotted = field.replace(/\[(\d+)\]/g, '.$1');
+  return lockedFields.some(
+    (locked) => dotted === locked || dotted.startsWith(`${locked}.`) || field === locked,
+  );
+}
+
+/** Returns a copy of `value` with the value at `path` replaced (`undefined` removes it). */
+export function setAt<T>(value: T, path: readonly (string | number)[], next: unknown): T {
+  if (path.length === 0) return next as T;
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  const container: Record<string | number, unknown> | unknown[] = Array.isArray(value)
+    ? [...value]
+    : { ...(value as Record<string, unknown>) };
+  const child = (container as Record<string | number, unknown>)[head];
+  const updated = setAt(child ?? (typeof rest[0] === 'number' ? [] : {}), rest, next);
+  if (updated === undefined && !Array.isArray(container)) {
+    delete (container as Record<string | number, unknown>)[head];
+  } else {
+    (container as Record<string | number, unknown>)[head] = updated;
+  }
+  return container as T;
+}
+
+/** The fields the form edits outside the folder list, by path. */
+export const scalarFields = [
+  ['auth', 'tenantId'],
+  ['auth', 'clientId'],
+  ['auth', 'method'],
+  ['auth', 'certificate', 'path'],
+  ['auth', 'certificate', 'thumbprint'],
+  ['sharepoint', 'siteUrl'],
+  ['sharepoint', 'library'],
+  ['delivery', 'concurrency'],
+] as const satisfies readonly (readonly string[])[];
+
+/**
+ * The merge patch that turns `original` into `draft`: changed scalar fields (an emptied
+ * optional field becomes null, so its default applies), and the whole folder list when it
+ * changed (arrays replace), each folder without the fields that only repeat defaults.
+ */
+export function buildPatch(original: Config, draft: Config): Record<string, unknown> {
+  let patch: Record<string, unknown> = {};
+  for (const path of scalarFields) {
+    const before = valueAt(original, path);
+    const after = valueAt(draft, path);
+    if (JSON.stringify(before) === JSON.stringify(after)) continue;
+    patch = setAt(patch, path, after === undefined || after === '' ? null : after);
+  }
+  if (JSON.stringify(original.folders) !== JSON.stringify(draft.folders)) {
+    patch['folders'] = draft.folders.map((folder) => withoutDefaults(folder));
+  }
+  return patch;
+}
+
+/** The value at a path, or undefined. */
+export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+/** A folder config without the fields whose value is the schema's default. */
+function withoutDefaults(folder: Config['folders'][number]): Record<string, unknown> {
+  const defaults = FolderConfigSchema.safeParse({ id: folder.id, path: folder.path });
+  if (!defaults.success) return folder;
+  return strip(folder, defaults.data) as Record<string, unknown>;
+}
+
+function strip(value: unknown, defaults: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const defaultChild = (defaults as Record<string, unknown> | undefined)?.[key];
+    if (JSON.stringify(child) === JSON.stringify(defaultChild) && key !== 'id' && key !== 'path') {
+      continue;
+    }
+    const stripped = strip(child, defaultChild);
+    if (
+      stripped !== null &&
+      typeof stripped === 'object' &&
+      !Array.isArray(stripped) &&
+      Object.keys(stripped).length === 0
+    ) {
+      continue;
+    }
+    result[key] = stripped;
+  }
+  return result;
+}
+
+/** Zod's messages as a phrase after the field's label ("Site URL must be an https:// URL"). */
+function humanize(message: string): string {
+  if (message.startsWith('Invalid input: expected number')) return 'must be a number';
+  if (message.startsWith('Invalid input: expected string')) return 'must be filled in';
+  if (message.startsWith('Too small: expected number to be >=')) {
+    return `must be at least ${message.replace(/.*>=/, '').trim()}`;
+  }
+  if (message.startsWith('Too big: expected number to be <=')) {
+    return `must be at most ${message.replace(/.*<=/, '').trim()}`;
+  }
+  if (message.startsWith('Too small: expected string')) return 'must not be empty';
+  return message;
+}
