@@ -222,4 +222,61 @@ describe('the feed keeps a client current', () => {
     await caughtUp.waitForCount(1 + missed.length, 20_000);
     expect(caughtUp.events().map((event) => event.seq)).toEqual(missed);
   });
+
+  it('coalesces progress per item for a client that lags, and drops it once the item moved on', async () => {
+    const { feed, store, bus, clock } = await startTestFeed({
+      limits: { maxBufferedBytes: 256 * 1024, progressHoldBytes: 1024 },
+    });
+    const client = await TestFeedClient.connect(feed);
+    await client.waitFor(isType('snapshot'));
+    const progress = (itemId: number, sentBytes: number) =>
+      bus.publish([
+        { type: 'item.progress', data: { itemId, sentBytes, totalBytes: 100 }, at: clock.now() },
+      ]);
+    progress(1, 10);
+    expect(await client.waitFor(isType('progress'))).toMatchObject({ itemId: 1, sentBytes: 10 });
+
+    // A client that stops reading while a burst arrives falls behind for real (the kernel's
+    // socket buffers fill first, then the feed's cap).
+    client.socket.pause();
+    store.transaction(() => {
+      for (let index = 0; index < 4_000; index += 1) {
+        store.appendEvent({
+          type: 'item.queued',
+          data: {
+            itemId: 100 + index,
+            folderId: 'f',
+            path: 'p'.repeat(2_000),
+            sizeBytes: 1,
+            reason: 'new',
+          },
+        });
+      }
+    });
+    progress(7, 20);
+    progress(8, 50);
+    progress(7, 30);
+    progress(7, 40);
+    const delivered = store.appendEvent({
+      type: 'item.delivered',
+      data: {
+        itemId: 8,
+        remoteUrl: 'https://contoso.sharepoint.com/r.pdf',
+        isModifiedByServer: false,
+      },
+    });
+    client.socket.resume();
+    await client.waitFor(
+      (message): message is Of<'event'> =>
+        message.type === 'event' && message.event.seq === delivered.seq,
+      0,
+      10_000,
+    );
+    clock.advance(100);
+    const from = client.received.length;
+    await client.waitFor(isType('progress'), from);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const held = client.received.slice(from).filter(isType('progress'));
+    expect(held.map((message) => [message.itemId, message.sentBytes])).toEqual([[7, 40]]);
+  });
 });
