@@ -147,6 +147,7 @@ export function describeDemo(demo: Demo): string[] {
     `SharePoint: ${demo.emulator.rootDir}${path.sep}${DEFAULT_LIBRARY_NAME}  (delivered files appear here)`,
     `Data:       ${demo.agent.dataDir}`,
     `Status:     npx sitedrop status --data-dir "${demo.agent.dataDir}"`,
+    `Dashboard:  ${demo.agent.feed.dashboardUrl}`,
     'Try it:     copy a file into the watched folder and watch it appear under SharePoint.',
     'Stop:       Ctrl+C',
   ];
