@@ -128,7 +128,7 @@ describe('intake: catch-up, restarts and changes', () => {
     ['upload', 'queued', 'to be sent again'],
   ] as const)(
     'with duplicates "%s", records content already delivered to the same target as %s, %s',
-    async (duplicates, expectedState) => {
+    async (duplicates, expectedState, _outcome) => {
       const { agent, folderPaths } = await startTestAgent({ folders: [{ duplicates }] });
       const file = path.join(folderPaths[0]!, 'manual.pdf');
       fs.writeFileSync(file, 'the same bytes');
