@@ -48,7 +48,7 @@ export interface SiteDrop {
 
 export const test = base.extend<{ sitedrop: SiteDrop }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first
-  sitedrop: async ({}, use) => {
+  sitedrop: async ({}, use, testInfo) => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'sitedrop-e2e-'));
     const watchFolder = path.join(directory, 'requests');
     fs.mkdirSync(watchFolder);
@@ -112,6 +112,9 @@ export const test = base.extend<{ sitedrop: SiteDrop }>({
     try {
       await use(sitedrop);
     } finally {
+      if (testInfo.status !== testInfo.expectedStatus && agent) {
+        await testInfo.attach('agent output', { body: agent.output(), contentType: 'text/plain' });
+      }
       await agent?.close();
       await emulator.close();
       fs.rmSync(directory, { recursive: true, force: true });

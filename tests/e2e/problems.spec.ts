@@ -1,0 +1,65 @@
+/**
+ * Issue 5, "Done when": an injected failure appears as a readable problem, and Retry delivers
+ * it. Also: a passing failure says when SiteDrop tries again ("retry at HH:MM").
+ */
+import { expect, test } from './helpers/fixtures.ts';
+
+test('a refused upload shows what happened, what happens next and what to do, and Retry delivers it', async ({
+  page,
+  sitedrop,
+}) => {
+  await sitedrop.start();
+  // SharePoint refuses the first upload: 403 is permanent, so the item needs a person.
+  await sitedrop.emulator.addFault({
+    method: 'PUT',
+    path: '/content',
+    status: 403,
+    code: 'accessDenied',
+    message: 'Access denied.',
+    times: 1,
+  });
+  await sitedrop.open(page, '/activity');
+  sitedrop.drop('permit.pdf', 'permit contents');
+
+  const row = page.getByRole('article', { name: 'permit.pdf' });
+  await expect(row.getByText('Failed')).toBeVisible();
+  await row.getByRole('link', { name: 'permit.pdf' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^File \d+$/);
+  const problem = page.getByRole('region', { name: 'Problem' });
+  await expect(problem.getByRole('heading')).toHaveText('Not delivered: needs a person');
+  await expect(problem.getByText('What happened')).toBeVisible();
+  // The agent's sentence names the cause; the page adds what comes next and what to do.
+  await expect(problem.locator('dd').first()).toContainText(/403|refused|denied|permission/i);
+  await expect(problem).toContainText('SiteDrop will not try again by itself');
+  await expect(problem).toContainText('press Retry');
+  await expect(page.getByRole('cell', { name: '403', exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.locator('.item-heading').getByText('Delivered')).toBeVisible();
+  await expect(problem).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Open permit.pdf in SharePoint' })).toBeVisible();
+  expect(sitedrop.delivered('permit.pdf')?.toString()).toBe('permit contents');
+});
+
+test('a passing failure says SiteDrop will retry by itself, and at what time', async ({
+  page,
+  sitedrop,
+}) => {
+  await sitedrop.start();
+  await sitedrop.emulator.addFault({ method: 'PUT', path: '/content', status: 503 });
+  await sitedrop.open(page, '/activity');
+  sitedrop.drop('schedule.xlsx', 'week 12');
+
+  const row = page.getByRole('article', { name: 'schedule.xlsx' });
+  await expect(row.getByText('Will retry')).toBeVisible();
+  await expect(row).toContainText(/Will try again at \d{1,2}:\d{2}/);
+  await row.getByRole('link', { name: 'schedule.xlsx' }).click();
+  const problem = page.getByRole('region', { name: 'Problem' });
+  await expect(problem.getByRole('heading')).toHaveText('Waiting to try again');
+  await expect(problem).toContainText(
+    /SiteDrop will try again at \d{1,2}:\d{2}( [AP]M)?, by itself\./,
+  );
+  await expect(problem).toContainText(/temporarily unavailable/i);
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+});
