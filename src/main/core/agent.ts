@@ -25,6 +25,7 @@ import {
   type Feed,
 } from './feed/index.ts';
 import { startIntake, type Intake } from './intake/index.ts';
+import { startWorkers, workersNeedRestart } from './workers.ts';
 import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
 import { createLogger, type Logger, type SecretRedactor } from './logging/index.ts';
 import type { SecretStore } from './platform.ts';
@@ -71,6 +72,8 @@ export interface Agent {
   readonly delivery: Delivery;
   /** The local status port: its URL, and the dashboard URL with the token (print, never log). */
   readonly feed: Feed;
+  /** Resolves once a restart of intake and delivery for saved settings has finished. */
+  whenSettled(): Promise<void>;
   /** Stops taking work, lets in-flight work reach a safe point, closes everything. Idempotent. */
   close(reason?: string): Promise<void>;
 }
@@ -94,6 +97,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let currentLockedFields = lockedFields;
 
   const owned = new DisposableStore();
+  let closeReason = 'stopped';
   try {
     owned.add(acquireDataDirLock(dataDir, clock.now()));
     const agentLogger = owned.add(
@@ -125,15 +129,39 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       type: 'agent.started',
       data: { version: sitedropVersion, pid: process.pid },
     });
+    // Recorded when the agent closes, after its workers stopped and before the store closes.
+    owned.add(
+      toDisposable(() => {
+        store.appendEvent({ type: 'agent.stopped', data: { reason: closeReason } });
+      }),
+    );
+    const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
+    // Intake and delivery read the config when they start; saving settings restarts them with
+    // the new one (workers.apply), so a change takes effect without restarting the agent.
     // After a database recovery the store is empty, so the catch-up scan queues every file.
-    const intake = owned.add(await startIntake({ config, store, bus, logger, clock }));
+    // Without a tenant or a stored credential delivery stays idle and items stay queued.
+    const workers = owned.add(
+      await startWorkers(
+        {
+          startIntake: (workerConfig) =>
+            startIntake({ config: workerConfig, store, bus, logger, clock }),
+          startDelivery: (workerConfig) =>
+            startDelivery({
+              config: workerConfig,
+              store,
+              bus,
+              logger,
+              clock,
+              secretStore,
+              redactor,
+            }),
+        },
+        config,
+        logger,
+      ),
+    );
     logger.info({ dataDir, folders: config.folders.map((folder) => folder.path) }, 'Agent started');
 
-    const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
-    // Without a tenant or a stored credential delivery stays idle and items stay queued.
-    const delivery = owned.add(
-      await startDelivery({ config, store, bus, logger, clock, secretStore, redactor }),
-    );
     const feed = owned.add(
       await startFeed({
         port: feedPort,
@@ -150,13 +178,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         commands: {
           retryItems: (itemIds) =>
             store.transaction(() => itemIds.forEach((id) => store.requeueItem(id, 'retry'))),
-          cancelItem: (itemId) => delivery.cancelItem(itemId),
-          pauseDelivery: (folderId) => delivery.pause(folderId),
-          resumeDelivery: (folderId) => delivery.resume(folderId),
-          testConnection: () => delivery.testConnection(),
-          connectionState: () => ({ ...delivery.connectionState(), changedAt: null }),
+          cancelItem: (itemId) => workers.delivery.cancelItem(itemId),
+          pauseDelivery: (folderId) => workers.delivery.pause(folderId),
+          resumeDelivery: (folderId) => workers.delivery.resume(folderId),
+          deliveryState: () => {
+            const pause = workers.delivery.pauseState();
+            return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };
+          },
+          testConnection: () => workers.delivery.testConnection(),
+          connectionState: () => ({ ...workers.delivery.connectionState(), changedAt: null }),
           folderHealth: (folderId) => {
-            const health = intake.folderHealth()[folderId];
+            const health = workers.intake.folderHealth()[folderId];
             if (!health) return { status: 'unknown', reason: null, changedAt: null };
             const status = health.isAvailable ? 'available' : 'unavailable';
             return { status, reason: health.reason, changedAt: health.sinceAt };
@@ -169,9 +201,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
             redactor,
             store,
             onDidSave: (saved) => {
+              const previous = currentConfig;
               currentConfig = saved.config;
               currentLockedFields = saved.lockedFields;
               logger.level = saved.config.log.level;
+              if (workersNeedRestart(previous, saved.config)) workers.apply(saved.config);
             },
           }),
         },
@@ -193,12 +227,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       redactor,
       secretStore,
       recovery: store.recovery,
-      intake,
-      delivery,
+      get intake() {
+        return workers.intake;
+      },
+      get delivery() {
+        return workers.delivery;
+      },
       feed,
+      whenSettled: () => workers.whenSettled(),
       close(reason = 'stopped') {
         closing ??= (async () => {
-          store.appendEvent({ type: 'agent.stopped', data: { reason } });
+          closeReason = reason;
           logger.info({ reason }, 'Agent stopping');
           await owned.close();
         })();

@@ -5,6 +5,7 @@ import {
   type Config,
   type FolderConfig,
 } from '../../../shared/config-schema.ts';
+import type { AgentEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
@@ -61,6 +62,15 @@ export interface ConnectionState {
   detail: string;
 }
 
+/** What a person paused: all delivery, and/or single folders. */
+export interface DeliveryPauseState {
+  isPausedAll: boolean;
+  pausedFolderIds: string[];
+}
+
+/** The store meta key under which the pause state is kept across restarts. */
+const pauseStateMetaKey = 'delivery.pauseState';
+
 /** The running delivery worker. */
 export interface Delivery extends Disposable {
   /** Stops claiming, aborts in-flight requests (uploads resume later), releases claims. */
@@ -69,6 +79,8 @@ export interface Delivery extends Disposable {
   pause(folderId: string | null): void;
   /** Resumes what pause() stopped. */
   resume(folderId: string | null): void;
+  /** What is paused now: everything, and/or some folders. Survives a restart. */
+  pauseState(): DeliveryPauseState;
   /** Cancels an item: aborts it if in flight, deletes its upload session. Returns whether it was cancelled. */
   cancelItem(itemId: number): Promise<boolean>;
   /** Checks token, site, library, folders and write permission step by step. */
@@ -149,6 +161,7 @@ class DeliveryWorker implements Delivery {
       });
       this.#parts = { tokens, sharepoint, targets, transport, policies };
     }
+    this.#restorePauseState();
     this.#subscriptions.push(bus.onDid('item.queued', () => this.#schedulePump(0)));
     await this.#checkReady();
     this.#poll();
@@ -194,7 +207,7 @@ class DeliveryWorker implements Delivery {
   pause(folderId: string | null): void {
     if (folderId === null) this.#isPausedAll = true;
     else this.#pausedFolders.add(folderId);
-    this.#options.store.appendEvent({ type: 'delivery.paused', data: { folderId } });
+    this.#savePauseState({ type: 'delivery.paused', data: { folderId } });
   }
 
   resume(folderId: string | null): void {
@@ -204,8 +217,39 @@ class DeliveryWorker implements Delivery {
     } else {
       this.#pausedFolders.delete(folderId);
     }
-    this.#options.store.appendEvent({ type: 'delivery.resumed', data: { folderId } });
+    this.#savePauseState({ type: 'delivery.resumed', data: { folderId } });
     this.#schedulePump(0);
+  }
+
+  pauseState(): DeliveryPauseState {
+    return { isPausedAll: this.#isPausedAll, pausedFolderIds: [...this.#pausedFolders] };
+  }
+
+  /** Writes the pause state and its event in one transaction, so a restart keeps a pause. */
+  #savePauseState(event: Extract<AgentEvent, { type: 'delivery.paused' | 'delivery.resumed' }>) {
+    const { store } = this.#options;
+    store.transaction(() => {
+      store.setMeta(pauseStateMetaKey, JSON.stringify(this.pauseState()));
+      store.appendEvent(event);
+    });
+  }
+
+  #restorePauseState(): void {
+    const saved = this.#options.store.getMeta(pauseStateMetaKey);
+    if (!saved) return;
+    try {
+      const state = JSON.parse(saved) as Partial<DeliveryPauseState>;
+      this.#isPausedAll = state.isPausedAll === true;
+      for (const folderId of state.pausedFolderIds ?? []) {
+        if (typeof folderId === 'string') this.#pausedFolders.add(folderId);
+      }
+    } catch (error) {
+      // A damaged value must not keep delivery paused forever: start unpaused, and say so.
+      this.#options.logger.warn(
+        { err: error },
+        'The saved pause state was unreadable; delivery starts unpaused',
+      );
+    }
   }
 
   async cancelItem(itemId: number): Promise<boolean> {

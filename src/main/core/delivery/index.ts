@@ -9,7 +9,7 @@
  * events (src/shared, written through the store), or showing anything (the feed and the UI).
  */
 export { startDelivery, storedDelayMs } from './delivery.ts';
-export type { ConnectionState, Delivery, DeliveryOptions } from './delivery.ts';
+export type { ConnectionState, Delivery, DeliveryOptions, DeliveryPauseState } from './delivery.ts';
 export type { ConnectionTestReport, ConnectionTestStep } from './connection-test.ts';
 export { DeliveryError, parseRetryAfterMs } from './errors.ts';
 export type { DeliveryErrorKind } from './errors.ts';
