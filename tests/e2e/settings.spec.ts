@@ -38,10 +38,7 @@ test('a bad site URL is refused with a clear message, and a good one is saved', 
   expect(readConfig(sitedrop.configPath).sharepoint.siteUrl).toBe(demoSiteUrl);
 });
 
-// The agent saves the file and announces settings.changed, but its running delivery keeps the
-// config it started with (src/main/core/agent.ts, onDidSave updates only currentConfig), so the
-// old site is still used until a restart. Un-fixme once delivery applies saved settings.
-test.fixme('a saved site URL is used by the running agent, without a restart', async ({
+test('a saved site URL is used by the running agent, without a restart', async ({
   page,
   sitedrop,
 }) => {
