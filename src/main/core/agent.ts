@@ -97,7 +97,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let currentLockedFields = lockedFields;
 
   const owned = new DisposableStore();
-  let closeReason = 'stopped';
   try {
     owned.add(acquireDataDirLock(dataDir, clock.now()));
     const agentLogger = owned.add(
@@ -129,12 +128,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       type: 'agent.started',
       data: { version: sitedropVersion, pid: process.pid },
     });
-    // Recorded when the agent closes, after its workers stopped and before the store closes.
-    owned.add(
-      toDisposable(() => {
-        store.appendEvent({ type: 'agent.stopped', data: { reason: closeReason } });
-      }),
-    );
     const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
     // Intake and delivery read the config when they start; saving settings restarts them with
     // the new one (workers.apply), so a change takes effect without restarting the agent.
@@ -237,8 +230,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       whenSettled: () => workers.whenSettled(),
       close(reason = 'stopped') {
         closing ??= (async () => {
-          closeReason = reason;
           logger.info({ reason }, 'Agent stopping');
+          // Workers first, so no intake or delivery write lands after agent.stopped; the feed
+          // is still open, so connected clients hear that the agent stopped.
+          await workers.close();
+          store.appendEvent({ type: 'agent.stopped', data: { reason } });
           await owned.close();
         })();
         return closing;
