@@ -10,6 +10,7 @@ import { ConfigError } from './core/config/index.ts';
 import { DataDirLockedError } from './core/data-dir-lock/index.ts';
 import { sitedropVersion } from './core/version.ts';
 import { runAgentCommand } from './cli/agent-command.ts';
+import { runUntilSignal } from './cli/run-until-signal.ts';
 import { runDemoCommand } from './cli/demo-command.ts';
 import { resolveDataDir } from './cli/data-dir-option.ts';
 import { formatDoctor, runDoctor, writeDoctorBundle } from './cli/doctor-command.ts';
@@ -85,13 +86,7 @@ async function main(argv: string[]): Promise<number> {
         },
         print,
       );
-      const keepAlive = setInterval(() => undefined, 2 ** 30);
-      const stop = () => {
-        clearInterval(keepAlive);
-        void emulator.close();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      runUntilSignal({ close: () => emulator.close(), redactText: (text) => text }, print);
       return -1;
     }
     case 'status':

@@ -1,6 +1,18 @@
 import { isTenantConfigured } from '../../shared/config-schema.ts';
 import { startAgent, type Agent, type AgentOptions } from '../core/agent.ts';
 import { sitedropVersion } from '../core/version.ts';
+import { runUntilSignal } from './run-until-signal.ts';
+
+/**
+ * Whether to also print readable log lines to stderr: SITEDROP_LOG_CONSOLE=1 or 0 decides;
+ * otherwise yes when stderr is a terminal (a person running it in development), no when it
+ * is a file or a service manager's pipe (the log file has everything).
+ */
+export function isConsoleLogWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.SITEDROP_LOG_CONSOLE === '1') return true;
+  if (env.SITEDROP_LOG_CONSOLE === '0') return false;
+  return process.stderr.isTTY === true;
+}
 
 /**
  * Runs the headless agent until SIGINT or SIGTERM, printing where it watches, where its data
@@ -14,12 +26,15 @@ export async function runAgentCommand(
   options: AgentOptions,
   print: (line: string) => void,
 ): Promise<Agent> {
-  const agent = await startAgent({ logToConsole: false, ...options });
+  const agent = await startAgent({ logToConsole: isConsoleLogWanted(), ...options });
   for (const line of describeAgent(agent)) print(line);
-  // The agent's own handles are unref'd where they can be; this keeps the process running
-  // until a signal closes the agent.
-  const keepAlive = setInterval(() => undefined, 2 ** 30);
-  handleSignals(agent, print, () => clearInterval(keepAlive));
+  runUntilSignal(
+    {
+      close: (signal) => agent.close(signal),
+      redactText: (text) => agent.redactor.redactText(text),
+    },
+    print,
+  );
   return agent;
 }
 
@@ -53,29 +68,4 @@ export function describeAgent(agent: Agent): string[] {
   }
   lines.push('Stop:       Ctrl+C (a second Ctrl+C exits at once)');
   return lines;
-}
-
-function handleSignals(agent: Agent, print: (line: string) => void, onClosed: () => void): void {
-  let signalCount = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signalCount += 1;
-    if (signalCount > 1) {
-      print(`${signal} again: exiting now.`);
-      process.exit(130);
-    }
-    print(`${signal}: finishing in-flight work and stopping (press again to exit at once)…`);
-    agent.close(signal).then(
-      () => {
-        onClosed();
-        print('Stopped.');
-        process.exitCode = 0;
-      },
-      (error: unknown) => {
-        print(`Stopped with an error: ${agent.redactor.redactText(String(error))}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 }

@@ -5,6 +5,7 @@ import { startAgent, type Agent } from '../core/agent.ts';
 import { builtInDefaults } from '../core/config/index.ts';
 import { secretNames, type SecretStore } from '../core/platform.ts';
 import { sitedropVersion } from '../core/version.ts';
+import { runUntilSignal } from './run-until-signal.ts';
 import {
   DEFAULT_LIBRARY_NAME,
   DEFAULT_SITE_HOSTNAME,
@@ -149,35 +150,23 @@ export function describeDemo(demo: Demo): string[] {
     `Status:     npx sitedrop status --data-dir "${demo.agent.dataDir}"`,
     `Dashboard:  ${demo.agent.feed.dashboardUrl}`,
     'Try it:     copy a file into the watched folder and watch it appear under SharePoint.',
-    'Stop:       Ctrl+C',
+    'Stop:       Ctrl+C (a second Ctrl+C exits at once)',
   ];
 }
 
-/** Runs `sitedrop demo` until SIGINT or SIGTERM. */
+/** Runs `sitedrop demo` until SIGINT or SIGTERM (a second signal exits at once). */
 export async function runDemoCommand(
   options: DemoOptions,
   print: (line: string) => void,
 ): Promise<Demo> {
   const demo = await startDemo(options);
   for (const line of describeDemo(demo)) print(line);
-  const keepAlive = setInterval(() => undefined, 2 ** 30);
-  let signalCount = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signalCount += 1;
-    if (signalCount > 1) process.exit(130);
-    print(`${signal}: stopping the demo…`);
-    demo.close(signal).then(
-      () => {
-        clearInterval(keepAlive);
-        print('Stopped.');
-      },
-      (error: unknown) => {
-        print(`Stopped with an error: ${demo.agent.redactor.redactText(String(error))}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  runUntilSignal(
+    {
+      close: (signal) => demo.close(signal),
+      redactText: (text) => demo.agent.redactor.redactText(text),
+    },
+    print,
+  );
   return demo;
 }
