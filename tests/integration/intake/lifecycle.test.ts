@@ -143,6 +143,39 @@ describe('intake: catch-up, restarts and changes', () => {
     },
   );
 
+  it('takes content as a duplicate only when it was delivered to the same path in the same library', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      config: { sharepoint: { library: 'Documents' } },
+      folders: [
+        { target: { library: 'Orders' } },
+        { target: { library: 'Invoices' } },
+        { target: { library: 'Orders' } },
+      ],
+    });
+    const [orders, invoices, moreOrders] = folderPaths as [string, string, string];
+    fs.writeFileSync(path.join(orders, 'manual.pdf'), 'the same bytes');
+    const delivered = await waitForItem(agent.store, 'manual.pdf');
+    expect(delivered.library).toBe('Orders');
+    markDelivered(agent.store, delivered.id);
+
+    // Same content and target path, but another library: a different file, so it is sent.
+    fs.writeFileSync(path.join(invoices, 'manual.pdf'), 'the same bytes');
+    const elsewhere = await waitFor(
+      () => listAllItems(agent.store).find((item) => item.folderId === 'folder-2'),
+      { description: 'the Invoices copy recorded' },
+    );
+    expect(elsewhere).toMatchObject({ state: 'queued', library: 'Invoices' });
+    expect(elsewhere.duplicateOfItemId).toBeNull();
+
+    // The same library through another watched folder: already there, so skipped.
+    fs.writeFileSync(path.join(moreOrders, 'manual.pdf'), 'the same bytes');
+    const again = await waitFor(
+      () => listAllItems(agent.store).find((item) => item.folderId === 'folder-3'),
+      { description: 'the second Orders copy recorded' },
+    );
+    expect(again).toMatchObject({ state: 'skipped', duplicateOfItemId: delivered.id });
+  });
+
   it('reports a removed folder unavailable and watches it again when it is recreated', async () => {
     const { agent, folderPaths } = await startTestAgent();
     const folder = folderPaths[0]!;

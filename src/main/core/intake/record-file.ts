@@ -94,6 +94,7 @@ export async function recordFile(
     sha256: hashes.sha256,
     quickXorHash: hashes.quickXorHash,
     targetPath: target.targetPath,
+    library: context.libraryName,
     request: null,
   };
   let cause: QuarantineCause | undefined;
@@ -114,7 +115,7 @@ export async function recordFile(
     if (latest && isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) return latest;
     const duplicate =
       folder.duplicates === 'skip'
-        ? store.findDeliveredDuplicate(hashes.sha256, target.targetPath)
+        ? store.findDeliveredDuplicate(hashes.sha256, target.targetPath, context.libraryName)
         : undefined;
     const skippedData = duplicate ? { duplicateOfItemId: duplicate.id } : undefined;
     if (latest && replaceableStates.includes(latest.state)) {
@@ -194,6 +195,7 @@ function newVersionChanges(newItem: NewItem, now: number): ItemChanges {
     quickXorHash: newItem.quickXorHash ?? null,
     request: newItem.request ?? null,
     targetPath: newItem.targetPath ?? null,
+    library: newItem.library ?? null,
     attempts: 0,
     nextAttemptAt: null,
     lastErrorCode: null,

@@ -14,6 +14,11 @@ export interface Item {
   request: Record<string, unknown> | null;
   /** The path under the library where the file goes. */
   targetPath: string | null;
+  /**
+   * The SharePoint library the file was recorded for (the folder's `target.library`, else
+   * `sharepoint.library`); null for items recorded before schema version 2.
+   */
+  library: string | null;
   state: ItemState;
   attempts: number;
   nextAttemptAt: number | null;
@@ -35,7 +40,7 @@ export interface Item {
 
 /** What intake supplies to record a new file version. */
 export type NewItem = Pick<Item, 'folderId' | 'relativePath' | 'sizeBytes' | 'mtimeMs'> &
-  Partial<Pick<Item, 'sha256' | 'quickXorHash' | 'request' | 'targetPath'>>;
+  Partial<Pick<Item, 'sha256' | 'quickXorHash' | 'request' | 'targetPath' | 'library'>>;
 
 /** Fields a transition may change besides the state. */
 export type ItemChanges = Partial<
@@ -53,6 +58,7 @@ export const itemColumns: Readonly<Record<keyof Item, string>> = {
   quickXorHash: 'quick_xor_hash',
   request: 'request_json',
   targetPath: 'target_path',
+  library: 'library',
   state: 'state',
   attempts: 'attempts',
   nextAttemptAt: 'next_attempt_at',

@@ -87,6 +87,20 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'the library of each item, so duplicate content is looked for per library',
+    up(db) {
+      // Items recorded before keep a null library: they are never taken as a duplicate, so
+      // after the upgrade such a file is uploaded again rather than wrongly skipped.
+      db.exec(`
+        ALTER TABLE items ADD COLUMN library TEXT;
+        DROP INDEX items_delivered_by_hash;
+        CREATE INDEX items_delivered_by_content ON items (sha256, target_path, library)
+          WHERE state = 'delivered';
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -159,6 +159,7 @@ export class Store {
         quick_xor_hash: newItem.quickXorHash ?? null,
         request_json: toColumnValue('request', newItem.request),
         target_path: newItem.targetPath ?? null,
+        library: newItem.library ?? null,
         state,
         now,
       });
@@ -264,9 +265,14 @@ export class Store {
     return row ? itemFromRow(row) : undefined;
   }
 
-  /** A delivered item with the same content and target, for duplicate detection. */
-  findDeliveredDuplicate(sha256: string, targetPath: string): Item | undefined {
-    const row = this.#statements.deliveredDuplicate.get(sha256, targetPath) as ItemRow | undefined;
+  /**
+   * A delivered item with the same content, target path and library, for duplicate detection.
+   * The same path in another library is another file; items without a library (recorded
+   * before schema version 2) never match.
+   */
+  findDeliveredDuplicate(sha256: string, targetPath: string, library: string): Item | undefined {
+    const row = this.#statements.deliveredDuplicate.get(sha256, targetPath, library) as
+      ItemRow | undefined;
     return row ? itemFromRow(row) : undefined;
   }
 
@@ -441,9 +447,9 @@ function prepareStatements(db: Database) {
   return {
     insertItem: db.prepare(`
       INSERT INTO items (folder_id, relative_path, size_bytes, mtime_ms, sha256, quick_xor_hash,
-        request_json, target_path, state, first_queued_at, created_at, updated_at)
+        request_json, target_path, library, state, first_queued_at, created_at, updated_at)
       VALUES (@folder_id, @relative_path, @size_bytes, @mtime_ms, @sha256, @quick_xor_hash,
-        @request_json, @target_path, @state, @now, @now, @now)`),
+        @request_json, @target_path, @library, @state, @now, @now, @now)`),
     getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
     failedIds: db.prepare("SELECT id FROM items WHERE state = 'failed' ORDER BY id"),
     latestForPath: db.prepare(
@@ -451,6 +457,7 @@ function prepareStatements(db: Database) {
     ),
     deliveredDuplicate: db.prepare(
       `SELECT * FROM items WHERE state = 'delivered' AND sha256 = ? AND target_path = ?
+         AND library = ?
        ORDER BY id DESC LIMIT 1`,
     ),
     upsertOutbox: db.prepare(`

@@ -114,6 +114,18 @@ describe('store', () => {
     expect(store.claimNextDelivery('w', ['paused-one'])).toBeUndefined();
   });
 
+  it('finds a delivered duplicate by content, target path and library', () => {
+    const { store } = openTestStore(makeTempDir());
+    const sha256 = 'b'.repeat(64);
+    const delivered = queueItem(store, { sha256, targetPath: 'a/x.pdf', library: 'Orders' });
+    store.transitionItem(delivered.id, 'uploading', { attempt: 1 });
+    store.transitionItem(delivered.id, 'delivered', { remoteUrl: 'u', isModifiedByServer: false });
+    expect(store.findDeliveredDuplicate(sha256, 'a/x.pdf', 'Orders')?.id).toBe(delivered.id);
+    expect(store.findDeliveredDuplicate(sha256, 'a/x.pdf', 'Invoices')).toBeUndefined();
+    expect(store.findDeliveredDuplicate(sha256, 'a/y.pdf', 'Orders')).toBeUndefined();
+    expect(store.findDeliveredDuplicate('c'.repeat(64), 'a/x.pdf', 'Orders')).toBeUndefined();
+  });
+
   it('releases claims left by a process that died', () => {
     const { store } = openTestStore(makeTempDir());
     const item = queueItem(store);
