@@ -6,6 +6,7 @@ export default defineConfig({
       'tests/unit/**/*.test.ts',
       'tests/integration/**/*.test.ts',
       'tests/electron/**/*.test.ts',
+      'tests/reliability/**/*.test.ts',
     ],
     // Agents under test take any free status port, so parallel tests never compete for 47821.
     env: { SITEDROP_FEED_PORT: '0' },
