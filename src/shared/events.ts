@@ -42,6 +42,14 @@ export const eventDataSchemas = {
     sentBytes: z.number().int().nonnegative(),
     totalBytes: z.number().int().nonnegative(),
   }),
+  /**
+   * After a confirmed delivery, the folder's after-upload action moved the local file to the
+   * archive. Not a state change: the item stays delivered. `path` is relative to the watched
+   * folder, `archivePath` is where the file is now.
+   */
+  'item.archived': z.object({ itemId, path: z.string(), archivePath: z.string() }),
+  /** After a confirmed delivery, the folder's after-upload action deleted the local file. */
+  'item.local-deleted': z.object({ itemId, path: z.string() }),
   'folder.available': z.object({ folderId: z.string(), path: z.string() }),
   'folder.unavailable': z.object({ folderId: z.string(), path: z.string(), reason: z.string() }),
   'connection.changed': z.object({

@@ -254,6 +254,11 @@ export function ItemDetail(props: { itemId: number }) {
             <li key={event.seq}>
               <time dateTime={new Date(event.at).toISOString()}>{formatDateTime(event.at)}</time>{' '}
               {describeEvent(event.type)}
+              {event.type === 'item.archived' ? (
+                <>
+                  : <code>{event.data.archivePath}</code>
+                </>
+              ) : null}
             </li>
           ))}
         </ol>
@@ -274,6 +279,8 @@ function describeEvent(type: string): string {
     'item.skipped': 'Skipped: already in SharePoint',
     'item.gone': 'The file was removed before it was sent',
     'item.cancelled': 'Cancelled',
+    'item.archived': 'The local file was moved to the archive folder',
+    'item.local-deleted': 'The local file was deleted, as the folder’s settings ask',
   };
   return words[type] ?? type;
 }

@@ -229,6 +229,15 @@ describe('intake: catch-up, restarts and changes', () => {
     await waitFor(() => fs.existsSync(archived), { description: 'the archived file' });
     expect(fs.existsSync(path.join(folder, 'site', 'report.pdf'))).toBe(false);
     expect(fs.readFileSync(archived, 'utf8')).toBe('report');
+    // The move is recorded as an event of the item, which the UI's history and `status` show.
+    const archivedEvent = await waitFor(() =>
+      agent.store.listItemEvents(item.id, 10).find((event) => event.type === 'item.archived'),
+    );
+    expect(archivedEvent.data).toEqual({
+      itemId: item.id,
+      path: 'site/report.pdf',
+      archivePath: archived,
+    });
 
     // A second file of the same name is archived beside it, not over it.
     fs.writeFileSync(path.join(folder, 'site', 'report.pdf'), 'report, second edition');
@@ -260,5 +269,11 @@ describe('intake: catch-up, restarts and changes', () => {
     await sleep(300);
     expect(fs.readFileSync(path.join(folder, 'keep.pdf'), 'utf8')).toContain('v2');
     await waitForItem(agent.store, 'keep.pdf', 'queued');
+    const localEvents = agent.store
+      .readEventsSince(0, 1000)
+      .filter((event) => event.type === 'item.local-deleted' || event.type === 'item.archived');
+    expect(localEvents.map((event) => [event.type, event.data])).toEqual([
+      ['item.local-deleted', { itemId: remove.id, path: 'delete.pdf' }],
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import type { EventBus } from '../events/index.ts';
 import { DisposableStore, type Clock, type Disposable } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Item, Store } from '../store/index.ts';
-import { applyAfterUpload } from './after-upload.ts';
+import { applyAfterUpload, type AfterUploadOutcome } from './after-upload.ts';
 import { FolderIntake, type FolderHealth, type ReadLimiter } from './folder-intake.ts';
 
 /** How many files intake reads (hashes) at once, across all folders. */
@@ -61,6 +61,7 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
             { itemId: item.id, path: item.relativePath, ...outcome },
             'After-upload action applied',
           );
+          recordAfterUploadOutcome(store, item, outcome);
         },
         (error: unknown) => {
           // The file stays where it is; the next scan finds it delivered and tries again.
@@ -130,6 +131,22 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
     },
     close: () => owned.close(),
   };
+}
+
+/**
+ * Logs what became of a delivered item's local file as an event of the item (`item.archived`,
+ * `item.local-deleted`), so the UI's history and `sitedrop status` show it. Appended after the
+ * file system change, so the log never claims a move that did not happen; a file kept in place
+ * needs no event.
+ */
+function recordAfterUploadOutcome(store: Store, item: Item, outcome: AfterUploadOutcome): void {
+  if (outcome.action === 'archived') {
+    const data = { itemId: item.id, path: item.relativePath, archivePath: outcome.archivePath };
+    store.appendEvent({ type: 'item.archived', data }, item.id);
+  } else if (outcome.action === 'deleted') {
+    const data = { itemId: item.id, path: item.relativePath };
+    store.appendEvent({ type: 'item.local-deleted', data }, item.id);
+  }
 }
 
 /** A limiter: at most `limit` tasks run at once, the rest wait in order. */
