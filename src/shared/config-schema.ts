@@ -169,7 +169,12 @@ export const DeliveryConfigSchema = z.strictObject({
     .prefault({}),
   breaker: z
     .strictObject({
+      /** A run of this many failures in a row within windowMs opens the breaker. */
       failureThreshold: z.number().int().min(1).max(1_000).default(5),
+      /** So does this fraction of failed calls within windowMs... */
+      failureRateThreshold: z.number().gt(0).max(1).default(0.5),
+      /** ...once at least this many calls were made within windowMs. */
+      minimumRequests: z.number().int().min(1).max(100_000).default(20),
       windowMs: milliseconds(1_000, 3_600_000).default(60_000),
       probeIntervalMs: milliseconds(1_000, 3_600_000).default(30_000),
     })

@@ -90,6 +90,9 @@ export interface Delivery extends Disposable {
 
 const defaultPollIntervalMs = 2_000;
 
+/** A wall-clock step back smaller than this is drift, not a change of the time. */
+const clockJumpToleranceMs = 1_000;
+
 interface InFlight {
   controller: AbortController;
   isCancelRequested: boolean;
@@ -131,6 +134,8 @@ class DeliveryWorker implements Delivery {
   #wakeTimer: TimerHandle | undefined;
   #wakeAtMonotonic: number | null = null;
   #pollTimer: TimerHandle | undefined;
+  /** Wall minus monotonic time at the last pump: a drop means the wall clock was set back. */
+  #wallOffsetMs: number | null = null;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -350,13 +355,13 @@ class DeliveryWorker implements Delivery {
       this.#holdUntilMonotonic = null;
     }
     if (this.#parts.policies.breakerState === 'open') {
-      const nextProbeAt = this.#parts.policies.nextProbeAt;
-      const waitMs = nextProbeAt === null ? 0 : nextProbeAt - clock.now();
+      const waitMs = this.#parts.policies.probeDueInMs ?? 0;
       if (waitMs > 0) {
         this.#schedulePump(waitMs);
         return;
       }
     }
+    this.#rescheduleAfterClockJump();
     // While half-open, one probe at a time.
     const limit = this.#parts.policies.breakerState === 'closed' ? config.delivery.concurrency : 1;
     while (this.#inFlight.size < limit) {
@@ -381,6 +386,28 @@ class DeliveryWorker implements Delivery {
     const dueAt = store.nextDeliveryDueAt(this.#excludedFolders());
     if (dueAt !== null && this.#inFlight.size < limit) {
       this.#schedulePump(Math.min(Math.max(0, dueAt - clock.now()), this.#pollIntervalMs));
+    }
+  }
+
+  /**
+   * Stored waits are wall-clock times (they must survive a restart). When the wall clock went
+   * back since they were written — noticed as the wall clock falling behind the monotonic one,
+   * and checked once at start for a change while the agent was not running — the store gives
+   * each wait its own length again from now, so nothing waits for days (issue 4, "a clock jump
+   * never makes an item wait for days").
+   */
+  #rescheduleAfterClockJump(): void {
+    const { clock, store, logger } = this.#options;
+    const offsetMs = clock.now() - clock.monotonicNow();
+    const previousOffsetMs = this.#wallOffsetMs;
+    this.#wallOffsetMs = offsetMs;
+    if (previousOffsetMs !== null && offsetMs >= previousOffsetMs - clockJumpToleranceMs) return;
+    const count = store.rescheduleAfterClockJump();
+    if (count > 0) {
+      logger.warn(
+        { count },
+        'The system clock was set back: waiting items were given their waits again from now',
+      );
     }
   }
 

@@ -9,7 +9,10 @@ import {
   isTaskCancelledError,
   retry,
   timeout,
+  type IBackoff,
+  type IBackoffFactory,
   type IBreaker,
+  type IHalfOpenAfterBackoffContext,
   type TimeoutPolicy,
 } from 'cockatiel';
 import type { Config } from '../../../shared/config-schema.ts';
@@ -65,8 +68,13 @@ export interface DeliveryPolicies {
   ): Promise<T>;
   /** The breaker's current state. */
   readonly breakerState: BreakerState;
-  /** When the open breaker will let a probe through (epoch ms), or null when not open. */
+  /**
+   * When the open breaker will let a probe through (epoch ms, for showing), or null when not
+   * open. Derived from monotonic time, so it moves with a wall-clock change.
+   */
   readonly nextProbeAt: number | null;
+  /** How long until the open breaker lets a probe through (ms, monotonic), or null when not open. */
+  readonly probeDueInMs: number | null;
 }
 
 /** Options of createDeliveryPolicies. */
@@ -78,44 +86,126 @@ export interface DeliveryPolicyOptions {
   random?: () => number;
 }
 
-/**
- * Counts failures in a sliding window of monotonic time: "opens after N failures within W ms".
- */
-export class WindowBreaker implements IBreaker {
-  readonly #threshold: number;
-  readonly #windowMs: number;
-  readonly #clock: Clock;
-  #failureTimes: number[] = [];
+/** What the breaker counts: the rules of delivery.breaker. */
+export interface BreakerRules {
+  /** A run: this many failures in a row (no success between), all within windowMs. */
+  failureThreshold: number;
+  /** A rate: at least this fraction (0–1] of the calls within windowMs failed... */
+  failureRateThreshold: number;
+  /** ...once at least this many calls were made within windowMs. */
+  minimumRequests: number;
+  windowMs: number;
+}
 
-  constructor(threshold: number, windowMs: number, clock: Clock) {
-    this.#threshold = threshold;
-    this.#windowMs = windowMs;
+/**
+ * Opens on a run of failures or on a failure rate (issue 4: "opens on a run of failures or a
+ * failure rate"), judged over a sliding window of monotonic time.
+ *
+ * cockatiel's ConsecutiveBreaker counts a run but has no window, and its SamplingBreaker, which
+ * judges a rate, reads `Date.now()`, so a clock change would shift its window; this one keeps
+ * both rules on the agent's Clock. The run catches an outage at any traffic; the rate catches a
+ * service that fails every other call, which never makes a run because successes interleave.
+ * Memory is bounded by the calls made within windowMs.
+ */
+export class RunOrRateBreaker implements IBreaker {
+  readonly #rules: BreakerRules;
+  readonly #clock: Clock;
+  /** The calls within the window, oldest first: monotonic time and whether it failed. */
+  #calls: { at: number; isFailure: boolean }[] = [];
+  #failuresInWindow = 0;
+  /** Monotonic times of the current run of failures. */
+  #run: number[] = [];
+
+  constructor(rules: BreakerRules, clock: Clock) {
+    this.#rules = rules;
     this.#clock = clock;
   }
 
   get state(): unknown {
-    return [...this.#failureTimes];
+    return { calls: this.#calls.map((call) => ({ ...call })), run: [...this.#run] };
   }
 
   set state(value: unknown) {
-    this.#failureTimes = Array.isArray(value) ? (value as number[]) : [];
+    const saved = value as { calls?: { at: number; isFailure: boolean }[]; run?: number[] };
+    this.#calls = Array.isArray(saved?.calls) ? saved.calls.map((call) => ({ ...call })) : [];
+    this.#failuresInWindow = this.#calls.filter((call) => call.isFailure).length;
+    this.#run = Array.isArray(saved?.run) ? [...saved.run] : [];
   }
 
   success(state: CircuitState): void {
-    if (state === CircuitState.HalfOpen) this.#failureTimes = [];
+    if (state === CircuitState.HalfOpen) {
+      this.#reset();
+      return;
+    }
+    this.#record(false);
+    this.#run = [];
   }
 
   failure(state: CircuitState): boolean {
     if (state === CircuitState.HalfOpen) return true;
-    const now = this.#clock.monotonicNow();
-    this.#failureTimes = this.#failureTimes.filter((at) => now - at < this.#windowMs);
-    this.#failureTimes.push(now);
-    if (this.#failureTimes.length >= this.#threshold) {
-      this.#failureTimes = [];
+    const now = this.#record(true);
+    this.#run = this.#run.filter((at) => now - at < this.#rules.windowMs);
+    this.#run.push(now);
+    const total = this.#calls.length;
+    const isRun = this.#run.length >= this.#rules.failureThreshold;
+    const isRate =
+      total >= this.#rules.minimumRequests &&
+      this.#failuresInWindow >= this.#rules.failureRateThreshold * total;
+    if (isRun || isRate) {
+      this.#reset();
       return true;
     }
     return false;
   }
+
+  /** Records a call and drops the ones that left the window; returns the monotonic now. */
+  #record(isFailure: boolean): number {
+    const now = this.#clock.monotonicNow();
+    let expired = 0;
+    while (expired < this.#calls.length && now - this.#calls[expired]!.at >= this.#rules.windowMs) {
+      if (this.#calls[expired]!.isFailure) this.#failuresInWindow -= 1;
+      expired += 1;
+    }
+    if (expired > 0) this.#calls.splice(0, expired);
+    this.#calls.push({ at: now, isFailure });
+    if (isFailure) this.#failuresInWindow += 1;
+    return now;
+  }
+
+  #reset(): void {
+    this.#calls = [];
+    this.#failuresInWindow = 0;
+    this.#run = [];
+  }
+}
+
+/**
+ * The open breaker's wait before a half-open probe, measured on the Clock's monotonic time.
+ *
+ * cockatiel decides "still open" with `Date.now() - openedAt < backoff.duration` and reads
+ * `duration` at that moment. This backoff answers with the wall time elapsed minus the monotonic
+ * time elapsed plus the interval, so the comparison holds exactly while less than the interval
+ * has passed on the monotonic clock: a wall-clock change (a user, NTP, a laptop resuming) never
+ * keeps the breaker open for days nor probes early (issue 4, "Timers use monotonic time").
+ * tests/unit/main/core/delivery/policies.test.ts pins this down against cockatiel's behaviour.
+ */
+function monotonicHalfOpenAfter(
+  intervalMs: number,
+  clock: Clock,
+): IBackoffFactory<IHalfOpenAfterBackoffContext> {
+  const start = (): IBackoff<IHalfOpenAfterBackoffContext> => {
+    const openedAtWall = Date.now();
+    const openedAtMonotonic = clock.monotonicNow();
+    return {
+      get duration() {
+        const wallElapsed = Date.now() - openedAtWall;
+        const monotonicElapsed = clock.monotonicNow() - openedAtMonotonic;
+        return wallElapsed - monotonicElapsed + intervalMs;
+      },
+      next: start,
+    };
+  };
+  return { next: start };
 }
 
 /** Failures the upload loop answers itself (ask the session, open a new one), never by resending. */
@@ -148,8 +238,9 @@ function isServiceFailure(error: unknown): boolean {
  * Builds the one policy stack of delivery (issue 4, "Resilience"), once per delivery instance.
  *
  * bulkhead (delivery.concurrency) ▸ retry (delivery.retry.inProcessDelaysMs, ±20 % jitter;
- * Retry-After on 429/503 waited exactly, never less) ▸ circuit breaker (failureThreshold
- * failures within windowMs; a half-open probe every probeIntervalMs) ▸ timeout
+ * Retry-After on 429/503 waited exactly, never less) ▸ circuit breaker (a run of
+ * failureThreshold failures, or failureRateThreshold of at least minimumRequests calls, within
+ * windowMs; a half-open probe every probeIntervalMs, on monotonic time) ▸ timeout
  * (requestTimeoutMs; chunks and simple uploads get more time in proportion to their size).
  *
  * The layers are composed by hand rather than with cockatiel's `wrap` for one reason: the
@@ -177,13 +268,14 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     }),
   });
 
-  let nextProbeAt: number | null = null;
+  let probeAtMonotonic: number | null = null;
   const breakerPolicy = circuitBreaker(handleWhen(isServiceFailure), {
-    halfOpenAfter: delivery.breaker.probeIntervalMs,
-    breaker: new WindowBreaker(delivery.breaker.failureThreshold, delivery.breaker.windowMs, clock),
+    halfOpenAfter: monotonicHalfOpenAfter(delivery.breaker.probeIntervalMs, clock),
+    breaker: new RunOrRateBreaker(delivery.breaker, clock),
   });
   breakerPolicy.onBreak((reason) => {
-    nextProbeAt = clock.now() + delivery.breaker.probeIntervalMs;
+    probeAtMonotonic = clock.monotonicNow() + delivery.breaker.probeIntervalMs;
+    const nextProbeAt = clock.now() + delivery.breaker.probeIntervalMs;
     const error = 'error' in reason ? reason.error : undefined;
     options.onBreakerChange({
       breaker: 'open',
@@ -195,7 +287,7 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     });
   });
   breakerPolicy.onHalfOpen(() => {
-    nextProbeAt = null;
+    probeAtMonotonic = null;
     options.onBreakerChange({
       breaker: 'half-open',
       nextProbeAt: null,
@@ -203,13 +295,18 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     });
   });
   breakerPolicy.onReset(() => {
-    nextProbeAt = null;
+    probeAtMonotonic = null;
     options.onBreakerChange({
       breaker: 'closed',
       nextProbeAt: null,
       detail: 'SharePoint answers again',
     });
   });
+
+  const probeDueInMs = (): number | null => {
+    if (breakerPolicy.state !== CircuitState.Open || probeAtMonotonic === null) return null;
+    return Math.max(0, probeAtMonotonic - clock.monotonicNow());
+  };
 
   const requestMs = delivery.requestTimeoutMs;
   const sizedTimeout = (bytes: number) =>
@@ -233,8 +330,12 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
       if (state === CircuitState.HalfOpen) return 'half-open';
       return 'closed';
     },
+    get probeDueInMs() {
+      return probeDueInMs();
+    },
     get nextProbeAt() {
-      return breakerPolicy.state === CircuitState.Open ? nextProbeAt : null;
+      const dueInMs = probeDueInMs();
+      return dueInMs === null ? null : clock.now() + dueInMs;
     },
     execute(fn, { signal, timeout: kind, action, isIdempotent = true }) {
       const { policy, ms } = timeouts[kind];

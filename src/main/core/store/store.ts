@@ -310,6 +310,53 @@ export class Store {
     return row.due;
   }
 
+  /**
+   * Gives waiting outbox rows their wait again from now after the wall clock was set back
+   * (issue 4: "a clock jump never makes an item wait for days").
+   *
+   * A row written at wall time `updated_at` to be due at `available_at` cannot have been written
+   * in the future: when now is before `updated_at`, the clock went back, and the row is due
+   * `available_at - updated_at` (the wait it was given: a Retry-After, a stored retry, a breaker
+   * probe; zero for a queued item) from now. A retrying item's next attempt time moves with it,
+   * announced by an `item.retrying` event. Returns how many rows moved.
+   */
+  rescheduleAfterClockJump(): number {
+    return this.transaction(() => {
+      const now = this.#clock.now();
+      const rows = this.#statements.writtenInTheFuture.all(now, now) as {
+        item_id: number;
+        available_at: number;
+        updated_at: number;
+        state: ItemState;
+        last_error_code: string | null;
+        last_error_message: string | null;
+      }[];
+      for (const row of rows) {
+        const availableAt = now + Math.max(0, row.available_at - row.updated_at);
+        this.#statements.setOutboxAvailableAt.run(availableAt, row.item_id);
+        if (row.state !== 'retrying') {
+          this.#update(row.item_id, {}, now);
+          continue;
+        }
+        this.#update(row.item_id, { nextAttemptAt: availableAt }, now);
+        this.appendEvent(
+          {
+            type: 'item.retrying',
+            data: {
+              itemId: row.item_id,
+              nextAttemptAt: availableAt,
+              errorCode: row.last_error_code ?? 'delivery.rescheduled',
+              errorMessage:
+                row.last_error_message ?? 'Waiting for the next attempt (the clock was changed)',
+            },
+          },
+          row.item_id,
+        );
+      }
+      return rows.length;
+    });
+  }
+
   /** Starts an attempt row for an item; returns its id. */
   startAttempt(itemId: number): number {
     const { lastInsertRowid } = this.#statements.startAttempt.run(itemId, this.#clock.now());
@@ -474,6 +521,12 @@ function prepareStatements(db: Database) {
       SELECT min(o.available_at) AS due FROM outbox o JOIN items i ON i.id = o.item_id
       WHERE o.claimed_by IS NULL AND i.folder_id NOT IN (SELECT value FROM json_each(?))`),
     claim: db.prepare('UPDATE outbox SET claimed_by = ?, claimed_at = ? WHERE item_id = ?'),
+    writtenInTheFuture: db.prepare(`
+      SELECT o.item_id, o.available_at, i.updated_at, i.state, i.last_error_code,
+        i.last_error_message
+      FROM outbox o JOIN items i ON i.id = o.item_id
+      WHERE o.claimed_by IS NULL AND o.available_at > ? AND i.updated_at > ?`),
+    setOutboxAvailableAt: db.prepare('UPDATE outbox SET available_at = ? WHERE item_id = ?'),
     releaseClaim: db.prepare(
       'UPDATE outbox SET claimed_by = NULL, claimed_at = NULL WHERE item_id = ? AND claimed_by = ?',
     ),
