@@ -1,30 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { itemStates, type ItemState } from '../../shared/item-state.ts';
+import type { LoggedEvent } from '../../shared/events.ts';
+import type { StatusReport } from '../../shared/feed-protocol.ts';
+import { itemStates } from '../../shared/item-state.ts';
+import { toStatusItem } from '../core/feed/index.ts';
 import {
   countItemsByState,
   itemFromRow,
+  latestItemEventsOfTypes,
   listItemRows,
   openDatabaseReadOnly,
   type Item,
 } from '../core/store/index.ts';
 import { formatBytes } from './data-dir-option.ts';
-
-/** The shape `status --json` prints (DESIGN.md, "Interfaces"). */
-export interface StatusReport {
-  counts: Record<ItemState, number>;
-  items: {
-    id: number;
-    folder: string;
-    path: string;
-    state: ItemState;
-    size: number;
-    sha256: string | null;
-    quickXorHash: string | null;
-    remoteUrl: string | null;
-    error: string | null;
-  }[];
-}
 
 /** Options of `sitedrop status`. */
 export interface StatusOptions {
@@ -53,24 +41,15 @@ export function runStatus(options: StatusOptions): string {
       states: ['failed', 'quarantined', 'retrying'],
       limit: 5,
     }).map(itemFromRow);
-    return formatStatus(options.dataDir, report, items, errors);
+    const localFiles = latestItemEventsOfTypes(
+      db,
+      items.filter((item) => item.state === 'delivered').map((item) => item.id),
+      ['item.archived', 'item.local-deleted'],
+    );
+    return formatStatus(options.dataDir, report, items, errors, localFiles);
   } finally {
     db.close();
   }
-}
-
-function toStatusItem(item: Item): StatusReport['items'][number] {
-  return {
-    id: item.id,
-    folder: item.folderId,
-    path: item.relativePath,
-    state: item.state,
-    size: item.sizeBytes,
-    sha256: item.sha256,
-    quickXorHash: item.quickXorHash,
-    remoteUrl: item.remoteUrl,
-    error: item.lastErrorMessage,
-  };
 }
 
 function formatStatus(
@@ -78,6 +57,7 @@ function formatStatus(
   report: StatusReport,
   items: Item[],
   errors: Item[],
+  localFiles: ReadonlyMap<number, LoggedEvent>,
 ): string {
   const lines = [`SiteDrop status for ${dataDir} (${describeAgent(dataDir)})`];
   const nonZero = itemStates.filter((state) => report.counts[state] > 0);
@@ -90,8 +70,9 @@ function formatStatus(
     lines.push('', 'Recent items (newest first):');
     for (const item of items) {
       const link = item.remoteUrl ? `  ${item.remoteUrl}` : '';
+      const localFile = describeLocalFile(localFiles.get(item.id));
       lines.push(
-        `  #${item.id}  ${item.state.padEnd(11)} ${item.folderId}/${item.relativePath}  ${formatBytes(item.sizeBytes)}${link}`,
+        `  #${item.id}  ${item.state.padEnd(11)} ${item.folderId}/${item.relativePath}  ${formatBytes(item.sizeBytes)}${link}${localFile}`,
       );
     }
   }
@@ -104,6 +85,14 @@ function formatStatus(
     }
   }
   return lines.join('\n');
+}
+
+/** What the after-upload action did with a delivered item's local file, or '' when nothing. */
+function describeLocalFile(event: LoggedEvent | undefined): string {
+  if (event?.type === 'item.archived')
+    return `  (local file archived to ${event.data.archivePath})`;
+  if (event?.type === 'item.local-deleted') return '  (local file deleted)';
+  return '';
 }
 
 function describeAgent(dataDir: string): string {

@@ -23,3 +23,4 @@ export {
 } from './settings-commands.ts';
 export { feedTokenFileName, readOrCreateFeedToken } from './feed-token.ts';
 export { feedPortFromEnvironment } from './feed-port.ts';
+export { toStatusItem } from './item-view.ts';

@@ -16,6 +16,7 @@ export type {
 } from './store.ts';
 export type { Item, ItemChanges, NewItem } from './item.ts';
 export { itemFromRow } from './item.ts';
+export { latestItemEventsOfTypes } from './latest-item-events.ts';
 export {
   databaseFileName,
   openDatabase,
