@@ -3,11 +3,15 @@
 // binary (and so a real build) cannot be downloaded on this machine.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import yaml from 'js-yaml';
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const schemaPath = require.resolve('app-builder-lib/scheme.json');
 const configText = fs.readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8');
 
@@ -90,5 +94,32 @@ describe('electron-builder.yml', () => {
     ) as { main: string };
     expect(packageJson.main).toBe('dist/main/electron/main.js');
     expect(config.files).toEqual(expect.arrayContaining(['dist/main/**/*', 'assets/**/*']));
+  });
+
+  it('builds the window UI before packaging and ships it', async () => {
+    const packageJson = JSON.parse(
+      fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { scripts: Record<string, string> };
+    // `npm run dist` and `npm run electron` build the renderer first: without it the window
+    // would show the "UI not built" page.
+    for (const script of ['dist', 'electron']) {
+      const steps = packageJson.scripts[script]?.split('&&').map((step) => step.trim()) ?? [];
+      expect(steps, script).toContain('npm run build:ui');
+      expect(steps.indexOf('npm run build:ui'), script).toBeLessThan(steps.length - 1);
+    }
+    expect(packageJson.scripts['build:ui']).toBe('vite build');
+    // Where Vite writes the UI is inside what electron-builder packs.
+    const viteConfig = (await import('../../vite.config.ts')).default as {
+      build: { outDir: string };
+    };
+    const outDir = path.relative(repoRoot, viteConfig.build.outDir).split(path.sep).join('/');
+    expect(outDir).toBe('dist/renderer');
+    const files = config.files as string[];
+    const isPacked = (file: string) =>
+      files.some((glob) => !glob.startsWith('!') && picomatch(glob, { dot: true })(file)) &&
+      !files.some((glob) => glob.startsWith('!') && picomatch(glob.slice(1))(file));
+    expect(isPacked(`${outDir}/index.html`)).toBe(true);
+    expect(isPacked(`${outDir}/assets/index-1a2b3c.js`)).toBe(true);
+    expect(isPacked(`${outDir}/assets/index-1a2b3c.js.map`)).toBe(false);
   });
 });
