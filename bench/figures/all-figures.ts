@@ -1,0 +1,7 @@
+import type { Figure } from '../lib/figure.ts';
+import { figureDropLatency } from './figure-01-drop-latency.ts';
+import { figureBurst } from './figure-02-burst.ts';
+import { figureMemory } from './figure-07-memory.ts';
+
+/** Every figure of issue 7, in order. */
+export const allFigures: Figure[] = [figureDropLatency, figureBurst, figureMemory];

@@ -1,0 +1,99 @@
+/**
+ * A bench child: the real SiteDrop agent (startAgent: intake, delivery, feed, store) in its own
+ * process, on a data directory and config the driver chose. It reports the events the driver
+ * asks for, each stamped with crossProcessNowMs() right after the bus published it (so after
+ * COMMIT), and answers calls for counts, memory and the feed's address.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ConfigInput } from '../../src/shared/config-schema.ts';
+import { startAgent } from '../../src/main/core/agent.ts';
+import { secretNames } from '../../src/main/core/platform.ts';
+import { MemorySecretStore } from '../../src/main/cli/demo-command.ts';
+import { crossProcessNowMs } from '../lib/cross-process-clock.ts';
+import { notifyParent, readChildArguments, readMemory, serveParent } from '../lib/serve-parent.ts';
+
+/** What the driver passes to the agent process. */
+export interface AgentProcessArguments {
+  dataDir: string;
+  /** Written to DATA_DIR/config.json (the user config layer); defaults are empty. */
+  config: ConfigInput;
+  /** The client secret to hold in memory (the emulator's demo secret), if delivery should run. */
+  clientSecret?: string;
+  /** Event types to report, e.g. ['item.queued']. */
+  reportEvents: string[];
+}
+
+/** One reported event. */
+export interface ReportedEvent {
+  type: string;
+  seq: number | undefined;
+  itemId: number | undefined;
+  path: string | undefined;
+  /** crossProcessNowMs() when the bus published it. */
+  atMs: number;
+}
+
+const options = readChildArguments<AgentProcessArguments>();
+fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+fs.writeFileSync(path.join(options.dataDir, 'config.json'), JSON.stringify(options.config));
+const startingAtMs = crossProcessNowMs();
+const agent = await startAgent({
+  dataDir: options.dataDir,
+  defaults: {},
+  policyPath: path.join(options.dataDir, 'no-policy.json'),
+  feedPort: 0,
+  secretStore: new MemorySecretStore(
+    options.clientSecret ? { [secretNames.clientSecret]: options.clientSecret } : {},
+  ),
+});
+const startedAtMs = crossProcessNowMs();
+
+const reported = new Set(options.reportEvents);
+let batch: ReportedEvent[] = [];
+agent.bus.onDidAny((event) => {
+  if (!reported.has(event.type)) return;
+  const data = event.data as { itemId?: number; path?: string };
+  batch.push({
+    type: event.type,
+    seq: event.seq,
+    itemId: data.itemId,
+    path: data.path,
+    atMs: crossProcessNowMs(),
+  });
+});
+const flush = () => {
+  if (batch.length === 0) return;
+  notifyParent('events', batch);
+  batch = [];
+};
+const flushTimer = setInterval(flush, 50);
+
+serveParent({
+  startup: () => ({ startingAtMs, startedAtMs }),
+  flushEvents: () => flush(),
+  stats: () => {
+    const items = agent.store.listItems({ limit: Number.MAX_SAFE_INTEGER });
+    return {
+      itemCount: items.length,
+      distinctPaths: new Set(items.map((item) => `${item.folderId}/${item.relativePath}`)).size,
+      counts: agent.store.countsByState(),
+    };
+  },
+  memory: () => readMemory(),
+  rescan: async () => {
+    const started = performance.now();
+    await agent.intake.rescanNow();
+    return { durationMs: performance.now() - started };
+  },
+  feed: () => ({
+    url: agent.feed.url,
+    token: agent.feed.token,
+    dashboardUrl: agent.feed.dashboardUrl,
+  }),
+  close: async () => {
+    clearInterval(flushTimer);
+    flush();
+    await agent.close('bench finished');
+  },
+});
