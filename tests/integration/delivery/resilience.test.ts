@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_SECRET } from '../../../tools/graph-emulator/index.ts';
-import { startBench } from './harness.ts';
+import { hashFile, startBench, writeRandomFile } from './harness.ts';
 
 describe('delivery when SharePoint pushes back', () => {
   it('waits out a Retry-After in seconds exactly, never less (real time)', async () => {
@@ -63,51 +63,104 @@ describe('delivery when SharePoint pushes back', () => {
     expect((await bench.waitForState(next.id, ['delivered', 'failed'])).state).toBe('delivered');
   });
 
-  it('opens the breaker on repeated 503s, stops calling, and closes it when SharePoint recovers; nothing fails', async () => {
+  it('opens the breaker on five hundred 503s, spares SharePoint while open, and closes it by a probe when SharePoint recovers; nothing is lost or fails', async () => {
+    const probeIntervalMs = 1_000;
     const bench = await startBench({
       config: {
         delivery: {
           concurrency: 2,
           retry: { inProcessDelaysMs: [10, 10, 10] },
-          breaker: { failureThreshold: 5, windowMs: 60_000, probeIntervalMs: 1_000 },
+          breaker: { failureThreshold: 5, windowMs: 60_000, probeIntervalMs },
         },
       },
     });
     const outage = bench.emulator.faults.add({ path: '/v1.0/', status: 503, times: 500 });
     await bench.start();
     const items = ['a', 'b', 'c', 'd'].map((name) => bench.dropFile(`${name}.txt`, name));
+    const breakerEvents = () =>
+      bench.events.flatMap((event) =>
+        event.type === 'connection.changed' ? [event.data.breaker] : [],
+      );
     const deadline = Date.now() + 10_000;
-    while (
-      !bench.events.some(
-        (event) => event.type === 'connection.changed' && event.data.breaker === 'open',
-      )
-    ) {
+    while (!breakerEvents().includes('open')) {
       if (Date.now() > deadline) throw new Error('the breaker never opened');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const opened = bench.events.find(
       (event) => event.type === 'connection.changed' && event.data.breaker === 'open',
     );
-    expect(opened?.data).toMatchObject({ breaker: 'open' });
     expect((opened?.data as { nextProbeAt: number }).nextProbeAt).toBeGreaterThan(opened!.at);
-    expect(bench.delivery.connectionState().status).toBe('paused-by-breaker');
-    // While open, nothing hammers SharePoint: at most a probe per interval.
+    expect(bench.delivery.connectionState()).toMatchObject({
+      status: 'paused-by-breaker',
+      breaker: 'open',
+    });
+    expect(bench.delivery.connectionState().nextProbeAt).toBeGreaterThan(Date.now() - 50);
+
+    // The outage goes on for several probe intervals. Nothing hammers SharePoint: at most one
+    // probe per interval reaches it, a failed probe opens the breaker again, and the items wait
+    // without using up their attempts.
     const graphCalls = () => bench.requests({ pathIncludes: '/v1.0/' }).length;
     const atOpen = graphCalls();
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(graphCalls() - atOpen).toBeLessThanOrEqual(1);
+    const outageMs = 3 * probeIntervalMs;
+    await new Promise((resolve) => setTimeout(resolve, outageMs));
+    expect(graphCalls() - atOpen).toBeLessThanOrEqual(outageMs / probeIntervalMs + 1);
+    expect(breakerEvents().slice(0, 3)).toEqual(['open', 'half-open', 'open']);
+    // At most the one attempt that met the outage before the breaker opened (plus the one in
+    // progress for an item waiting on the probe), however many probes failed meanwhile.
+    for (const item of items.map((each) => bench.store.getItem(each.id)!)) {
+      expect(['queued', 'retrying', 'uploading']).toContain(item.state);
+      expect(item.attempts).toBeLessThanOrEqual(item.state === 'uploading' ? 2 : 1);
+    }
+    expect(bench.emulator.faults.list().find((rule) => rule.id === outage)?.hits).toBeLessThan(500);
 
+    // SharePoint recovers: the next probe succeeds and closes the breaker; every item arrives.
     bench.emulator.faults.remove(outage);
     for (const item of items) {
       const done = await bench.waitForState(item.id, ['delivered', 'failed'], 15_000);
       expect(done.state).toBe('delivered');
     }
-    expect(
-      bench.events.some(
-        (event) => event.type === 'connection.changed' && event.data.breaker === 'closed',
-      ),
-    ).toBe(true);
+    expect(breakerEvents().at(-2)).toBe('half-open');
+    expect(breakerEvents().at(-1)).toBe('closed');
+    expect(bench.delivery.connectionState().status).toBe('ready');
     expect(bench.store.countsByState().failed).toBe(0);
+    for (const item of items) expect(bench.store.getItem(item.id)!.attempts).toBeLessThanOrEqual(2);
+    for (const name of ['a', 'b', 'c', 'd']) {
+      expect(fs.readFileSync(bench.remotePath(`Incoming/${name}.txt`), 'utf8')).toBe(name);
+    }
+  });
+
+  it('cancels the upload session of a file that changed while uploading, re-queues it and delivers the new content once', async () => {
+    const bench = await startBench({
+      config: { delivery: { simpleUploadMaxBytes: 100_000, chunkSizeBytes: 327_680 } },
+    });
+    bench.emulator.faults.add({ method: 'PUT', path: '/_upload/', delayMs: 150 });
+    await bench.start();
+    const filePath = path.join(bench.watchDir, 'survey.bin');
+    writeRandomFile(filePath, 2_000_000, 7);
+    const item = bench.queueExisting('survey.bin');
+    const deadline = Date.now() + 10_000;
+    while (bench.requests({ method: 'PUT', pathIncludes: '/_upload/' }).length < 2) {
+      if (Date.now() > deadline) throw new Error('the upload never started');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Someone appends to the file while it uploads.
+    fs.appendFileSync(filePath, Buffer.alloc(50_000, 9));
+    const firstSession = bench.requests({ method: 'PUT', pathIncludes: '/_upload/' })[0]!.path;
+
+    const done = await bench.waitForState(item.id, ['delivered', 'failed'], 30_000);
+    expect(done.state).toBe('delivered');
+    expect(bench.requests({ method: 'DELETE', pathIncludes: firstSession })).toHaveLength(1);
+    const requeued = bench.events.find(
+      (event) =>
+        event.type === 'item.queued' &&
+        event.data.itemId === item.id &&
+        event.data.reason === 'changed',
+    );
+    expect(requeued?.data).toMatchObject({ sizeBytes: 2_050_000 });
+    const local = fs.readFileSync(filePath);
+    expect(fs.readFileSync(bench.remotePath('Incoming/survey.bin')).equals(local)).toBe(true);
+    expect(done).toMatchObject({ sizeBytes: 2_050_000, quickXorHash: hashFile(filePath) });
+    expect(fs.readdirSync(bench.remotePath('Incoming'))).toEqual(['survey.bin']);
   });
 
   it('does not duplicate a small file whose upload response was lost', async () => {

@@ -305,7 +305,8 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
 
   const probeDueInMs = (): number | null => {
     if (breakerPolicy.state !== CircuitState.Open || probeAtMonotonic === null) return null;
-    return Math.max(0, probeAtMonotonic - clock.monotonicNow());
+    // Whole milliseconds: the time is stored (an item's next attempt) in an INTEGER column.
+    return Math.max(0, Math.ceil(probeAtMonotonic - clock.monotonicNow()));
   };
 
   const requestMs = delivery.requestTimeoutMs;
