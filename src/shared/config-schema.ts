@@ -206,6 +206,12 @@ export const LogConfigSchema = z.strictObject({
 export const DesktopConfigSchema = z.strictObject({
   startAtLogin: z.boolean().optional(),
   notifications: z.boolean().default(true),
+  /**
+   * Whether the packaged desktop app looks for and installs updates (only signed ones, from the
+   * feed configured at build time; docs/deployment.md, "Updates"). IT turns it off by policy to
+   * roll out versions itself. Read when the app starts.
+   */
+  autoUpdate: z.boolean().default(true),
 });
 
 /** The whole configuration, after defaults are applied. */

@@ -11,6 +11,7 @@ import type { ShellAgent } from '../../src/main/electron/desktop-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import {
   fakeElectron,
+  fakeEvent,
   resetFakeElectron,
   type FakeBrowserWindow,
   type FakeTray,
@@ -23,11 +24,12 @@ const { runDesktopApp } = await import('../../src/main/electron/desktop-app.ts')
 
 const feedUrl = 'http://127.0.0.1:47821';
 
-function fakeAgent(dataDir: string, configInput: ConfigInput = {}) {
+function fakeAgent(dataDir: string, configInput: ConfigInput = {}, isPausedAll = false) {
   const bus = new EventBus((error) => {
     throw error;
   });
   let seq = 0;
+  const logs: Record<string, unknown>[] = [];
   const agent = {
     dataDir,
     config: ConfigSchema.parse({
@@ -36,23 +38,31 @@ function fakeAgent(dataDir: string, configInput: ConfigInput = {}) {
     }),
     configPath: path.join(dataDir, 'config.json'),
     bus,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }),
     secretStore: new FileSecretStore(dataDir),
     store: {
       countsByState: () => ({}),
       getItem: (itemId: number) => ({ relativePath: `site-a/file-${itemId}.pdf` }),
     },
     feed: { url: feedUrl, dashboardUrl: `${feedUrl}/#token=tok`, token: 'tok' },
-    close: vi.fn(() => Promise.resolve()),
+    delivery: { pauseState: () => ({ isPausedAll }) },
+    close: vi.fn((_reason?: string) => Promise.resolve()),
   } satisfies ShellAgent;
   const publish = (event: Omit<LoggedEvent, 'seq' | 'at'>) =>
     bus.publish([{ ...event, seq: (seq += 1), at: Date.now() } as LoggedEvent]);
-  return { agent, publish };
+  return { agent, publish, logs };
 }
 
-async function start(options: { argv?: string[]; config?: ConfigInput } = {}) {
+async function start(
+  options: {
+    argv?: string[];
+    config?: ConfigInput;
+    isPausedAll?: boolean;
+    platform?: NodeJS.Platform;
+  } = {},
+) {
   const dataDir = makeTempDir();
-  const { agent, publish } = fakeAgent(dataDir, options.config);
+  const { agent, publish, logs } = fakeAgent(dataDir, options.config, options.isPausedAll);
   const startAgent = vi.fn(async () => agent);
   const app = await runDesktopApp({
     startAgent,
@@ -60,8 +70,9 @@ async function start(options: { argv?: string[]; config?: ConfigInput } = {}) {
     trayIconDir: '/app/assets/tray',
     dataDir,
     argv: options.argv ?? ['electron', '.'],
+    platform: options.platform ?? 'linux',
   });
-  return { app, agent, publish, startAgent, dataDir };
+  return { app, agent, publish, startAgent, dataDir, logs };
 }
 
 const windows = () =>
@@ -152,6 +163,37 @@ describe('the desktop app', () => {
     expect(windows()[0]?.isClosed).toBe(true); // quitting: a close really closes
   });
 
+  it('closes the agent before a Linux or macOS shutdown, holding the shutdown until it has', async () => {
+    const { agent } = await start();
+    const shutdown = fakeEvent();
+    fakeElectron.powerMonitor.emit('shutdown', shutdown);
+    expect(shutdown.isDefaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(fakeElectron.app.quit).toHaveBeenCalled());
+    expect(agent.close).toHaveBeenCalledExactlyOnceWith('shutdown');
+    expect(fakeElectron.powerMonitor.listenerCount('shutdown')).toBe(0);
+  });
+
+  it.each(['query-session-end', 'session-end'])(
+    'closes the agent on a Windows logoff or shutdown (%s), also when it started hidden in the tray',
+    async (eventName) => {
+      const { agent } = await start({ platform: 'win32', argv: ['SiteDrop', '--hidden'] });
+      const window = windows()[0];
+      expect(window?.isShown).toBe(false);
+      window?.emit(eventName, fakeEvent());
+      await vi.waitFor(() => expect(fakeElectron.app.quit).toHaveBeenCalled());
+      expect(agent.close).toHaveBeenCalledExactlyOnceWith('session-end');
+    },
+  );
+
+  it('never looks for updates when desktop.autoUpdate is off, even in a packaged build', async () => {
+    fakeElectron.app.isPackaged = true;
+    const { app, logs } = await start({ config: { desktop: { autoUpdate: false } } });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ msg: 'Auto-update is off', isPackaged: true, isEnabled: false }),
+    );
+    await app?.quit();
+  });
+
   it('tells the person why the agent cannot start, and exits', async () => {
     const dataDir = makeTempDir();
     const app = await runDesktopApp({
@@ -189,6 +231,13 @@ describe('the tray', () => {
     publish({ type: 'delivery.resumed', data: { folderId: null } });
     expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-ok.png'));
     expect(tray()?.menu.map((item) => item.label)).toContain('Pause delivery');
+    await app?.quit();
+  });
+
+  it('starts paused when delivery was paused before the restart', async () => {
+    const { app } = await start({ isPausedAll: true });
+    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-paused.png'));
+    expect(tray()?.menu.map((item) => item.label)).toContain('Resume delivery');
     await app?.quit();
   });
 

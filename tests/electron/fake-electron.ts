@@ -182,9 +182,13 @@ const app = Object.assign(new EventEmitter(), {
   setAppUserModelId: vi.fn(),
 });
 
+/** Emits 'shutdown' (Linux, macOS) as the OS would, with a preventable event. */
+const powerMonitor = new EventEmitter();
+
 /** The fake `electron` module. */
 export const fakeElectron = {
   app,
+  powerMonitor,
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
   Menu: { buildFromTemplate: (items: MenuItem[]) => ({ items }) },
@@ -225,6 +229,7 @@ export function resetFakeElectron(): void {
   FakeTray.instances = [];
   FakeNotification.shown = [];
   app.removeAllListeners();
+  powerMonitor.removeAllListeners();
   app.isPackaged = false;
   app.hasSingleInstanceLock = true;
   appPaths.clear();

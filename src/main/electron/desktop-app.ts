@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import { app, dialog, powerMonitor, session, shell, type BrowserWindow } from 'electron';
 import type { Config } from '../../shared/config-schema.ts';
 import type { ItemLocation } from '../../shared/desktop-api.ts';
 import type { ItemState } from '../../shared/item-state.ts';
@@ -46,6 +46,8 @@ export interface ShellAgent {
   };
   /** The agent's local feed: its URL, the dashboard URL (token in the fragment) and the token. */
   readonly feed: { readonly url: string; readonly dashboardUrl: string; readonly token: string };
+  /** Delivery's pause state, which survives restarts (the tray starts from it). */
+  readonly delivery: { pauseState(): { isPausedAll: boolean } };
   close(reason?: string): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export interface DesktopAppOptions {
   dataDir?: string;
   /** The command line (default process.argv). */
   argv?: readonly string[];
+  /** The OS (default process.platform): how the end of a session is announced differs. */
+  platform?: NodeJS.Platform;
 }
 
 /** The running app, for the entry point and for tests. */
@@ -70,8 +74,8 @@ export interface DesktopApp {
   readonly tray: TrayIcon;
   /** Shows (creating if needed) and focuses the window. */
   showWindow(): void;
-  /** Closes everything in order, then lets the process quit. */
-  quit(): Promise<void>;
+  /** Closes everything in order (the agent with `reason`, default 'quit'), then lets it quit. */
+  quit(reason?: string): Promise<void>;
 }
 
 /**
@@ -92,6 +96,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   let mainWindow: BrowserWindow | undefined;
   let isQuitting = false;
   let showWindow = () => undefined as void;
+  let createWindow = (_options: { isShown: boolean }) => undefined as void;
   app.on('second-instance', () => showWindow());
   // Closing the last window keeps the agent running in the tray.
   app.on('window-all-closed', () => undefined);
@@ -116,19 +121,27 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   const openExternal = (url: string) => void shell.openExternal(url);
   secureSession(session.defaultSession, { appOrigin });
 
+  createWindow = ({ isShown }) => {
+    if (mainWindow && !mainWindow.isDestroyed()) return;
+    mainWindow = createMainWindow({
+      dashboardUrl: agent.feed.dashboardUrl,
+      preloadPath: options.preloadPath,
+      appOrigin,
+      sharePointHosts,
+      openExternal,
+      isQuitting: () => isQuitting,
+      canOpenDevTools: !app.isPackaged,
+      isShownWhenReady: isShown,
+    });
+    // Windows announces a logoff or shutdown to windows only (Electron's 'query-session-end'
+    // and 'session-end'), and then never emits before-quit: close the agent gracefully now.
+    // The session is not held up; whatever does not finish is safe (WAL, resumable uploads).
+    mainWindow.on('query-session-end', () => endSession('session-end'));
+    mainWindow.on('session-end', () => endSession('session-end'));
+  };
   showWindow = () => {
-    if (!mainWindow || mainWindow.isDestroyed()) {
-      mainWindow = createMainWindow({
-        dashboardUrl: agent.feed.dashboardUrl,
-        preloadPath: options.preloadPath,
-        appOrigin,
-        sharePointHosts,
-        openExternal,
-        isQuitting: () => isQuitting,
-        canOpenDevTools: !app.isPackaged,
-      });
-    }
-    focusWindow(mainWindow);
+    createWindow({ isShown: true });
+    if (mainWindow) focusWindow(mainWindow);
   };
 
   const callFeed = async (command: 'pause' | 'resume') => {
@@ -160,6 +173,8 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       countItems: () => agent.store.countsByState(),
       bus: agent.bus,
       clock: systemClock,
+      // A pause outlives a restart (delivery keeps it in the store): start the tray from it.
+      isPaused: agent.delivery.pauseState().isPausedAll,
     }),
   );
   const tray = new TrayIcon({
@@ -200,7 +215,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   owned.add(
     startAutoUpdate({
       isPackaged: app.isPackaged,
-      isEnabled: true,
+      isEnabled: agent.config.desktop.autoUpdate,
       resourcesPath: process.resourcesPath,
       logger: agent.logger,
     }),
@@ -209,13 +224,13 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   // Quit (tray, menu, OS) first closes the shell's parts and the agent, then lets Electron quit.
   let quitting: Promise<void> | undefined;
   let hasClosedAgent = false;
-  const quit = () => {
+  const quit = (reason = 'quit') => {
     isQuitting = true;
     quitting ??= (async () => {
       try {
         await owned.close();
       } finally {
-        await agent.close('quit');
+        await agent.close(reason);
         hasClosedAgent = true;
       }
     })();
@@ -226,8 +241,22 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     event.preventDefault();
     void quit().finally(() => app.quit());
   });
+  function endSession(reason: string): void {
+    void quit(reason).finally(() => app.quit());
+  }
+  // Linux and macOS: delay the shutdown (Electron asks the system to wait) until the agent has
+  // closed, then quit at once, as Electron's powerMonitor 'shutdown' documentation asks.
+  const onShutdown = (event?: { preventDefault(): void }) => {
+    event?.preventDefault();
+    endSession('shutdown');
+  };
+  powerMonitor.on('shutdown', onShutdown);
+  owned.add(toDisposable(() => void powerMonitor.off('shutdown', onShutdown)));
 
-  if (!(options.argv ?? process.argv).includes(hiddenStartArgument)) showWindow();
+  const isHidden = (options.argv ?? process.argv).includes(hiddenStartArgument);
+  if (!isHidden) showWindow();
+  // On Windows a window is what hears of a logoff or shutdown: keep one, hidden, from the start.
+  else if ((options.platform ?? process.platform) === 'win32') createWindow({ isShown: false });
   return { agent, window: () => mainWindow, tray, showWindow: () => showWindow(), quit };
 }
 

@@ -17,6 +17,8 @@ export interface MainWindowOptions extends WebSecurityOptions {
   isQuitting(): boolean;
   /** Allow the developer tools (unpackaged builds only). */
   canOpenDevTools: boolean;
+  /** Show the window once its page is ready (default true); false keeps it in the tray. */
+  isShownWhenReady?: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     webPreferences: mainWindowWebPreferences(options),
   });
   secureWebContents(window.webContents, options);
-  window.once('ready-to-show', () => window.show());
+  if (options.isShownWhenReady ?? true) window.once('ready-to-show', () => window.show());
   window.on('close', (event) => {
     if (options.isQuitting()) return;
     event.preventDefault();
