@@ -97,6 +97,15 @@ export class FeedClient {
     if (itemId !== undefined) this.#heldProgress.delete(itemId);
   }
 
+  /**
+   * Tells the client the log's last seq (read by the feed's poll): events it was not offered —
+   * written by another process — are read from the log, after those it was sent.
+   */
+  noticeLoggedSeq(seq: number): void {
+    if (this.isClosing || this.#isCatchingUp || seq <= this.#lastSentSeq) return;
+    this.#startCatchUp();
+  }
+
   /** Offers a progress frame; a lagging client gets only the latest per item. */
   offerProgress(itemId: number, frame: Buffer): void {
     if (this.isClosing) return;

@@ -19,7 +19,7 @@ import {
   type ServerMessage,
 } from '../../../shared/feed-protocol.ts';
 import type { EventBus } from '../events/index.ts';
-import type { Clock, Disposable } from '../lifecycle/index.ts';
+import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { Store } from '../store/index.ts';
 import { FeedClient } from './feed-client.ts';
@@ -41,6 +41,8 @@ export interface FeedLimits {
   progressHoldBytes: number;
   /** How long a client that is behind may read nothing before it is closed (default 15 s). */
   stallTimeoutMs: number;
+  /** How often the event log is checked for events another process wrote (default 1 s). */
+  logPollIntervalMs: number;
   /** How long a closing client gets to finish the close handshake (default 5 s). */
   closeGraceMs: number;
 }
@@ -104,6 +106,7 @@ const defaultLimits: FeedLimits = {
   maxBufferedBytes: 1024 * 1024,
   progressHoldBytes: 64 * 1024,
   stallTimeoutMs: 15_000,
+  logPollIntervalMs: 1_000,
   closeGraceMs: 5_000,
 };
 
@@ -453,6 +456,21 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     for (const client of clients) client.offerEvent(event.seq, itemId, frame);
   });
 
+  // Events another process wrote (`sitedrop retry` beside the running agent) never pass this
+  // process's bus: a cheap look at the log's last seq each second sends them on, in order and
+  // once, through the clients' catch-up from the log (DESIGN.md, "The feed").
+  let logPollTimer: TimerHandle | undefined;
+  const pollEventLog = () => {
+    logPollTimer = undefined;
+    if (isClosed) return;
+    if (clients.size > 0) {
+      const lastSeq = store.lastEventSeq();
+      for (const client of clients) client.noticeLoggedSeq(lastSeq);
+    }
+    logPollTimer = clock.setTimeout(pollEventLog, limits.logPollIntervalMs);
+  };
+  pollEventLog();
+
   const url = `http://127.0.0.1:${port}`;
   logger.info({ url }, 'Status feed listening');
   let closing: Promise<void> | undefined;
@@ -467,6 +485,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     close() {
       closing ??= (async () => {
         isClosed = true;
+        void logPollTimer?.close();
         void subscription.close();
         runner.close();
         const closed = [...clients].map(
