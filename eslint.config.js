@@ -14,6 +14,10 @@ const electronBanned = {
   message: 'Only src/main/electron may import electron (DESIGN.md, layers).',
 };
 
+const rawIpcMessage =
+  'Use the typed IPC modules (src/main/electron/ipc-main.ts registers handlers, preload.cts ' +
+  'exposes them; the contract is src/shared/desktop-api.ts), never raw ipcMain/ipcRenderer.';
+
 /** Restrictions that every layer shares: nobody imports the shell, the CLI or the renderer. */
 const outerLayerPatterns = [
   {
@@ -110,6 +114,31 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Raw IPC only in the typed IPC modules (STYLE.md §4, after GitHub Desktop's rule): every
+    // handler checks its sender and arguments there, and the preload exposes one function per
+    // operation, never ipcRenderer itself.
+    files: ['src/main/electron/**/*.{ts,cts}'],
+    ignores: ['src/main/electron/ipc-main.ts', 'src/main/electron/preload.cts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: rawIpcMessage,
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Identifier[name=/^ipc(Main|Renderer)$/]', message: rawIpcMessage },
       ],
     },
   },

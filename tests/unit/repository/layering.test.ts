@@ -52,6 +52,38 @@ describe('layer rules', () => {
     expect(messages.filter((message) => message.startsWith('no-restricted-imports'))).toEqual([]);
   });
 
+  it.each([
+    [
+      'src/main/electron/example.ts',
+      "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n",
+      'no-restricted-imports',
+    ],
+    [
+      'src/main/electron/example.ts',
+      "import * as electron from 'electron';\nexport const x = electron.ipcMain;\n",
+      'no-restricted-syntax',
+    ],
+    [
+      'src/main/electron/example-preload.cts',
+      "// eslint-disable-next-line @typescript-eslint/no-require-imports\nconst { ipcRenderer } = require('electron');\nexport const x = ipcRenderer;\n",
+      'no-restricted-syntax',
+    ],
+  ])('refuses raw IPC outside the typed IPC modules, in %s', async (filePath, code, rule) => {
+    const messages = await lintAs(filePath, code);
+    expect(
+      messages.some((message) => message.startsWith(rule) && message.includes('typed IPC')),
+    ).toBe(true);
+  });
+
+  it.each(['src/main/electron/ipc-main.ts', 'src/main/electron/preload.cts'])(
+    'allows raw IPC in the typed IPC module %s',
+    async (filePath) => {
+      const code = "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n";
+      const messages = await lintAs(filePath, code);
+      expect(messages.filter((message) => message.includes('typed IPC'))).toEqual([]);
+    },
+  );
+
   it('refuses default exports', async () => {
     const messages = await lintAs('src/main/core/example.ts', 'const x = 1;\nexport default x;\n');
     expect(messages.some((message) => message.startsWith('import-x/no-default-export'))).toBe(true);
