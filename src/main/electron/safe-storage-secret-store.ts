@@ -3,13 +3,13 @@
  * safeStorage: DPAPI on Windows, the Keychain on macOS, the Secret Service (GNOME Keyring,
  * KWallet) on Linux (issue 6).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretStore } from '../core/platform.ts';
+import { desktopSecretsFileName, OwnerOnlyJsonFile } from '../core/secrets/index.ts';
 
 /** The encrypted secrets' file inside the data directory. */
-export const safeStorageFileName = 'secrets.safe.json';
+export const safeStorageFileName = desktopSecretsFileName;
 
 /** Secrets cannot be stored safely on this machine; the message names why and the fix. */
 export class SecretStorageUnavailableError extends Error {
@@ -31,16 +31,16 @@ export class SecretStorageUnavailableError extends Error {
  * that way by SiteDrop, but it must not crash on a file another build wrote).
  */
 export class SafeStorageSecretStore implements SecretStore {
-  readonly #file: string;
+  readonly #file: OwnerOnlyJsonFile;
   readonly #platform: NodeJS.Platform;
 
   constructor(dataDir: string, platform: NodeJS.Platform = process.platform) {
-    this.#file = path.join(dataDir, safeStorageFileName);
+    this.#file = new OwnerOnlyJsonFile(path.join(dataDir, safeStorageFileName));
     this.#platform = platform;
   }
 
   async get(name: string): Promise<string | undefined> {
-    const encrypted = this.#read()[name];
+    const encrypted = this.#file.read()[name];
     if (encrypted === undefined) return undefined;
     return safeStorage.decryptString(Buffer.from(encrypted, 'base64'));
   }
@@ -48,12 +48,12 @@ export class SafeStorageSecretStore implements SecretStore {
   async set(name: string, value: string): Promise<void> {
     this.#checkSafe();
     const encrypted = safeStorage.encryptString(value).toString('base64');
-    this.#write({ ...this.#read(), [name]: encrypted });
+    this.#file.write({ ...this.#file.read(), [name]: encrypted });
   }
 
   async delete(name: string): Promise<void> {
-    const { [name]: _removed, ...rest } = this.#read();
-    this.#write(rest);
+    const { [name]: _removed, ...rest } = this.#file.read();
+    this.#file.write(rest);
   }
 
   describe(): string {
@@ -63,7 +63,7 @@ export class SafeStorageSecretStore implements SecretStore {
         : this.#platform === 'darwin'
           ? 'the macOS Keychain'
           : `the desktop keyring (${this.#linuxBackend()})`;
-    return `encrypted with ${where}, in ${this.#file}`;
+    return `encrypted with ${where}, in ${this.#file.path}`;
   }
 
   #checkSafe(): void {
@@ -86,24 +86,5 @@ export class SafeStorageSecretStore implements SecretStore {
 
   #linuxBackend(): string {
     return safeStorage.getSelectedStorageBackend();
-  }
-
-  #read(): Record<string, string> {
-    try {
-      return JSON.parse(fs.readFileSync(this.#file, 'utf8')) as Record<string, string>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new Error(
-        `The secret file ${this.#file} cannot be read (${(error as Error).message}). ` +
-          'Delete it and enter the secrets again in Settings.',
-        { cause: error },
-      );
-    }
-  }
-
-  #write(values: Record<string, string>): void {
-    const temporary = `${this.#file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(values), { mode: 0o600 });
-    fs.renameSync(temporary, this.#file);
   }
 }
