@@ -8,7 +8,11 @@ import {
   userConfigPath,
 } from '../core/config/index.ts';
 import { writeDiagnosticsBundle, type DiagnosticsBundle } from '../core/diagnostics/index.ts';
-import { FileSecretStore } from '../core/secrets/index.ts';
+import {
+  desktopSecretsFileName,
+  FileSecretStore,
+  headlessSecretsFileName,
+} from '../core/secrets/index.ts';
 import {
   databaseFileName,
   latestSchemaVersion,
@@ -38,7 +42,11 @@ export function runDoctor(options: DoctorOptions): DoctorCheck[] {
   const config = checkConfig(options, checks);
   checks.push(checkDataDir(options.dataDir));
   checks.push(checkDatabase(options.dataDir));
-  checks.push(checkOwnerOnlyFile('secrets', path.join(options.dataDir, 'secrets.json')));
+  checks.push(checkOwnerOnlyFile('secrets', path.join(options.dataDir, headlessSecretsFileName)));
+  // The desktop app's secrets are encrypted by the OS, but the file stays owner-only too.
+  checks.push(
+    checkOwnerOnlyFile('desktop secrets', path.join(options.dataDir, desktopSecretsFileName)),
+  );
   checks.push(checkOwnerOnlyFile('feed token', path.join(options.dataDir, 'feed-token')));
   checks.push(checkLogs(options.dataDir));
   if (config) {
