@@ -6,6 +6,7 @@ import { requestFileMaxBytes } from '../../../shared/request-schema.ts';
 import type { Clock, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Item, Store } from '../store/index.ts';
+import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import { hashFile } from './hash-file.ts';
 import { createPathRules, type PathRules } from './path-rules.ts';
 import {
@@ -28,8 +29,11 @@ export interface FolderHealth {
   sinceAt: number;
 }
 
-/** Runs a task within the intake-wide limit on concurrent file reads. */
-export type ReadLimiter = <T>(task: () => Promise<T>) => Promise<T>;
+/**
+ * Runs a task within the intake-wide limit on concurrent file reads. `sizeBytes`, when known,
+ * lets small files share a wider limit than large ones (their buffers are small).
+ */
+export type ReadLimiter = <T>(task: () => Promise<T>, sizeBytes?: number) => Promise<T>;
 
 /** What one folder's intake needs. */
 export interface FolderIntakeOptions {
@@ -41,6 +45,8 @@ export interface FolderIntakeOptions {
   folderCheckIntervalMs: number;
   reconcileIntervalMs: number;
   limitReads: ReadLimiter;
+  /** Intake's shared commit: records ready together share one transaction (default: own). */
+  commit?: GroupCommit;
   /** A scan found a delivered file still in place (the after-upload action may be owed). */
   onDeliveredFileFound: (item: Item) => void;
 }
@@ -77,6 +83,7 @@ export class FolderIntake {
   readonly folder: FolderConfig;
   readonly #options: FolderIntakeOptions;
   readonly #rules: PathRules;
+  readonly #commit: GroupCommit;
   readonly #logger: Logger;
   readonly #candidates = new Map<string, Candidate>();
   readonly #goneChecks = new Map<string, TimerHandle>();
@@ -100,6 +107,7 @@ export class FolderIntake {
     this.folder = options.folder;
     this.#options = options;
     this.#rules = createPathRules(options.folder);
+    this.#commit = options.commit ?? createGroupCommit(options.store);
     this.#logger = options.logger.child({ folderId: options.folder.id });
     this.#health = {
       folderId: options.folder.id,
@@ -405,7 +413,10 @@ export class FolderIntake {
       }
       const absolutePath = path.join(this.folder.path, relativePath);
       const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
-      const hashes = await this.#options.limitReads(() => hashFile(absolutePath, keepBytes));
+      const hashes = await this.#options.limitReads(
+        () => hashFile(absolutePath, keepBytes, observed.sizeBytes),
+        observed.sizeBytes,
+      );
       const after = await this.#lstat(relativePath);
       if (
         after === 'missing' ||
@@ -426,6 +437,7 @@ export class FolderIntake {
           folder: this.folder,
           rules: this.#rules,
           libraryName: this.#options.libraryName,
+          commit: this.#commit,
         },
         { relativePath, ...observed },
         hashes,

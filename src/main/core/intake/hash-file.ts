@@ -4,6 +4,8 @@ import { QuickXorHash } from '../../../shared/quick-xor-hash.ts';
 
 /** The read buffer: hashing holds this much of a file in memory, whatever its size. */
 const readChunkBytes = 1024 * 1024;
+/** The smallest read buffer. */
+const minimumBufferBytes = 16 * 1024;
 
 /** A file's content hashes, from one read pass. */
 export interface FileHashes {
@@ -26,18 +28,30 @@ export interface FileHashes {
  *
  * @param keepBytesUpTo how many leading bytes to keep and return (request files are parsed
  *   from them, so they are read once).
+ * @param expectedSizeBytes the size last seen by stat, to size the read buffer (default 1 MiB).
  */
-export async function hashFile(filePath: string, keepBytesUpTo = 0): Promise<FileHashes> {
+export async function hashFile(
+  filePath: string,
+  keepBytesUpTo = 0,
+  expectedSizeBytes = readChunkBytes,
+): Promise<FileHashes> {
   const handle = await fs.promises.open(filePath, 'r');
   try {
     const sha256 = createHash('sha256');
     const quickXor = new QuickXorHash();
-    const buffer = Buffer.allocUnsafe(readChunkBytes);
+    // A small file gets a buffer its size (a burst of small files otherwise allocates 1 MiB
+    // each, and the garbage collector pays for it); a file that grew meanwhile is still read
+    // whole, in more reads.
+    const bufferBytes = Math.min(
+      readChunkBytes,
+      Math.max(minimumBufferBytes, expectedSizeBytes + 1),
+    );
+    const buffer = Buffer.allocUnsafe(bufferBytes);
     const kept: Uint8Array[] = [];
     let keptBytes = 0;
     let sizeBytes = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, readChunkBytes, null);
+      const { bytesRead } = await handle.read(buffer, 0, bufferBytes, null);
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
       sha256.update(chunk);

@@ -4,10 +4,18 @@ import { DisposableStore, type Clock, type Disposable } from '../lifecycle/index
 import type { Logger } from '../logging/index.ts';
 import type { Item, Store } from '../store/index.ts';
 import { applyAfterUpload, type AfterUploadOutcome } from './after-upload.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { FolderIntake, type FolderHealth, type ReadLimiter } from './folder-intake.ts';
 
 /** How many files intake reads (hashes) at once, across all folders. */
 const concurrentReads = 4;
+/**
+ * How many small files (up to smallFileBytes) intake reads at once besides: enough that a burst's
+ * records become ready together and share a commit (group commit; issue 7), while their buffers
+ * stay small (at most 64 × 64 KiB).
+ */
+const concurrentSmallReads = 64;
+const smallFileBytes = 64 * 1024;
 
 /** What intake needs from the agent. */
 export interface IntakeOptions {
@@ -43,7 +51,13 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
   const { config, store, bus, clock } = options;
   const logger = options.logger.child({ capability: 'intake' });
   const owned = new DisposableStore();
-  const limitReads = createLimiter(concurrentReads);
+  const limitLargeReads = createLimiter(concurrentReads);
+  const limitSmallReads = createLimiter(concurrentSmallReads);
+  const limitReads: ReadLimiter = (task, sizeBytes) =>
+    sizeBytes !== undefined && sizeBytes <= smallFileBytes
+      ? limitSmallReads(task)
+      : limitLargeReads(task);
+  const commit = createGroupCommit(store);
   const afterUploadRunning = new Set<number>();
   const pending = new Set<Promise<void>>();
   let isClosed = false;
@@ -88,6 +102,7 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
       folderCheckIntervalMs: config.intake.folderCheckIntervalMs,
       reconcileIntervalMs: config.intake.reconcileIntervalMs,
       limitReads,
+      commit,
       onDeliveredFileFound: runAfterUpload,
     });
     folders.set(folder.id, folderIntake);

@@ -12,6 +12,7 @@ import {
   pathTooLongCause,
   type QuarantineCause,
 } from './error-report.ts';
+import type { GroupCommit } from './group-commit.ts';
 import type { FileHashes } from './hash-file.ts';
 import { moveToFreeName } from './move-file.ts';
 import type { PathRules } from './path-rules.ts';
@@ -36,6 +37,8 @@ export interface RecordContext {
   rules: PathRules;
   /** The library this folder delivers to (`target.library`, else `sharepoint.library`). */
   libraryName: string;
+  /** Runs the record transaction in intake's shared commit (group commit for bursts). */
+  commit: GroupCommit;
 }
 
 /**
@@ -110,7 +113,7 @@ export async function recordFile(
   }
   if (cause) return quarantine(context, newItem, cause);
 
-  return store.transaction(() => {
+  return context.commit(() => {
     const latest = store.findLatestItemForPath(folder.id, file.relativePath);
     if (latest && isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) return latest;
     const duplicate =

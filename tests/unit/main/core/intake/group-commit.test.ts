@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../../../../../src/main/core/intake/group-commit.ts';
+import { makeTempDir } from '../../../../helpers/temp-dir.ts';
+import { openTestStore, queueItem } from '../../../../helpers/store.ts';
+
+describe('group commit', () => {
+  it('commits records that are ready together in one transaction, and publishes after it', async () => {
+    const { store, published } = openTestStore(makeTempDir());
+    const commit = createGroupCommit(store);
+    const seenBeforeCommit: number[] = [];
+    const results = await Promise.all(
+      ['a.pdf', 'b.pdf', 'c.pdf'].map((name) =>
+        commit(() => {
+          seenBeforeCommit.push(published.length);
+          return queueItem(store, { relativePath: name });
+        }),
+      ),
+    );
+    expect(results.map((item) => item.relativePath)).toEqual(['a.pdf', 'b.pdf', 'c.pdf']);
+    // Nothing was heard while the batch was open; all three queued events after its commit.
+    expect(seenBeforeCommit).toEqual([0, 0, 0]);
+    expect(published.map((event) => event.type)).toEqual([
+      'item.queued',
+      'item.queued',
+      'item.queued',
+    ]);
+  });
+
+  it('rolls back only the record that failed; the others in its batch are accepted', async () => {
+    const { store, published } = openTestStore(makeTempDir());
+    const commit = createGroupCommit(store);
+    const outcomes = await Promise.allSettled([
+      commit(() => queueItem(store, { relativePath: 'kept-1.pdf' })),
+      commit(() => {
+        queueItem(store, { relativePath: 'rolled-back.pdf' });
+        throw new Error('disk said no');
+      }),
+      commit(() => queueItem(store, { relativePath: 'kept-2.pdf' })),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    const paths = store.listItems({ limit: 10 }).map((item) => item.relativePath);
+    expect(paths.sort()).toEqual(['kept-1.pdf', 'kept-2.pdf']);
+    expect(published).toHaveLength(2);
+  });
+});
