@@ -53,6 +53,12 @@ export const eventDataSchemas = {
   'folder.available': z.object({ folderId: z.string(), path: z.string() }),
   'folder.unavailable': z.object({ folderId: z.string(), path: z.string(), reason: z.string() }),
   'connection.changed': z.object({
+    /**
+     * The connection's status after the change, as the snapshot's `connection.status` says it.
+     * Optional: events logged by versions before it was added lack it (a client then asks for
+     * a snapshot).
+     */
+    status: z.enum(['ready', 'not-configured', 'paused-by-breaker', 'auth-failed']).optional(),
     breaker: z.enum(['closed', 'open', 'half-open']),
     nextProbeAt: z.number().nullable(),
     detail: z.string(),

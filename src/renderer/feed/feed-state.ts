@@ -155,16 +155,17 @@ export class FeedState {
         this.connection = {
           isConfigured: this.connection?.isConfigured ?? true,
           status:
-            event.data.breaker === 'open'
+            event.data.status ??
+            (event.data.breaker === 'open'
               ? 'paused-by-breaker'
-              : (this.connection?.status ?? 'unknown'),
+              : (this.connection?.status ?? 'unknown')),
           breaker: event.data.breaker,
           nextProbeAt: event.data.nextProbeAt,
           detail: event.data.detail,
           changedAt: event.at,
         };
-        // The event does not carry the connection's status word (ready, auth-failed, …).
-        this.#requestResync();
+        // Events logged by an older agent do not carry the status word: ask for it.
+        if (event.data.status === undefined) this.#requestResync();
         break;
       case 'delivery.paused':
       case 'delivery.resumed':

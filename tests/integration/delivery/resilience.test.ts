@@ -90,6 +90,7 @@ describe('delivery when SharePoint pushes back', () => {
       (event) => event.type === 'connection.changed' && event.data.breaker === 'open',
     );
     expect((opened?.data as { nextProbeAt: number }).nextProbeAt).toBeGreaterThan(opened!.at);
+    expect(opened?.data).toMatchObject({ status: 'paused-by-breaker' });
     expect(bench.delivery.connectionState()).toMatchObject({
       status: 'paused-by-breaker',
       breaker: 'open',
@@ -121,6 +122,9 @@ describe('delivery when SharePoint pushes back', () => {
     }
     expect(breakerEvents().at(-2)).toBe('half-open');
     expect(breakerEvents().at(-1)).toBe('closed');
+    expect(
+      bench.events.findLast((event) => event.type === 'connection.changed')?.data,
+    ).toMatchObject({ status: 'ready' });
     expect(bench.delivery.connectionState().status).toBe('ready');
     expect(bench.store.countsByState().failed).toBe(0);
     for (const item of items) expect(bench.store.getItem(item.id)!.attempts).toBeLessThanOrEqual(2);

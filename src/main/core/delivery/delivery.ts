@@ -630,6 +630,7 @@ class DeliveryWorker implements Delivery {
       store.appendEvent({
         type: 'connection.changed',
         data: {
+          status: this.connectionState().status,
           breaker: this.#parts?.policies.breakerState ?? 'closed',
           nextProbeAt: clock.now() + waitMs,
           detail: failure.message,
@@ -644,14 +645,22 @@ class DeliveryWorker implements Delivery {
     this.#holdUntilMonotonic = null;
     this.#options.store.appendEvent({
       type: 'connection.changed',
-      data: { breaker: 'closed', nextProbeAt: null, detail: 'Signed in again' },
+      data: {
+        status: this.connectionState().status,
+        breaker: this.#parts?.policies.breakerState ?? 'closed',
+        nextProbeAt: null,
+        detail: 'Signed in again',
+      },
     });
   }
 
   #onBreakerChange(change: BreakerChange): void {
     this.#breaker = change;
     const { store, logger } = this.#options;
-    store.appendEvent({ type: 'connection.changed', data: change });
+    store.appendEvent({
+      type: 'connection.changed',
+      data: { ...change, status: this.connectionState().status },
+    });
     logger.warn({ breaker: change.breaker, nextProbeAt: change.nextProbeAt }, change.detail);
     if (change.breaker !== 'open') this.#schedulePump(0);
   }

@@ -108,7 +108,8 @@ export class FeedCommandRunner implements Disposable {
       if (event.type === 'connection.changed') {
         this.#heard.connection = {
           ...event.data,
-          status: event.data.breaker === 'closed' ? 'ready' : 'paused-by-breaker',
+          status:
+            event.data.status ?? (event.data.breaker === 'closed' ? 'ready' : 'paused-by-breaker'),
           changedAt: event.at,
         };
       } else if (event.type === 'folder.available' || event.type === 'folder.unavailable') {
