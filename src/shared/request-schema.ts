@@ -20,6 +20,7 @@
  * Pure TypeScript: the agent validates with it, the UI shows its messages.
  */
 import { z } from 'zod';
+import { formatFieldPath, valueAt } from './value-paths.ts';
 
 const identifier = (what: string) =>
   z
@@ -173,27 +174,8 @@ export function parseRequestFile(
   };
 }
 
-/** A field path as people read it: `parts[0].quantity`. */
-export function formatFieldPath(segments: readonly (string | number)[]): string {
-  if (segments.length === 0) return '(top level)';
-  return segments
-    .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${segment}`,
-    )
-    .join('');
-}
-
 function invalid(field: string, found: string, expected: string): RequestParseResult {
   return { isValid: false, problems: [{ field, found, expected }] };
-}
-
-function valueAt(root: unknown, segments: readonly (string | number)[]): unknown {
-  let current = root;
-  for (const segment of segments) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
 }
 
 function describeValue(value: unknown): string {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { ConfigSchema, type Config, type ConfigInput } from '../../../shared/config-schema.ts';
+import { formatFieldPath, isPlainObject, leafPaths, valueAt } from '../../../shared/value-paths.ts';
 import type { z } from 'zod';
 
 /** One config file layer and what it held. */
@@ -165,7 +166,7 @@ function describeIssue(
     const full = keys.map((key) => [...pathSegments, key]);
     return {
       file: sourceOf(full[0] ?? pathSegments, layers),
-      field: keys.map((key) => formatPath([...pathSegments, key])).join(', '),
+      field: keys.map((key) => formatFieldPath([...pathSegments, key])).join(', '),
       message: `unknown field${keys.length === 1 ? '' : 's'}; check the spelling or remove ${keys.length === 1 ? 'it' : 'them'}`,
     };
   }
@@ -173,7 +174,7 @@ function describeIssue(
   const shown = value === undefined ? 'nothing' : JSON.stringify(value);
   return {
     file: sourceOf(pathSegments, layers),
-    field: formatPath(pathSegments),
+    field: formatFieldPath(pathSegments),
     message: `${issue.message} (got ${shown})`,
   };
 }
@@ -189,35 +190,4 @@ function sourceOf(
     }
   }
   return layers.at(-1)?.source ?? 'built-in defaults';
-}
-
-function valueAt(root: unknown, pathSegments: readonly (string | number)[]): unknown {
-  let current = root;
-  for (const segment of pathSegments) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
-}
-
-function formatPath(pathSegments: readonly (string | number | symbol)[]): string {
-  if (pathSegments.length === 0) return '(top level)';
-  return pathSegments
-    .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
-    )
-    .join('');
-}
-
-function leafPaths(values: Record<string, unknown>, prefix = ''): string[] {
-  return Object.entries(values).flatMap(([key, value]) => {
-    const field = prefix ? `${prefix}.${key}` : key;
-    return isPlainObject(value) && Object.keys(value).length > 0
-      ? leafPaths(value, field)
-      : [field];
-  });
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ConfigInput } from '../../../shared/config-schema.ts';
+import { isPlainObject, leafPaths, valueAt } from '../../../shared/value-paths.ts';
 import {
   ConfigError,
   isFieldLocked,
@@ -63,8 +64,8 @@ export function saveUserConfig(options: SaveUserConfigOptions): SavedUserConfig 
       isFieldLocked(before.lockedFields, field) ||
       before.lockedFields.some((locked) => locked.startsWith(`${field}.`));
     if (!touchesLock) continue;
-    const wanted = valueAt(nextUserValues, field);
-    const effective = valueAt(before.config, field);
+    const wanted = valueAt(nextUserValues, field.split('.'));
+    const effective = valueAt(before.config, field.split('.'));
     if (wanted === undefined || !isDeepStrictEqual(wanted, effective)) {
       throw new ConfigLockedError(field);
     }
@@ -150,15 +151,6 @@ function applyMergePatch(
   return result;
 }
 
-function leafPaths(values: Record<string, unknown>, prefix = ''): string[] {
-  return Object.entries(values).flatMap(([key, value]) => {
-    const field = prefix ? `${prefix}.${key}` : key;
-    return isPlainObject(value) && Object.keys(value).length > 0
-      ? leafPaths(value, field)
-      : [field];
-  });
-}
-
 function changedLeafPaths(before: unknown, after: unknown, prefix = ''): string[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -169,15 +161,6 @@ function changedLeafPaths(before: unknown, after: unknown, prefix = ''): string[
       );
   }
   return isDeepStrictEqual(before, after) ? [] : [prefix];
-}
-
-function valueAt(root: unknown, field: string): unknown {
-  let current = root;
-  for (const segment of field.split('.')) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[segment];
-  }
-  return current;
 }
 
 function writeSynced(file: string, text: string): void {
@@ -198,8 +181,4 @@ function syncDirectory(directory: string): void {
   } finally {
     fs.closeSync(descriptor);
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
