@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { ConnectionView, FolderView, StateCounts } from '../../shared/feed-protocol.ts';
 import { pendingItemStates, type ItemState } from '../../shared/item-state.ts';
 import { overallHealth, type OverallHealth } from '../../shared/overall-health.ts';
+import { ExportDiagnostics } from '../components/export-diagnostics.tsx';
 import { stateLabels } from '../components/state-badge.tsx';
 import { useFeedState, type Feed } from '../feed/feed-context.tsx';
 import { FeedCommandError } from '../feed/feed-connection.ts';
@@ -164,6 +165,8 @@ export function Dashboard() {
           </div>
         )}
       </section>
+
+      <ExportDiagnostics />
     </div>
   );
 }
