@@ -18,7 +18,7 @@ test('the dashboard exports diagnostics through the desktop app, and names the c
   // The desktop window: the preload exposes exportDiagnostics, which asks where to save.
   await page.addInitScript(() => {
     const calls: string[] = [];
-    Object.assign(window, {
+    Object.assign(globalThis, {
       exportCalls: calls,
       sitedrop: {
         exportDiagnostics: async () => {
@@ -34,7 +34,7 @@ test('the dashboard exports diagnostics through the desktop app, and names the c
     'Saved to /home/site/Desktop/sitedrop-diagnostics.zip.',
   );
   expect(
-    await page.evaluate(() => (window as unknown as { exportCalls: string[] }).exportCalls),
+    await page.evaluate(() => (globalThis as unknown as { exportCalls: string[] }).exportCalls),
   ).toEqual(['exportDiagnostics']);
   await expect(card).not.toContainText('sitedrop doctor');
 });
