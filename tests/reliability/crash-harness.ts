@@ -51,6 +51,8 @@ export interface CrashReport {
   /** Agent exits other than our SIGKILL (crashes). */
   crashes: number;
   durationMs: number;
+  /** How long the final agent took to start on everything the run left behind. */
+  finalStartupMs: number;
   problems: string[];
 }
 
@@ -116,6 +118,7 @@ export async function runCrashRestart(options: {
     prematureLocalMoves: 0,
     crashes: 0,
     durationMs: 0,
+    finalStartupMs: 0,
     problems: [],
   };
   try {
@@ -200,6 +203,12 @@ export async function runCrashRestart(options: {
 
     // The final run: nobody kills it; everything must settle.
     const final = new CliProcess(args, env);
+    const finalStartedAt = Date.now();
+    // Wait until it is up (signal handlers installed), so the SIGTERM below is a graceful stop.
+    await final.waitForOutput('Stop:', profile.settleTimeoutMs).catch((error: unknown) => {
+      report.problems.push(`the final agent did not start: ${String(error)}`);
+    });
+    report.finalStartupMs = Date.now() - finalStartedAt;
     const deadline = Date.now() + profile.settleTimeoutMs;
     for (;;) {
       report.prematureLocalMoves += checkArchive(
@@ -484,6 +493,12 @@ function verifyOutcome(context: {
   const { report, plan, emulator, dataDir, folderPaths } = context;
   const library = path.join(emulator.rootDir, 'Documents');
   const remoteFiles = new Set(listFiles(library));
+  // Sent/YYYY-MM-DD/<relative path>, by relative path.
+  const archivedCopies = new Map<string, string[]>();
+  for (const relative of listFiles(path.join(folderPaths.archived, 'Sent'))) {
+    const original = relative.split('/').slice(1).join('/');
+    archivedCopies.set(original, [...(archivedCopies.get(original) ?? []), relative]);
+  }
   const expected = new Set<string>();
   for (const file of plan) {
     const remoteRelative = `${targetFolders[file.folderId]}/${file.relativePath}`;
@@ -511,9 +526,7 @@ function verifyOutcome(context: {
       report.problems.push(`local file gone from a keep folder: ${file.relativePath}`);
     }
     if (file.folderId === 'archived') {
-      const archived = listFiles(path.join(folderPaths.archived, 'Sent')).filter(
-        (relative) => relative.split('/').slice(1).join('/') === file.relativePath,
-      );
+      const archived = archivedCopies.get(file.relativePath) ?? [];
       if (archived.length !== 1 || fs.existsSync(localPath)) {
         report.problems.push(
           `archive of ${file.relativePath}: ${archived.length} copies, in place: ${fs.existsSync(localPath)}`,
