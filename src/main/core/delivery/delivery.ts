@@ -438,13 +438,18 @@ class DeliveryWorker implements Delivery {
         });
       }
       const attempt = item.attempts + 1;
-      item = store.transitionItem(
-        item.id,
-        'uploading',
-        { attempt },
-        { attempts: attempt, nextAttemptAt: null },
-      );
-      attemptId = store.startAttempt(item.id);
+      // One commit (one WAL sync under synchronous=FULL) for the state and its attempt row, and
+      // one more below for delivered and the attempt's end: fsyncs bound delivery's rate of
+      // small files (docs/performance.md, figure 3).
+      ({ item, attemptId } = store.transaction(() => {
+        const uploading = store.transitionItem(
+          item.id,
+          'uploading',
+          { attempt },
+          { attempts: attempt, nextAttemptAt: null },
+        );
+        return { item: uploading, attemptId: store.startAttempt(uploading.id) };
+      }));
       const result = await deliverItem({
         item,
         folder,
@@ -457,27 +462,30 @@ class DeliveryWorker implements Delivery {
         signal: entry.controller.signal,
         onVerifying: () => store.transitionItem(item.id, 'verifying', {}),
       });
-      store.transitionItem(
-        item.id,
-        'delivered',
-        { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
-        {
-          remoteId: result.remote.id,
-          remoteUrl: result.remote.webUrl,
-          remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
-          uploadSessionUrl: null,
-          uploadSessionExpiresAt: null,
-          uploadNextOffset: null,
-          lastErrorCode: null,
-          lastErrorMessage: null,
-          nextAttemptAt: null,
-        },
-      );
-      store.finishAttempt(attemptId, {
-        outcome: result.wasAlreadyThere ? 'already-there' : 'delivered',
-        httpStatus: null,
-        errorCode: null,
-        errorMessage: null,
+      const finishedAttemptId = attemptId;
+      store.transaction(() => {
+        store.transitionItem(
+          item.id,
+          'delivered',
+          { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
+          {
+            remoteId: result.remote.id,
+            remoteUrl: result.remote.webUrl,
+            remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
+            uploadSessionUrl: null,
+            uploadSessionExpiresAt: null,
+            uploadNextOffset: null,
+            lastErrorCode: null,
+            lastErrorMessage: null,
+            nextAttemptAt: null,
+          },
+        );
+        store.finishAttempt(finishedAttemptId, {
+          outcome: result.wasAlreadyThere ? 'already-there' : 'delivered',
+          httpStatus: null,
+          errorCode: null,
+          errorMessage: null,
+        });
       });
       this.#clearAuthFailure();
     } catch (error) {

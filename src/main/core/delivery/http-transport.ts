@@ -56,7 +56,12 @@ export class HttpTransport {
         keepAliveMsecs: 10_000,
         maxSockets: Math.max(8, config.delivery.concurrency * 2),
         maxFreeSockets: Math.max(4, config.delivery.concurrency),
-        ca: trustedCertificates(config.sharepoint.extraCaFile),
+        // A secure context built once, not `ca`: https.Agent keys its socket pool by a name that
+        // concatenates `ca`, so every request joined ~150 root certificates (~200 KB) into a
+        // string, about 0.5 ms of CPU per request (issue 7, figure 3 profile).
+        secureContext: tls.createSecureContext({
+          ca: trustedCertificates(config.sharepoint.extraCaFile),
+        }),
       }),
     );
   }
