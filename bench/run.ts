@@ -6,6 +6,7 @@
  *   npm run bench -- --profile smoke       a few seconds per figure, no speed verdicts kept
  *   npm run bench -- --only 1,2            some figures
  *   npm run bench -- --only 3 --merge      rerun some figures into latest.json and the page
+ *   npm run bench -- --runs 1 --warmups 0  a quick look (never written to latest.json)
  *   npm run bench -- --cpu-prof            SiteDrop's processes write .cpuprofile files
  *
  * The full profile writes bench/results/latest.json and docs/performance.md; the smoke profile
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     merge: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    warmups: { type: 'string' },
   },
 });
 
@@ -48,7 +51,12 @@ if (!(profile in profiles)) {
 }
 const onlyIds = values.only?.split(',').map((id) => Number(id.trim()));
 const figures: Figure[] = allFigures.filter((figure) => !onlyIds || onlyIds.includes(figure.id));
-const isRecord = profile === 'full' && (!onlyIds || values.merge);
+// Only a full-profile run with the profile's own run counts is a record for the docs.
+const isRecord =
+  profile === 'full' &&
+  (!onlyIds || values.merge) &&
+  values.runs === undefined &&
+  values.warmups === undefined;
 const resultsFile = path.resolve(
   values.results ??
     (profile === 'full'
@@ -93,7 +101,8 @@ for (const figure of figures) {
   if (values['cpu-prof']) fs.mkdirSync(cpuProfileDirectory, { recursive: true });
   const context: FigureContext = {
     profile,
-    ...profiles[profile],
+    warmups: values.warmups !== undefined ? Number(values.warmups) : profiles[profile].warmups,
+    runs: values.runs !== undefined ? Number(values.runs) : profiles[profile].runs,
     workDirectory,
     pinning,
     subjectNodeFlags: values['cpu-prof']

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
 import { EventBus } from '../../src/main/core/events/index.ts';
 import { systemClock } from '../../src/main/core/lifecycle/index.ts';
 import { Store } from '../../src/main/core/store/index.ts';
@@ -20,26 +22,23 @@ export interface PendingTree {
  */
 export function createPendingTree(
   root: string,
-  options: { fileCount: number; state: 'queued' | 'delivered'; folderId?: string },
+  options: {
+    fileCount: number;
+    state: 'queued' | 'delivered';
+    folderId?: string;
+    /** Each file's size: distinct pseudo-random content with real hashes (default: tiny JSON). */
+    fileBytes?: number;
+  },
 ): PendingTree {
   const folderId = options.folderId ?? 'bench';
   const folder = path.join(root, 'folder');
   const dataDir = path.join(root, 'data');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const files: { relativePath: string; sizeBytes: number; mtimeMs: number }[] = [];
-  let directoryCount = 0;
-  for (let index = 0; index < options.fileCount; index += 1) {
-    const directory = `batch-${String(Math.floor(index / 1000)).padStart(3, '0')}`;
-    if (index % 1000 === 0) {
-      fs.mkdirSync(path.join(folder, directory), { recursive: true });
-      directoryCount += 1;
-    }
-    const relativePath = `${directory}/request-${String(index).padStart(6, '0')}.json`;
-    const filePath = path.join(folder, relativePath);
-    fs.writeFileSync(filePath, `{"n":${index}}\n`);
-    const stats = fs.statSync(filePath);
-    files.push({ relativePath, sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) });
-  }
+  const files = writeBenchFiles(folder, {
+    fileCount: options.fileCount,
+    fileBytes: options.fileBytes,
+  });
+  const directoryCount = Math.ceil(options.fileCount / 1000);
   const bus = new EventBus((error) => {
     throw error;
   });
@@ -53,9 +52,10 @@ export function createPendingTree(
             relativePath: file.relativePath,
             sizeBytes: file.sizeBytes,
             mtimeMs: file.mtimeMs,
-            sha256: '0'.repeat(64),
-            quickXorHash: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+            sha256: file.sha256,
+            quickXorHash: file.quickXorHash,
             targetPath: `Incoming/${file.relativePath}`,
+            library: 'Documents',
           },
           'queued',
           { folderId, path: file.relativePath, sizeBytes: file.sizeBytes, reason: 'new' },
@@ -76,4 +76,57 @@ export function createPendingTree(
     store.close();
   }
   return { folder, dataDir, fileCount: options.fileCount, directoryCount };
+}
+
+/** A file written for a bench, with what intake would have recorded for it. */
+export interface BenchFile {
+  relativePath: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  sha256: string;
+  quickXorHash: string;
+}
+
+/**
+ * Writes `fileCount` files under `folder` (optionally below `prefix`), in subfolders of 1,000,
+ * and returns each with its size, mtime and real hashes.
+ */
+export function writeBenchFiles(
+  folder: string,
+  options: { fileCount: number; fileBytes?: number; prefix?: string },
+): BenchFile[] {
+  const files: BenchFile[] = [];
+  for (let index = 0; index < options.fileCount; index += 1) {
+    const directory = `${options.prefix ? `${options.prefix}/` : ''}batch-${String(Math.floor(index / 1000)).padStart(3, '0')}`;
+    if (index % 1000 === 0) fs.mkdirSync(path.join(folder, directory), { recursive: true });
+    const relativePath = `${directory}/request-${String(index).padStart(6, '0')}.json`;
+    const filePath = path.join(folder, relativePath);
+    const content =
+      options.fileBytes === undefined
+        ? Buffer.from(`{"n":${index}}\n`)
+        : pseudoRandomBytes(options.fileBytes, index + 1);
+    fs.writeFileSync(filePath, content);
+    const stats = fs.statSync(filePath);
+    files.push({
+      relativePath,
+      sizeBytes: stats.size,
+      mtimeMs: Math.floor(stats.mtimeMs),
+      sha256: createHash('sha256').update(content).digest('hex'),
+      quickXorHash: new QuickXorHash().update(content).digest(),
+    });
+  }
+  return files;
+}
+
+/** Deterministic incompressible bytes (xorshift32), distinct per seed. */
+export function pseudoRandomBytes(sizeBytes: number, seed: number): Buffer {
+  const buffer = Buffer.allocUnsafe(Math.ceil(sizeBytes / 4) * 4);
+  let state = seed >>> 0 || 1;
+  for (let index = 0; index < buffer.length; index += 4) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    buffer.writeUInt32LE(state >>> 0, index);
+  }
+  return buffer.subarray(0, sizeBytes);
 }

@@ -11,6 +11,7 @@ import { startAgent } from '../../src/main/core/agent.ts';
 import { secretNames } from '../../src/main/core/platform.ts';
 import { MemorySecretStore } from '../../src/main/cli/demo-command.ts';
 import { crossProcessNowMs } from '../lib/cross-process-clock.ts';
+import type { BenchFile } from '../lib/pending-tree.ts';
 import { notifyParent, readChildArguments, readMemory, serveParent } from '../lib/serve-parent.ts';
 
 /** What the driver passes to the agent process. */
@@ -35,6 +36,7 @@ export interface ReportedEvent {
 }
 
 const options = readChildArguments<AgentProcessArguments>();
+const cpuBeforeStart = process.cpuUsage();
 fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
 fs.writeFileSync(path.join(options.dataDir, 'config.json'), JSON.stringify(options.config));
 const startingAtMs = crossProcessNowMs();
@@ -69,7 +71,40 @@ const flush = () => {
 };
 const flushTimer = setInterval(flush, 50);
 
+let peakRssBytes = process.memoryUsage.rss();
+const rssTimer = setInterval(() => {
+  peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+}, 10);
+
 serveParent({
+  /**
+   * Queues files as intake would (one transaction), for delivery figures that measure delivery
+   * alone: the files sit in a subfolder the config excludes from intake.
+   */
+  queueFiles: (args) => {
+    const { folderId, files } = args as { folderId: string; files: BenchFile[] };
+    const cpu = process.cpuUsage();
+    const atMs = crossProcessNowMs();
+    agent.store.transaction(() => {
+      for (const file of files) {
+        agent.store.insertItem(
+          { ...file, folderId, targetPath: `Incoming/${file.relativePath}`, library: 'Documents' },
+          'queued',
+          { folderId, path: file.relativePath, sizeBytes: file.sizeBytes, reason: 'new' },
+        );
+      }
+    });
+    return { atMs, cpu };
+  },
+  /** CPU time (user + system, µs) since `since`, or since before startAgent. */
+  cpu: (since) => process.cpuUsage((since as NodeJS.CpuUsage | undefined) ?? cpuBeforeStart),
+  /** Resets the RSS peak tracker (10 ms samples); returns the RSS now. */
+  resetPeak: () => {
+    peakRssBytes = process.memoryUsage.rss();
+    return peakRssBytes;
+  },
+  /** The highest RSS sampled since resetPeak. */
+  peak: () => Math.max(peakRssBytes, process.memoryUsage.rss()),
   startup: () => ({ startingAtMs, startedAtMs }),
   flushEvents: () => flush(),
   stats: () => {
@@ -93,6 +128,7 @@ serveParent({
   }),
   close: async () => {
     clearInterval(flushTimer);
+    clearInterval(rssTimer);
     flush();
     await agent.close('bench finished');
   },

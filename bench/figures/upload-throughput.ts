@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { alternateRuns } from '../lib/alternate-runs.ts';
+import {
+  preloadedFolderName,
+  runAgentDelivery,
+  startBareUploader,
+  startEmulatorProcess,
+  type BareUploadRun,
+} from '../lib/delivery-runs.ts';
+import type { FigureContext } from '../lib/figure.ts';
+import { writeBenchFiles } from '../lib/pending-tree.ts';
+
+const concurrency = 8;
+const fileBytes = 4096;
+
+/** One side's throughput and CPU cost in one run. */
+export interface ThroughputRun {
+  filesPerSecond: number;
+  cpuMicrosPerFile: number;
+  /** Requests the emulator logged per file (what the client asked for). */
+  requestsPerFile: number;
+}
+
+/**
+ * Runs SiteDrop's delivery and the bare upload loop alternately, each against a fresh emulator
+ * process (so no run finds the previous run's files), on the same preloaded 4 KiB files.
+ */
+export async function measureUploadThroughput(
+  context: FigureContext,
+  options: { fileCount: number; latencyMs: number },
+): Promise<{ baseline: ThroughputRun[]; subject: ThroughputRun[] }> {
+  const watchedFolder = path.join(context.workDirectory, 'watched');
+  context.log(`  writing ${options.fileCount} files of ${fileBytes} bytes`);
+  const files = writeBenchFiles(watchedFolder, {
+    fileCount: options.fileCount,
+    fileBytes,
+    prefix: preloadedFolderName,
+  });
+  const perRequestTimeoutMs =
+    60_000 + (options.fileCount * (options.latencyMs + 50) * 2) / concurrency;
+  return alternateRuns({
+    warmups: context.warmups,
+    runs: context.runs,
+    log: context.log,
+    baseline: async (index) => {
+      const root = path.join(context.workDirectory, `baseline-${index}`);
+      const emulator = await startEmulatorProcess(context, root, { latencyMs: options.latencyMs });
+      const bare = await startBareUploader(context, emulator.info, concurrency);
+      try {
+        const before = (await emulator.requests()).length;
+        const run = await bare.call<BareUploadRun>('uploadFiles', {
+          folder: path.join(watchedFolder, preloadedFolderName),
+          targetFolder: 'Incoming',
+        });
+        if (run.failures > 0) throw new Error(`the bare loop had ${run.failures} failed uploads`);
+        const requests = (await emulator.requests()).length - before;
+        return {
+          filesPerSecond: run.fileCount / ((run.endedAtMs - run.startedAtMs) / 1000),
+          cpuMicrosPerFile: run.cpuMicros / run.fileCount,
+          requestsPerFile: requests / run.fileCount,
+        };
+      } finally {
+        await bare.close();
+        await emulator.close();
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    },
+    subject: async (index) => {
+      const root = path.join(context.workDirectory, `agent-${index}`);
+      const emulator = await startEmulatorProcess(context, root, { latencyMs: options.latencyMs });
+      try {
+        const run = await runAgentDelivery(context, {
+          runName: `agent-run-${index}`,
+          emulator: emulator.info,
+          watchedFolder,
+          files,
+          config: { delivery: { concurrency } },
+          timeoutMs: perRequestTimeoutMs,
+        });
+        if (run.failedCount > 0) throw new Error(`SiteDrop failed ${run.failedCount} items`);
+        const requests = await emulator.requests();
+        const uploadRequests = requests.filter(
+          (record) => record.startedAt >= run.queuedAtMs && !record.path.includes('/oauth2/'),
+        ).length;
+        return {
+          filesPerSecond: files.length / ((run.lastDeliveredAtMs - run.queuedAtMs) / 1000),
+          cpuMicrosPerFile: run.cpuMicros / files.length,
+          requestsPerFile: uploadRequests / files.length,
+        };
+      } finally {
+        await emulator.close();
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    },
+  });
+}
