@@ -20,6 +20,9 @@ declare module 'pino-roll' {
     end(): void;
     once(event: 'close' | 'finish' | 'ready', listener: () => void): void;
     once(event: 'error', listener: (error: Error) => void): void;
+    /** SonicBoom's events: 'error' when a write fails (e.g. ENOSPC), 'write' when one succeeds. */
+    on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): void;
+    on(event: 'write', listener: (bytes: number) => void): void;
   };
 
   function build(options: PinoRollOptions): Promise<RollStream>;

@@ -50,6 +50,20 @@ export async function createLogger(options: LoggerOptions): Promise<AgentLogger>
     file.once('ready', resolve);
     file.once('error', reject);
   });
+  // A full or failing disk must not stop the agent (issue 8: a clear state, not a crash). An
+  // 'error' event without a listener would end the process; SonicBoom keeps the lines it could
+  // not write and tries again with the next one, so say it once on stderr and carry on.
+  let isWriteFailing = false;
+  file.on('error', (error: NodeJS.ErrnoException) => {
+    if (isWriteFailing) return;
+    isWriteFailing = true;
+    process.stderr.write(
+      `SiteDrop cannot write its log in ${logDir} (${error.code ?? error.message}); it keeps running and writes the log again when it can: free disk space there.\n`,
+    );
+  });
+  file.on('write', () => {
+    isWriteFailing = false;
+  });
   const streams: StreamEntry[] = [{ stream: file, level: options.level as pino.Level }];
   if (options.console) {
     streams.push({
@@ -80,15 +94,29 @@ export async function createLogger(options: LoggerOptions): Promise<AgentLogger>
     logger,
     redactor,
     logDir,
-    flush: () => file.flushSync(),
+    flush: () => flushIfPossible(file),
     close: () => {
       if (isClosed) return;
       isClosed = true;
-      file.flushSync();
+      flushIfPossible(file);
       return new Promise<void>((resolve) => {
         file.once('close', resolve);
         file.end();
       });
     },
   };
+}
+
+/**
+ * Writes out the buffered lines now; when the disk refuses them (full, gone), they are dropped
+ * with the stream: logs are diagnostics, not state, and closing must not fail for them.
+ */
+function flushIfPossible(file: { flushSync(): void }): void {
+  try {
+    file.flushSync();
+  } catch (error) {
+    process.stderr.write(
+      `SiteDrop could not write its last log lines: ${(error as Error).message}\n`,
+    );
+  }
 }
