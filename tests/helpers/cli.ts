@@ -35,8 +35,9 @@ export class CliProcess {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [binPath, ...args], { env });
+  /** `user` runs it as another user (uid and gid; needs root), e.g. to prove a file mode holds. */
+  constructor(args: string[], env: NodeJS.ProcessEnv, user: { uid?: number; gid?: number } = {}) {
+    this.child = spawn(process.execPath, [binPath, ...args], { env, ...user });
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
