@@ -61,24 +61,32 @@ export interface AgentDeliveryRun {
   events: ReportedEvent[];
 }
 
+/** Options of an agent started for delivery figures. */
+export interface DeliveryAgentOptions {
+  runName: string;
+  emulator: EmulatorInfo;
+  watchedFolder: string;
+  config: ConfigInput;
+}
+
+/** A running agent process for delivery figures, with the events it reported so far. */
+export interface DeliveryAgent {
+  child: BenchChild;
+  events: ReportedEvent[];
+  counts: { delivered: number; failed: number };
+  /** Queues files as intake would; resolves with when (crossProcessNowMs) and the CPU then. */
+  queue(files: BenchFile[]): Promise<{ atMs: number; cpu: NodeJS.CpuUsage }>;
+  close(): Promise<void>;
+}
+
 /**
- * One delivery run of the real agent in its own process (subject core) against an emulator
- * process: start it with the given delivery settings, queue the preloaded files as intake would,
- * and wait until every one is delivered (or failed).
+ * Starts the real agent in its own process (subject core), configured for the emulator process,
+ * with a watched folder whose `preloaded/` subfolder intake excludes.
  */
-export async function runAgentDelivery(
+export async function startDeliveryAgent(
   context: FigureContext,
-  options: {
-    runName: string;
-    emulator: EmulatorInfo;
-    watchedFolder: string;
-    files: BenchFile[];
-    config: ConfigInput;
-    timeoutMs: number;
-    /** Called while the run is going, e.g. to sample. */
-    settleMs?: number;
-  },
-): Promise<AgentDeliveryRun> {
+  options: DeliveryAgentOptions,
+): Promise<DeliveryAgent> {
   const dataDir = path.join(context.workDirectory, options.runName, 'data');
   const config = [
     {
@@ -109,51 +117,75 @@ export async function runAgentDelivery(
     cpu: context.pinning.subjectCpu,
     nodeFlags: context.subjectNodeFlags,
   });
+  const events: ReportedEvent[] = [];
+  const counts = { delivered: 0, failed: 0 };
+  child.onNotice('events', (data) => {
+    for (const event of data as ReportedEvent[]) {
+      events.push(event);
+      if (event.type === 'item.delivered') counts.delivered += 1;
+      if (event.type === 'item.failed') counts.failed += 1;
+    }
+  });
+  return {
+    child,
+    events,
+    counts,
+    queue: (files) =>
+      child.call<{ atMs: number; cpu: NodeJS.CpuUsage }>('queueFiles', {
+        folderId: 'bench',
+        files,
+      }),
+    async close() {
+      await child.close();
+      fs.rmSync(path.join(context.workDirectory, options.runName), {
+        recursive: true,
+        force: true,
+      });
+    },
+  };
+}
+
+/**
+ * One delivery run of the real agent in its own process (subject core) against an emulator
+ * process: start it, queue the preloaded files as intake would, and wait until every one is
+ * delivered (or failed).
+ */
+export async function runAgentDelivery(
+  context: FigureContext,
+  options: DeliveryAgentOptions & { files: BenchFile[]; timeoutMs: number },
+): Promise<AgentDeliveryRun> {
+  const agent = await startDeliveryAgent(context, options);
   try {
-    const events: ReportedEvent[] = [];
-    let deliveredCount = 0;
-    let failedCount = 0;
-    child.onNotice('events', (data) => {
-      for (const event of data as ReportedEvent[]) {
-        events.push(event);
-        if (event.type === 'item.delivered') deliveredCount += 1;
-        if (event.type === 'item.failed') failedCount += 1;
-      }
-    });
-    await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 300));
-    const rssBeforeBytes = await child.call<number>('resetPeak');
-    const queued = await child.call<{ atMs: number; cpu: NodeJS.CpuUsage }>('queueFiles', {
-      folderId: 'bench',
-      files: options.files,
-    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rssBeforeBytes = await agent.child.call<number>('resetPeak');
+    const queued = await agent.queue(options.files);
     const deadline = performance.now() + options.timeoutMs;
-    while (deliveredCount + failedCount < options.files.length) {
+    while (agent.counts.delivered + agent.counts.failed < options.files.length) {
       if (performance.now() > deadline) {
         throw new Error(
-          `only ${deliveredCount} of ${options.files.length} files were delivered within ${options.timeoutMs} ms (${failedCount} failed)`,
+          `only ${agent.counts.delivered} of ${options.files.length} files were delivered within ${options.timeoutMs} ms (${agent.counts.failed} failed)`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const cpu = await child.call<NodeJS.CpuUsage>('cpu', queued.cpu);
-    const peakRssBytes = await child.call<number>('peak');
-    await child.call('flushEvents');
-    const uploading = events.filter((event) => event.type === 'item.uploading');
-    const delivered = events.filter((event) => event.type === 'item.delivered');
+    const cpu = await agent.child.call<NodeJS.CpuUsage>('cpu', queued.cpu);
+    const peakRssBytes = await agent.child.call<number>('peak');
+    await agent.child.call('flushEvents');
+    const uploading = agent.events.filter((event) => event.type === 'item.uploading');
+    const delivered = agent.events.filter((event) => event.type === 'item.delivered');
     return {
       queuedAtMs: queued.atMs,
       firstUploadingAtMs: Math.min(...uploading.map((event) => event.atMs)),
       lastDeliveredAtMs: Math.max(...delivered.map((event) => event.atMs)),
-      deliveredCount,
-      failedCount,
+      deliveredCount: agent.counts.delivered,
+      failedCount: agent.counts.failed,
       cpuMicros: cpu.user + cpu.system,
       rssBeforeBytes,
       peakRssBytes,
-      events,
+      events: agent.events,
     };
   } finally {
-    await child.close();
-    fs.rmSync(path.join(context.workDirectory, options.runName), { recursive: true, force: true });
+    await agent.close();
   }
 }
 
