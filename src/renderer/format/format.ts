@@ -16,30 +16,40 @@ export function formatBytes(sizeBytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+// Formatters are made once: `toLocaleString(undefined, options)` builds a new Intl formatter on
+// every call (a fraction of a millisecond each), which made every page of the 100,000-item
+// activity list a long task (tests/e2e/activity-100k.spec.ts).
+const timeToday = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeOtherDay = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const fullDateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const counts = new Intl.NumberFormat();
+
 /** `HH:MM` for a time today, else a short date and time. */
 export function formatTime(epochMs: number, nowMs: number = Date.now()): string {
   const date = new Date(epochMs);
-  const isToday = new Date(nowMs).toDateString() === date.toDateString();
-  return isToday
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleString(undefined, {
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
+  const now = new Date(nowMs);
+  const isToday =
+    date.getFullYear() === now.getFullYear() &&
+    date.getMonth() === now.getMonth() &&
+    date.getDate() === now.getDate();
+  return (isToday ? timeToday : timeOtherDay).format(date);
 }
 
 /** A full date and time with seconds, for detail screens. */
 export function formatDateTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return fullDateTime.format(epochMs);
 }
 
 /** e.g. `in 40 seconds`, `in 3 minutes`, `now`. */
@@ -54,5 +64,5 @@ export function formatIn(epochMs: number, nowMs: number = Date.now()): string {
 
 /** A count with thousands separators. */
 export function formatCount(count: number): string {
-  return count.toLocaleString();
+  return counts.format(count);
 }
