@@ -23,6 +23,7 @@ import {
   feedPortFromEnvironment,
   startFeed,
   type Feed,
+  type FeedLimits,
 } from './feed/index.ts';
 import { startIntake, type Intake } from './intake/index.ts';
 import { startWorkers, workersNeedRestart } from './workers.ts';
@@ -50,6 +51,8 @@ export interface AgentOptions {
   feedPort?: number;
   /** Origins besides the agent's own page that may use the feed (the Electron shell's). */
   feedAllowedOrigins?: readonly string[];
+  /** Overrides of the feed's per-client limits (the bench connects 50 clients; default 32). */
+  feedLimits?: Partial<FeedLimits>;
 }
 
 /** A running agent. */
@@ -168,6 +171,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         redactor,
         serverVersion: sitedropVersion,
         allowedOrigins: options.feedAllowedOrigins,
+        ...(options.feedLimits ? { limits: options.feedLimits } : {}),
         commands: {
           retryItems: (itemIds) =>
             store.transaction(() => itemIds.forEach((id) => store.requeueItem(id, 'retry'))),
