@@ -6,6 +6,9 @@ import { figureLatency } from './figure-04-latency.ts';
 import { figureThrottled } from './figure-05-throttled.ts';
 import { figureLargeFile } from './figure-06-large-file.ts';
 import { figureMemory } from './figure-07-memory.ts';
+import { figureWatchedTree } from './figure-08-watched-tree.ts';
+import { figureFanOut } from './figure-09-fan-out.ts';
+import { figureDashboard } from './figure-10-dashboard.ts';
 
 /** Every figure of issue 7, in order. */
 export const allFigures: Figure[] = [
@@ -16,4 +19,7 @@ export const allFigures: Figure[] = [
   figureThrottled,
   figureLargeFile,
   figureMemory,
+  figureWatchedTree,
+  figureFanOut,
+  figureDashboard,
 ];

@@ -25,7 +25,7 @@ export const figureDropLatency: Figure = {
   async run(context) {
     const stabilityWindowMs =
       context.profile === 'full' ? fullStabilityWindowMs : smokeStabilityWindowMs;
-    const fileCount = context.profile === 'full' ? 40 : 6;
+    const fileCount = context.profile === 'full' ? 40 : 4;
     const content = Buffer.alloc(fileBytes, 0x61);
     const drop: Dropper = async (folder) => {
       const droppedAt = new Map<string, number>();

@@ -117,7 +117,7 @@ export const figureLargeFile: Figure = {
   baselineDescription:
     'a bare loop: createUploadSession, then PUT each range read from the same file (node:https, keep-alive)',
   async run(context) {
-    const sizeBytes = context.profile === 'full' ? 1024 * mebibyte : 64 * mebibyte;
+    const sizeBytes = context.profile === 'full' ? 1024 * mebibyte : 32 * mebibyte;
     const watchedFolder = path.join(context.workDirectory, 'watched');
     context.log(`  writing a ${sizeBytes / mebibyte} MiB file`);
     const file = writeLargeFile(watchedFolder, `${preloadedFolderName}/large.bin`, sizeBytes);

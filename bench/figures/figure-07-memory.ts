@@ -51,7 +51,7 @@ export const figureMemory: Figure = {
   target: 'peak RSS ≤ baseline + 150 MB; RSS at 100k ≤ 1.2 × RSS at 1k',
   baselineDescription: 'bare Node + better-sqlite3 opening the same database',
   async run(context) {
-    const largeCount = context.profile === 'full' ? 100_000 : 5_000;
+    const largeCount = context.profile === 'full' ? 100_000 : 2_000;
     const smallCount = context.profile === 'full' ? 1_000 : 100;
     context.log(`  preparing ${largeCount} and ${smallCount} pending items with their files`);
     const large = createPendingTree(path.join(context.workDirectory, 'large'), {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { WebSocket } from 'ws';
 import type { ConfigInput } from '../../src/shared/config-schema.ts';
 import { startAgent } from '../../src/main/core/agent.ts';
 import { secretNames } from '../../src/main/core/platform.ts';
@@ -23,6 +24,13 @@ export interface AgentProcessArguments {
   clientSecret?: string;
   /** Event types to report, e.g. ['item.queued']. */
   reportEvents: string[];
+  /**
+   * Record the largest `bufferedAmount` any WebSocket reached after a send (figure 9: a paused
+   * client stays under its cap). Measured by wrapping ws's send in this bench process only.
+   */
+  trackWebSocketBuffers?: boolean;
+  /** The feed's client limit (default 32; figure 9 connects 51). */
+  feedMaxClients?: number;
 }
 
 /** One reported event. */
@@ -36,6 +44,17 @@ export interface ReportedEvent {
 }
 
 const options = readChildArguments<AgentProcessArguments>();
+let largestBufferedBytes = 0;
+if (options.trackWebSocketBuffers) {
+  const originalSend = WebSocket.prototype.send;
+  WebSocket.prototype.send = function send(
+    this: WebSocket,
+    ...args: Parameters<WebSocket['send']>
+  ) {
+    originalSend.apply(this, args);
+    largestBufferedBytes = Math.max(largestBufferedBytes, this.bufferedAmount);
+  } as WebSocket['send'];
+}
 const cpuBeforeStart = process.cpuUsage();
 fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
 fs.writeFileSync(path.join(options.dataDir, 'config.json'), JSON.stringify(options.config));
@@ -45,6 +64,9 @@ const agent = await startAgent({
   defaults: {},
   policyPath: path.join(options.dataDir, 'no-policy.json'),
   feedPort: 0,
+  ...(options.feedMaxClients !== undefined
+    ? { feedLimits: { maxClients: options.feedMaxClients } }
+    : {}),
   secretStore: new MemorySecretStore(
     options.clientSecret ? { [secretNames.clientSecret]: options.clientSecret } : {},
   ),
@@ -116,6 +138,7 @@ serveParent({
     };
   },
   memory: () => readMemory(),
+  largestBufferedBytes: () => largestBufferedBytes,
   rescan: async () => {
     const started = performance.now();
     await agent.intake.rescanNow();

@@ -1,0 +1,124 @@
+/**
+ * A bench child: many WebSocket clients (figure 9), on the counterpart core. Each records when
+ * (crossProcessNowMs) it received every event frame; one more client may pause reading (its
+ * TCP socket stops being read, so the server's buffer for it fills) and resume later.
+ */
+import type net from 'node:net';
+import { WebSocket } from 'ws';
+import { crossProcessNowMs } from '../lib/cross-process-clock.ts';
+import { percentile } from '../lib/statistics.ts';
+import { readChildArguments, serveParent } from '../lib/serve-parent.ts';
+
+/** What the driver passes to the clients process. */
+export interface FeedClientsArguments {
+  url: string;
+  protocols: string[];
+  clientCount: number;
+  /** Also connect one client that pauses reading when told. */
+  hasPausedClient: boolean;
+}
+
+/** What the clients measured, given when each seq was sent. */
+export interface FeedClientsReport {
+  messages: number;
+  firstReceivedAtMs: number;
+  lastReceivedAtMs: number;
+  p99DelayMs: number;
+  p50DelayMs: number;
+  /** Clients that saw every seq once, in order. */
+  completeClients: number;
+  paused: { received: number; isInOrder: boolean; closeCode: number | null } | null;
+}
+
+const options = readChildArguments<FeedClientsArguments>();
+
+interface Client {
+  socket: WebSocket;
+  seqs: number[];
+  times: number[];
+  closeCode: number | null;
+}
+
+function seqOf(data: Buffer): number | undefined {
+  // Parse only what is needed: event frames carry their seq; other frames are skipped.
+  const text = data.toString('utf8');
+  if (!text.startsWith('{"type":"event"') && !text.includes('"type":"event"')) return undefined;
+  const message = JSON.parse(text) as { type: string; event?: { seq: number }; seq?: number };
+  if (message.type !== 'event') return undefined;
+  return message.event?.seq ?? message.seq;
+}
+
+async function connect(): Promise<Client> {
+  const socket = new WebSocket(options.url, options.protocols);
+  const client: Client = { socket, seqs: [], times: [], closeCode: null };
+  socket.on('message', (data: Buffer) => {
+    const receivedAt = crossProcessNowMs();
+    const seq = seqOf(data);
+    if (seq === undefined) return;
+    client.seqs.push(seq);
+    client.times.push(receivedAt);
+  });
+  socket.on('close', (code) => {
+    client.closeCode = code;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return client;
+}
+
+const clients: Client[] = [];
+for (let index = 0; index < options.clientCount; index += 1) clients.push(await connect());
+const pausedClient = options.hasPausedClient ? await connect() : undefined;
+const rawSocket = (client: Client) => (client.socket as unknown as { _socket: net.Socket })._socket;
+
+serveParent({
+  pause: () => rawSocket(pausedClient as Client).pause(),
+  resume: () => rawSocket(pausedClient as Client).resume(),
+  received: () => Math.min(...clients.map((client) => client.seqs.length)),
+  pausedReceived: () => pausedClient?.seqs.length ?? 0,
+  report: (args) => {
+    const sentAt = new Map((args as { sentAt: [number, number][] }).sentAt);
+    const delays: number[] = [];
+    let messages = 0;
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    let completeClients = 0;
+    for (const client of clients) {
+      messages += client.seqs.length;
+      let isComplete = client.seqs.length === sentAt.size;
+      client.seqs.forEach((seq, index) => {
+        const receivedAt = client.times[index] ?? Number.NaN;
+        first = Math.min(first, receivedAt);
+        last = Math.max(last, receivedAt);
+        const sent = sentAt.get(seq);
+        if (sent !== undefined) delays.push(receivedAt - sent);
+        if (index > 0 && seq <= (client.seqs[index - 1] ?? 0)) isComplete = false;
+      });
+      if (isComplete) completeClients += 1;
+    }
+    const report: FeedClientsReport = {
+      messages,
+      firstReceivedAtMs: first,
+      lastReceivedAtMs: last,
+      p99DelayMs: percentile(delays, 99),
+      p50DelayMs: percentile(delays, 50),
+      completeClients,
+      paused: pausedClient
+        ? {
+            received: pausedClient.seqs.length,
+            isInOrder: pausedClient.seqs.every(
+              (seq, index) => index === 0 || seq > (pausedClient.seqs[index - 1] ?? 0),
+            ),
+            closeCode: pausedClient.closeCode,
+          }
+        : null,
+    };
+    return report;
+  },
+  close: () => {
+    for (const client of [...clients, ...(pausedClient ? [pausedClient] : [])])
+      client.socket.terminate();
+  },
+});
