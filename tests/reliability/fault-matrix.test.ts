@@ -41,6 +41,8 @@ interface FaultRow {
   /** The state every file must end in. */
   expectState: ItemState;
   check(bench: Bench, items: Item[]): void | Promise<void>;
+  /** Faults injected, when not the requests a fault rule hit (the service's own refusals). */
+  countInjected?(bench: Bench): number;
 }
 
 const rows: FaultRow[] = [
@@ -185,6 +187,7 @@ const rows: FaultRow[] = [
     },
     inject: () => undefined,
     expectState: 'failed',
+    countInjected: (bench) => bench.requests().filter((record) => record.status === 403).length,
     check: (bench, items) => {
       for (const item of items) {
         expect(item.lastErrorCode).toBe('graph.forbidden');
@@ -216,6 +219,7 @@ const rows: FaultRow[] = [
     }),
     inject: () => undefined,
     expectState: 'failed',
+    countInjected: () => 1,
     check: (bench, items) => {
       for (const item of items) {
         expect(item.lastErrorCode).toBe('config.library-not-found');
@@ -261,6 +265,7 @@ const rows: FaultRow[] = [
       };
     },
     expectState: 'delivered',
+    countInjected: () => 1,
     check: () => undefined,
   },
 ];
@@ -269,49 +274,58 @@ describe('the fault matrix: every fault ends as a user would want', () => {
   afterAll(() => recordReliabilityFigures('faultMatrix', { rows: rows.length, injected }));
 
   for (const row of rows) {
-    it(`${row.fault}: ${row.outcome}`, async () => {
-      const bench = await startBench({
-        ...(row.emulator ? { emulator: row.emulator } : {}),
-        config: (watchDir) =>
-          mergeConfigValues(
-            { delivery: { simpleUploadMaxBytes: 100_000, chunkSizeBytes: 327_680 } },
-            (typeof row.config === 'function' ? row.config(watchDir) : row.config) ?? {},
-          ) as ConfigInput,
-      });
-      const during = row.inject(bench);
-      await bench.start();
-      const items = Object.entries(files).map(([name, content]) => bench.dropFile(name, content));
-      if (during) await during(bench);
-      const done = await Promise.all(
-        items.map((item) =>
-          bench.waitForState(
-            item.id,
-            ['delivered', 'failed', 'quarantined', 'gone'],
-            60_000 + outageMs,
+    it(
+      `${row.fault}: ${row.outcome}`,
+      async () => {
+        const bench = await startBench({
+          ...(row.emulator ? { emulator: row.emulator } : {}),
+          config: (watchDir) =>
+            mergeConfigValues(
+              { delivery: { simpleUploadMaxBytes: 100_000, chunkSizeBytes: 327_680 } },
+              (typeof row.config === 'function' ? row.config(watchDir) : row.config) ?? {},
+            ) as ConfigInput,
+        });
+        const during = row.inject(bench);
+        await bench.start();
+        const items = Object.entries(files).map(([name, content]) => bench.dropFile(name, content));
+        if (during) await during(bench);
+        const done = await Promise.all(
+          items.map((item) =>
+            bench.waitForState(
+              item.id,
+              ['delivered', 'failed', 'quarantined', 'gone'],
+              60_000 + outageMs,
+            ),
           ),
-        ),
-      );
-      countInjected(row.fault, bench);
-      for (const item of done)
-        expect(item.state, item.lastErrorMessage ?? '').toBe(row.expectState);
-      const library = bench.remotePath('Incoming');
-      if (row.expectState === 'delivered') {
-        // Exactly once, byte-identical.
-        expect(fs.readdirSync(library).sort()).toEqual(Object.keys(files).sort());
-        for (const [name, content] of Object.entries(files)) {
-          expect(fs.readFileSync(bench.remotePath(`Incoming/${name}`)).equals(content)).toBe(true);
+        );
+        injected[row.fault] =
+          (injected[row.fault] ?? 0) +
+          (row.countInjected?.(bench) ??
+            bench.requests().filter((record) => record.faultId !== undefined).length);
+        for (const item of done)
+          expect(item.state, item.lastErrorMessage ?? '').toBe(row.expectState);
+        const library = bench.remotePath('Incoming');
+        if (row.expectState === 'delivered') {
+          // Exactly once, byte-identical.
+          expect(fs.readdirSync(library).sort()).toEqual(Object.keys(files).sort());
+          for (const [name, content] of Object.entries(files)) {
+            expect(fs.readFileSync(bench.remotePath(`Incoming/${name}`)).equals(content)).toBe(
+              true,
+            );
+          }
+        } else {
+          // A readable sentence, never an upload URL, token or secret.
+          for (const item of done) {
+            expect(item.lastErrorMessage ?? '').toMatch(/^[A-Z].{40,}/);
+            expect(item.lastErrorMessage).not.toMatch(/tempauth|Bearer|eyJ|_upload/);
+            expect(item.lastErrorMessage).not.toContain(DEMO_CLIENT_SECRET);
+          }
+          expect(fs.existsSync(library) ? fs.readdirSync(library) : []).toEqual([]);
         }
-      } else {
-        // A readable sentence, never an upload URL, token or secret.
-        for (const item of done) {
-          expect(item.lastErrorMessage ?? '').toMatch(/^[A-Z].{40,}/);
-          expect(item.lastErrorMessage).not.toMatch(/tempauth|Bearer|eyJ|_upload/);
-          expect(item.lastErrorMessage).not.toContain(DEMO_CLIENT_SECRET);
-        }
-        expect(fs.existsSync(library) ? fs.readdirSync(library) : []).toEqual([]);
-      }
-      await row.check(bench, done);
-    });
+        await row.check(bench, done);
+      },
+      60_000 + 2 * outageMs,
+    );
   }
 });
 
@@ -347,12 +361,4 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
-}
-
-function countInjected(kind: string, bench: Bench): void {
-  // The outage row injects one outage; the others count the emulator rules' hits.
-  const hits = kind.startsWith('network down')
-    ? 1
-    : bench.emulator.faults.list().reduce((sum, state) => sum + state.hits, 0);
-  injected[kind] = (injected[kind] ?? 0) + hits;
 }
