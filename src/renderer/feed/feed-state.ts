@@ -304,6 +304,16 @@ function shiftCount(counts: StateCounts, delta: CountDelta): StateCounts {
   return next;
 }
 
+/**
+ * The item view after an item state event (its new state, time and what the event carries), or
+ * undefined when the event does not change an item's state.
+ */
+export function itemAfterEvent(item: ItemView, event: LoggedEvent): ItemView | undefined {
+  const to = itemStateAfterEvent(event.type);
+  if (to === undefined) return undefined;
+  return patchItem({ ...item, state: to, updatedAt: event.at }, event);
+}
+
 /** The item with what the event says about it (attempt, link, error, next attempt). */
 function patchItem(item: ItemView, event: LoggedEvent): ItemView {
   switch (event.type) {

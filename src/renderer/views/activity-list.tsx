@@ -1,11 +1,23 @@
 /**
  * Activity: every item, newest first, in a virtualized list that stays smooth with 100,000
- * items (only the rows in view exist in the DOM; pages of 500 are fetched with the protocol's
- * listItems as the person scrolls). Filter by state and folder, search by name or request id;
- * the filters live in the address (`?state=failed&folder=office&q=…`) so they can be linked.
+ * items. Only the rows in view exist in the DOM; rows have a fixed height in rem (never
+ * measured); pages of 500 are fetched with the protocol's listItems as the person scrolls, and
+ * only the pages near the viewport keep their items (ItemWindow): far pages are dropped and
+ * fetched again on the way back. Filter by state and folder, search by name or request id; the
+ * filters live in the address (`?state=failed&folder=office&q=…`) so they can be linked.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useReducer,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ChangeEvent,
+} from 'react';
 import type { ItemFilterParams, ItemView, StateCounts } from '../../shared/feed-protocol.ts';
 import { feedMaxPageSize } from '../../shared/feed-protocol.ts';
 import { itemStates, pendingItemStates, type ItemState } from '../../shared/item-state.ts';
@@ -16,6 +28,8 @@ import type { ItemProgress } from '../feed/feed-state.ts';
 import { FeedCommandError } from '../feed/feed-connection.ts';
 import { formatBytes, formatCount, formatTime } from '../format/format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
+import { ItemWindow } from './activity/item-window.ts';
+import { rowHeightPx, stackedRowQuery } from './activity/row-height.ts';
 
 /** State filters beyond single states: groups people think in. */
 const stateGroups: Readonly<Record<string, { label: string; states: readonly ItemState[] }>> = {
@@ -24,14 +38,22 @@ const stateGroups: Readonly<Record<string, { label: string; states: readonly Ite
 };
 
 const searchDelayMs = 250;
-const loadAheadRows = 50;
+/** Fetch the next page when the view comes within this many rows of the loaded end. */
+const loadAheadRows = 100;
+/** Fetch a dropped page again when it comes within this many rows of the view. */
+const refetchMarginRows = 100;
+/** Keep the items of pages within this many rows of the view; drop the others. */
+const keepRows = 600;
+/** Rows are keyed by index modulo at least this (more than the rows in view). */
+const minRowSlots = 64;
 
-interface ListState {
-  ids: number[];
-  nextCursor: number | null;
+interface LoadStatus {
   isLoading: boolean;
   error: string | undefined;
 }
+// The same objects every time, so setting an unchanged status does not re-render.
+const loadingStatus: LoadStatus = { isLoading: true, error: undefined };
+const loadedStatus: LoadStatus = { isLoading: false, error: undefined };
 
 /** The activity screen. */
 export function ActivityList() {
@@ -41,26 +63,27 @@ export function ActivityList() {
   const stateFilter = params.get('state') ?? '';
   const folderFilter = params.get('folder') ?? '';
   const query = params.get('q') ?? '';
-  const filter = buildFilter(stateFilter, folderFilter, query);
-  const filterKey = JSON.stringify(filter);
+  const filterKey = JSON.stringify(buildFilter(stateFilter, folderFilter, query));
   const isReady = feed.status.kind === 'open' && feed.state.hasSnapshot;
 
-  const [list, setList] = useState<ListState>({
-    ids: [],
-    nextCursor: null,
-    isLoading: true,
-    error: undefined,
-  });
+  const windowRef = useRef<ItemWindow>(null);
+  windowRef.current ??= new ItemWindow(feedMaxPageSize);
+  const rows = windowRef.current;
+  const [, rerender] = useReducer((count: number) => count + 1, 0);
+  const [status, setStatus] = useState<LoadStatus>(loadingStatus);
   const generation = useRef(0);
-  const isLoadingMore = useRef(false);
+  /** The beforeIds being fetched ('top' for the first page), so none is asked for twice. */
+  const inFlight = useRef(new Set<number | 'top'>());
 
-  const loadPage = useCallback(
-    (beforeId: number | undefined) => {
+  const fetchPage = useCallback(
+    (beforeId: number | undefined, kind: 'next' | 'again') => {
       const connection = feed.connection;
       if (!connection) return;
+      const key = beforeId ?? 'top';
+      if (inFlight.current.has(key)) return;
+      inFlight.current.add(key);
       const myGeneration = generation.current;
-      isLoadingMore.current = true;
-      setList((previous) => ({ ...previous, isLoading: true, error: undefined }));
+      if (kind === 'next') setStatus(loadingStatus);
       const pageFilter: ItemFilterParams = {
         ...(JSON.parse(filterKey) as ItemFilterParams),
         limit: feedMaxPageSize,
@@ -69,149 +92,229 @@ export function ActivityList() {
       connection.request('listItems', { filter: pageFilter }).then(
         (result) => {
           if (generation.current !== myGeneration) return;
-          isLoadingMore.current = false;
-          for (const item of result.items) feed.state.rememberItem(item);
-          setList((previous) => {
-            const ids = beforeId === undefined ? [] : previous.ids;
-            // The list is newest first (largest id first): a page continues below the last id,
-            // so only ids below it are new. No Set of every loaded id per page: with 100,000
-            // loaded that alone took several milliseconds a page.
-            const lastId = ids.at(-1);
-            const added = result.items
-              .map((item) => item.id)
-              .filter((id) => lastId === undefined || id < lastId);
-            return {
-              ids: ids.concat(added),
-              nextCursor: result.nextCursor,
-              isLoading: false,
-              error: undefined,
-            };
-          });
+          inFlight.current.delete(key);
+          const itemWindow = windowRef.current;
+          if (!itemWindow) return;
+          const isTaken =
+            kind === 'next'
+              ? itemWindow.appendPage(beforeId, result.items, result.nextCursor)
+              : itemWindow.fillPage(beforeId, result.items);
+          if (kind === 'next') setStatus(loadedStatus);
+          if (isTaken) rerender();
         },
         (failure: unknown) => {
           if (generation.current !== myGeneration) return;
-          isLoadingMore.current = false;
-          setList((previous) => ({
-            ...previous,
+          inFlight.current.delete(key);
+          setStatus({
             isLoading: false,
             error: failure instanceof FeedCommandError ? failure.message : String(failure),
-          }));
+          });
         },
       );
     },
-    [feed.connection, feed.state, filterKey],
+    [feed.connection, filterKey],
   );
 
   // The first page, again whenever the filter changes or the feed was reset.
   useEffect(() => {
     if (!isReady) return;
-    generation.current += 1;
-    loadPage(undefined);
-    return feed.state.onDidReset(() => {
+    const restart = () => {
       generation.current += 1;
-      loadPage(undefined);
-    });
-  }, [isReady, loadPage, feed.state]);
+      inFlight.current.clear();
+      windowRef.current?.reset();
+      rerender();
+      fetchPage(undefined, 'next');
+    };
+    restart();
+    return feed.state.onDidReset(restart);
+  }, [isReady, fetchPage, feed.state]);
 
-  // Newly queued items that match the filter appear at the top as they arrive.
+  // Live events change the rows they concern, when those are held; newly queued items that
+  // match the filter appear at the top.
   useEffect(() => {
     const parsedFilter = JSON.parse(filterKey) as ItemFilterParams;
     return feed.state.onDidChangeItem(({ event, item }) => {
-      if (event.type !== 'item.queued' || item === undefined) return;
-      if (!matchesFilter(item, parsedFilter)) return;
-      setList((previous) =>
-        previous.ids.includes(item.id)
-          ? previous
-          : { ...previous, ids: [item.id, ...previous.ids] },
-      );
+      const itemWindow = windowRef.current;
+      if (!itemWindow) return;
+      let isChanged = itemWindow.applyEvent(event);
+      if (
+        event.type === 'item.queued' &&
+        event.data.reason === 'new' &&
+        item !== undefined &&
+        matchesFilter(item, parsedFilter)
+      ) {
+        isChanged = itemWindow.prepend(item) || isChanged;
+      }
+      if (isChanged) rerender();
     });
   }, [feed.state, filterKey]);
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const rowCount = list.ids.length + (list.nextCursor !== null ? 1 : 0);
-  const virtualizer = useVirtualizer({
-    count: rowCount,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => 72,
-    overscan: 8,
-    getItemKey: (index) => list.ids[index] ?? 'more',
-  });
-  const virtualRows = virtualizer.getVirtualItems();
-  const lastVisibleIndex = virtualRows.at(-1)?.index ?? 0;
-
-  useEffect(() => {
-    if (list.nextCursor === null || isLoadingMore.current) return;
-    if (lastVisibleIndex >= list.ids.length - loadAheadRows) loadPage(list.nextCursor);
-  }, [lastVisibleIndex, list.ids.length, list.nextCursor, loadPage]);
+  // Keep the window around the view: drop far pages, fetch dropped ones that come near, and
+  // the next page when the view nears the end of what is loaded.
+  const onRange = useCallback(
+    (first: number, last: number) => {
+      const itemWindow = windowRef.current;
+      if (!isReady || !itemWindow) return;
+      itemWindow.dropFarPages(first, last, keepRows);
+      for (const beforeId of itemWindow.droppedPagesNear(first, last, refetchMarginRows)) {
+        fetchPage(beforeId, 'again');
+      }
+      const cursor = itemWindow.nextCursor;
+      if (cursor !== null && cursor !== undefined && last >= itemWindow.rowCount - loadAheadRows) {
+        fetchPage(cursor, 'next');
+      }
+    },
+    [isReady, fetchPage],
+  );
 
   const total = matchingTotal(feed, stateFilter, folderFilter, query);
+  const loaded = rows.rowCount;
 
   return (
     <div className="stack activity">
       <Filters stateFilter={stateFilter} folderFilter={folderFilter} query={query} feed={feed} />
       <p className="muted" role="status" aria-live="polite" data-testid="activity-summary">
-        {list.isLoading && list.ids.length === 0
+        {status.isLoading && loaded === 0
           ? 'Loading…'
           : total !== undefined
             ? `${formatCount(total)} file${total === 1 ? '' : 's'}`
-            : `${formatCount(list.ids.length)}${list.nextCursor !== null ? '+' : ''} matching file${list.ids.length === 1 ? '' : 's'}`}
+            : `${formatCount(loaded)}${rows.hasMore ? '+' : ''} matching file${loaded === 1 ? '' : 's'}`}
       </p>
-      {list.error ? (
+      {status.error ? (
         <p role="alert" className="error-text">
-          {list.error}
+          {status.error}
         </p>
       ) : null}
-      {!list.isLoading && list.ids.length === 0 && !list.error ? (
+      {!status.isLoading && loaded === 0 && !status.error ? (
         <p>
           {stateFilter || folderFilter || query
             ? 'No file matches these filters.'
             : 'No files yet. Files dropped into a watched folder appear here within seconds.'}
         </p>
       ) : null}
-      <div
-        ref={scrollRef}
-        className="activity-scroll"
-        tabIndex={0}
-        role="region"
-        aria-label="Files, newest first"
-      >
-        <ul
-          className="activity-rows"
-          style={{ height: `${virtualizer.getTotalSize()}px` }}
-          aria-label="Files"
-        >
-          {virtualRows.map((row) => {
-            const id = list.ids[row.index];
-            const item = id === undefined ? undefined : feed.state.items.get(id);
-            return (
-              <li
-                key={row.key}
-                data-index={row.index}
-                ref={virtualizer.measureElement}
-                className="activity-row"
-                style={{ transform: `translateY(${row.start}px)` }}
-                aria-setsize={list.nextCursor === null ? list.ids.length : -1}
-                aria-posinset={row.index + 1}
-              >
-                {item === undefined ? (
-                  <span className="muted">Loading more…</span>
-                ) : (
-                  <ActivityRow
-                    item={item}
-                    progress={feed.state.progress.get(item.id)}
-                    folderLabel={
-                      feed.state.folders.find((folder) => folder.id === item.folderId)?.label ??
-                      item.folderId
-                    }
-                  />
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      </div>
+      <ActivityRows
+        rows={rows}
+        rowsVersion={rows.version}
+        feed={feed}
+        feedVersion={feed.state.version}
+        onRange={onRange}
+      />
     </div>
   );
+}
+
+/**
+ * The scrolling part, on its own so that scrolling re-renders only it (not the filters). Rows
+ * are keyed by slot (index modulo a number larger than the rows in view), so a row scrolled out
+ * is reused for the row scrolled in: React updates its text instead of replacing its elements.
+ */
+const ActivityRows = memo(function ActivityRows(props: {
+  rows: ItemWindow;
+  /** Changes whenever a row could show something else. */
+  rowsVersion: number;
+  feed: Feed;
+  /** Changes whenever the feed's state (progress, folders) changes. */
+  feedVersion: number;
+  onRange: (first: number, last: number) => void;
+}) {
+  const { rows, feed, onRange, rowsVersion } = props;
+  const rowHeight = useRowHeight();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const loaded = rows.rowCount;
+  const virtualizer = useVirtualizer({
+    count: loaded + (rows.hasMore && loaded > 0 ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 2,
+    useFlushSync: false,
+  });
+  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
+  const virtualRows = virtualizer.getVirtualItems();
+  const first = virtualRows[0]?.index ?? 0;
+  const last = virtualRows.at(-1)?.index ?? 0;
+  useEffect(() => onRange(first, last), [onRange, first, last, rowsVersion]);
+  const slots = Math.max(minRowSlots, virtualRows.length * 2);
+
+  return (
+    <div
+      ref={scrollRef}
+      className="activity-scroll"
+      tabIndex={0}
+      role="region"
+      aria-label="Files, newest first"
+    >
+      <ul
+        className="activity-rows"
+        style={{ height: `${virtualizer.getTotalSize()}px` }}
+        aria-label="Files"
+      >
+        {virtualRows.map((virtualRow) => {
+          const row = rows.rowAt(virtualRow.index);
+          return (
+            <li
+              key={virtualRow.index % slots}
+              className="activity-row"
+              style={{
+                height: `${rowHeight}px`,
+                transform: `translateY(${virtualRow.start}px)`,
+              }}
+              aria-setsize={rows.hasMore ? -1 : loaded}
+              aria-posinset={virtualRow.index + 1}
+            >
+              {row.kind === 'item' ? (
+                <ActivityRow
+                  item={row.item}
+                  progress={
+                    row.item.state === 'uploading'
+                      ? feed.state.progress.get(row.item.id)
+                      : undefined
+                  }
+                  folderLabel={folderLabelOf(feed, row.item.folderId)}
+                />
+              ) : (
+                <span className="muted">{row.kind === 'end' ? 'Loading more…' : 'Loading…'}</span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+});
+
+/** A folder's label (its id when it has none, or is no longer watched). */
+function folderLabelOf(feed: Feed, folderId: string): string {
+  return feed.state.folders.find((folder) => folder.id === folderId)?.label ?? folderId;
+}
+
+/** The rows' height in CSS pixels, from the root font size and the layout; follows resizes. */
+function useRowHeight(): number {
+  return useSyncExternalStore(subscribeToLayout, currentRowHeight);
+}
+
+let cachedRowHeight: number | undefined;
+
+function subscribeToLayout(onChange: () => void): () => void {
+  const query = window.matchMedia(stackedRowQuery);
+  const update = () => {
+    cachedRowHeight = undefined;
+    onChange();
+  };
+  query.addEventListener('change', update);
+  window.addEventListener('resize', update);
+  return () => {
+    query.removeEventListener('change', update);
+    window.removeEventListener('resize', update);
+  };
+}
+
+/** Read once per layout change (not per render: reading a computed style can force a style pass). */
+function currentRowHeight(): number {
+  cachedRowHeight ??= rowHeightPx(
+    Number.parseFloat(getComputedStyle(document.documentElement).fontSize),
+    window.matchMedia(stackedRowQuery).matches,
+  );
+  return cachedRowHeight;
 }
 
 /**
@@ -236,7 +339,7 @@ const ActivityRow = memo(function ActivityRow(props: {
         <Link to={`/items/${item.id}`} className="row-name">
           {item.path}
         </Link>
-        <div className="muted small">
+        <div className="muted small row-line">
           {folderLabel}
           {requestId ? ` · request ${requestId}` : ''}
         </div>
@@ -248,25 +351,29 @@ const ActivityRow = memo(function ActivityRow(props: {
           />
         ) : null}
         {item.state === 'retrying' && item.nextAttemptAt !== null ? (
-          <div className="small tone-text-warn">
+          <div className="small row-line tone-text-warn">
             Will try again at {formatTime(item.nextAttemptAt)}
             {item.errorMessage ? `: ${item.errorMessage}` : ''}
           </div>
         ) : null}
         {(item.state === 'failed' || item.state === 'quarantined') && item.errorMessage ? (
-          <div className="small tone-text-bad">{item.errorMessage}</div>
+          <div className="small row-line tone-text-bad">{item.errorMessage}</div>
         ) : null}
       </div>
-      <div className="row-size small">{formatBytes(item.sizeBytes)}</div>
-      <div className="row-time small">
-        <time dateTime={new Date(item.updatedAt).toISOString()}>{formatTime(item.updatedAt)}</time>
-      </div>
-      <div className="row-link small">
-        {item.state === 'delivered' && item.remoteUrl ? (
-          <a href={item.remoteUrl} target="_blank" rel="noreferrer" className="sharepoint-link">
-            Open in SharePoint<span className="visually-hidden"> ({name})</span>
-          </a>
-        ) : null}
+      <div className="row-meta small">
+        <span className="row-size">{formatBytes(item.sizeBytes)}</span>
+        <span className="row-time">
+          <time dateTime={new Date(item.updatedAt).toISOString()}>
+            {formatTime(item.updatedAt)}
+          </time>
+        </span>
+        <span className="row-link">
+          {item.state === 'delivered' && item.remoteUrl ? (
+            <a href={item.remoteUrl} target="_blank" rel="noreferrer" className="sharepoint-link">
+              Open in SharePoint<span className="visually-hidden"> ({name})</span>
+            </a>
+          ) : null}
+        </span>
       </div>
     </article>
   );
