@@ -3,7 +3,7 @@
  * screen for the current path. Focus moves to the screen's heading on navigation, so keyboard
  * and screen-reader users land on what changed.
  */
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConnectionBanner } from './components/connection-banner.tsx';
 import { useFeed } from './feed/feed-context.tsx';
 import { Link, useLocation } from './router.tsx';
@@ -26,8 +26,24 @@ export function App() {
   const isFirstRender = useRef(true);
   const itemMatch = /^\/items\/(\d+)$/.exec(pathname);
   const current = itemMatch ? '/activity' : pathname;
+  // The item screen is titled with the file's name once it is known (its number until then).
+  const [itemName, setItemName] = useState<{ id: number; name: string } | undefined>();
+  const itemId = itemMatch ? Number(itemMatch[1]) : undefined;
+  const onItemName = useCallback(
+    (name: string) => {
+      if (itemId === undefined) return;
+      setItemName((previous) =>
+        previous !== undefined && previous.id === itemId && previous.name === name
+          ? previous
+          : { id: itemId, name },
+      );
+    },
+    [itemId],
+  );
   const title = itemMatch
-    ? `File ${itemMatch[1]}`
+    ? itemName !== undefined && itemName.id === itemId
+      ? itemName.name
+      : `File ${itemMatch[1]}`
     : (screens.find((screen) => screen.path === pathname)?.label ?? 'Not found');
 
   useEffect(() => {
@@ -74,7 +90,7 @@ export function App() {
           {title}
         </h1>
         {itemMatch ? (
-          <ItemDetail key={itemMatch[1]} itemId={Number(itemMatch[1])} />
+          <ItemDetail key={itemMatch[1]} itemId={Number(itemMatch[1])} onName={onItemName} />
         ) : pathname === '/' ? (
           <Dashboard />
         ) : pathname === '/activity' ? (

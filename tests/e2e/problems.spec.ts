@@ -25,7 +25,9 @@ test('a refused upload shows what happened, what happens next and what to do, an
   await expect(row.getByText('Failed')).toBeVisible();
   await row.getByRole('link', { name: 'permit.pdf' }).click();
 
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^File \d+$/);
+  // Titled with the file's name; its number stays beside the path.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('permit.pdf');
+  await expect(page.locator('.item-heading')).toContainText(/File \d+/);
   const problem = page.getByRole('region', { name: 'Problem' });
   await expect(problem.getByRole('heading')).toHaveText('Not delivered: needs a person');
   await expect(problem.getByText('What happened')).toBeVisible();

@@ -19,7 +19,7 @@ type Detail = CommandResult<'getItem'>;
 const refreshDelayMs = 150;
 
 /** The item detail screen for one item id. */
-export function ItemDetail(props: { itemId: number }) {
+export function ItemDetail(props: { itemId: number; onName?: (name: string) => void }) {
   const feed = useFeedState();
   const { itemId } = props;
   const [detail, setDetail] = useState<Detail | undefined>();
@@ -82,6 +82,12 @@ export function ItemDetail(props: { itemId: number }) {
     );
   };
 
+  const fileName = detail ? (detail.item.path.split('/').at(-1) ?? detail.item.path) : undefined;
+  const { onName } = props;
+  useEffect(() => {
+    if (fileName !== undefined) onName?.(fileName);
+  }, [fileName, onName]);
+
   if (loadError !== undefined && detail === undefined) {
     return (
       <div className="stack">
@@ -110,6 +116,7 @@ export function ItemDetail(props: { itemId: number }) {
       <div className="item-heading">
         <StateBadge state={item.state} />
         <span className="item-path">{item.path}</span>
+        <span className="muted small">File {item.id}</span>
       </div>
       {item.state === 'uploading' ? (
         <UploadProgress

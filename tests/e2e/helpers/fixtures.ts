@@ -24,6 +24,8 @@ export interface AgentSetup {
   policy?: Record<string, unknown>;
   /** Extra delivery settings. */
   delivery?: Record<string, unknown>;
+  /** Another emulator to point the agent at (one the test started itself, e.g. with more clients). */
+  emulator?: Pick<EmulatorProcess, 'authorityHost' | 'graphBaseUrl' | 'caFile'>;
 }
 
 /** One test's SiteDrop: emulator, agent, watched folder. */
@@ -79,7 +81,7 @@ export const test = base.extend<{ sitedrop: SiteDrop }>({
       },
       async start(setup = {}) {
         setupUsed = setup;
-        const config = emulatorAgentConfig(emulator, watchFolder, setup);
+        const config = emulatorAgentConfig(setup.emulator ?? emulator, watchFolder, setup);
         fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
         if (setup.policy) fs.writeFileSync(policyPath, JSON.stringify(setup.policy));
         return launch();

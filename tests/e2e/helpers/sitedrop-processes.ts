@@ -88,7 +88,7 @@ export async function startEmulatorProcess(directory: string): Promise<EmulatorP
 
 /** What the agent's config file holds for a test, pointing at an emulator. */
 export function emulatorAgentConfig(
-  emulator: EmulatorProcess,
+  emulator: Pick<EmulatorProcess, 'authorityHost' | 'graphBaseUrl' | 'caFile'>,
   watchFolder: string,
   overrides: { siteUrl?: string; delivery?: Record<string, unknown> } = {},
 ): Record<string, unknown> {

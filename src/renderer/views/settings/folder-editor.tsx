@@ -1,10 +1,17 @@
 /**
  * The watched folders and where each one delivers: target library and folder, column
- * mapping, conflict and after-upload behaviour, include/exclude filters. A new folder starts
+ * mapping, conflict and after-upload behaviour, include/exclude filters, intake (polling,
+ * stability window, request files, names and duplicates, quarantine). A new folder starts
  * from the schema's defaults; the whole list is read-only when the policy sets it.
  */
 import { FolderConfigSchema, type Config } from '../../../shared/config-schema.ts';
-import { LinesField, SelectField, TextField } from './settings-fields.tsx';
+import {
+  CheckboxField,
+  LinesField,
+  NumberField,
+  SelectField,
+  TextField,
+} from './settings-fields.tsx';
 
 type FolderConfig = Config['folders'][number];
 
@@ -182,6 +189,102 @@ function FolderFields(props: {
                 ...folder,
                 afterUpload: { ...folder.afterUpload, archiveFolder: value },
               })
+            }
+          />
+        ) : null}
+        <CheckboxField
+          label="Include subfolders"
+          field={at('recursive')}
+          value={folder.recursive}
+          lockedReason={lockedReason}
+          onChange={(recursive) => props.onChange({ ...folder, recursive })}
+        />
+        <NumberField
+          label="Stability window (ms)"
+          field={at('stabilityWindowMs')}
+          value={folder.stabilityWindowMs}
+          hint="A file is taken once its size and time did not change for this long (0 to 600000)."
+          problem={props.problemOf(at('stabilityWindowMs'))}
+          lockedReason={lockedReason}
+          onChange={(stabilityWindowMs) => props.onChange({ ...folder, stabilityWindowMs })}
+        />
+        <CheckboxField
+          label="Check the folder regularly (polling)"
+          field={at('polling.enabled')}
+          value={folder.polling.enabled}
+          hint="For network shares that do not report changes."
+          lockedReason={lockedReason}
+          onChange={(enabled) =>
+            props.onChange({ ...folder, polling: { ...folder.polling, enabled } })
+          }
+        />
+        {folder.polling.enabled ? (
+          <NumberField
+            label="Check every (ms)"
+            field={at('polling.intervalMs')}
+            value={folder.polling.intervalMs}
+            hint="100 to 600000."
+            problem={props.problemOf(at('polling.intervalMs'))}
+            lockedReason={lockedReason}
+            onChange={(intervalMs) =>
+              props.onChange({ ...folder, polling: { ...folder.polling, intervalMs } })
+            }
+          />
+        ) : null}
+        <SelectField
+          label="Invalid file names"
+          field={at('invalidNames')}
+          value={folder.invalidNames}
+          options={[
+            { value: 'rename', label: 'Upload under a valid name' },
+            { value: 'quarantine', label: 'Move to the quarantine folder' },
+          ]}
+          hint="Names SharePoint refuses (characters such as : or |, reserved names)."
+          problem={props.problemOf(at('invalidNames'))}
+          lockedReason={lockedReason}
+          onChange={(invalidNames) => props.onChange({ ...folder, invalidNames })}
+        />
+        <TextField
+          label="Quarantine folder"
+          field={at('quarantineFolder')}
+          value={folder.quarantineFolder}
+          hint="Inside the watched folder; files that cannot be uploaded go there."
+          problem={props.problemOf(at('quarantineFolder'))}
+          lockedReason={lockedReason}
+          onChange={(quarantineFolder) => props.onChange({ ...folder, quarantineFolder })}
+        />
+        <SelectField
+          label="Same content as a delivered file"
+          field={at('duplicates')}
+          value={folder.duplicates}
+          options={[
+            { value: 'skip', label: 'Skip it' },
+            { value: 'upload', label: 'Upload it again' },
+          ]}
+          problem={props.problemOf(at('duplicates'))}
+          lockedReason={lockedReason}
+          onChange={(duplicates) => props.onChange({ ...folder, duplicates })}
+        />
+        <CheckboxField
+          label="Read request files"
+          field={at('requests.enabled')}
+          value={folder.requests.enabled}
+          hint="JSON files that describe an upload (its metadata) instead of being uploaded."
+          lockedReason={lockedReason}
+          onChange={(enabled) =>
+            props.onChange({ ...folder, requests: { ...folder.requests, enabled } })
+          }
+        />
+        {folder.requests.enabled ? (
+          <LinesField
+            label="Request file patterns"
+            field={at('requests.patterns')}
+            value={folder.requests.patterns}
+            hint="One per line, e.g. *.request.json."
+            problem={props.problemOf(at('requests.patterns'))}
+            lockedReason={lockedReason}
+            onChange={(patterns) =>
+              props.onChange({ ...folder, requests: { ...folder.requests, patterns } })
             }
           />
         ) : null}

@@ -67,6 +67,18 @@ export const scalarFields = [
   ['sharepoint', 'siteUrl'],
   ['sharepoint', 'library'],
   ['delivery', 'concurrency'],
+  ['delivery', 'chunkSizeBytes'],
+  ['delivery', 'simpleUploadMaxBytes'],
+  ['delivery', 'requestTimeoutMs'],
+  ['delivery', 'retry', 'inProcessDelaysMs'],
+  ['delivery', 'retry', 'storedDelayMinMs'],
+  ['delivery', 'retry', 'storedDelayMaxMs'],
+  ['delivery', 'retry', 'maxAgeMs'],
+  ['delivery', 'breaker', 'failureThreshold'],
+  ['delivery', 'breaker', 'failureRateThreshold'],
+  ['delivery', 'breaker', 'minimumRequests'],
+  ['delivery', 'breaker', 'windowMs'],
+  ['delivery', 'breaker', 'probeIntervalMs'],
 ] as const satisfies readonly (readonly string[])[];
 
 /**

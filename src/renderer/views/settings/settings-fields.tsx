@@ -156,3 +156,168 @@ export function SelectField<T extends string>(
     </Frame>
   );
 }
+
+/**
+ * A whole or decimal number; an empty or unreadable entry becomes NaN, which the schema refuses
+ * with "must be a number" (so the person sees why nothing was saved).
+ */
+export function NumberField(
+  props: FieldFrame & { value: number; onChange(value: number): void; placeholder?: string },
+) {
+  const { value, onChange, ...rest } = props;
+  return (
+    <TextField
+      {...rest}
+      type="number"
+      value={Number.isNaN(value) ? '' : String(value)}
+      onChange={(text) => onChange(text.trim() === '' ? Number.NaN : Number(text))}
+    />
+  );
+}
+
+/** A list of numbers typed as "1000, 2000, 4000" (commas or spaces). */
+export function NumberListField(
+  props: FieldFrame & { value: readonly number[]; onChange(value: number[]): void },
+) {
+  const { value, onChange, ...rest } = props;
+  const joined = value.map((entry) => (Number.isNaN(entry) ? '?' : String(entry))).join(', ');
+  const [text, setText] = useState(joined);
+  useEffect(() => {
+    setText((current) => (sameNumbers(parseNumbers(current), value) ? current : joined));
+  }, [joined, value]);
+  return (
+    <TextField
+      {...rest}
+      value={text}
+      onChange={(next) => {
+        setText(next);
+        onChange(parseNumbers(next));
+      }}
+    />
+  );
+}
+
+function parseNumbers(text: string): number[] {
+  return text
+    .split(/[\s,;]+/)
+    .filter((part) => part !== '')
+    .map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : Number.NaN));
+}
+
+function sameNumbers(left: readonly number[], right: readonly number[]): boolean {
+  return (
+    left.length === right.length &&
+    left.every((entry, index) => Object.is(entry, right[index]) || entry === right[index])
+  );
+}
+
+/** An on/off setting. */
+export function CheckboxField(
+  props: Omit<FieldFrame, 'problem'> & {
+    value: boolean;
+    onChange(value: boolean): void;
+    problem?: string | undefined;
+  },
+) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const lockId = `${id}-lock`;
+  const isLocked = props.lockedReason !== undefined;
+  const described = [props.hint ? hintId : '', isLocked ? lockId : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field checkbox-field" data-field={props.field}>
+      <label htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={props.value}
+          disabled={isLocked}
+          aria-readonly={isLocked ? true : undefined}
+          aria-describedby={described || undefined}
+          onChange={(event) => props.onChange(event.target.checked)}
+        />{' '}
+        {props.label}
+        {isLocked ? <span className="lock-tag"> (locked)</span> : null}
+      </label>
+      {props.hint ? (
+        <div id={hintId} className="hint">
+          {props.hint}
+        </div>
+      ) : null}
+      {isLocked ? (
+        <div id={lockId} className="hint lock-reason">
+          <span aria-hidden="true">🔒 </span>
+          {props.lockedReason}
+        </div>
+      ) : null}
+      {props.problem ? (
+        <div className="problem-text" role="alert">
+          {props.label} {props.problem}.
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A secret typed or read from a file, sent once and never shown back: the page only says
+ * whether one is set. The text stays in this form until it is saved, then is cleared.
+ */
+export function SecretTextField(
+  props: FieldFrame & {
+    value: string;
+    isSet: boolean;
+    accept: string;
+    onChange(value: string): void;
+  },
+) {
+  const [fileError, setFileError] = useState<string | undefined>();
+  return (
+    <Frame {...props} problem={props.problem ?? fileError}>
+      {(ids) => (
+        <div className="secret-field">
+          <div className="muted small" data-testid={`${props.field}-status`}>
+            {props.isSet ? 'Set' : 'Not set'}
+          </div>
+          <textarea
+            id={ids.control}
+            rows={4}
+            value={props.value}
+            placeholder={
+              props.isSet
+                ? 'A key is set. Paste a new one to replace it.'
+                : '-----BEGIN PRIVATE KEY-----'
+            }
+            readOnly={props.lockedReason !== undefined}
+            aria-invalid={props.problem ? true : undefined}
+            aria-describedby={ids.described || undefined}
+            autoComplete="off"
+            spellCheck={false}
+            className="secret-text"
+            onChange={(event) => props.onChange(event.target.value)}
+          />
+          <label className="file-pick">
+            <span>Or read it from a file: </span>
+            <input
+              type="file"
+              accept={props.accept}
+              disabled={props.lockedReason !== undefined}
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                event.target.value = '';
+                if (!file) return;
+                file.text().then(
+                  (text) => {
+                    setFileError(undefined);
+                    props.onChange(text);
+                  },
+                  () => setFileError(`could not be read from ${file.name}; choose the file again`),
+                );
+              }}
+            />
+          </label>
+        </div>
+      )}
+    </Frame>
+  );
+}

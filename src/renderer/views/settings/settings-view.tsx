@@ -19,7 +19,13 @@ import {
   validateDraft,
   type FieldProblems,
 } from './settings-draft.ts';
-import { SelectField, TextField } from './settings-fields.tsx';
+import {
+  NumberField,
+  NumberListField,
+  SecretTextField,
+  SelectField,
+  TextField,
+} from './settings-fields.tsx';
 
 type SaveOutcome =
   | { kind: 'saved'; changedFields: string[]; restartRequiredFields: string[] }
@@ -42,6 +48,7 @@ export function SettingsScreen() {
   const [settings, setSettings] = useState<SettingsView | undefined>();
   const [draft, setDraft] = useState<Config | undefined>();
   const [clientSecret, setClientSecret] = useState('');
+  const [certificateKey, setCertificateKey] = useState('');
   const [loadError, setLoadError] = useState<string | undefined>();
   const [serverProblems, setServerProblems] = useState<FieldProblems>({});
   const [isSubmitted, setIsSubmitted] = useState(false);
@@ -69,7 +76,8 @@ export function SettingsScreen() {
     () => (settings && draft ? buildPatch(settings.config, draft) : {}),
     [settings, draft],
   );
-  const isDirty = Object.keys(patch).length > 0 || clientSecret !== '';
+  const isDirty = Object.keys(patch).length > 0 || clientSecret !== '' || certificateKey !== '';
+  const certificateKeyProblem = describeCertificateKeyProblem(certificateKey);
 
   if (loadError !== undefined && settings === undefined) return <p role="alert">{loadError}</p>;
   if (settings === undefined || draft === undefined) {
@@ -83,6 +91,13 @@ export function SettingsScreen() {
     if (problem === undefined) return undefined;
     return isSubmitted || isEdited(settings.config, draft, field) ? problem : undefined;
   };
+  /** The first problem of a list field or of one of its entries (`delivery.retry.x[2]`). */
+  const shownListProblem = (field: string): string | undefined => {
+    const entry = Object.keys({ ...problems, ...serverProblems }).find(
+      (key) => key === field || key.startsWith(`${field}[`),
+    );
+    return entry === undefined ? undefined : shownProblem(entry);
+  };
   const update = (path: readonly (string | number)[], value: unknown) => {
     setOutcome(undefined);
     setServerProblems({});
@@ -93,7 +108,7 @@ export function SettingsScreen() {
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setIsSubmitted(true);
-    if (Object.keys(problems).length > 0) {
+    if (Object.keys(problems).length > 0 || certificateKeyProblem !== undefined) {
       setOutcome({
         kind: 'refused',
         message: 'Nothing was saved: correct the fields marked below first.',
@@ -105,7 +120,14 @@ export function SettingsScreen() {
     feed.connection
       ?.request('saveSettings', {
         ...(Object.keys(patch).length > 0 ? { config: patch } : {}),
-        ...(clientSecret !== '' ? { secrets: { clientSecret } } : {}),
+        ...(clientSecret !== '' || certificateKey !== ''
+          ? {
+              secrets: {
+                ...(clientSecret !== '' ? { clientSecret } : {}),
+                ...(certificateKey !== '' ? { certificateKey } : {}),
+              },
+            }
+          : {}),
       })
       .then(
         (result) => {
@@ -114,6 +136,7 @@ export function SettingsScreen() {
           setSettings(result.settings);
           setDraft(result.settings.config);
           setClientSecret('');
+          setCertificateKey('');
           setOutcome({
             kind: 'saved',
             changedFields: result.changedFields,
@@ -193,11 +216,25 @@ export function SettingsScreen() {
                 label="Certificate thumbprint"
                 field="auth.certificate.thumbprint"
                 value={draft.auth.certificate.thumbprint ?? ''}
+                hint="SHA-1 (40 hex digits) or SHA-256 (64) of the certificate registered for the app."
                 problem={shownProblem('auth.certificate.thumbprint')}
                 lockedReason={locked('auth.certificate.thumbprint')}
                 onChange={(value) =>
                   update(['auth', 'certificate', 'thumbprint'], optionalText(value))
                 }
+              />
+              <SecretTextField
+                label="Certificate private key"
+                field="secrets.certificateKey"
+                value={certificateKey}
+                isSet={settings.secrets.certificateKey.isSet}
+                accept=".pem,.key,application/x-pem-file"
+                hint={`The PEM private key of that certificate. Sent once when you save, then kept by the agent and never shown again. ${settings.secretStorage}`}
+                problem={certificateKey === '' ? undefined : certificateKeyProblem}
+                onChange={(value) => {
+                  setOutcome(undefined);
+                  setCertificateKey(value);
+                }}
               />
             </>
           ) : (
@@ -235,25 +272,13 @@ export function SettingsScreen() {
         <TestConnection isDirty={isDirty} />
       </fieldset>
 
-      <fieldset className="card">
-        <legend>Delivery</legend>
-        <div className="form-grid">
-          <TextField
-            label="Uploads at the same time"
-            field="delivery.concurrency"
-            type="number"
-            value={
-              Number.isNaN(draft.delivery.concurrency) ? '' : String(draft.delivery.concurrency)
-            }
-            hint="1 to 32. More is faster on a good connection; SharePoint may throttle above 8."
-            problem={shownProblem('delivery.concurrency')}
-            lockedReason={locked('delivery.concurrency')}
-            onChange={(value) =>
-              update(['delivery', 'concurrency'], value === '' ? Number.NaN : Number(value))
-            }
-          />
-        </div>
-      </fieldset>
+      <DeliveryFields
+        delivery={draft.delivery}
+        problemOf={shownProblem}
+        listProblemOf={shownListProblem}
+        locked={locked}
+        update={(path, value) => update(['delivery', ...path], value)}
+      />
 
       <FolderEditor
         folders={draft.folders}
@@ -273,6 +298,7 @@ export function SettingsScreen() {
           onClick={() => {
             setDraft(settings.config);
             setClientSecret('');
+            setCertificateKey('');
             setIsSubmitted(false);
             setServerProblems({});
             setOutcome(undefined);
@@ -289,6 +315,164 @@ export function SettingsScreen() {
       </div>
     </form>
   );
+}
+
+/** Why a pasted certificate key cannot be used, or undefined when it looks right. */
+function describeCertificateKeyProblem(key: string): string | undefined {
+  const text = key.trim();
+  if (text === '') return undefined;
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) {
+    return 'must not be encrypted: export it without a password';
+  }
+  if (
+    !/^-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (RSA |EC )?PRIVATE KEY-----$/.test(
+      text,
+    )
+  ) {
+    return 'must be a PEM private key, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----';
+  }
+  return undefined;
+}
+
+const kib = 1024;
+const mib = 1024 * 1024;
+
+/** Delivery: parallel uploads, upload sizes, timeouts, retries and the circuit breaker. */
+function DeliveryFields(props: {
+  delivery: Config['delivery'];
+  problemOf(field: string): string | undefined;
+  listProblemOf(field: string): string | undefined;
+  locked(field: string): string | undefined;
+  update(path: readonly string[], value: unknown): void;
+}) {
+  const { delivery, problemOf, locked, update } = props;
+  const number = (path: readonly string[], label: string, value: number, hint: string) => {
+    const field = `delivery.${path.join('.')}`;
+    return (
+      <NumberField
+        label={label}
+        field={field}
+        value={value}
+        hint={hint}
+        problem={problemOf(field)}
+        lockedReason={locked(field)}
+        onChange={(next) => update(path, next)}
+      />
+    );
+  };
+  return (
+    <fieldset className="card">
+      <legend>Delivery</legend>
+      <div className="form-grid">
+        {number(
+          ['concurrency'],
+          'Uploads at the same time',
+          delivery.concurrency,
+          '1 to 32. More is faster on a good connection; SharePoint may throttle above 8.',
+        )}
+        {number(
+          ['chunkSizeBytes'],
+          'Upload chunk size (bytes)',
+          delivery.chunkSizeBytes,
+          `A multiple of 327680 (320 KiB), at most 60 MiB. Now ${formatSize(delivery.chunkSizeBytes)}.`,
+        )}
+        {number(
+          ['simpleUploadMaxBytes'],
+          'Largest file sent in one request (bytes)',
+          delivery.simpleUploadMaxBytes,
+          `Larger files go in chunks through an upload session. Now ${formatSize(delivery.simpleUploadMaxBytes)}.`,
+        )}
+        {number(
+          ['requestTimeoutMs'],
+          'Request timeout (ms)',
+          delivery.requestTimeoutMs,
+          '1000 to 600000: how long one request to SharePoint may take.',
+        )}
+      </div>
+      <h3>Retries</h3>
+      <div className="form-grid">
+        <NumberListField
+          label="Quick retries (ms)"
+          field="delivery.retry.inProcessDelaysMs"
+          value={delivery.retry.inProcessDelaysMs}
+          hint="Waits between quick retries of a failed upload, e.g. 1000, 2000, 4000 (at most 10)."
+          problem={props.listProblemOf('delivery.retry.inProcessDelaysMs')}
+          lockedReason={locked('delivery.retry.inProcessDelaysMs')}
+          onChange={(next) => update(['retry', 'inProcessDelaysMs'], next)}
+        />
+        {number(
+          ['retry', 'storedDelayMinMs'],
+          'Later retry, first wait (ms)',
+          delivery.retry.storedDelayMinMs,
+          'After the quick retries, the wait before the next try; it doubles each time.',
+        )}
+        {number(
+          ['retry', 'storedDelayMaxMs'],
+          'Later retry, longest wait (ms)',
+          delivery.retry.storedDelayMaxMs,
+          'The wait between tries never grows beyond this.',
+        )}
+        {number(
+          ['retry', 'maxAgeMs'],
+          'Give up after (ms)',
+          delivery.retry.maxAgeMs,
+          `A file still not delivered this long after it was first queued fails. Now ${formatDuration(delivery.retry.maxAgeMs)}.`,
+        )}
+      </div>
+      <h3>Circuit breaker</h3>
+      <p className="hint">
+        When SharePoint keeps failing, SiteDrop pauses all uploads and probes it now and then,
+        instead of retrying every file.
+      </p>
+      <div className="form-grid">
+        {number(
+          ['breaker', 'failureThreshold'],
+          'Failures in a row',
+          delivery.breaker.failureThreshold,
+          'This many failed calls in a row within the window pause uploads.',
+        )}
+        {number(
+          ['breaker', 'failureRateThreshold'],
+          'Failure rate',
+          delivery.breaker.failureRateThreshold,
+          'Or this fraction of failed calls within the window (0 to 1, e.g. 0.5)…',
+        )}
+        {number(
+          ['breaker', 'minimumRequests'],
+          'Calls before the rate counts',
+          delivery.breaker.minimumRequests,
+          '…once at least this many calls were made in it.',
+        )}
+        {number(
+          ['breaker', 'windowMs'],
+          'Window (ms)',
+          delivery.breaker.windowMs,
+          'The time the failures above are counted in.',
+        )}
+        {number(
+          ['breaker', 'probeIntervalMs'],
+          'Probe every (ms)',
+          delivery.breaker.probeIntervalMs,
+          'While paused, how often SiteDrop checks whether SharePoint works again.',
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'not a number';
+  if (bytes >= mib) return `${(bytes / mib).toFixed(bytes % mib === 0 ? 0 : 2)} MiB`;
+  return `${(bytes / kib).toFixed(bytes % kib === 0 ? 0 : 1)} KiB`;
+}
+
+function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return 'not a number';
+  const days = ms / 86_400_000;
+  if (days >= 1) return `${Number(days.toFixed(1))} day${days === 1 ? '' : 's'}`;
+  const hours = ms / 3_600_000;
+  if (hours >= 1) return `${Number(hours.toFixed(1))} hours`;
+  return `${Number((ms / 60_000).toFixed(1))} minutes`;
 }
 
 function SaveMessage(props: { outcome: SaveOutcome | undefined }) {
