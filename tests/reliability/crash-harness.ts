@@ -30,8 +30,7 @@ export interface CrashProfile {
 }
 
 /** Where a kill landed, as far as the harness could see. */
-export type KillPhase =
-  'intake' | 'mid-chunk' | 'after-last-chunk-before-commit' | 'after-upload-response' | 'random';
+export type KillPhase = 'intake' | 'mid-chunk' | 'after-last-chunk' | 'random';
 
 /** What a run found. lost, duplicated, corrupted, stuck and prematureLocalMoves must be 0. */
 export interface CrashReport {
@@ -106,8 +105,7 @@ export async function runCrashRestart(options: {
     kills: {
       intake: 0,
       'mid-chunk': 0,
-      'after-last-chunk-before-commit': 0,
-      'after-upload-response': 0,
+      'after-last-chunk': 0,
       random: 0,
     },
     delivered: 0,
@@ -160,12 +158,7 @@ export async function runCrashRestart(options: {
       whileDown.forEach((file) => dropFile(folderPaths, file, seed));
       const requestMark = emulator.requestLog.at(-1)?.sequence ?? 0;
       const agent = new CliProcess(args, env);
-      const phase = random.pick<KillPhase>([
-        'intake',
-        'mid-chunk',
-        'after-last-chunk-before-commit',
-        'random',
-      ]);
+      const phase = random.pick<KillPhase>(['intake', 'mid-chunk', 'after-last-chunk', 'random']);
       const landed = await killAt(phase, {
         agent,
         emulator,
@@ -309,10 +302,10 @@ async function killAt(
       kill();
       return 'mid-chunk';
     }
-    case 'after-last-chunk-before-commit': {
+    case 'after-last-chunk': {
       context.dropFiles();
       // Kill the moment SharePoint answered an upload (the last fragment or a simple PUT),
-      // before the agent can have read and recorded it.
+      // polled every millisecond: usually before the agent has read and recorded the answer.
       const isCompleted = (record: (typeof emulator.requestLog)[number]) =>
         record.method === 'PUT' &&
         (record.status === 200 || record.status === 201) &&
@@ -320,18 +313,9 @@ async function killAt(
       const completed = await poll(() => newRequests().find(isCompleted), 8_000, 1);
       if (!completed) break;
       kill();
-      const sessionCompleted = completed.path.startsWith('/_upload/');
-      // Did it land before the agent recorded the delivery? The store tells.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const stillOpen = readStates(context.dataDir).some(
-        (item) => item.state === 'uploading' || item.state === 'verifying',
-      );
-      return stillOpen || sessionCompleted
-        ? 'after-last-chunk-before-commit'
-        : 'after-upload-response';
+      return 'after-last-chunk';
     }
     case 'random':
-    case 'after-upload-response':
       break;
   }
   context.dropFiles();
