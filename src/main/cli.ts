@@ -79,14 +79,18 @@ async function main(argv: string[]): Promise<number> {
       return -1; // keeps running until a signal
     }
     case 'emulator': {
-      const emulator = await runEmulatorFromCommandLine(
+      const options = {
+        rootDir: path.resolve(values.root ?? path.join(dataDir, 'demo', 'demo-sharepoint')),
+        ...(values.port ? { port: parsePort(values.port) } : {}),
+      };
+      await runUntilSignal(
         {
-          rootDir: path.resolve(values.root ?? path.join(dataDir, 'demo', 'demo-sharepoint')),
-          ...(values.port ? { port: parsePort(values.port) } : {}),
+          start: () => runEmulatorFromCommandLine(options, print),
+          close: (emulator) => emulator.close(),
+          redactText: (_emulator, text) => text,
         },
         print,
       );
-      runUntilSignal({ close: () => emulator.close(), redactText: (text) => text }, print);
       return -1;
     }
     case 'status':

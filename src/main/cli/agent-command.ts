@@ -26,16 +26,18 @@ export async function runAgentCommand(
   options: AgentOptions,
   print: (line: string) => void,
 ): Promise<Agent> {
-  const agent = await startAgent({ logToConsole: isConsoleLogWanted(), ...options });
-  for (const line of describeAgent(agent)) print(line);
-  runUntilSignal(
+  return runUntilSignal(
     {
-      close: (signal) => agent.close(signal),
-      redactText: (text) => agent.redactor.redactText(text),
+      start: async () => {
+        const agent = await startAgent({ logToConsole: isConsoleLogWanted(), ...options });
+        for (const line of describeAgent(agent)) print(line);
+        return agent;
+      },
+      close: (agent, signal) => agent.close(signal),
+      redactText: (agent, text) => agent.redactor.redactText(text),
     },
     print,
   );
-  return agent;
 }
 
 /** The first lines `agent` prints. */

@@ -159,14 +159,16 @@ export async function runDemoCommand(
   options: DemoOptions,
   print: (line: string) => void,
 ): Promise<Demo> {
-  const demo = await startDemo(options);
-  for (const line of describeDemo(demo)) print(line);
-  runUntilSignal(
+  return runUntilSignal(
     {
-      close: (signal) => demo.close(signal),
-      redactText: (text) => demo.agent.redactor.redactText(text),
+      start: async () => {
+        const demo = await startDemo(options);
+        for (const line of describeDemo(demo)) print(line);
+        return demo;
+      },
+      close: (demo, signal) => demo.close(signal),
+      redactText: (demo, text) => demo.agent.redactor.redactText(text),
     },
     print,
   );
-  return demo;
 }

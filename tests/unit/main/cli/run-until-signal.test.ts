@@ -10,14 +10,22 @@ const modulePath = fileURLToPath(
  * A real process running runUntilSignal around a close() that takes as long as the test says
  * (a stand-in for in-flight uploads reaching a safe point).
  */
-function startProcess(closeDelayMs: number) {
+function startProcess(closeDelayMs: number, startDelayMs = 0) {
   const script = `
     import { runUntilSignal } from ${JSON.stringify(modulePath)};
-    runUntilSignal(
-      { close: () => new Promise((resolve) => setTimeout(resolve, ${closeDelayMs})), redactText: (t) => t },
+    await runUntilSignal(
+      {
+        start: async () => {
+          process.stdout.write('starting\\n');
+          await new Promise((resolve) => setTimeout(resolve, ${startDelayMs}));
+          process.stdout.write('ready\\n');
+          return {};
+        },
+        close: () => new Promise((resolve) => setTimeout(resolve, ${closeDelayMs})),
+        redactText: (_running, text) => text,
+      },
       (line) => process.stdout.write(line + '\\n'),
     );
-    process.stdout.write('ready\\n');
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
   let output = '';
@@ -37,6 +45,16 @@ describe('stopping a long-running command', () => {
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('SIGTERM: finishing in-flight work');
     expect(run.output()).toContain('Stopped.');
+  });
+
+  it('finishes starting, then stops gracefully, on a signal that comes during start-up', async () => {
+    const run = startProcess(100, 1_000);
+    await run.waitForOutput('starting');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(
+      /starting\n[\s\S]*SIGTERM: finishing in-flight work[\s\S]*ready\n[\s\S]*Stopped\./,
+    );
   });
 
   it('exits at once with 130 on a second signal while close() is still running', async () => {
