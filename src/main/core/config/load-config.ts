@@ -175,8 +175,46 @@ function describeIssue(
   return {
     file: sourceOf(pathSegments, layers),
     field: formatFieldPath(pathSegments),
-    message: `${issue.message} (got ${shown})`,
+    message: `${plainIssueMessage(issue)} (got ${shown})`,
   };
+}
+
+const typeNames: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list [ … ]',
+  object: 'an object { … }',
+};
+
+/**
+ * The validator's own wording ("Too small: expected string to have >=1 characters") turned
+ * into what a person fixing a file needs; messages the schema wrote itself are kept as they are.
+ */
+function plainIssueMessage(issue: z.core.$ZodIssue): string {
+  if (!/^(Invalid input|Too small|Too big|Invalid option)/.test(issue.message))
+    return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${typeNames[issue.expected] ?? issue.expected}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_small':
+    case 'too_big': {
+      const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const limit = issue.code === 'too_small' ? 'at least' : 'at most';
+      if (issue.origin === 'string') {
+        return issue.code === 'too_small' && bound === 1
+          ? 'must not be empty'
+          : `must be ${limit} ${bound} characters long`;
+      }
+      if (issue.origin === 'array') return `must have ${limit} ${bound} entries`;
+      return `must be ${limit} ${bound}`;
+    }
+    default:
+      return issue.message;
+  }
 }
 
 /** The highest layer that sets the path (or one of its ancestors). */

@@ -90,7 +90,7 @@ describe('config', () => {
       {
         file: userConfigPath,
         field: 'folders[0].conflict',
-        message: expect.stringMatching(/"rename"\|"replace"\|"fail".*\(got "merge"\)/),
+        message: 'must be one of "rename", "replace", "fail" (got "merge")',
       },
     ]);
     expect(error.message).toContain(`${userConfigPath}: folders[0].stabilityWindowMs:`);
@@ -114,6 +114,25 @@ describe('config', () => {
     const error = problemsOf(load);
     expect(error.problems[0]).toMatchObject({ file: policyPath, field: '(file)' });
     expect(error.problems[0]?.message).toMatch(/is not valid JSON/);
+  });
+
+  it("says in plain words what a field must be, instead of the validator's jargon", () => {
+    const { load } = setup({
+      user: {
+        feed: { port: 'eighty' },
+        log: { maxFiles: 0 },
+        folders: [{ id: 'a', path: '/srv/a', include: [''], recursive: 'yes' }],
+      },
+    });
+    const messages = Object.fromEntries(
+      problemsOf(load).problems.map((problem) => [problem.field, problem.message]),
+    );
+    expect(messages).toEqual({
+      'feed.port': 'must be a number (got "eighty")',
+      'log.maxFiles': 'must be at least 1 (got 0)',
+      'folders[0].include[0]': 'must not be empty (got "")',
+      'folders[0].recursive': 'must be true or false (got "yes")',
+    });
   });
 
   it('refuses a chunk size Graph would refuse, saying why', () => {
