@@ -129,21 +129,17 @@ export function ActivityList() {
     return feed.state.onDidReset(restart);
   }, [isReady, fetchPage, feed.state]);
 
-  // Live events change the rows they concern, when those are held; newly queued items that
-  // match the filter appear at the top.
+  // Live events change the rows they concern, when those are held; queued items newer than
+  // every row that match the filter appear at the top.
   useEffect(() => {
     const parsedFilter = JSON.parse(filterKey) as ItemFilterParams;
     return feed.state.onDidChangeItem(({ event, item }) => {
       const itemWindow = windowRef.current;
       if (!itemWindow) return;
       let isChanged = itemWindow.applyEvent(event);
-      if (
-        event.type === 'item.queued' &&
-        event.data.reason === 'new' &&
-        item !== undefined &&
-        matchesFilter(item, parsedFilter)
-      ) {
-        isChanged = itemWindow.prepend(item) || isChanged;
+      // Files found while the agent was away are queued as 'caught-up', not 'new'.
+      if (event.type === 'item.queued' && item !== undefined && matchesFilter(item, parsedFilter)) {
+        isChanged = itemWindow.prepend(item, event.data.reason === 'new') || isChanged;
       }
       if (isChanged) rerender();
     });

@@ -115,10 +115,17 @@ describe('ItemWindow', () => {
     ).toBe(false);
 
     // The first page is full (3 of 3): a new item opens a new first page.
-    expect(window.prepend(item(10, 'queued'))).toBe(true);
+    expect(window.prepend(item(10, 'queued'), true)).toBe(true);
     expect(window.rowCount).toBe(10);
     expect(window.rowAt(0)).toEqual({ kind: 'item', item: item(10, 'queued') });
-    expect(window.prepend(item(10, 'queued'))).toBe(false);
+    expect(window.prepend(item(10, 'queued'), true)).toBe(false);
+    // A file caught up after a restart is newer than every held row: it goes on top too.
+    expect(window.prepend(item(11, 'queued'), false)).toBe(true);
+    // With the first page dropped, only an item known to be new is added.
+    window.dropFarPages(50, 50, 0);
+    expect(window.prepend(item(12, 'queued'), false)).toBe(false);
+    expect(window.prepend(item(12, 'queued'), true)).toBe(true);
+    expect(window.rowCount).toBe(12);
   });
 });
 

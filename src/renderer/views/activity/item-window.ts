@@ -175,17 +175,19 @@ export class ItemWindow {
   }
 
   /**
-   * A newly queued item that matches the filter: it goes on top, into the first page while that
-   * is held and not full, else into a new first page. Ignored before the first page arrived
-   * (that page will hold it) and for an id the list already covers.
+   * A queued item that matches the filter and is newer than every row: it goes on top, into
+   * the first page while that is held and not full, else into a new first page. Ignored before
+   * the first page arrived (that page will hold it) and for an id the list already covers. While
+   * the first page is dropped, only an item known to be new (`isNew`: intake saw it for the
+   * first time) is added; another may already be in that page, which shows it once fetched.
    */
-  prepend(item: ItemView): boolean {
+  prepend(item: ItemView, isNew: boolean): boolean {
     const top = this.#pages[0];
     if (top === undefined) return false;
     if (top.items !== undefined) {
       const newestId = top.items[0]?.id;
       if (newestId !== undefined && item.id <= newestId) return false;
-    } else if (top.endId !== undefined && item.id < top.endId) {
+    } else if (!isNew || (top.endId !== undefined && item.id < top.endId)) {
       return false;
     }
     if (top.items !== undefined && top.length < this.#maxPageSize) {
