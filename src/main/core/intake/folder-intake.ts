@@ -566,14 +566,12 @@ export class FolderIntake {
       this.#track(this.#observe(file.relativePath, 'caught-up', file));
     }
     if (this.#isClosed || !this.#health.isAvailable) return;
-    const waiting = store.listItems({
-      folderId: this.folder.id,
-      states: goneCapableStates,
-      limit: Number.MAX_SAFE_INTEGER,
-    });
-    for (const item of waiting) {
-      if (!seen.has(item.relativePath)) this.#scheduleGoneCheck(item.relativePath);
+    const missing: string[] = [];
+    for (const relativePath of store.iteratePathsInStates(this.folder.id, goneCapableStates)) {
+      if (!seen.has(relativePath)) missing.push(relativePath);
     }
+    // Scheduled after the statement is done: a gone check may write to the store.
+    for (const relativePath of missing) this.#scheduleGoneCheck(relativePath);
     this.#logger.debug(
       {
         files: seen.size,

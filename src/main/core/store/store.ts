@@ -399,6 +399,17 @@ export class Store {
     return listItemRows(this.#db, filter).map(itemFromRow);
   }
 
+  /**
+   * The relative paths of a folder's items in the given states, one at a time from the
+   * statement (no rows or items are built): intake's scans compare them with what is on disk,
+   * and 100,000 waiting items as whole rows cost ~250 MiB (docs/performance.md, figure 7).
+   */
+  *iteratePathsInStates(folderId: string, states: readonly ItemState[]): Generator<string> {
+    yield* this.#statements.pathsInStates
+      .pluck()
+      .iterate(folderId, JSON.stringify(states)) as Iterable<string>;
+  }
+
   /** How many items each folder has in each state (folders without items are absent). */
   countsByFolderAndState(): Map<string, Record<ItemState, number>> {
     const result = new Map<string, Record<ItemState, number>>();
@@ -498,6 +509,9 @@ function prepareStatements(db: Database) {
       VALUES (@folder_id, @relative_path, @size_bytes, @mtime_ms, @sha256, @quick_xor_hash,
         @request_json, @target_path, @library, @state, @now, @now, @now)`),
     getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
+    pathsInStates: db.prepare(
+      'SELECT relative_path FROM items WHERE folder_id = ? AND state IN (SELECT value FROM json_each(?))',
+    ),
     failedIds: db.prepare("SELECT id FROM items WHERE state = 'failed' ORDER BY id"),
     latestForPath: db.prepare(
       'SELECT * FROM items WHERE folder_id = ? AND relative_path = ? ORDER BY id DESC LIMIT 1',
