@@ -60,7 +60,7 @@ const isRecord =
 const resultsFile = path.resolve(
   values.results ??
     (profile === 'full'
-      ? path.join(repositoryRoot, 'bench', 'results', onlyIds ? 'partial.json' : 'latest.json')
+      ? path.join(repositoryRoot, 'bench', 'results', isRecord ? 'latest.json' : 'partial.json')
       : path.join(repositoryRoot, 'bench', 'tmp', 'smoke-results.json')),
 );
 
