@@ -5,7 +5,6 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  testMatch: '**/*.spec.ts',
   timeout: 45_000,
   expect: { timeout: 15_000 },
   fullyParallel: true,
@@ -34,4 +33,15 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'e2e', testMatch: '**/*.spec.ts', testIgnore: '**/*.measure.spec.ts' },
+    // Checks that measure smoothness (long tasks) run after every other test, alone: a test
+    // running on the other core at the same time would be measured with them.
+    {
+      name: 'measure',
+      testMatch: '**/*.measure.spec.ts',
+      dependencies: ['e2e'],
+      fullyParallel: false,
+    },
+  ],
 });

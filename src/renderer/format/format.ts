@@ -18,7 +18,7 @@ export function formatBytes(sizeBytes: number): string {
 
 // Formatters are made once: `toLocaleString(undefined, options)` builds a new Intl formatter on
 // every call (a fraction of a millisecond each), which made every page of the 100,000-item
-// activity list a long task (tests/e2e/activity-100k.spec.ts).
+// activity list a long task (tests/e2e/activity-100k.measure.spec.ts).
 const timeToday = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const timeOtherDay = new Intl.DateTimeFormat(undefined, {
   month: 'short',

@@ -1,6 +1,6 @@
 /* global document, requestAnimationFrame, MutationObserver -- browser globals: this file runs in the page */
 /**
- * Injected into the page before it loads (page.addInitScript) by activity-100k.spec.ts: records
+ * Injected into the page before it loads (page.addInitScript) by activity-100k.measure.spec.ts: records
  * Chromium's long tasks and when the activity list first paints a row, and offers
  * `sitedropScrollThrough(total)`, which scrolls the list to its last file as a person would.
  * Plain JavaScript, because it runs in the browser, not in the test's Node process.
