@@ -2,6 +2,7 @@
 // browser download is not possible here, DESIGN.md) against the headless agent and the Graph
 // emulator, started as real processes by tests/e2e/helpers/fixtures.ts.
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumExecutablePath } from './tests/e2e/helpers/chromium-options.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -19,18 +20,7 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1280, height: 900 },
     colorScheme: 'light',
-    launchOptions: {
-      executablePath: process.env['SITEDROP_CHROMIUM'] ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: chromiumExecutablePath, args: [...chromiumArgs] },
     trace: 'retain-on-failure',
   },
   projects: [

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumExecutablePath } from '../../tests/e2e/helpers/chromium-options.ts';
 import { ensureUiBuild } from '../../tools/ui-build/ensure-ui-build.ts';
 import { startBenchChild } from '../lib/bench-child.ts';
 import { dashboardProbeScript } from '../lib/dashboard-probe.ts';
@@ -11,7 +12,6 @@ import { createPendingTree } from '../lib/pending-tree.ts';
 import { summarize } from '../lib/statistics.ts';
 
 const agentEntry = new URL('../processes/agent-process.ts', import.meta.url);
-const chromiumPath = process.env.SITEDROP_CHROMIUM ?? '/usr/bin/chromium';
 
 interface PageRun {
   firstRowMs: number;
@@ -29,9 +29,9 @@ export const figureDashboard: Figure = {
   target: 'first paint of the activity list ≤ 1 s; scrolling without long tasks over 50 ms',
   baselineDescription: '— (absolute targets)',
   async run(context) {
-    if (!fs.existsSync(chromiumPath)) {
+    if (!fs.existsSync(chromiumExecutablePath)) {
       throw new NotMeasuredError(
-        `no Chromium at ${chromiumPath} (apt-get install chromium, or set SITEDROP_CHROMIUM)`,
+        `no Chromium at ${chromiumExecutablePath} (apt-get install chromium, or set SITEDROP_CHROMIUM)`,
       );
     }
     await ensureUiBuild((line) => context.log(`  ${line}`));
@@ -52,16 +52,8 @@ export const figureDashboard: Figure = {
     });
     // The browser inherits the driver's core (the counterpart's), never the agent's.
     const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: chromiumExecutablePath,
+      args: [...chromiumArgs],
     });
     try {
       await agent.call('rescan');
@@ -138,7 +130,7 @@ export const figureDashboard: Figure = {
           },
         ],
         notes: [
-          `${itemCount.toLocaleString('en-US')} delivered items; a fresh page per run (1280 × 800), after ${context.warmups} warm-up load(s). First paint: from navigation start to the animation frame after the first row appeared. Scrolling: ${screens} screens one per frame, then ${jumps} jumps of 20,000 px (paging in more items as a person flinging would), long tasks from PerformanceObserver('longtask'). Chromium: ${chromiumPath}, headless, on the counterpart core.`,
+          `${itemCount.toLocaleString('en-US')} delivered items; a fresh page per run (1280 × 800), after ${context.warmups} warm-up load(s). First paint: from navigation start to the animation frame after the first row appeared. Scrolling: ${screens} screens one per frame, then ${jumps} jumps of 20,000 px (paging in more items as a person flinging would), long tasks from PerformanceObserver('longtask'). Chromium: ${chromiumExecutablePath}, headless, on the counterpart core.`,
         ],
       };
     } finally {
