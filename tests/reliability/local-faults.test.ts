@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ConfigInput } from '../../src/shared/config-schema.ts';
@@ -22,6 +23,7 @@ import { sleep, waitFor } from '../helpers/wait-for.ts';
 import { recordReliabilityFigures } from './report.ts';
 
 const isRoot = process.getuid?.() === 0;
+const sitedropBin = fileURLToPath(new URL('../../bin/sitedrop.js', import.meta.url));
 const injected: Record<string, number> = {};
 const count = (kind: string) => (injected[kind] = (injected[kind] ?? 0) + 1);
 
@@ -223,7 +225,21 @@ describe('local faults: the disk, the database, the folder, the file, the clock'
     expect(remoteNames(emulator)).toEqual(['after.pdf', 'first.pdf']);
   });
 
-  it('a file nobody may read waits, is never quarantined or lost, and goes once it is readable; the others are not held up (the agent runs as an unprivileged user, since root ignores modes)', async () => {
+  it('a file nobody may read waits, is never quarantined or lost, and goes once it is readable; the others are not held up (the agent runs as an unprivileged user, since root ignores modes)', async (context) => {
+    if (isRoot) {
+      // The unprivileged user must be able to run Node and read the checkout; where Node or
+      // the checkout sits under root's own 0700 home, it cannot, and the case cannot be shown.
+      const probe = spawnSync(process.execPath, [sitedropBin, 'help'], {
+        uid: 65_534,
+        gid: 65_534,
+        encoding: 'utf8',
+      });
+      if (probe.status !== 0) {
+        context.skip(
+          `the unprivileged user cannot run ${process.execPath} ${sitedropBin} (${probe.error?.message ?? probe.stderr.trim()})`,
+        );
+      }
+    }
     const home = makeTempDir('sitedrop-unreadable-');
     const { watchDir, configPath, emulator } = await startLoop(home);
     const dataDir = path.join(home, 'data');
