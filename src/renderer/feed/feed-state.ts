@@ -17,6 +17,7 @@ import type {
   StateCounts,
 } from '../../shared/feed-protocol.ts';
 import type { ItemState } from '../../shared/item-state.ts';
+import { newItemView } from './new-item-view.ts';
 
 /** Upload progress of one item, as the latest `progress` message said. */
 export interface ItemProgress {
@@ -219,26 +220,14 @@ export class FeedState {
     if (known !== undefined) {
       item = { ...known, state: to, updatedAt: event.at };
     } else if (event.type === 'item.queued') {
-      item = {
+      item = newItemView({
         id: itemId,
         folderId: event.data.folderId,
         path: event.data.path,
         state: to,
         sizeBytes: event.data.sizeBytes,
-        sha256: null,
-        quickXorHash: null,
-        remoteUrl: null,
-        errorCode: null,
-        errorMessage: null,
-        attempts: 0,
-        nextAttemptAt: null,
-        request: null,
-        targetPath: null,
-        duplicateOfItemId: null,
-        firstQueuedAt: event.at,
-        createdAt: event.at,
-        updatedAt: event.at,
-      };
+        at: event.at,
+      });
     }
     if (item !== undefined) {
       item = patchItem(item, event);

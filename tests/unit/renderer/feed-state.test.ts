@@ -3,6 +3,7 @@ import { LoggedEventSchema, type LoggedEvent } from '../../../src/shared/events.
 import type { ItemView, Snapshot, StateCounts } from '../../../src/shared/feed-protocol.ts';
 import { itemStates } from '../../../src/shared/item-state.ts';
 import { FeedState } from '../../../src/renderer/feed/feed-state.ts';
+import { newItemView, type NewItemFields } from '../../../src/renderer/feed/new-item-view.ts';
 
 const at = Date.UTC(2026, 10, 21, 9, 0, 0);
 
@@ -11,27 +12,15 @@ function counts(values: Partial<StateCounts> = {}): StateCounts {
 }
 
 function itemView(id: number, fields: Partial<ItemView> = {}): ItemView {
-  return {
+  const known = newItemView({
     id,
     folderId: 'requests',
     path: `file-${id}.pdf`,
     state: 'queued',
     sizeBytes: 100,
-    sha256: null,
-    quickXorHash: null,
-    remoteUrl: null,
-    errorCode: null,
-    errorMessage: null,
-    attempts: 0,
-    nextAttemptAt: null,
-    request: null,
-    targetPath: null,
-    duplicateOfItemId: null,
-    firstQueuedAt: at,
-    createdAt: at,
-    updatedAt: at,
-    ...fields,
-  };
+    at,
+  });
+  return { ...known, ...fields };
 }
 
 function snapshot(seq: number, items: ItemView[], fields: Partial<Snapshot> = {}): Snapshot {

@@ -1,30 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../../src/shared/events.ts';
 import type { ItemView } from '../../../src/shared/feed-protocol.ts';
+import { newItemView } from '../../../src/renderer/feed/new-item-view.ts';
 import { ItemWindow } from '../../../src/renderer/views/activity/item-window.ts';
 import { rowHeightPx } from '../../../src/renderer/views/activity/row-height.ts';
 
 function item(id: number, state: ItemView['state'] = 'delivered'): ItemView {
-  return {
+  return newItemView({
     id,
     folderId: 'office',
     path: `report-${id}.pdf`,
     state,
     sizeBytes: 1_000,
-    sha256: null,
-    quickXorHash: null,
-    remoteUrl: null,
-    errorCode: null,
-    errorMessage: null,
-    attempts: 0,
-    nextAttemptAt: null,
-    request: null,
-    targetPath: null,
-    duplicateOfItemId: null,
-    firstQueuedAt: 1,
-    createdAt: 1,
-    updatedAt: 1,
-  };
+    at: 1,
+  });
 }
 
 /** A store of ids 1..count, newest first, paged like listItems. */
