@@ -3,7 +3,7 @@ import { LoggedEventSchema, type LoggedEvent } from '../../../src/shared/events.
 import type { ItemView, Snapshot, StateCounts } from '../../../src/shared/feed-protocol.ts';
 import { itemStates } from '../../../src/shared/item-state.ts';
 import { FeedState } from '../../../src/renderer/feed/feed-state.ts';
-import { newItemView, type NewItemFields } from '../../../src/renderer/feed/new-item-view.ts';
+import { newItemView } from '../../../src/renderer/feed/new-item-view.ts';
 
 const at = Date.UTC(2026, 10, 21, 9, 0, 0);
 
