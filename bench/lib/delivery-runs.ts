@@ -7,7 +7,8 @@ import type { AgentProcessArguments, ReportedEvent } from '../processes/agent-pr
 import type { BareUploadArguments, BareUploadRun } from '../processes/bare-upload-process.ts';
 import type { EmulatorInfo, EmulatorProcessArguments } from '../processes/emulator-process.ts';
 import { startBenchChild, type BenchChild } from './bench-child.ts';
-import { emulatorClientSecret, emulatorDeliveryConfig } from './emulator-client.ts';
+import { emulatorConfigLayer } from '../../src/main/cli/demo-command.ts';
+import { emulatorClientSecret } from './emulator-client.ts';
 import type { FigureContext } from './figure.ts';
 import type { BenchFile } from './pending-tree.ts';
 
@@ -100,7 +101,7 @@ export async function startDeliveryAgent(
       ],
       intake: { reconcileIntervalMs: 3_600_000 },
     },
-    emulatorDeliveryConfig(options.emulator),
+    emulatorConfigLayer(options.emulator),
     options.config,
   ].reduce<Record<string, unknown>>(
     (merged, layer) => mergeConfigValues(merged, layer as Record<string, unknown>),

@@ -1,8 +1,5 @@
 import https from 'node:https';
-import type { ConfigInput } from '../../src/shared/config-schema.ts';
-import { emulatorAuthorityMetadata } from '../../src/main/cli/demo-command.ts';
 import {
-  DEFAULT_LIBRARY_NAME,
   DEFAULT_SITE_HOSTNAME,
   DEFAULT_SITE_PATH,
   DEMO_CLIENT_ID,
@@ -10,22 +7,6 @@ import {
   DEMO_TENANT_ID,
 } from '../../tools/graph-emulator/index.ts';
 import type { EmulatorInfo } from '../processes/emulator-process.ts';
-
-/** The delivery config layer that points an agent at an emulator process (as demo mode does). */
-export function emulatorDeliveryConfig(info: EmulatorInfo): ConfigInput {
-  return {
-    sharepoint: {
-      siteUrl: `https://${DEFAULT_SITE_HOSTNAME}${DEFAULT_SITE_PATH}`,
-      library: DEFAULT_LIBRARY_NAME,
-      cloud: 'custom',
-      authorityHost: info.authorityHost,
-      graphBaseUrl: info.graphBaseUrl,
-      authorityMetadata: emulatorAuthorityMetadata(info.authorityHost, DEMO_TENANT_ID),
-      extraCaFile: info.caFile,
-    },
-    auth: { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, method: 'secret' },
-  };
-}
 
 /** The demo app's client secret, which the agent process holds in memory. */
 export const emulatorClientSecret = DEMO_CLIENT_SECRET;

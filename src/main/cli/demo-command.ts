@@ -54,7 +54,9 @@ export function emulatorAuthorityMetadata(authorityHost: string, tenantId: strin
  * The config layer that points an agent at an emulator: its site and library, the demo app
  * registration (secret), its authority with metadata, and its CA as an extra trusted CA.
  */
-export function emulatorConfigLayer(emulator: GraphEmulator): ConfigInput {
+export function emulatorConfigLayer(
+  emulator: Pick<GraphEmulator, 'authorityHost' | 'graphBaseUrl' | 'caFile'>,
+): ConfigInput {
   return {
     sharepoint: {
       siteUrl: `https://${DEFAULT_SITE_HOSTNAME}${DEFAULT_SITE_PATH}`,
