@@ -4,20 +4,17 @@
  */
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
+import { desktopApi } from './desktop-bridge.ts';
 import { FeedProvider } from './feed/feed-context.tsx';
 import { takeFeedToken } from './feed/feed-token.ts';
 import './styles.css';
 
-/** What the desktop shell's preload may expose (src/shared/desktop-api.ts, issue 6). */
-interface DesktopBridge {
-  getFeedConnection?: () => Promise<{ token: string }>;
-}
-
+/** The desktop window asks its shell for the token; a browser has it in the address. */
 async function findToken(): Promise<string | undefined> {
-  const desktop = (window as { sitedrop?: DesktopBridge }).sitedrop;
-  if (desktop?.getFeedConnection) {
+  const getFeedConnection = desktopApi()?.getFeedConnection;
+  if (getFeedConnection) {
     try {
-      return (await desktop.getFeedConnection()).token;
+      return (await getFeedConnection()).token;
     } catch {
       return takeFeedToken();
     }

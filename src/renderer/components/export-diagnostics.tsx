@@ -5,14 +5,7 @@
  * command that writes the same bundle (docs/deployment.md, "Diagnostics").
  */
 import { useState } from 'react';
-import { desktopApiGlobalName, type DesktopApi } from '../../shared/desktop-api.ts';
-
-/** The desktop shell's API when this page runs in the SiteDrop window, else undefined. */
-function desktopApi(): Partial<DesktopApi> | undefined {
-  return (window as unknown as Record<string, Partial<DesktopApi> | undefined>)[
-    desktopApiGlobalName
-  ];
-}
+import { desktopApi } from '../desktop-bridge.ts';
 
 type ExportState =
   | { kind: 'idle' }

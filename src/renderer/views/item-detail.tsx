@@ -9,6 +9,7 @@ import { terminalItemStates } from '../../shared/item-state.ts';
 import { ProblemNotice } from '../components/problem-notice.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { UploadProgress } from '../components/upload-progress.tsx';
+import { desktopApi } from '../desktop-bridge.ts';
 import { useFeedState } from '../feed/feed-context.tsx';
 import { FeedCommandError } from '../feed/feed-connection.ts';
 import { formatBytes, formatDateTime } from '../format/format.ts';
@@ -82,6 +83,27 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
     );
   };
 
+  /** In the desktop window: the file (or, once it is gone, its folder) in the file manager. */
+  const showItemInFolder = desktopApi()?.showItemInFolder;
+  const showInFolder = (location: { folderId: string; path: string }) => {
+    if (!showItemInFolder) return;
+    setActionMessage(undefined);
+    showItemInFolder({ folderId: location.folderId, path: location.path }).then(
+      (isShown) => {
+        if (!isShown)
+          setActionMessage({
+            text: 'Neither the file nor its watched folder is on this computer any more.',
+            isError: true,
+          });
+      },
+      (failure: unknown) =>
+        setActionMessage({
+          text: failure instanceof Error ? failure.message : String(failure),
+          isError: true,
+        }),
+    );
+  };
+
   const fileName = detail ? (detail.item.path.split('/').at(-1) ?? detail.item.path) : undefined;
   const { onName } = props;
   useEffect(() => {
@@ -134,6 +156,11 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
       ) : null}
       <ProblemNotice item={item} />
       <div className="actions">
+        {showItemInFolder ? (
+          <button type="button" onClick={() => showInFolder(item)}>
+            Show in folder
+          </button>
+        ) : null}
         {canRetry ? (
           <button type="button" className="primary" onClick={() => run('retryItem')}>
             Retry
