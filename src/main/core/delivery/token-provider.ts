@@ -42,6 +42,8 @@ export class TokenProvider {
   readonly #scope: string;
   #application: ConfidentialClientApplication | undefined;
   #credentialKey: string | undefined;
+  /** The acquisition in flight, which concurrent callers join instead of starting their own. */
+  #pending: { promise: Promise<string>; isFresh: boolean } | undefined;
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
@@ -65,16 +67,31 @@ export class TokenProvider {
   /**
    * An access token for Graph.
    *
+   * Concurrent calls share one acquisition: eight workers starting at once, each with an empty
+   * cache, would otherwise send eight token requests (issue 7). A fresh call joins only a fresh
+   * acquisition (one that started after its 401), never one that may answer from the cache.
+   *
    * @throws DeliveryError: `auth` when the credentials are refused or missing, `transient` when
    *   the sign-in service cannot be reached.
    */
-  async getToken(options: { isFresh?: boolean } = {}): Promise<string> {
+  getToken(options: { isFresh?: boolean } = {}): Promise<string> {
+    const isFresh = options.isFresh ?? false;
+    const pending = this.#pending;
+    if (pending && (pending.isFresh || !isFresh)) return pending.promise;
+    const promise = this.#acquireToken(isFresh).finally(() => {
+      if (this.#pending?.promise === promise) this.#pending = undefined;
+    });
+    this.#pending = { promise, isFresh };
+    return promise;
+  }
+
+  async #acquireToken(isFresh: boolean): Promise<string> {
     const application = await this.#getApplication();
     let result;
     try {
       result = await application.acquireTokenByClientCredential({
         scopes: [this.#scope],
-        skipCache: options.isFresh ?? false,
+        skipCache: isFresh,
       });
     } catch (error) {
       throw classifyTokenFailure(error);
