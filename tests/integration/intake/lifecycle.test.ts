@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Item, Store } from '../../../src/main/core/store/index.ts';
 import { listAllItems, restartTestAgent, startTestAgent } from '../../helpers/test-agent.ts';
@@ -251,6 +252,32 @@ describe('intake: catch-up, restarts and changes', () => {
       'delivered',
       'delivered',
     ]);
+  });
+
+  it('goes on when the event of an archived file cannot be written (the move is kept, intake runs on)', async () => {
+    const { agent, dataDir, folderPaths } = await startTestAgent({
+      folders: [{ afterUpload: { action: 'archive' } }],
+    });
+    const folder = folderPaths[0]!;
+    fs.writeFileSync(path.join(folder, 'plan.pdf'), 'plan');
+    const item = await waitForItem(agent.store, 'plan.pdf');
+    // The history write fails (as on a full disk), through a second connection to the same file.
+    const other = new Database(path.join(dataDir, 'sitedrop.db'));
+    other.exec(
+      "CREATE TRIGGER refuse_archived BEFORE INSERT ON events WHEN NEW.type = 'item.archived' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    other.close();
+
+    markDelivered(agent.store, item.id);
+    await waitFor(() => !fs.existsSync(path.join(folder, 'plan.pdf')), {
+      description: 'plan.pdf moved to the archive',
+    });
+    // Intake goes on: the next file is queued (an unhandled rejection would fail this test).
+    fs.writeFileSync(path.join(folder, 'next.pdf'), 'next');
+    await waitForItem(agent.store, 'next.pdf', 'queued');
+    expect(agent.store.listItemEvents(item.id, 10).map((event) => event.type)).not.toContain(
+      'item.archived',
+    );
   });
 
   it('keeps a delivered file that changed since its upload, and deletes one that did not', async () => {

@@ -75,7 +75,16 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
             { itemId: item.id, path: item.relativePath, ...outcome },
             'After-upload action applied',
           );
-          recordAfterUploadOutcome(store, item, outcome);
+          try {
+            recordAfterUploadOutcome(store, item, outcome);
+          } catch (error) {
+            // The move or delete happened (the log line above says so); only its event is
+            // missing from the item's history. Nothing to undo, and no reason to stop intake.
+            logger.warn(
+              { itemId: item.id, path: item.relativePath, err: error },
+              'The after-upload action was applied but could not be recorded in the history',
+            );
+          }
         },
         (error: unknown) => {
           // The file stays where it is; the next scan finds it delivered and tries again.
