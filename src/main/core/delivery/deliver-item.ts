@@ -128,8 +128,14 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
 
   let remote: DriveItem | undefined;
   let wasAlreadyThere = false;
-  const mustLookFirst =
-    item.attempts > 1 || item.uploadSessionUrl !== null || folder.conflict !== 'replace';
+  const isSmall = item.sizeBytes <= context.config.delivery.simpleUploadMaxBytes;
+  // An item that may have been sent before (an earlier attempt, a crash, a lost response, a
+  // stored session) is looked for before it is sent again (exactly-once in effect). A small
+  // file sent for the first time needs no look: its PUT asks SharePoint to refuse a taken name
+  // (conflictBehavior=fail), and only a refusal (409) makes it look (docs/delivery.md, step 4;
+  // issue 7: one request per fresh small file instead of two).
+  const mayHaveBeenSent = item.attempts > 1 || item.uploadSessionUrl !== null;
+  const mustLookFirst = mayHaveBeenSent || (folder.conflict !== 'replace' && !isSmall);
   if (mustLookFirst) {
     const existing = await sharepoint.getItemByPath(driveId, targetPath, signal);
     if (existing && isIdentical(existing, item)) {
@@ -140,10 +146,15 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
   }
   if (!remote) {
     await targets.ensureFolder(driveId, path.posix.dirname(targetPath).replace(/^\.$/, ''), signal);
-    remote =
-      item.sizeBytes <= context.config.delivery.simpleUploadMaxBytes
-        ? await uploadSmall(context, item, driveId, targetPath, localPath)
-        : await uploadInSession(context, item, driveId, targetPath, localPath);
+    if (isSmall) {
+      const sent = await uploadSmall(context, item, driveId, targetPath, localPath, {
+        isNameCheckedBySend: !mustLookFirst && folder.conflict !== 'replace',
+      });
+      remote = sent.remote;
+      wasAlreadyThere = sent.wasAlreadyThere;
+    } else {
+      remote = await uploadInSession(context, item, driveId, targetPath, localPath);
+    }
   }
   context.onVerifying();
   const isModifiedByServer = verify(remote, item, targetPath);
@@ -217,32 +228,56 @@ async function ensureQuickXorHash(context: ItemDeliveryContext, localPath: strin
   return context.store.updateItem(context.item.id, { quickXorHash: hash.digest() });
 }
 
-/** One PUT; a lost response is answered by looking at the target before sending again. */
+/**
+ * One PUT; a lost response is answered by looking at the target before sending again.
+ *
+ * With `isNameCheckedBySend` (a first send under conflict "rename" or "fail", not looked for
+ * before), the PUT asks SharePoint to refuse a taken name (`conflictBehavior=fail`; Graph
+ * answers 409 nameAlreadyExists). Only then does it look: the same size and quickXorHash there
+ * means the item is already delivered; anything else gets the folder's own conflict setting
+ * (rename: sent again under a free name; fail: the item fails, naming the file).
+ */
 async function uploadSmall(
   context: ItemDeliveryContext,
   item: Item,
   driveId: string,
   targetPath: string,
   localPath: string,
-): Promise<DriveItem> {
+  options: { isNameCheckedBySend: boolean },
+): Promise<{ remote: DriveItem; wasAlreadyThere: boolean }> {
+  const { sharepoint, signal } = context;
   const content = await fs.promises.readFile(localPath);
-  const maxRounds = context.config.delivery.retry.inProcessDelaysMs.length + 1;
-  for (let round = 1; ; round += 1) {
+  const maxLostResponses = context.config.delivery.retry.inProcessDelaysMs.length;
+  let isCheckingName = options.isNameCheckedBySend;
+  let lostResponses = 0;
+  for (;;) {
     try {
-      const remote = await context.sharepoint.uploadSmallFile(
+      const remote = await sharepoint.uploadSmallFile(
         driveId,
         targetPath,
         content,
-        context.folder.conflict,
-        context.signal,
+        isCheckingName ? 'fail' : context.folder.conflict,
+        signal,
       );
       reportProgress(context, item, item.sizeBytes, true);
-      return remote;
+      return { remote, wasAlreadyThere: false };
     } catch (error) {
-      if (!(error instanceof DeliveryError) || error.code !== 'network.response-lost') throw error;
-      const existing = await context.sharepoint.getItemByPath(driveId, targetPath, context.signal);
-      if (existing && isIdentical(existing, item)) return existing;
-      if (round >= maxRounds) throw error;
+      if (!(error instanceof DeliveryError)) throw error;
+      const isNameTaken = isCheckingName && error.code === 'graph.conflict';
+      if (!isNameTaken && error.code !== 'network.response-lost') throw error;
+      const existing = await sharepoint.getItemByPath(driveId, targetPath, signal);
+      if (existing && isIdentical(existing, item)) {
+        // After a refusal it was there before this send; after a lost response, this send put it.
+        return { remote: existing, wasAlreadyThere: isNameTaken };
+      }
+      if (isNameTaken) {
+        // Another file has the name: the folder's conflict setting decides from here.
+        if (context.folder.conflict === 'fail' && existing) throw error;
+        isCheckingName = false;
+      } else {
+        lostResponses += 1;
+        if (lostResponses > maxLostResponses) throw error;
+      }
     }
   }
 }
