@@ -5,8 +5,7 @@ import type { FolderConfig } from '../../../shared/config-schema.ts';
 import { requestFileMaxBytes } from '../../../shared/request-schema.ts';
 import type { Clock, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
-import type { Item, Store } from '../store/index.ts';
-import { createGroupCommit, type GroupCommit } from './group-commit.ts';
+import { createGroupCommit, type GroupCommit, type Item, type Store } from '../store/index.ts';
 import { hashFile } from './hash-file.ts';
 import { createPathRules, type PathRules } from './path-rules.ts';
 import {

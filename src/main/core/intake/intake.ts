@@ -2,9 +2,8 @@ import type { Config } from '../../../shared/config-schema.ts';
 import type { EventBus } from '../events/index.ts';
 import { DisposableStore, type Clock, type Disposable } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
-import type { Item, Store } from '../store/index.ts';
+import { createGroupCommit, type Item, type Store } from '../store/index.ts';
 import { applyAfterUpload, type AfterUploadOutcome } from './after-upload.ts';
-import { createGroupCommit } from './group-commit.ts';
 import { FolderIntake, type FolderHealth, type ReadLimiter } from './folder-intake.ts';
 
 /** How many files intake reads (hashes) at once, across all folders. */

@@ -4,7 +4,7 @@ import type { FolderConfig } from '../../../shared/config-schema.ts';
 import type { ItemState } from '../../../shared/item-state.ts';
 import { parseRequestFile } from '../../../shared/request-schema.ts';
 import type { Clock } from '../lifecycle/index.ts';
-import type { Item, ItemChanges, NewItem, Store } from '../store/index.ts';
+import type { GroupCommit, Item, ItemChanges, NewItem, Store } from '../store/index.ts';
 import {
   formatErrorReport,
   invalidNameCause,
@@ -12,7 +12,6 @@ import {
   pathTooLongCause,
   type QuarantineCause,
 } from './error-report.ts';
-import type { GroupCommit } from './group-commit.ts';
 import type { FileHashes } from './hash-file.ts';
 import { moveToFreeName } from './move-file.ts';
 import type { PathRules } from './path-rules.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../../../../../src/main/core/intake/group-commit.ts';
+import { createGroupCommit } from '../../../../../src/main/core/store/index.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
 import { openTestStore, queueItem } from '../../../../helpers/store.ts';
 

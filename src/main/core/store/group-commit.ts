@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.ts';
+import type { Store } from './store.ts';
 
 /** Runs a store write in the next shared commit; resolves with its result after COMMIT. */
 export type GroupCommit = <T>(work: () => T) => Promise<T>;
@@ -10,17 +10,19 @@ interface Waiting {
 }
 
 /**
- * Group commit for intake (issue 7): the record transactions that become ready in the same
- * event-loop turn share one IMMEDIATE transaction, so a burst of files costs one WAL fsync per
- * batch instead of one per file (synchronous=FULL made 10,000 files take ~25 s, almost all of it
- * in COMMIT).
+ * Group commit (issue 7): store writes that become ready in the same event-loop turn share one
+ * IMMEDIATE transaction, so a burst costs one WAL fsync per batch instead of one per write
+ * (synchronous=FULL made 10,000 files take ~25 s in intake, almost all of it in COMMIT; four
+ * commits per delivered item, each blocking the thread all delivery workers share, bounded
+ * delivery's rate of small files). Intake records files through one; delivery claims items and
+ * records their outcomes through another.
  *
  * Each work runs in its own savepoint inside the batch: one that throws is rolled back alone
  * and its caller's promise rejects with the error; the others commit. Every promise settles
- * only after the batch's COMMIT, and the store publishes the events after it too, so "a file is
- * accepted exactly when its transaction commits" (docs/architecture.md, rule 1) holds for every
- * file of the batch. A failed COMMIT rejects every caller of the batch. A single file waits for
- * one setImmediate at most: no timer delays it.
+ * only after the batch's COMMIT, and the store publishes the events after it too, so "a state is
+ * reached exactly when its transaction commits" (docs/architecture.md, rules 1 and 2) holds for
+ * every write of the batch. A failed COMMIT rejects every caller of the batch. A single write
+ * waits for one setImmediate at most: no timer delays it.
  */
 export function createGroupCommit(store: Store): GroupCommit {
   let waiting: Waiting[] = [];
