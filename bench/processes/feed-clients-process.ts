@@ -1,7 +1,9 @@
 /**
  * A bench child: many WebSocket clients (figure 9), on the counterpart core. Each records when
- * (crossProcessNowMs) it received every event frame; one more client may pause reading (its
- * TCP socket stops being read, so the server's buffer for it fills) and resume later.
+ * (crossProcessNowMs) it received every event: one per `event` frame (the baseline, and feed
+ * protocol version 1), several per `events` frame (version 2, the events of one commit); one
+ * more client may pause reading (its TCP socket stops being read, so the server's buffer for it
+ * fills) and resume later.
  */
 import type net from 'node:net';
 import { WebSocket } from 'ws';
@@ -39,13 +41,18 @@ interface Client {
   closeCode: number | null;
 }
 
-function seqOf(data: Buffer): number | undefined {
-  // Parse only what is needed: event frames carry their seq; other frames are skipped.
+function seqsOf(data: Buffer): number[] {
+  // Parse only event frames (their events carry their seqs); other frames are skipped.
   const text = data.toString('utf8');
-  if (!text.startsWith('{"type":"event"') && !text.includes('"type":"event"')) return undefined;
-  const message = JSON.parse(text) as { type: string; event?: { seq: number }; seq?: number };
-  if (message.type !== 'event') return undefined;
-  return message.event?.seq ?? message.seq;
+  if (!text.includes('"type":"event')) return [];
+  const message = JSON.parse(text) as {
+    type: string;
+    event?: { seq: number };
+    events?: { seq: number }[];
+  };
+  if (message.type === 'events') return (message.events ?? []).map((event) => event.seq);
+  if (message.type === 'event' && message.event) return [message.event.seq];
+  return [];
 }
 
 async function connect(): Promise<Client> {
@@ -53,10 +60,10 @@ async function connect(): Promise<Client> {
   const client: Client = { socket, seqs: [], times: [], closeCode: null };
   socket.on('message', (data: Buffer) => {
     const receivedAt = crossProcessNowMs();
-    const seq = seqOf(data);
-    if (seq === undefined) return;
-    client.seqs.push(seq);
-    client.times.push(receivedAt);
+    for (const seq of seqsOf(data)) {
+      client.seqs.push(seq);
+      client.times.push(receivedAt);
+    }
   });
   socket.on('close', (code) => {
     client.closeCode = code;

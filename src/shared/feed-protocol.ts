@@ -7,19 +7,36 @@
  * Requests carry an `id` that their reply (`result` or `error`) echoes. Both ends parse every
  * frame they receive with these schemas; nothing else parses protocol data (STYLE.md §4).
  *
- * Stability: within version 1, fields and message types are only ever added. A client must
- * ignore fields it does not know; a change that would break that bumps the version.
+ * Stability: within a version, fields and message types are only ever added. A client must
+ * ignore fields it does not know; a change that would break that bumps the version. Version 2 is
+ * version 1 plus `events` (the logged events of one turn in one frame, issue 7): an old client
+ * would skip that frame and miss its events, so the server sends it only to a client that
+ * offered `sitedrop.v2`, and still speaks version 1 (one `event` per frame) to one that did not.
  */
 import { z } from 'zod';
 import { ConfigSchema } from './config-schema.ts';
 import { LoggedEventSchema as AnyLoggedEventSchema, type LoggedEvent } from './events.ts';
 import { ItemStateSchema, itemStates } from './item-state.ts';
 
-/** The protocol version every message carries in `v`. */
-export const feedProtocolVersion = 1;
+/** The protocol versions this agent speaks, oldest first. */
+export const feedProtocolVersions = [1, 2] as const;
 
-/** The WebSocket subprotocol a client must offer; the server selects it. */
-export const feedSubprotocol = 'sitedrop.v1';
+/** A protocol version: every message on a connection carries its connection's in `v`. */
+export type FeedProtocolVersion = (typeof feedProtocolVersions)[number];
+
+/** The newest protocol version, which this build's UI speaks. */
+export const feedProtocolVersion = 2;
+
+/** The WebSocket subprotocol of a protocol version (`sitedrop.v<version>`). */
+export function feedSubprotocolOf(version: FeedProtocolVersion): string {
+  return `sitedrop.v${version}`;
+}
+
+/**
+ * The WebSocket subprotocol a current client offers; the server selects the newest version a
+ * client offered.
+ */
+export const feedSubprotocol = feedSubprotocolOf(feedProtocolVersion);
 
 /**
  * Prefix of the second subprotocol that carries the token (`token.<token>`), because a browser
@@ -47,7 +64,7 @@ export const feedCloseCodes = {
   tooSlow: 4001,
 } as const;
 
-const version = z.literal(feedProtocolVersion);
+const version = z.union([z.literal(1), z.literal(2)]);
 const itemId = z.number().int().positive();
 const epochMs = z.number();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -467,6 +484,11 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), v: version, snapshot: SnapshotSchema }),
   /** One logged event, in seq order, never dropped. */
   z.object({ type: z.literal('event'), v: version, event: LoggedEventSchema }),
+  /**
+   * Version 2: logged events with consecutive seqs, in seq order, applied as if each came in its
+   * own `event` message. The server frames the events of one turn (a commit) together.
+   */
+  z.object({ type: z.literal('events'), v: z.literal(2), events: z.array(LoggedEventSchema) }),
   /**
    * Upload progress: transient, not logged, coalesced per item (the latest wins) for a client
    * that lags. Ignore it once the item's next state event arrived.

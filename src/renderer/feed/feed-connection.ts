@@ -74,6 +74,7 @@ interface PendingRequest {
 export class FeedConnection {
   readonly #token: string;
   readonly #listener: FeedListener;
+  readonly #pageUrl: string;
   readonly #pending = new Map<string, PendingRequest>();
   #socket: WebSocket | undefined;
   #hello: HelloMessage | undefined;
@@ -84,9 +85,11 @@ export class FeedConnection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #isClosed = false;
 
-  constructor(token: string, listener: FeedListener) {
+  /** @param pageUrl the page's address (`window.location.href`): the feed is on its host. */
+  constructor(token: string, listener: FeedListener, pageUrl: string) {
     this.#token = token;
     this.#listener = listener;
+    this.#pageUrl = pageUrl;
   }
 
   /** Opens the first connection. */
@@ -149,7 +152,7 @@ export class FeedConnection {
   }
 
   #connect(): void {
-    const url = new URL(feedPath, window.location.href);
+    const url = new URL(feedPath, this.#pageUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.hash = '';
     if (this.#lastSeq !== undefined) {
@@ -200,9 +203,10 @@ export class FeedConnection {
         this.#listener.onSnapshot(message.snapshot);
         return;
       case 'event':
-        if (this.#lastSeq !== undefined && message.event.seq <= this.#lastSeq) return;
-        this.#lastSeq = message.event.seq;
-        this.#listener.onEvent(message.event as LoggedEvent);
+        this.#applyEvent(message.event);
+        return;
+      case 'events':
+        for (const event of message.events) this.#applyEvent(event);
         return;
       case 'progress':
         this.#listener.onProgress(message.itemId, message.sentBytes, message.totalBytes);
@@ -220,6 +224,13 @@ export class FeedConnection {
         return;
       }
     }
+  }
+
+  /** Hands on one logged event, unless it was applied already (a replay overlaps). */
+  #applyEvent(event: LoggedEvent): void {
+    if (this.#lastSeq !== undefined && event.seq <= this.#lastSeq) return;
+    this.#lastSeq = event.seq;
+    this.#listener.onEvent(event);
   }
 
   #takePending(id: string): PendingRequest | undefined {

@@ -66,13 +66,17 @@ export function FeedProvider(props: { token: string | undefined; children: React
     };
     const state = new FeedState(resync);
     if (token !== undefined) {
-      connection = new FeedConnection(token, {
-        onSnapshot: (snapshot) => state.applySnapshot(snapshot),
-        onEvent: (event) => state.applyEvent(event),
-        onProgress: (itemId, sentBytes, totalBytes) =>
-          state.applyProgress(itemId, sentBytes, totalBytes),
-        onStatus: setStatus,
-      });
+      connection = new FeedConnection(
+        token,
+        {
+          onSnapshot: (snapshot) => state.applySnapshot(snapshot),
+          onEvent: (event) => state.applyEvent(event),
+          onProgress: (itemId, sentBytes, totalBytes) =>
+            state.applyProgress(itemId, sentBytes, totalBytes),
+          onStatus: setStatus,
+        },
+        window.location.href,
+      );
     }
     return { connection, state };
   }, [token]);

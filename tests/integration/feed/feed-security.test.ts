@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { FeedPortInUseError } from '../../../src/main/core/feed/index.ts';
-import { feedSubprotocol } from '../../../src/shared/feed-protocol.ts';
+import { feedSubprotocol, feedSubprotocolOf } from '../../../src/shared/feed-protocol.ts';
 import { httpRequest, TestFeedClient, upgradeStatus } from '../../helpers/feed-client.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { startTestFeed } from './start-test-feed.ts';
@@ -47,7 +47,7 @@ describe('the feed refuses whoever is not the dashboard', () => {
     });
     expect(withHeader.status).toBe(101);
     const client = await TestFeedClient.connect(feed);
-    expect(client.socket.protocol).toBe(feedSubprotocol);
+    expect(client.socket.protocol).toBe(feedSubprotocolOf(client.version));
     expect((await client.waitFor((message) => message.type === 'hello')).v).toBe(1);
   });
 

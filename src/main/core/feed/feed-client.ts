@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
-import { feedCloseCodes, feedProtocolVersion } from '../../../shared/feed-protocol.ts';
+import { feedCloseCodes, type FeedProtocolVersion } from '../../../shared/feed-protocol.ts';
 import type { Clock, TimerHandle } from '../lifecycle/index.ts';
 import type { Store } from '../store/index.ts';
+import { toEventRuns, type EventRun } from './event-frames.ts';
 
 /** Limits of one client's outgoing data. */
 export interface FeedClientLimits {
@@ -23,8 +24,9 @@ const replayBatchSize = 50;
  * One WebSocket client of the feed: what it was sent, and its pacing.
  *
  * Logged events reach a client exactly once and in seq order, in one of two modes.
- * - Live: it is handed each event's frame (serialized once for every client) as the bus
- *   publishes it.
+ * - Live: it is handed the runs of events the bus published in one turn, each serialized once
+ *   for every client (event-frames.ts): one `events` frame per run for a version-2 client, one
+ *   `event` frame per event for a version-1 client.
  * - Catching up: it reads pages from the event log, a page only when the socket has written out
  *   most of the previous one. A client enters it when it reconnects with lastSeq, when the bus
  *   skips a seq (an event written by another process, or published out of order by a nested
@@ -36,6 +38,8 @@ const replayBatchSize = 50;
  * with 4001 (reconnect with lastSeq).
  */
 export class FeedClient {
+  /** The protocol version this client speaks (its subprotocol): what `v` its messages carry. */
+  readonly version: FeedProtocolVersion;
   readonly #socket: WebSocket;
   readonly #store: Store;
   readonly #clock: Clock;
@@ -49,7 +53,14 @@ export class FeedClient {
   #stallTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
 
-  constructor(socket: WebSocket, store: Store, clock: Clock, limits: FeedClientLimits) {
+  constructor(
+    socket: WebSocket,
+    version: FeedProtocolVersion,
+    store: Store,
+    clock: Clock,
+    limits: FeedClientLimits,
+  ) {
+    this.version = version;
     this.#socket = socket;
     this.#store = store;
     this.#clock = clock;
@@ -86,15 +97,16 @@ export class FeedClient {
     if (!this.#send(frame)) this.close(feedCloseCodes.tooSlow, 'too slow: reconnect with lastSeq');
   }
 
-  /** Offers a logged event's frame; sent now, later from the log, or (seen already) not at all. */
-  offerEvent(seq: number, itemId: number | undefined, frame: Buffer): void {
-    if (this.isClosing || this.#isCatchingUp || seq <= this.#lastSentSeq) return;
-    if (seq !== this.#lastSentSeq + 1 || !this.#send(frame)) {
+  /**
+   * Offers a run of logged events (consecutive seqs); sent now, later from the log, or (seen
+   * already) not at all. A run that starts after a gap, or overlaps what was sent, or would pass
+   * the cap, switches to catching up from the log, which is exact whatever the framing.
+   */
+  offerEvents(run: EventRun): void {
+    if (this.isClosing || this.#isCatchingUp || run.lastSeq <= this.#lastSentSeq) return;
+    if (run.firstSeq !== this.#lastSentSeq + 1 || this.#sendFrames(run) === undefined) {
       this.#startCatchUp();
-      return;
     }
-    this.#lastSentSeq = seq;
-    if (itemId !== undefined) this.#heldProgress.delete(itemId);
   }
 
   /**
@@ -168,13 +180,10 @@ export class FeedClient {
     let bytes = 0;
     while (bytes < pageBytes) {
       const events = this.#store.readEventsSince(this.#lastSentSeq, replayBatchSize);
-      for (const event of events) {
-        const frame = Buffer.from(JSON.stringify({ type: 'event', v: feedProtocolVersion, event }));
-        if (!this.#send(frame)) return;
-        bytes += frame.length;
-        this.#lastSentSeq = event.seq;
-        const itemId = (event.data as { itemId?: number }).itemId;
-        if (itemId !== undefined) this.#heldProgress.delete(itemId);
+      for (const run of toEventRuns(events, pageBytes)) {
+        const sentBytes = this.#sendFrames(run);
+        if (sentBytes === undefined) return;
+        bytes += sentBytes;
       }
       if (events.length < replayBatchSize) {
         this.#isCatchingUp = false;
@@ -222,6 +231,25 @@ export class FeedClient {
     const frames = [...this.#heldProgress.values()];
     this.#heldProgress.clear();
     for (const frame of frames) if (!this.#send(frame)) return;
+  }
+
+  /**
+   * Sends a run's frames for this client's version, as far as the cap allows, advancing
+   * lastSentSeq frame by frame. Returns the bytes sent, or undefined when a frame did not fit.
+   * Progress held for the run's items is dropped: their next state is sent, now or from the log.
+   */
+  #sendFrames(run: EventRun): number | undefined {
+    if (this.#heldProgress.size > 0) {
+      for (const itemId of run.itemIds) this.#heldProgress.delete(itemId);
+    }
+    let sentBytes = 0;
+    for (const frame of run.framesFor(this.version)) {
+      if (frame.lastSeq <= this.#lastSentSeq) continue;
+      if (!this.#send(frame.bytes)) return undefined;
+      this.#lastSentSeq = frame.lastSeq;
+      sentBytes += frame.bytes.length;
+    }
+    return sentBytes;
   }
 
   /** Sends a frame unless that would pass the cap; the write callback paces catch-up. */

@@ -13,19 +13,29 @@ import {
   feedMaxClientFrameBytes,
   feedPath,
   feedProtocolVersion,
+  feedProtocolVersions,
   feedSubprotocol,
+  feedSubprotocolOf,
   type ErrorMessage,
+  type FeedProtocolVersion,
   type HelloMessage,
   type ServerMessage,
 } from '../../../shared/feed-protocol.ts';
+import type { LoggedEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { Store } from '../store/index.ts';
 import { FeedClient } from './feed-client.ts';
 import { FeedCommandError, FeedCommandRunner, type FeedCommands } from './feed-commands.ts';
+import { toEventRuns } from './event-frames.ts';
 import { readOrCreateFeedToken } from './feed-token.ts';
-import { hasRequestBody, httpStatusForError, routeApiRequest } from './http-api.ts';
+import {
+  hasRequestBody,
+  httpApiProtocolVersion,
+  httpStatusForError,
+  routeApiRequest,
+} from './http-api.ts';
 import { checkHostAndOrigin, checkToken, offeredSubprotocols } from './request-guard.ts';
 import { serveStaticFile } from './static-files.ts';
 
@@ -145,7 +155,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
 
   const encode = (message: ServerMessage) => Buffer.from(JSON.stringify(message));
 
-  const execute = async (raw: unknown): Promise<CommandOutcome> => {
+  /** Runs a command message of a connection (or the HTTP API) that speaks `version`. */
+  const execute = async (raw: unknown, version: FeedProtocolVersion): Promise<CommandOutcome> => {
     const id = requestIdOf(raw);
     const fail = (
       code: string,
@@ -153,16 +164,16 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       problems?: ErrorMessage['problems'],
     ): CommandOutcome => ({
       ok: false,
-      error: { ...errorMessage(code, message), id, ...(problems ? { problems } : {}) },
+      error: { ...errorMessage(code, message, version), id, ...(problems ? { problems } : {}) },
     });
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       return fail(feedErrorCodes.malformed, 'A message must be one JSON object.');
     }
     const { v, type } = raw as { v?: unknown; type?: unknown };
-    if (v !== feedProtocolVersion) {
+    if (v !== version) {
       return fail(
         feedErrorCodes.unsupportedVersion,
-        `This agent speaks feed protocol version ${feedProtocolVersion} ("v": ${feedProtocolVersion}); the message has "v": ${JSON.stringify(v ?? null)}.`,
+        `This connection speaks feed protocol version ${version} ("v": ${version}); the message has "v": ${JSON.stringify(v ?? null)}.`,
       );
     }
     if (typeof type !== 'string' || !(commandTypes as string[]).includes(type)) {
@@ -187,7 +198,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
         ok: true,
         message: {
           type: 'result',
-          v: feedProtocolVersion,
+          v: version,
           id: parsed.data.id,
           command: parsed.data.type,
           result,
@@ -207,7 +218,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
 
   const onFrame = (client: FeedClient, data: RawData, isBinary: boolean) => {
     const reply = (outcome: CommandOutcome) => {
-      client.sendMessage(encode(outcome.ok ? outcome.message : outcome.error));
+      sendMessage(client, outcome.ok ? outcome.message : outcome.error);
     };
     if (isBinary) {
       reply({
@@ -215,6 +226,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
         error: errorMessage(
           feedErrorCodes.malformed,
           'Send each message as a text frame holding one JSON object.',
+          client.version,
         ),
       });
       return;
@@ -225,15 +237,21 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     } catch {
       reply({
         ok: false,
-        error: errorMessage(feedErrorCodes.malformed, 'The message is not valid JSON.'),
+        error: errorMessage(
+          feedErrorCodes.malformed,
+          'The message is not valid JSON.',
+          client.version,
+        ),
       });
       return;
     }
-    void execute(raw).then(reply);
+    void execute(raw, client.version).then(reply);
   };
 
   const onConnection = (socket: WebSocket, resume: { lastSeq?: number; logId?: string }) => {
-    const client = new FeedClient(socket, store, clock, limits);
+    // Events committed earlier in this turn go out first, so that seq below is what was sent.
+    sendPublishedEvents();
+    const client = new FeedClient(socket, protocolVersionOf(socket.protocol), store, clock, limits);
     clients.add(client);
     socket.once('close', () => clients.delete(client));
     socket.on('error', (error) => logger.debug({ err: error }, 'A feed connection failed'));
@@ -246,7 +264,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       seq - resume.lastSeq <= limits.maxReplayEvents;
     const hello: HelloMessage = {
       type: 'hello',
-      v: feedProtocolVersion,
+      v: client.version,
       server: { name: 'sitedrop', version: options.serverVersion, pid: process.pid },
       logId,
       seq,
@@ -265,7 +283,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       client.startWithReplay(hello.sync.fromSeq);
     } else {
       const snapshot = runner.takeSnapshot();
-      client.sendMessage(encode({ type: 'snapshot', v: feedProtocolVersion, snapshot }));
+      client.sendMessage(encode({ type: 'snapshot', v: client.version, snapshot }));
       client.startAfterSnapshot(snapshot.seq);
     }
   };
@@ -275,7 +293,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload: feedMaxClientFrameBytes,
-    handleProtocols: (protocols) => (protocols.has(feedSubprotocol) ? feedSubprotocol : false),
+    handleProtocols: (protocols) => newestSubprotocolOf([...protocols]) ?? false,
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -294,11 +312,11 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     if (tokenRefusal) {
       return refuse(tokenRefusal.status, feedErrorCodes.unauthorized, tokenRefusal.message);
     }
-    if (!offeredSubprotocols(request.headers).includes(feedSubprotocol)) {
+    if (newestSubprotocolOf(offeredSubprotocols(request.headers)) === undefined) {
       return refuse(
         400,
         feedErrorCodes.unsupportedVersion,
-        `Offer the WebSocket subprotocol "${feedSubprotocol}" (this agent speaks feed protocol version ${feedProtocolVersion}).`,
+        `Offer the WebSocket subprotocol "${feedSubprotocol}" (this agent speaks feed protocol versions ${feedProtocolVersions.join(' and ')}).`,
       );
     }
     const resume = parseResume(url.searchParams);
@@ -393,7 +411,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
           { Allow: route.allow.join(', ') },
         );
       }
-      const outcome = await execute(route.message);
+      const outcome = await execute(route.message, httpApiProtocolVersion);
       if (outcome.ok) return sendJson(200, outcome.message.result);
       return sendJson(httpStatusForError(outcome.error.code), { ...outcome.error, id: null });
     }
@@ -438,22 +456,44 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
 
   port = await listen(server, options.port, options.configPath);
 
+  // Logged events are gathered as the bus publishes them and sent at the end of the turn (a
+  // microtask), or before anything else is sent: a group commit's hundred events become one
+  // `events` frame per version-2 client instead of a hundred socket writes each (issue 7).
+  let published: LoggedEvent[] = [];
+  const sendPublishedEvents = () => {
+    if (published.length === 0) return;
+    const events = published;
+    published = [];
+    if (clients.size === 0) return;
+    // A listener's own transaction publishes its events in the middle of another publish.
+    events.sort((a, b) => a.seq - b.seq);
+    for (const run of toEventRuns(events, limits.maxBufferedBytes / 4)) {
+      for (const client of clients) client.offerEvents(run);
+    }
+  };
+  const sendMessage = (client: FeedClient, message: ServerMessage) => {
+    sendPublishedEvents();
+    client.sendMessage(encode(message));
+  };
+
   const subscription = bus.onDidAny((event) => {
     if (clients.size === 0) return;
     if (event.seq === undefined) {
       if (event.type !== 'item.progress') return;
-      const frame = encode({
-        type: 'progress',
-        v: feedProtocolVersion,
-        ...event.data,
-        at: event.at,
-      });
-      for (const client of clients) client.offerProgress(event.data.itemId, frame);
+      sendPublishedEvents();
+      const frames = new Map<FeedProtocolVersion, Buffer>();
+      for (const client of clients) {
+        let frame = frames.get(client.version);
+        if (frame === undefined) {
+          frame = encode({ type: 'progress', v: client.version, ...event.data, at: event.at });
+          frames.set(client.version, frame);
+        }
+        client.offerProgress(event.data.itemId, frame);
+      }
       return;
     }
-    const frame = encode({ type: 'event', v: feedProtocolVersion, event });
-    const itemId = (event.data as { itemId?: number }).itemId;
-    for (const client of clients) client.offerEvent(event.seq, itemId, frame);
+    if (published.length === 0) queueMicrotask(sendPublishedEvents);
+    published.push(event);
   });
 
   // Events another process wrote (`sitedrop retry` beside the running agent) never pass this
@@ -484,6 +524,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     },
     close() {
       closing ??= (async () => {
+        // Events of this turn (agent.stopped) go out before the clients are told to go.
+        sendPublishedEvents();
         isClosed = true;
         void logPollTimer?.close();
         void subscription.close();
@@ -511,8 +553,29 @@ function createLogId(store: Store): string {
   return logId;
 }
 
-function errorMessage(code: string, message: string): ErrorMessage {
-  return { type: 'error', v: feedProtocolVersion, id: null, code, message };
+/** An error message; HTTP answers (and refused upgrades) carry the HTTP API's version. */
+function errorMessage(
+  code: string,
+  message: string,
+  version: FeedProtocolVersion = httpApiProtocolVersion,
+): ErrorMessage {
+  return { type: 'error', v: version, id: null, code, message };
+}
+
+/** The newest feed subprotocol among those offered, if any. */
+function newestSubprotocolOf(offered: readonly string[]): string | undefined {
+  return [...feedProtocolVersions]
+    .reverse()
+    .map(feedSubprotocolOf)
+    .find((protocol) => offered.includes(protocol));
+}
+
+/** The protocol version of the subprotocol the server selected. */
+function protocolVersionOf(subprotocol: string): FeedProtocolVersion {
+  return (
+    feedProtocolVersions.find((version) => feedSubprotocolOf(version) === subprotocol) ??
+    feedProtocolVersion
+  );
 }
 
 function requestIdOf(raw: unknown): string | null {

@@ -1,4 +1,10 @@
-import { feedErrorCodes, feedProtocolVersion } from '../../../shared/feed-protocol.ts';
+import { feedErrorCodes, type FeedProtocolVersion } from '../../../shared/feed-protocol.ts';
+
+/**
+ * The protocol version of the HTTP API's messages. Version 2 changed only how the WebSocket
+ * frames events, so HTTP replies (and their `v`) are version 1's.
+ */
+export const httpApiProtocolVersion: FeedProtocolVersion = 1;
 
 /** What an API path and method ask for: a command message to parse, or a refusal. */
 export type ApiRoute =
@@ -76,7 +82,7 @@ export function routeApiRequest(
   const match = route.pattern.exec(pathname) as RegExpExecArray;
   return {
     kind: 'command',
-    message: { ...route.build(match, query, body), v: feedProtocolVersion, id: 'http' },
+    message: { ...route.build(match, query, body), v: httpApiProtocolVersion, id: 'http' },
   };
 }
 
