@@ -27,7 +27,7 @@ export interface TestAgent {
 }
 
 /**
- * Starts the whole agent in-process (real SQLite, real chokidar) on temp directories, with short
+ * Starts the whole agent in-process (real SQLite, real fs.watch) on temp directories, with short
  * stability windows so tests stay fast. The config is written to the user config file
  * (DATA_DIR/config.json), as the Settings screen would; no policy file is read.
  */

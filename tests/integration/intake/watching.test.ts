@@ -6,7 +6,7 @@ import { quickXorHash } from '../../../src/shared/quick-xor-hash.ts';
 import { listAllItems, startTestAgent } from '../../helpers/test-agent.ts';
 import { sleep, waitFor } from '../../helpers/wait-for.ts';
 
-describe('intake: watching folders (real files, real chokidar)', () => {
+describe('intake: watching folders (real files, real fs.watch)', () => {
   it('queues a dropped file once, with its size, hashes and target path', async () => {
     const { agent, folderPaths } = await startTestAgent({
       folders: [{ target: { folderPath: 'Requests/North' } }],
@@ -143,5 +143,40 @@ describe('intake: watching folders (real files, real chokidar)', () => {
         .map((item) => item.relativePath)
         .sort(),
     ).toEqual(['a.pdf', 'orders/e.csv']);
+  });
+
+  it('watches folders made after start at any depth, and lets a removed folder take its files away', async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const folder = folderPaths[0]!;
+    fs.mkdirSync(path.join(folder, 'site b', 'week 1', 'day 2'), { recursive: true });
+    await sleep(100);
+    fs.writeFileSync(path.join(folder, 'site b', 'week 1', 'day 2', 'deep.pdf'), 'deep');
+    await waitFor(() => listAllItems(agent.store).length === 1, { description: 'the deep file' });
+    // A folder moved in with files already inside: the events name the folder only.
+    const outside = path.join(path.dirname(folder), 'moved-in');
+    fs.mkdirSync(path.join(outside, 'inner'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'inner', 'carried.pdf'), 'carried');
+    fs.renameSync(outside, path.join(folder, 'moved-in'));
+    await waitFor(() => listAllItems(agent.store).length === 2, { description: 'the moved file' });
+    // A file written into the moved folder afterwards is seen too: the folder is watched.
+    fs.writeFileSync(path.join(folder, 'moved-in', 'inner', 'later.pdf'), 'later');
+    await waitFor(() => listAllItems(agent.store).length === 3, { description: 'the later file' });
+
+    fs.rmSync(path.join(folder, 'site b'), { recursive: true });
+    await waitFor(
+      () =>
+        listAllItems(agent.store).find((item) => item.relativePath.startsWith('site b/'))?.state ===
+        'gone',
+      { description: "the removed folder's file to be gone" },
+    );
+    expect(
+      listAllItems(agent.store)
+        .map((item) => `${item.relativePath}:${item.state}`)
+        .sort(),
+    ).toEqual([
+      'moved-in/inner/carried.pdf:queued',
+      'moved-in/inner/later.pdf:queued',
+      'site b/week 1/day 2/deep.pdf:gone',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { requestFileMaxBytes } from '../../../shared/request-schema.ts';
 import type { Clock, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { createGroupCommit, type GroupCommit, type Item, type Store } from '../store/index.ts';
+import { DirectoryWatcher } from './directory-watcher.ts';
 import { hashFile } from './hash-file.ts';
 import { createPathRules, type PathRules } from './path-rules.ts';
 import {
@@ -94,7 +95,7 @@ export class FolderIntake {
   #health: FolderHealth;
   #hasChecked = false;
   #rootIdentity: string | undefined;
-  #watcher: FSWatcher | undefined;
+  #watcher: DirectoryWatcher | FSWatcher | undefined;
   #checkTimer: TimerHandle | undefined;
   #reconcileTimer: TimerHandle | undefined;
   #scanning: Promise<void> | undefined;
@@ -234,6 +235,70 @@ export class FolderIntake {
   // ── Watching ───────────────────────────────────────────────────────────────────────────────
 
   async #startWatcher(): Promise<void> {
+    if (this.folder.polling.enabled) {
+      await this.#startPollingWatcher();
+      return;
+    }
+    const watcher = new DirectoryWatcher({
+      root: this.folder.path,
+      isRecursive: this.folder.recursive,
+      isIgnoredDirectory: (relativePath) => this.#rules.isIgnored(relativePath, false),
+      onPaths: (relativePaths) => {
+        for (const relativePath of relativePaths) this.#track(this.#onPathChanged(relativePath));
+      },
+      onDirectory: (relativePath) => {
+        // The root's own event (removed, replaced) or an overflow: look at the folder again.
+        if (relativePath === '') this.#track(this.#checkAvailability());
+        else this.#track(this.#onPathChanged(relativePath));
+        this.#track(this.#scan());
+      },
+      onError: (error) => {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+        this.#logger.warn({ code, err: error }, 'The folder watcher reported an error; it goes on');
+      },
+    });
+    this.#watcher = watcher;
+    await watcher.start();
+  }
+
+  /**
+   * A name changed in a watched folder: a file is looked at (and waited for), a new folder is
+   * watched and scanned (a folder moved in brings its files), a vanished folder is unwatched and
+   * scanned (what it took away is gone).
+   */
+  async #onPathChanged(relativePath: string): Promise<void> {
+    if (this.#isClosed || this.#rules.isIgnored(relativePath, undefined)) return;
+    const watcher = this.#watcher;
+    const stats = await this.#lstat(relativePath);
+    if (stats === 'missing') {
+      if (watcher instanceof DirectoryWatcher && watcher.isWatching(relativePath)) {
+        watcher.removeDirectory(relativePath);
+        await this.#scan();
+        return;
+      }
+      this.#dropCandidate(relativePath);
+      this.#scheduleGoneCheck(relativePath);
+      return;
+    }
+    if (!stats) return;
+    if (stats.isDirectory()) {
+      if (!this.folder.recursive || this.#rules.isIgnored(relativePath, false)) return;
+      if (watcher instanceof DirectoryWatcher) await watcher.addDirectory(relativePath);
+      await this.#scan();
+      return;
+    }
+    if (!stats.isFile() || this.#rules.isIgnored(relativePath, true)) return;
+    await this.#observe(relativePath, 'new', {
+      sizeBytes: stats.size,
+      mtimeMs: Math.floor(stats.mtimeMs),
+    });
+  }
+
+  /**
+   * Polling mode (network shares, where change notifications are not delivered) keeps chokidar's
+   * stat-based polling: it has to remember each file's size and mtime to see a change at all.
+   */
+  async #startPollingWatcher(): Promise<void> {
     const root = this.folder.path;
     const watcher = watch(root, {
       ignored: (absolutePath, stats) => {
@@ -245,7 +310,7 @@ export class FolderIntake {
       ignoreInitial: true,
       followSymlinks: false,
       persistent: false,
-      backend: this.folder.polling.enabled ? 'polling' : 'auto',
+      backend: 'polling',
       pollingInterval: this.folder.polling.intervalMs,
       pollingBinaryInterval: this.folder.polling.intervalMs,
       ...(this.folder.recursive ? {} : { depth: 0 }),
@@ -316,17 +381,18 @@ export class FolderIntake {
       current = { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
     }
     this.#cancelGoneCheck(relativePath);
-    const latest = this.#options.store.findLatestItemForPath(this.folder.id, relativePath);
-    if (isKnownVersion(latest, current.sizeBytes, current.mtimeMs)) {
-      this.#dropCandidate(relativePath);
-      return;
-    }
     const candidate = this.#candidates.get(relativePath);
     if (
       candidate &&
       candidate.sizeBytes === current.sizeBytes &&
       candidate.mtimeMs === current.mtimeMs
     ) {
+      // Already waiting for this very version (a write's second event): nothing new.
+      return;
+    }
+    const latest = this.#options.store.findLatestItemForPath(this.folder.id, relativePath);
+    if (isKnownVersion(latest, current.sizeBytes, current.mtimeMs)) {
+      this.#dropCandidate(relativePath);
       return;
     }
     this.#setCandidate(relativePath, current, candidate?.reason ?? reason, 0);
@@ -547,33 +613,53 @@ export class FolderIntake {
     if (this.#isClosed || !this.#health.isAvailable) return;
     const startedAt = this.#options.clock.monotonicNow();
     const store = this.#options.store;
-    const seen = new Set<string>();
+    const folderId = this.folder.id;
+    const isKeep = this.folder.afterUpload.action === 'keep';
+    const listed = new Set<string>();
+    const missing: string[] = [];
+    let fileCount = 0;
     let unknownCount = 0;
-    for await (const file of scanFolder(this.folder.path, {
+    for await (const directory of scanFolder(this.folder.path, {
       rules: this.#rules,
       isRecursive: this.folder.recursive,
       signal: this.#abort.signal,
       onProblem: (problem) => this.#reportProblem(problem),
     })) {
-      seen.add(file.relativePath);
-      const latest = store.findLatestItemForPath(this.folder.id, file.relativePath);
-      if (isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) {
-        if (latest?.state === 'delivered') this.#options.onDeliveredFileFound(latest);
-        continue;
+      // One folder's listing against the store's items of that folder, then both let go.
+      listed.add(directory.relativePath);
+      const versions = store.latestVersionsInDirectory(folderId, directory.relativePath);
+      const nameStart = directory.relativePath ? directory.relativePath.length + 1 : 0;
+      for (const file of directory.files) {
+        fileCount += 1;
+        const name = file.relativePath.slice(nameStart);
+        const latest = versions.get(name);
+        versions.delete(name);
+        if (isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) {
+          if (latest?.state === 'delivered' && !isKeep) {
+            const item = store.getItem(latest.itemId);
+            if (item) this.#options.onDeliveredFileFound(item);
+          }
+          continue;
+        }
+        unknownCount += 1;
+        this.#track(this.#observe(file.relativePath, 'caught-up', file));
       }
-      unknownCount += 1;
-      this.#track(this.#observe(file.relativePath, 'caught-up', file));
+      // What the store still has here and the listing lacks may be gone.
+      for (const version of versions.values()) {
+        if (goneCapableStates.includes(version.state)) missing.push(version.relativePath);
+      }
     }
     if (this.#isClosed || !this.#health.isAvailable) return;
-    const missing: string[] = [];
-    for (const relativePath of store.iteratePathsInStates(this.folder.id, goneCapableStates)) {
-      if (!seen.has(relativePath)) missing.push(relativePath);
+    // Waiting items in folders the walk did not list (removed, unreadable, now ignored).
+    for (const relativePath of store.iteratePathsInStates(folderId, goneCapableStates)) {
+      const slash = relativePath.lastIndexOf('/');
+      if (!listed.has(slash < 0 ? '' : relativePath.slice(0, slash))) missing.push(relativePath);
     }
     // Scheduled after the statement is done: a gone check may write to the store.
     for (const relativePath of missing) this.#scheduleGoneCheck(relativePath);
     this.#logger.debug(
       {
-        files: seen.size,
+        files: fileCount,
         unknownCount,
         durationMs: Math.round(this.#options.clock.monotonicNow() - startedAt),
       },

@@ -1,7 +1,7 @@
 /**
  * Intake: watched folders in, one durable item per finished file version out.
  *
- * Owns: watching the folders (chokidar, native or polling), the ignore and include rules, when a
+ * Owns: watching the folders (fs.watch per folder, or chokidar's polling), the ignore and include rules, when a
  * file counts as finished, hashing (SHA-256 and quickXorHash in one read), recording items
  * (queued, skipped as duplicate, quarantined with a `.error.txt`, gone), catch-up and periodic
  * reconciliation scans, folder availability, SharePoint-safe target paths, and the local file

@@ -57,7 +57,7 @@ export const inDeliveryStates: readonly ItemState[] = ['uploading', 'verifying']
  * nothing to do. A gone or quarantined item never does: a file that reappears is looked at again.
  */
 export function isKnownVersion(
-  latest: Item | undefined,
+  latest: Pick<Item, 'state' | 'sizeBytes' | 'mtimeMs'> | undefined,
   sizeBytes: number,
   mtimeMs: number,
 ): boolean {

@@ -29,16 +29,31 @@ export interface ScanOptions {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** One folder's regular files, as a scan lists them. */
+export interface ScannedDirectory {
+  /** '/'-separated, relative to the watched folder; '' for the folder itself. */
+  relativePath: string;
+  files: ScannedFile[];
+}
+
+/** How many lstat calls a scan has in flight at once (the thread pool runs four by default). */
+const concurrentLstats = 16;
+
 /**
- * Walks a watched folder and yields its regular files with size and mtime, for the catch-up and
- * reconciliation scans.
+ * Walks a watched folder and yields each folder's regular files with size and mtime, one folder
+ * at a time, for the catch-up and reconciliation scans: the caller compares a folder's listing
+ * with the store and lets it go, so a scan never holds every path of the tree (issue 7).
  *
  * Ignored names and folders are not entered; symbolic links and junctions are never followed or
  * taken (a link may point outside the watched folder). Names are read as bytes, so a name that is
  * not valid UTF-8 is reported as a problem instead of being mangled; unreadable folders and
- * files that vanish mid-scan are reported or skipped, never thrown.
+ * files that vanish mid-scan are reported or skipped, never thrown. A folder that cannot be
+ * listed is not yielded.
  */
-export async function* scanFolder(root: string, options: ScanOptions): AsyncGenerator<ScannedFile> {
+export async function* scanFolder(
+  root: string,
+  options: ScanOptions,
+): AsyncGenerator<ScannedDirectory> {
   const pending: string[] = [''];
   while (pending.length > 0) {
     if (options.signal?.aborted) return;
@@ -57,6 +72,7 @@ export async function* scanFolder(root: string, options: ScanOptions): AsyncGene
       }
       continue;
     }
+    const filePaths: string[] = [];
     for (const entry of entries) {
       let name: string;
       try {
@@ -79,13 +95,34 @@ export async function* scanFolder(root: string, options: ScanOptions): AsyncGene
         }
         continue;
       }
-      if (!entry.isFile() || options.rules.isIgnored(relativePath, true)) continue;
-      const stats = await lstatOrUndefined(path.join(root, relativePath), options, relativePath);
-      if (stats?.isFile()) {
-        yield { relativePath, sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
+      if (entry.isFile() && !options.rules.isIgnored(relativePath, true)) {
+        filePaths.push(relativePath);
       }
     }
+    yield { relativePath: directory, files: await statFiles(root, filePaths, options) };
   }
+}
+
+/** lstat of each path, `concurrentLstats` at a time; vanished and non-regular files left out. */
+async function statFiles(
+  root: string,
+  relativePaths: string[],
+  options: ScanOptions,
+): Promise<ScannedFile[]> {
+  const files: ScannedFile[] = [];
+  let next = 0;
+  const statNext = async (): Promise<void> => {
+    while (next < relativePaths.length) {
+      const relativePath = relativePaths[next] as string;
+      next += 1;
+      const stats = await lstatOrUndefined(path.join(root, relativePath), options, relativePath);
+      if (stats?.isFile()) {
+        files.push({ relativePath, sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrentLstats }, statNext));
+  return files;
 }
 
 async function lstatOrUndefined(

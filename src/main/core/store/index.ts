@@ -15,7 +15,7 @@ export type {
   TransitionEventData,
 } from './store.ts';
 export { createGroupCommit, type GroupCommit } from './group-commit.ts';
-export type { Item, ItemChanges, NewItem } from './item.ts';
+export type { Item, ItemChanges, NewItem, PathVersion } from './item.ts';
 export { itemFromRow } from './item.ts';
 export { latestItemEventsOfTypes } from './latest-item-events.ts';
 export {

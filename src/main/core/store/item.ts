@@ -38,6 +38,11 @@ export interface Item {
   updatedAt: number;
 }
 
+/** Which version of a path the store's latest item stands for (what a scan compares). */
+export type PathVersion = Pick<Item, 'relativePath' | 'sizeBytes' | 'mtimeMs' | 'state'> & {
+  itemId: number;
+};
+
 /** What intake supplies to record a new file version. */
 export type NewItem = Pick<Item, 'folderId' | 'relativePath' | 'sizeBytes' | 'mtimeMs'> &
   Partial<Pick<Item, 'sha256' | 'quickXorHash' | 'request' | 'targetPath' | 'library'>>;

@@ -18,6 +18,7 @@ import {
   type ItemChanges,
   type ItemRow,
   type NewItem,
+  type PathVersion,
 } from './item.ts';
 import { openDatabase, type DatabaseRecovery } from './open-database.ts';
 
@@ -410,6 +411,41 @@ export class Store {
       .iterate(folderId, JSON.stringify(states)) as Iterable<string>;
   }
 
+  /**
+   * The latest item of each path directly in one folder of a watched folder (not in its
+   * subfolders), by name: what a scan compares one directory listing with, so it never holds
+   * every path of the tree (issue 7, figures 7 and 8). Only the fields that decide whether a
+   * file is a known version are read.
+   *
+   * @param directory '/'-separated, relative to the watched folder; '' for the folder itself.
+   */
+  latestVersionsInDirectory(folderId: string, directory: string): Map<string, PathVersion> {
+    const from = directory ? `${directory}/` : '';
+    // '0' follows '/' in byte order; U+10FFFF sorts after every UTF-8 text.
+    const to = directory ? `${directory}0` : '\u{10FFFF}';
+    const rows = this.#statements.latestInDirectory.iterate(folderId, from, to) as Iterable<{
+      id: number;
+      relative_path: string;
+      size_bytes: number;
+      mtime_ms: number;
+      state: ItemState;
+    }>;
+    const versions = new Map<string, PathVersion>();
+    for (const row of rows) {
+      const name = row.relative_path.slice(from.length);
+      if (name.includes('/')) continue;
+      // Rows come in id order: a later item of the same path replaces an earlier one.
+      versions.set(name, {
+        itemId: row.id,
+        relativePath: row.relative_path,
+        sizeBytes: row.size_bytes,
+        mtimeMs: row.mtime_ms,
+        state: row.state,
+      });
+    }
+    return versions;
+  }
+
   /** How many items each folder has in each state (folders without items are absent). */
   countsByFolderAndState(): Map<string, Record<ItemState, number>> {
     const result = new Map<string, Record<ItemState, number>>();
@@ -513,6 +549,10 @@ function prepareStatements(db: Database) {
       'SELECT relative_path FROM items WHERE folder_id = ? AND state IN (SELECT value FROM json_each(?))',
     ),
     failedIds: db.prepare("SELECT id FROM items WHERE state = 'failed' ORDER BY id"),
+    latestInDirectory: db.prepare(
+      `SELECT id, relative_path, size_bytes, mtime_ms, state FROM items
+       WHERE folder_id = ? AND relative_path >= ? AND relative_path < ? ORDER BY id`,
+    ),
     latestForPath: db.prepare(
       'SELECT * FROM items WHERE folder_id = ? AND relative_path = ? ORDER BY id DESC LIMIT 1',
     ),

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** What a directory watcher reports and asks. */
+export interface DirectoryWatcherOptions {
+  root: string;
+  /** Watch subfolders too (and the subfolders that appear later). */
+  isRecursive: boolean;
+  /** Whether a subfolder is left unwatched (ignored names, the quarantine and archive folders). */
+  isIgnoredDirectory: (relativePath: string) => boolean;
+  /**
+   * Names that changed in watched folders, '/'-separated and relative to the root, each at most
+   * once per call: files or folders added, written, renamed or removed. Only hints: the caller
+   * looks at each path to learn what it is now.
+   */
+  onPaths: (relativePaths: string[]) => void;
+  /** A watched folder reported a change without a name, or one about itself (e.g. removed). */
+  onDirectory: (relativePath: string) => void;
+  onError: (error: Error) => void;
+}
+
+/** How many changed names one event-loop turn hands on; the rest follow after setImmediate. */
+const pathsPerTurn = 256;
+/** Platforms where `fs.watch` watches a whole tree natively (FSEvents, ReadDirectoryChangesW). */
+const hasNativeRecursiveWatch = process.platform === 'darwin' || process.platform === 'win32';
+
+/**
+ * Watches a folder tree with `fs.watch` at directory level and keeps nothing per file (issue 7,
+ * figures 7 and 8): on Linux one inotify watch per folder, on macOS and Windows one recursive
+ * watch for the tree. chokidar 6, which intake used before, holds a name set per folder and, at
+ * start, stats every file concurrently: 100,000 files sitting in the tree cost ~315 MiB of peak
+ * RSS in chokidar alone. Intake needs no more than "this name changed": every decision re-reads
+ * the file, and the catch-up and reconciliation scans find what the events missed.
+ *
+ * Names are collected and handed on in batches of at most `pathsPerTurn`, one batch per
+ * event-loop turn, so a burst of thousands of files never holds the thread (the feed shares it).
+ */
+export class DirectoryWatcher {
+  readonly #options: DirectoryWatcherOptions;
+  /** Watched folders, by relative path ('' is the root). */
+  readonly #watchers = new Map<string, fs.FSWatcher>();
+  #changed = new Set<string>();
+  #isFlushScheduled = false;
+  #isClosed = false;
+
+  constructor(options: DirectoryWatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Starts watching the root and, when recursive, every folder below it. */
+  async start(): Promise<void> {
+    if (this.#options.isRecursive && hasNativeRecursiveWatch) {
+      this.#watch('', true);
+      return;
+    }
+    await this.addDirectory('');
+  }
+
+  /** Whether a folder is watched on its own (always false where one watch covers the tree). */
+  isWatching(relativePath: string): boolean {
+    return this.#watchers.has(relativePath);
+  }
+
+  /**
+   * Watches a folder that appeared, and the folders inside it, walking folders only. Does
+   * nothing where one recursive watch covers the tree.
+   */
+  async addDirectory(relativePath: string): Promise<void> {
+    if (this.#watchers.has('') && hasNativeRecursiveWatch && this.#options.isRecursive) return;
+    const pending = [relativePath];
+    while (pending.length > 0 && !this.#isClosed) {
+      const directory = pending.pop() as string;
+      if (this.#watchers.has(directory)) continue;
+      if (!this.#watch(directory, false) || !this.#options.isRecursive) continue;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(this.#absolute(directory), { withFileTypes: true });
+      } catch {
+        // Gone or unreadable meanwhile: the scan reports it, the parent's event tells of it.
+        continue;
+      }
+      for (const entry of entries) {
+        if (!entry.isDirectory()) continue;
+        const child = directory ? `${directory}/${entry.name}` : entry.name;
+        if (!this.#options.isIgnoredDirectory(child)) pending.push(child);
+      }
+    }
+  }
+
+  /** Stops watching a folder that went away, and every folder below it. */
+  removeDirectory(relativePath: string): void {
+    for (const [directory, watcher] of this.#watchers) {
+      if (
+        relativePath === '' ||
+        directory === relativePath ||
+        directory.startsWith(`${relativePath}/`)
+      ) {
+        watcher.close();
+        this.#watchers.delete(directory);
+      }
+    }
+  }
+
+  /** Closes every watch; names not yet handed on are dropped. Idempotent. */
+  close(): void {
+    this.#isClosed = true;
+    this.removeDirectory('');
+    this.#changed.clear();
+  }
+
+  /** @returns whether the folder is now watched. */
+  #watch(directory: string, isRecursive: boolean): boolean {
+    const absolute = this.#absolute(directory);
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(absolute, { persistent: false, recursive: isRecursive });
+    } catch (error) {
+      // Removed before it could be watched (the parent's event says so), or not readable.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.#options.onError(error as Error);
+      return false;
+    }
+    const ownName = path.basename(absolute);
+    watcher.on('change', (_eventType, filename) => {
+      if (filename === null || filename === '') {
+        this.#options.onDirectory(directory);
+        return;
+      }
+      const name = String(filename).split(path.sep).join('/');
+      // inotify names a removed folder's own events with its name.
+      if (name === ownName) this.#options.onDirectory(directory);
+      this.#changed.add(directory ? `${directory}/${name}` : name);
+      this.#scheduleFlush();
+    });
+    watcher.on('error', (error) => {
+      watcher.close();
+      if (this.#watchers.get(directory) === watcher) this.#watchers.delete(directory);
+      this.#options.onError(error);
+      this.#options.onDirectory(directory);
+    });
+    this.#watchers.set(directory, watcher);
+    return true;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#isFlushScheduled || this.#isClosed) return;
+    this.#isFlushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#isFlushScheduled = false;
+    if (this.#isClosed) return;
+    const batch: string[] = [];
+    for (const relativePath of this.#changed) {
+      batch.push(relativePath);
+      this.#changed.delete(relativePath);
+      if (batch.length === pathsPerTurn) break;
+    }
+    if (this.#changed.size > 0) this.#scheduleFlush();
+    this.#options.onPaths(batch);
+  }
+
+  #absolute(relativePath: string): string {
+    return relativePath ? path.join(this.#options.root, relativePath) : this.#options.root;
+  }
+}
