@@ -19,7 +19,10 @@ const bareEntry = new URL('../processes/bare-ws-process.ts', import.meta.url);
 const clientCount = 50;
 /** The feed's default cap on one client's unsent bytes (feed-server.ts, maxBufferedBytes). */
 const bufferCapBytes = 1024 * 1024;
-/** An item.queued event frame as the feed sends it (the baseline's pre-serialized message). */
+/**
+ * An item.queued event frame as the feed sends it to a protocol-version-1 client: the
+ * baseline's pre-serialized message, one per event.
+ */
 const frameTemplate = JSON.stringify({
   type: 'event',
   v: 1,
@@ -40,8 +43,13 @@ const frameTemplate = JSON.stringify({
 interface FanOutRun {
   messagesPerSecond: number;
   p99DelayMs: number;
+  p50DelayMs: number;
   largestBufferedBytes: number;
   pausedComplete: boolean;
+  /** Whether every live client received every event once, in order. */
+  liveComplete: boolean;
+  /** Frames carrying events that the live clients received (the baseline: one per event). */
+  eventFrames: number;
 }
 
 async function waitUntil(
@@ -84,8 +92,11 @@ async function runBaseline(context: FigureContext, eventCount: number): Promise<
     return {
       messagesPerSecond: report.messages / ((report.lastReceivedAtMs - firstSent) / 1000),
       p99DelayMs: report.p99DelayMs,
+      p50DelayMs: report.p50DelayMs,
       largestBufferedBytes: 0,
       pausedComplete: true,
+      liveComplete: report.completeClients === clientCount,
+      eventFrames: report.eventFrames,
     };
   } finally {
     await clients.close();
@@ -160,8 +171,11 @@ async function runAgent(
     return {
       messagesPerSecond: report.messages / ((report.lastReceivedAtMs - firstPublished) / 1000),
       p99DelayMs: report.p99DelayMs,
+      p50DelayMs: report.p50DelayMs,
       largestBufferedBytes: await agent.call<number>('largestBufferedBytes'),
       pausedComplete: pausedComplete && report.paused?.isInOrder === true,
+      liveComplete: report.completeClients === clientCount,
+      eventFrames: report.eventFrames,
     };
   } finally {
     await clients?.close();
@@ -194,8 +208,13 @@ export const figureFanOut: Figure = {
     const subjectRate = rate(runs.subject);
     const baselineRate = rate(runs.baseline);
     const p99 = summarize(runs.subject.map((run) => run.p99DelayMs));
+    const p50 = (list: FanOutRun[]) => summarize(list.map((run) => run.p50DelayMs)).median;
     const buffered = summarize(runs.subject.map((run) => run.largestBufferedBytes / 1024));
     const pausedOk = runs.subject.every((run) => run.pausedComplete);
+    const liveOk = [...runs.subject, ...runs.baseline].every((run) => run.liveComplete);
+    const eventsPerFrame = summarize(
+      runs.subject.map((run) => (eventCount * clientCount) / run.eventFrames),
+    );
     return {
       checks: [
         {
@@ -227,7 +246,7 @@ export const figureFanOut: Figure = {
         },
       ],
       notes: [
-        `${eventCount.toLocaleString('en-US')} files dropped at once into a watched folder (as figure 2), ${clientCount} live clients and one that stops reading its socket for the whole burst, then resumes and must receive every event once, in order (${pausedOk ? 'it did in every run' : 'it did NOT in some run'}). The feed serves at most 32 clients by default (feed-server.ts, maxClients); the bench raises that limit to ${clientCount + 1} through startAgent's feedLimits, nothing else. SiteDrop's rate is bounded by how fast intake queues the burst (figure 2), not only by fan-out: its messages/s is every live client's event frames ÷ (last frame received − first event committed). Delay: client receive time − the agent's post-COMMIT stamp, on the cross-process clock. The buffer is the largest ws bufferedAmount seen after any send, measured by wrapping ws's send inside the bench's agent process.`,
+        `${eventCount.toLocaleString('en-US')} files dropped at once into a watched folder (as figure 2), ${clientCount} live clients and one that stops reading its socket for the whole burst, then resumes and must receive every event once, in order (${pausedOk ? 'it did in every run' : 'it did NOT in some run'}). The feed serves at most 32 clients by default (feed-server.ts, maxClients); the bench raises that limit to ${clientCount + 1} through startAgent's feedLimits, nothing else. SiteDrop's rate is bounded by how fast intake queues the burst (figure 2), not only by fan-out: its messages/s is every live client's events received ÷ (last frame received − first event committed). A message is one event delivered to one client (${liveOk ? 'every live client received every event once, in order, in every run, SiteDrop and baseline' : 'NOT every live client received every event once, in order, in every run'}). The baseline sends each event in its own frame; the feed sends the clients (the UI's protocol version 2) the events of one commit in one frame: ${eventsPerFrame.median.toFixed(1)} events per frame (median of runs), so its clients also parse fewer, larger frames. Delay: client receive time − the agent's post-COMMIT stamp, on the cross-process clock (its median: ${p50(runs.subject).toFixed(1)} ms for SiteDrop, ${p50(runs.baseline).toFixed(1)} ms for the baseline, medians of runs). The buffer is the largest ws bufferedAmount seen after any send, measured by wrapping ws's send inside the bench's agent process.`,
       ],
     };
   },

@@ -22,7 +22,10 @@ export interface FeedClientsArguments {
 
 /** What the clients measured, given when each seq was sent. */
 export interface FeedClientsReport {
+  /** Events received by the live clients, each counted once per client. */
   messages: number;
+  /** Frames that carried those events. */
+  eventFrames: number;
   firstReceivedAtMs: number;
   lastReceivedAtMs: number;
   p99DelayMs: number;
@@ -36,6 +39,7 @@ const options = readChildArguments<FeedClientsArguments>();
 
 interface Client {
   socket: WebSocket;
+  eventFrames: number;
   seqs: number[];
   times: number[];
   closeCode: number | null;
@@ -57,10 +61,12 @@ function seqsOf(data: Buffer): number[] {
 
 async function connect(): Promise<Client> {
   const socket = new WebSocket(options.url, options.protocols);
-  const client: Client = { socket, seqs: [], times: [], closeCode: null };
+  const client: Client = { socket, eventFrames: 0, seqs: [], times: [], closeCode: null };
   socket.on('message', (data: Buffer) => {
     const receivedAt = crossProcessNowMs();
-    for (const seq of seqsOf(data)) {
+    const seqs = seqsOf(data);
+    if (seqs.length > 0) client.eventFrames += 1;
+    for (const seq of seqs) {
       client.seqs.push(seq);
       client.times.push(receivedAt);
     }
@@ -89,11 +95,13 @@ serveParent({
     const sentAt = new Map((args as { sentAt: [number, number][] }).sentAt);
     const delays: number[] = [];
     let messages = 0;
+    let eventFrames = 0;
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     let completeClients = 0;
     for (const client of clients) {
       messages += client.seqs.length;
+      eventFrames += client.eventFrames;
       let isComplete = client.seqs.length === sentAt.size;
       client.seqs.forEach((seq, index) => {
         const receivedAt = client.times[index] ?? Number.NaN;
@@ -107,6 +115,7 @@ serveParent({
     }
     const report: FeedClientsReport = {
       messages,
+      eventFrames,
       firstReceivedAtMs: first,
       lastReceivedAtMs: last,
       p99DelayMs: percentile(delays, 99),
