@@ -6,4 +6,4 @@
  * publishes them here only after commit, so a listener never sees a change that rolled back.
  */
 export { EventBus } from './event-bus.ts';
-export type { EventListener } from './event-bus.ts';
+export type { BusEvent, EventListener } from './event-bus.ts';
