@@ -3,9 +3,11 @@
  * the SharePoint connection, pauses, the items seen so far, upload progress and throughput.
  *
  * Interiors trust: everything arriving here was parsed by FeedConnection. Counts move with each
- * item event whose previous state is known; when it is not (an item this page never loaded),
- * the state asks for a fresh snapshot and re-applies the events that came after it, so the
- * numbers never drift. Pure TypeScript: no DOM, so it is unit-tested on Node.
+ * item event whose previous state is known; when it is not (an item this page never loaded, or
+ * one it forgot), the state asks for a fresh snapshot and re-applies the events that came after
+ * it, so the numbers never drift. Memory is bounded for a page left open for months: the agent's
+ * store is the source of truth, and the page keeps only the items it heard of most recently.
+ * Pure TypeScript: no DOM, so it is unit-tested on Node.
  */
 import { itemStateAfterEvent, type LoggedEvent } from '../../shared/events.ts';
 import type {
@@ -42,6 +44,15 @@ interface CountDelta {
 const maxRememberedDeltas = 5_000;
 const throughputWindowMs = 60_000;
 
+/**
+ * Items the page remembers, the least recently changed forgotten first: enough for every item
+ * a burst keeps in flight, about 5 MB of views at most.
+ */
+export const maxRememberedItems = 20_000;
+
+/** How many of the newest items `recentItemIds` holds (a snapshot's worth). */
+export const maxRecentItemIds = 100;
+
 /** The UI's live picture of the agent. */
 export class FeedState {
   /** Bumped on every change; what React subscribes to. */
@@ -54,7 +65,10 @@ export class FeedState {
   delivery: DeliveryView = { isPaused: false, pausedFolderIds: [] };
   /** The newest items, newest first (from the snapshot, then every newly queued item). */
   recentItemIds: number[] = [];
-  /** Every item this page has seen, by id. */
+  /**
+   * The items this page heard of lately, by id, least recently changed first: at most
+   * maxRememberedItems. Views hold their own rows; this is what events are applied to.
+   */
   readonly items = new Map<number, ItemView>();
   readonly progress = new Map<number, ItemProgress>();
   /** Time (epoch ms) and size of each delivery in the last minute. */
@@ -104,8 +118,8 @@ export class FeedState {
     this.delivery = snapshot.delivery;
     this.#deltas.length = 0;
     this.progress.clear();
-    for (const item of snapshot.items) this.items.set(item.id, item);
-    this.recentItemIds = snapshot.items.map((item) => item.id);
+    for (const item of snapshot.items) this.#remember(item);
+    this.recentItemIds = snapshot.items.slice(0, maxRecentItemIds).map((item) => item.id);
     this.#changed();
     for (const listener of this.#resetListeners) listener();
   }
@@ -123,7 +137,7 @@ export class FeedState {
       if (delta.seq > snapshot.seq) this.#applyDelta(delta);
     }
     for (const item of snapshot.items) {
-      if (!this.items.has(item.id)) this.items.set(item.id, item);
+      if (!this.items.has(item.id)) this.#remember(item);
     }
     this.#changed();
   }
@@ -131,7 +145,7 @@ export class FeedState {
   /** Stores an item fetched by a view (getItem, listItems) so events can update it. */
   rememberItem(item: ItemView): void {
     const known = this.items.get(item.id);
-    if (known === undefined || known.updatedAt <= item.updatedAt) this.items.set(item.id, item);
+    if (known === undefined || known.updatedAt <= item.updatedAt) this.#remember(item);
   }
 
   /** Applies one logged event (in seq order). */
@@ -197,12 +211,7 @@ export class FeedState {
 
   /** Files delivered and bytes per second over the last minute, as this page saw them. */
   throughput(nowMs: number): { deliveredLastMinute: number; bytesPerSecond: number } {
-    while (
-      this.#recentDeliveries.length > 0 &&
-      this.#recentDeliveries[0]!.at < nowMs - throughputWindowMs
-    ) {
-      this.#recentDeliveries.shift();
-    }
+    this.#forgetDeliveriesBefore(nowMs - throughputWindowMs);
     const bytes = this.#recentDeliveries.reduce((sum, entry) => sum + entry.sizeBytes, 0);
     return {
       deliveredLastMinute: this.#recentDeliveries.length,
@@ -231,10 +240,12 @@ export class FeedState {
     }
     if (item !== undefined) {
       item = patchItem(item, event);
-      this.items.set(itemId, item);
+      this.#remember(item);
     }
     if (known === undefined && event.type === 'item.queued' && event.data.reason === 'new') {
       this.recentItemIds = [itemId, ...this.recentItemIds.filter((id) => id !== itemId)];
+      if (this.recentItemIds.length > maxRecentItemIds)
+        this.recentItemIds.length = maxRecentItemIds;
       this.#recordDelta({ seq: event.seq, folderId: event.data.folderId, from: null, to });
     } else if (known !== undefined) {
       this.#recordDelta({ seq: event.seq, folderId: known.folderId, from: known.state, to });
@@ -245,8 +256,27 @@ export class FeedState {
     if (to !== 'uploading') this.progress.delete(itemId);
     if (event.type === 'item.delivered') {
       this.#recentDeliveries.push({ at: event.at, sizeBytes: item?.sizeBytes ?? 0 });
+      this.#forgetDeliveriesBefore(event.at - throughputWindowMs);
     }
     for (const listener of this.#itemListeners) listener({ event, item });
+  }
+
+  /** Stores an item's view as its most recent change, forgetting the least recent beyond the bound. */
+  #remember(item: ItemView): void {
+    this.items.delete(item.id);
+    this.items.set(item.id, item);
+    if (this.items.size > maxRememberedItems) {
+      const oldest = this.items.keys().next().value;
+      if (oldest !== undefined) this.items.delete(oldest);
+    }
+  }
+
+  #forgetDeliveriesBefore(atMs: number): void {
+    let count = 0;
+    while (count < this.#recentDeliveries.length && this.#recentDeliveries[count]!.at < atMs) {
+      count += 1;
+    }
+    if (count > 0) this.#recentDeliveries.splice(0, count);
   }
 
   #recordDelta(delta: CountDelta): void {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { LoggedEventSchema, type LoggedEvent } from '../../../src/shared/events.ts';
 import type { ItemView, Snapshot, StateCounts } from '../../../src/shared/feed-protocol.ts';
 import { itemStates } from '../../../src/shared/item-state.ts';
-import { FeedState } from '../../../src/renderer/feed/feed-state.ts';
+import {
+  FeedState,
+  maxRecentItemIds,
+  maxRememberedItems,
+} from '../../../src/renderer/feed/feed-state.ts';
 import { newItemView } from '../../../src/renderer/feed/new-item-view.ts';
 
 const at = Date.UTC(2026, 10, 21, 9, 0, 0);
@@ -158,6 +162,41 @@ describe('the UI state: a snapshot plus events become the view', () => {
     // The agent's answer reflects the state up to resyncSeq: one failed item was re-queued.
     state.applyResync(snapshot(resyncSeq, [], { counts: counts({ failed: 2, queued: 1 }) }));
     expect(state.counts).toMatchObject({ failed: 2, queued: 0, uploading: 1 });
+  });
+
+  it('forgets the items it heard of least recently beyond its bound, and asks when one changes', () => {
+    const { state, resyncs } = setup();
+    state.applySnapshot(snapshot(seq, []));
+    const total = maxRememberedItems + 5;
+    for (let itemId = 1; itemId <= total; itemId += 1) {
+      state.applyEvent(
+        event('item.queued', {
+          itemId,
+          folderId: 'requests',
+          path: `burst-${itemId}.pdf`,
+          sizeBytes: 1,
+          reason: 'new',
+        }),
+      );
+    }
+    // A page left open through bursts keeps a bounded picture; the counts stay whole.
+    expect(state.items.size).toBe(maxRememberedItems);
+    expect(state.items.has(5)).toBe(false);
+    expect(state.items.has(6)).toBe(true);
+    expect(state.recentItemIds).toHaveLength(maxRecentItemIds);
+    expect(state.recentItemIds[0]).toBe(total);
+    expect(state.counts).toMatchObject({ queued: total });
+    expect(resyncs()).toBe(0);
+
+    state.applyEvent(event('item.uploading', { itemId: total, attempt: 1 }));
+    expect(resyncs()).toBe(0);
+    // A forgotten item changes: its previous state is the agent's to tell.
+    state.applyEvent(event('item.uploading', { itemId: 1, attempt: 1 }));
+    expect(resyncs()).toBe(1);
+    state.applyResync(snapshot(seq, [], { counts: counts({ queued: total - 2, uploading: 2 }) }));
+    state.applyEvent(event('item.verifying', { itemId: total }));
+    expect(state.counts).toMatchObject({ queued: total - 2, uploading: 1, verifying: 1 });
+    expect(resyncs()).toBe(1);
   });
 
   it('takes the connection status from connection.changed, and asks only when an old event lacks it', () => {
