@@ -48,8 +48,12 @@ export interface ItemDeliveryContext {
   bus: EventBus;
   clock: Clock;
   signal: AbortSignal;
-  /** Called once the bytes are in SharePoint, before verification (moves the item to verifying). */
-  onVerifying: () => void;
+  /**
+   * Records `verifying` (committed when it resolves) before remote work that follows the upload:
+   * setting columns. Without such work the caller records it together with `delivered`, in one
+   * commit; a hash mismatch then fails the item from `uploading`.
+   */
+  recordVerifying: () => Promise<void>;
 }
 
 /** Extensions SharePoint rewrites after upload (it promotes properties into the file). */
@@ -156,7 +160,6 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
       remote = await uploadInSession(context, item, driveId, targetPath, localPath);
     }
   }
-  context.onVerifying();
   const isModifiedByServer = verify(remote, item, targetPath);
   if (columns.length > 0) {
     const fields = renderColumns(folder.target.columns, {
@@ -165,6 +168,7 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
       request: item.request,
     });
     if (Object.keys(fields).length > 0) {
+      await context.recordVerifying();
       await sharepoint.setFields(driveId, remote.id, fields, targetPath, signal);
     }
   }

@@ -10,7 +10,13 @@ import type { EventBus } from '../events/index.ts';
 import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { SecretStore } from '../platform.ts';
-import type { AttemptResult, Item, Store } from '../store/index.ts';
+import {
+  createGroupCommit,
+  type AttemptResult,
+  type GroupCommit,
+  type Item,
+  type Store,
+} from '../store/index.ts';
 import {
   runConnectionTest,
   type ConnectionTestParts,
@@ -96,7 +102,16 @@ const clockJumpToleranceMs = 1_000;
 interface InFlight {
   controller: AbortController;
   isCancelRequested: boolean;
+  /** Its outcome waits only for its commit: its slot is already lent to the next claim. */
+  isFinishing: boolean;
   done: Promise<void>;
+}
+
+/** A claimed item moved to uploading, with its folder and the attempt row it started. */
+interface Claim {
+  item: Item;
+  folder: FolderConfig;
+  attemptId: number;
 }
 
 /**
@@ -122,6 +137,13 @@ class DeliveryWorker implements Delivery {
   readonly #reportedConfigErrors = new Set<string>();
   readonly #subscriptions: Disposable[] = [];
   readonly #pollIntervalMs: number;
+  /** Claims and outcomes of concurrent workers share commits (docs/performance.md, figure 3). */
+  readonly #commit: GroupCommit;
+  /** Slots promised to claims that wait for their commit. */
+  #reservedSlots = 0;
+  /** In-flight items whose network work is over (isFinishing). */
+  #finishingCount = 0;
+  readonly #pendingClaims = new Set<Promise<void>>();
   #isPausedAll = false;
   #isClosed = false;
   #closing: Promise<void> | undefined;
@@ -140,6 +162,7 @@ class DeliveryWorker implements Delivery {
   constructor(options: DeliveryOptions) {
     this.#options = options;
     this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
+    this.#commit = createGroupCommit(options.store);
   }
 
   async start(): Promise<void> {
@@ -301,7 +324,7 @@ class DeliveryWorker implements Delivery {
     // upload session continues from the range the session itself reports.
     const running = [...this.#inFlight.values()];
     for (const entry of running) entry.controller.abort(new Error('delivery is closing'));
-    await Promise.all(running.map((entry) => entry.done));
+    await Promise.all([...running.map((entry) => entry.done), ...this.#pendingClaims]);
     this.#parts?.transport.close();
   }
 
@@ -345,7 +368,7 @@ class DeliveryWorker implements Delivery {
   /** Claims and starts due items while slots are free; schedules the next wake-up. */
   #pump(): void {
     if (this.#isClosed || !this.#isReady || this.#isPausedAll || !this.#parts) return;
-    const { store, clock, config } = this.#options;
+    const { clock } = this.#options;
     if (this.#holdUntilMonotonic !== null) {
       const remainingMs = this.#holdUntilMonotonic - clock.monotonicNow();
       if (remainingMs > 0) {
@@ -362,29 +385,119 @@ class DeliveryWorker implements Delivery {
       }
     }
     this.#rescheduleAfterClockJump();
-    // While half-open, one probe at a time.
-    const limit = this.#parts.policies.breakerState === 'closed' ? config.delivery.concurrency : 1;
-    while (this.#inFlight.size < limit) {
-      const item = store.claimNextDelivery(this.#owner, this.#excludedFolders());
-      if (!item) break;
-      if (this.#inFlight.has(item.id)) {
-        store.releaseClaim(item.id, this.#owner);
-        break;
-      }
+    const free = this.#slotLimit() - this.#busySlots();
+    if (free > 0) this.#claim(free);
+  }
+
+  /** Slots taken: items talking to SharePoint, and claims waiting for their commit. */
+  #busySlots(): number {
+    return this.#inFlight.size - this.#finishingCount + this.#reservedSlots;
+  }
+
+  /** How many items may be in flight: delivery.concurrency, or one probe while half-open. */
+  #slotLimit(): number {
+    const breaker = this.#parts?.policies.breakerState ?? 'closed';
+    return breaker === 'closed' ? this.#options.config.delivery.concurrency : 1;
+  }
+
+  /**
+   * Claims up to `count` due items and moves them to uploading in the next group commit (one
+   * commit for the claims of every free slot, shared with other workers' outcomes), then
+   * starts them: an item is sent only after its uploading state and attempt are committed, so
+   * a crash after the send finds it tried before, and it is looked for first (exactly-once).
+   */
+  #claim(count: number): void {
+    this.#reservedSlots += count;
+    const claiming = this.#commit(() => this.#startClaims(count))
+      .then(
+        (claims) => {
+          this.#reservedSlots -= count;
+          if (this.#isClosed) {
+            this.#giveBack(claims);
+            return;
+          }
+          for (const claim of claims) this.#run(claim);
+          this.#scheduleNextDue();
+        },
+        (error: unknown) => {
+          this.#reservedSlots -= count;
+          this.#options.logger.error({ err: error }, 'Could not claim items for delivery');
+          this.#schedulePump(this.#pollIntervalMs);
+        },
+      )
+      .finally(() => this.#pendingClaims.delete(claiming));
+    this.#pendingClaims.add(claiming);
+  }
+
+  /** Inside the claim's transaction: claims items and starts an attempt for each. */
+  #startClaims(count: number): Claim[] {
+    const { store, config, logger } = this.#options;
+    const claims: Claim[] = [];
+    for (const item of store.claimDeliveries(this.#owner, this.#excludedFolders(), count)) {
       const folder = config.folders.find((candidate) => candidate.id === item.folderId);
-      if (!folder) {
+      if (this.#inFlight.has(item.id) || !folder) {
         store.releaseClaim(item.id, this.#owner);
-        this.#unknownFolders.add(item.folderId);
-        this.#options.logger.warn(
-          { folderId: item.folderId },
-          'Items of a folder that is no longer configured stay queued until it is configured again',
-        );
+        if (!folder && !this.#unknownFolders.has(item.folderId)) {
+          this.#unknownFolders.add(item.folderId);
+          logger.warn(
+            { folderId: item.folderId },
+            'Items of a folder that is no longer configured stay queued until it is configured again',
+          );
+        }
         continue;
       }
-      this.#run(item, folder);
+      try {
+        claims.push(store.transaction(() => this.#startAttempt(item, folder)));
+      } catch (error) {
+        // The row is not in a state delivery can start from (changed by another writer): give
+        // the claim back so the next pump sees the truth; the failure is in the log.
+        logger.error({ err: error, itemId: item.id }, 'Could not start a delivery attempt');
+        store.releaseClaim(item.id, this.#owner);
+      }
     }
+    return claims;
+  }
+
+  /** Moves a claimed item to uploading with a new attempt row, in the caller's transaction. */
+  #startAttempt(claimed: Item, folder: FolderConfig): Claim {
+    const { store } = this.#options;
+    let item = claimed;
+    if (item.state === 'uploading' || item.state === 'verifying') {
+      // Left in flight by a process that stopped: start this attempt from the queue.
+      item = store.transitionItem(item.id, 'queued', restartedEvent(item));
+    }
+    const attempt = item.attempts + 1;
+    const uploading = store.transitionItem(
+      item.id,
+      'uploading',
+      { attempt },
+      { attempts: attempt, nextAttemptAt: null },
+    );
+    return { item: uploading, folder, attemptId: store.startAttempt(uploading.id) };
+  }
+
+  /** Claims that committed after close() began go back to the queue unsent. */
+  #giveBack(claims: readonly Claim[]): void {
+    const { store } = this.#options;
+    for (const { item, attemptId } of claims) {
+      store.transaction(() => {
+        store.transitionItem(item.id, 'queued', restartedEvent(item));
+        store.finishAttempt(attemptId, {
+          outcome: 'interrupted',
+          httpStatus: null,
+          errorCode: null,
+          errorMessage: null,
+        });
+      });
+    }
+  }
+
+  /** Wakes the pump when the next waiting item falls due, while a slot is free. */
+  #scheduleNextDue(): void {
+    const { store, clock } = this.#options;
+    if (this.#busySlots() >= this.#slotLimit()) return;
     const dueAt = store.nextDeliveryDueAt(this.#excludedFolders());
-    if (dueAt !== null && this.#inFlight.size < limit) {
+    if (dueAt !== null) {
       this.#schedulePump(Math.min(Math.max(0, dueAt - clock.now()), this.#pollIntervalMs));
     }
   }
@@ -411,45 +524,27 @@ class DeliveryWorker implements Delivery {
     }
   }
 
-  #run(claimed: Item, folder: FolderConfig): void {
+  #run(claim: Claim): void {
     const controller = new AbortController();
-    const entry: InFlight = { controller, isCancelRequested: false, done: Promise.resolve() };
-    this.#inFlight.set(claimed.id, entry);
-    entry.done = this.#deliver(claimed, folder, entry).finally(() => {
-      this.#inFlight.delete(claimed.id);
+    const entry: InFlight = {
+      controller,
+      isCancelRequested: false,
+      isFinishing: false,
+      done: Promise.resolve(),
+    };
+    this.#inFlight.set(claim.item.id, entry);
+    entry.done = this.#deliver(claim, entry).finally(() => {
+      this.#inFlight.delete(claim.item.id);
+      if (entry.isFinishing) this.#finishingCount -= 1;
       this.#schedulePump(0);
     });
   }
 
-  async #deliver(claimed: Item, folder: FolderConfig, entry: InFlight): Promise<void> {
+  async #deliver({ item, folder, attemptId }: Claim, entry: InFlight): Promise<void> {
     const { store, config, bus, clock, logger } = this.#options;
     const parts = this.#parts;
     if (!parts) return;
-    let item = claimed;
-    let attemptId: number | undefined;
     try {
-      if (item.state === 'uploading' || item.state === 'verifying') {
-        // Left in flight by a process that stopped: start this attempt from the queue.
-        item = store.transitionItem(item.id, 'queued', {
-          folderId: item.folderId,
-          path: item.relativePath,
-          sizeBytes: item.sizeBytes,
-          reason: 'restarted',
-        });
-      }
-      const attempt = item.attempts + 1;
-      // One commit (one WAL sync under synchronous=FULL) for the state and its attempt row, and
-      // one more below for delivered and the attempt's end: fsyncs bound delivery's rate of
-      // small files (docs/performance.md, figure 3).
-      ({ item, attemptId } = store.transaction(() => {
-        const uploading = store.transitionItem(
-          item.id,
-          'uploading',
-          { attempt },
-          { attempts: attempt, nextAttemptAt: null },
-        );
-        return { item: uploading, attemptId: store.startAttempt(uploading.id) };
-      }));
       const result = await deliverItem({
         item,
         folder,
@@ -460,10 +555,16 @@ class DeliveryWorker implements Delivery {
         bus,
         clock,
         signal: entry.controller.signal,
-        onVerifying: () => store.transitionItem(item.id, 'verifying', {}),
+        recordVerifying: () =>
+          this.#commit(() => void store.transitionItem(item.id, 'verifying', {})),
       });
-      const finishedAttemptId = attemptId;
-      store.transaction(() => {
+      // One commit, shared with the other workers' changes of this turn, for verifying (unless
+      // recorded before setting columns), delivered and the attempt's end: fsyncs bound
+      // delivery's rate of small files (docs/performance.md, figure 3).
+      const delivered = this.#commit(() => {
+        if (store.getItem(item.id)?.state === 'uploading') {
+          store.transitionItem(item.id, 'verifying', {});
+        }
         store.transitionItem(
           item.id,
           'delivered',
@@ -480,18 +581,21 @@ class DeliveryWorker implements Delivery {
             nextAttemptAt: null,
           },
         );
-        store.finishAttempt(finishedAttemptId, {
+        store.finishAttempt(attemptId, {
           outcome: result.wasAlreadyThere ? 'already-there' : 'delivered',
           httpStatus: null,
           errorCode: null,
           errorMessage: null,
         });
       });
+      // The next item's claim joins the same commit: its slot needs no network any more.
+      this.#lendSlot(entry);
+      await delivered;
       this.#clearAuthFailure();
     } catch (error) {
       try {
         const result = await this.#recordFailure(item, error, entry);
-        if (attemptId !== undefined) store.finishAttempt(attemptId, result);
+        store.finishAttempt(attemptId, result);
       } catch (recordError) {
         // The item's row is in an unexpected state (changed by another writer): give the claim
         // back so the next pump sees the truth; the failure is in the log.
@@ -502,6 +606,12 @@ class DeliveryWorker implements Delivery {
         store.releaseClaim(item.id, this.#owner);
       }
     }
+  }
+
+  #lendSlot(entry: InFlight): void {
+    entry.isFinishing = true;
+    this.#finishingCount += 1;
+    this.#pump();
   }
 
   /** Turns a failure into the item's next state; returns the attempt's record. */
@@ -536,12 +646,7 @@ class DeliveryWorker implements Delivery {
         store.transitionItem(item.id, 'cancelled', {}, noSession);
         return outcome('cancelled');
       }
-      store.transitionItem(item.id, 'queued', {
-        folderId: item.folderId,
-        path: item.relativePath,
-        sizeBytes: item.sizeBytes,
-        reason: 'restarted',
-      });
+      store.transitionItem(item.id, 'queued', restartedEvent(item));
       return outcome('interrupted');
     }
     if (error instanceof LocalFileGoneError) {
@@ -677,6 +782,16 @@ class DeliveryWorker implements Delivery {
     const { clock } = this.#options;
     return clock.now() + (monotonicMs - clock.monotonicNow());
   }
+}
+
+/** The item.queued event of an item put back in the queue unsent, or after an interruption. */
+function restartedEvent(item: Item) {
+  return {
+    folderId: item.folderId,
+    path: item.relativePath,
+    sizeBytes: item.sizeBytes,
+    reason: 'restarted' as const,
+  };
 }
 
 /**

@@ -283,13 +283,27 @@ export class Store {
    * @param excludedFolderIds folders whose delivery is paused.
    */
   claimNextDelivery(owner: string, excludedFolderIds: readonly string[] = []): Item | undefined {
+    return this.claimDeliveries(owner, excludedFolderIds, 1)[0];
+  }
+
+  /**
+   * Claims up to `limit` items due for delivery for `owner`, oldest due first, in one
+   * transaction: a worker pool fills its free slots with one query and one commit (or none,
+   * inside a group commit) instead of one per item.
+   *
+   * @param excludedFolderIds folders whose delivery is paused.
+   */
+  claimDeliveries(owner: string, excludedFolderIds: readonly string[], limit: number): Item[] {
+    if (limit <= 0) return [];
     return this.transaction(() => {
       const now = this.#clock.now();
-      const row = this.#statements.nextDue.get(now, JSON.stringify(excludedFolderIds)) as
-        { item_id: number } | undefined;
-      if (!row) return undefined;
-      this.#statements.claim.run(owner, now, row.item_id);
-      return this.#getExisting(row.item_id);
+      const rows = this.#statements.nextDue.all(now, JSON.stringify(excludedFolderIds), limit) as {
+        item_id: number;
+      }[];
+      return rows.map((row) => {
+        this.#statements.claim.run(owner, now, row.item_id);
+        return this.#getExisting(row.item_id);
+      });
     });
   }
 
@@ -570,7 +584,7 @@ function prepareStatements(db: Database) {
       SELECT o.item_id FROM outbox o JOIN items i ON i.id = o.item_id
       WHERE o.claimed_by IS NULL AND o.available_at <= ?
         AND i.folder_id NOT IN (SELECT value FROM json_each(?))
-      ORDER BY o.available_at, o.item_id LIMIT 1`),
+      ORDER BY o.available_at, o.item_id LIMIT ?`),
     nextDueAt: db.prepare(`
       SELECT min(o.available_at) AS due FROM outbox o JOIN items i ON i.id = o.item_id
       WHERE o.claimed_by IS NULL AND i.folder_id NOT IN (SELECT value FROM json_each(?))`),
