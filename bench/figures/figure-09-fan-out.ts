@@ -50,6 +50,10 @@ interface FanOutRun {
   liveComplete: boolean;
   /** Frames carrying events that the live clients received (the baseline: one per event). */
   eventFrames: number;
+  /** From the first event committed (or sent) to the last frame received. */
+  spanMs: number;
+  /** How long the driver took to write the burst's files (SiteDrop only). */
+  writeMs: number;
 }
 
 async function waitUntil(
@@ -97,6 +101,8 @@ async function runBaseline(context: FigureContext, eventCount: number): Promise<
       pausedComplete: true,
       liveComplete: report.completeClients === clientCount,
       eventFrames: report.eventFrames,
+      spanMs: report.lastReceivedAtMs - firstSent,
+      writeMs: 0,
     };
   } finally {
     await clients.close();
@@ -139,9 +145,11 @@ async function runAgent(
     });
     await clients.call('pause');
     const content = Buffer.alloc(1024, 0x63);
+    const writeStartedAt = performance.now();
     for (let file = 0; file < options.eventCount; file += 1) {
       fs.writeFileSync(path.join(folder, `burst-${String(file).padStart(5, '0')}.pdf`), content);
     }
+    const writeMs = performance.now() - writeStartedAt;
     const live = clients;
     await waitUntil(
       async () => published.size >= options.eventCount,
@@ -176,6 +184,8 @@ async function runAgent(
       pausedComplete: pausedComplete && report.paused?.isInOrder === true,
       liveComplete: report.completeClients === clientCount,
       eventFrames: report.eventFrames,
+      spanMs: report.lastReceivedAtMs - firstPublished,
+      writeMs,
     };
   } finally {
     await clients?.close();
@@ -208,7 +218,10 @@ export const figureFanOut: Figure = {
     const subjectRate = rate(runs.subject);
     const baselineRate = rate(runs.baseline);
     const p99 = summarize(runs.subject.map((run) => run.p99DelayMs));
-    const p50 = (list: FanOutRun[]) => summarize(list.map((run) => run.p50DelayMs)).median;
+    const median = (list: FanOutRun[], of: (run: FanOutRun) => number) =>
+      summarize(list.map(of)).median;
+    const p50 = (list: FanOutRun[]) => median(list, (run) => run.p50DelayMs);
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
     const buffered = summarize(runs.subject.map((run) => run.largestBufferedBytes / 1024));
     const pausedOk = runs.subject.every((run) => run.pausedComplete);
     const liveOk = [...runs.subject, ...runs.baseline].every((run) => run.liveComplete);
@@ -246,7 +259,7 @@ export const figureFanOut: Figure = {
         },
       ],
       notes: [
-        `${eventCount.toLocaleString('en-US')} files dropped at once into a watched folder (as figure 2), ${clientCount} live clients and one that stops reading its socket for the whole burst, then resumes and must receive every event once, in order (${pausedOk ? 'it did in every run' : 'it did NOT in some run'}). The feed serves at most 32 clients by default (feed-server.ts, maxClients); the bench raises that limit to ${clientCount + 1} through startAgent's feedLimits, nothing else. SiteDrop's rate is bounded by how fast intake queues the burst (figure 2), not only by fan-out: its messages/s is every live client's events received ÷ (last frame received − first event committed). A message is one event delivered to one client (${liveOk ? 'every live client received every event once, in order, in every run, SiteDrop and baseline' : 'NOT every live client received every event once, in order, in every run'}). The baseline sends each event in its own frame; the feed sends the clients (the UI's protocol version 2) the events of one commit in one frame: ${eventsPerFrame.median.toFixed(1)} events per frame (median of runs), so its clients also parse fewer, larger frames. Delay: client receive time − the agent's post-COMMIT stamp, on the cross-process clock (its median: ${p50(runs.subject).toFixed(1)} ms for SiteDrop, ${p50(runs.baseline).toFixed(1)} ms for the baseline, medians of runs). The buffer is the largest ws bufferedAmount seen after any send, measured by wrapping ws's send inside the bench's agent process.`,
+        `${eventCount.toLocaleString('en-US')} files dropped at once into a watched folder (as figure 2), ${clientCount} live clients and one that stops reading its socket for the whole burst, then resumes and must receive every event once, in order (${pausedOk ? 'it did in every run' : 'it did NOT in some run'}). The feed serves at most 32 clients by default (feed-server.ts, maxClients); the bench raises that limit to ${clientCount + 1} through startAgent's feedLimits, nothing else. SiteDrop's rate is bounded by how fast intake queues the burst (figure 2), not only by fan-out: its messages/s is every live client's events received ÷ (last frame received − first event committed). A message is one event delivered to one client (${liveOk ? 'every live client received every event once, in order, in every run, SiteDrop and baseline' : 'NOT every live client received every event once, in order, in every run'}). The baseline sends each event in its own frame; the feed sends the clients (the UI's protocol version 2) the events of one commit in one frame: ${eventsPerFrame.median.toFixed(1)} events per frame (median of runs), so its clients also parse fewer, larger frames. Events cannot be committed before their files exist: the driver took ${seconds(median(runs.subject, (run) => run.writeMs))} s to write the files (on the clients' core; medians of runs), SiteDrop's span from the first commit to the last frame was ${seconds(median(runs.subject, (run) => run.spanMs))} s, the baseline's from the first send ${seconds(median(runs.baseline, (run) => run.spanMs))} s. Delay: client receive time − the agent's post-COMMIT stamp, on the cross-process clock (its median: ${p50(runs.subject).toFixed(1)} ms for SiteDrop, ${p50(runs.baseline).toFixed(1)} ms for the baseline, medians of runs). The buffer is the largest ws bufferedAmount seen after any send, measured by wrapping ws's send inside the bench's agent process.`,
       ],
     };
   },
