@@ -111,4 +111,29 @@ describe('the first send of a small file (issue 7: one request, exactly-once kep
     expect(requestsSince(bench, mark)).toEqual(['PUT Incoming/a.txt:/content 200']);
     expect(fs.readFileSync(bench.remotePath('Incoming/a.txt'), 'utf8')).toBe('second version');
   });
+
+  it('sends a small file into folders that do not exist yet with one PUT: the PUT makes them', async () => {
+    const bench = await startBench();
+    await bench.start();
+    const item = bench.dropFile('north yard/crane 2/log.txt', 'lifted');
+    expect((await bench.waitForState(item.id, ['delivered', 'failed'])).state).toBe('delivered');
+    const toLibrary = requestsSince(bench, 0).filter((request) => !request.includes('/sites/'));
+    expect(toLibrary).toEqual(['PUT Incoming/north%20yard/crane%202/log.txt:/content 201']);
+    expect(fs.readFileSync(bench.remotePath('Incoming/north yard/crane 2/log.txt'), 'utf8')).toBe(
+      'lifted',
+    );
+  });
+
+  it('makes the folders and sends again when SharePoint answers that a folder is missing', async () => {
+    const bench = await startBench();
+    bench.emulator.faults.add({ method: 'PUT', path: '/content', status: 404, times: 1 });
+    await bench.start();
+    const item = bench.dropFile('south/log.txt', 'sent twice');
+    expect((await bench.waitForState(item.id, ['delivered', 'failed'])).state).toBe('delivered');
+    const toLibrary = requestsSince(bench, 0).filter((request) => !request.includes('/sites/'));
+    expect(toLibrary.at(0)).toBe('PUT Incoming/south/log.txt:/content 404');
+    expect(toLibrary.filter((request) => request.startsWith('POST'))).not.toEqual([]);
+    expect(toLibrary.at(-1)).toBe('PUT Incoming/south/log.txt:/content 201');
+    expect(fs.readFileSync(bench.remotePath('Incoming/south/log.txt'), 'utf8')).toBe('sent twice');
+  });
 });

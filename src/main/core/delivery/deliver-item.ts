@@ -149,14 +149,26 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
     }
   }
   if (!remote) {
-    await targets.ensureFolder(driveId, path.posix.dirname(targetPath).replace(/^\.$/, ''), signal);
+    const folderPath = path.posix.dirname(targetPath).replace(/^\.$/, '');
     if (isSmall) {
-      const sent = await uploadSmall(context, item, driveId, targetPath, localPath, {
-        isNameCheckedBySend: !mustLookFirst && folder.conflict !== 'replace',
-      });
+      const send = () =>
+        uploadSmall(context, item, driveId, targetPath, localPath, {
+          isNameCheckedBySend: !mustLookFirst && folder.conflict !== 'replace',
+        });
+      // A PUT by path creates missing parent folders (as Graph does, and the bench's bare loop
+      // relies on): folders are made first only when SharePoint answers that one is missing.
+      let sent: Awaited<ReturnType<typeof send>>;
+      try {
+        sent = await send();
+      } catch (error) {
+        if (!(error instanceof DeliveryError) || error.code !== 'graph.not-found') throw error;
+        await targets.ensureFolder(driveId, folderPath, signal);
+        sent = await send();
+      }
       remote = sent.remote;
       wasAlreadyThere = sent.wasAlreadyThere;
     } else {
+      await targets.ensureFolder(driveId, folderPath, signal);
       remote = await uploadInSession(context, item, driveId, targetPath, localPath);
     }
   }
