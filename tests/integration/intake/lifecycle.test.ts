@@ -63,6 +63,34 @@ describe('intake: catch-up, restarts and changes', () => {
     expect(queuedEvent?.data).toMatchObject({ reason: 'caught-up' });
   });
 
+  it('records the waiting files of a subfolder removed while the agent was off as gone, and only those', async () => {
+    const first = await startTestAgent();
+    const folder = first.folderPaths[0]!;
+    for (const name of ['kept/a.pdf', 'kept/b.pdf', 'removed/c.pdf', 'removed/deeper/d.pdf']) {
+      fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+      fs.writeFileSync(path.join(folder, name), name);
+    }
+    await waitFor(() => listAllItems(first.agent.store).length === 4, { description: '4 items' });
+    await first.agent.close();
+    fs.rmSync(path.join(folder, 'removed'), { recursive: true });
+    fs.rmSync(path.join(folder, 'kept', 'b.pdf'));
+
+    const agent = await restartTestAgent(first.dataDir);
+    await waitForItem(agent.store, 'removed/deeper/d.pdf', 'gone');
+    await waitForItem(agent.store, 'kept/b.pdf', 'gone');
+    await waitForItem(agent.store, 'removed/c.pdf', 'gone');
+    expect(
+      listAllItems(agent.store)
+        .map((item) => `${item.relativePath}:${item.state}`)
+        .sort(),
+    ).toEqual([
+      'kept/a.pdf:queued',
+      'kept/b.pdf:gone',
+      'removed/c.pdf:gone',
+      'removed/deeper/d.pdf:gone',
+    ]);
+  });
+
   it('queues every file present again after the database was found corrupt', async () => {
     const first = await startTestAgent({ folders: [{ afterUpload: { action: 'keep' } }] });
     const folder = first.folderPaths[0]!;

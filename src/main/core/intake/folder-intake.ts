@@ -615,25 +615,33 @@ export class FolderIntake {
     const store = this.#options.store;
     const folderId = this.folder.id;
     const isKeep = this.folder.afterUpload.action === 'keep';
+    /** Folders listed completely; and those of them where a waiting item's file was not seen. */
     const listed = new Set<string>();
-    const missing: string[] = [];
+    const incomplete: string[] = [];
+    let waitingSeen = 0;
+    let waitingInListed = 0;
     let fileCount = 0;
     let unknownCount = 0;
-    for await (const directory of scanFolder(this.folder.path, {
+    for await (const part of scanFolder(this.folder.path, {
       rules: this.#rules,
       isRecursive: this.folder.recursive,
+      isStatSlow: this.folder.polling.enabled,
       signal: this.#abort.signal,
       onProblem: (problem) => this.#reportProblem(problem),
     })) {
-      // One folder's listing against the store's items of that folder, then both let go.
-      listed.add(directory.relativePath);
-      const versions = store.latestVersionsInDirectory(folderId, directory.relativePath);
-      const nameStart = directory.relativePath ? directory.relativePath.length + 1 : 0;
-      for (const file of directory.files) {
+      if (part.isListed) {
+        // Every waiting item here had its file listed, unless there are more of them than seen.
+        listed.add(part.directory);
+        const waitingCount = store.countPathsInStates(folderId, goneCapableStates, part.directory);
+        if (waitingCount !== waitingSeen) incomplete.push(part.directory);
+        waitingInListed += waitingCount;
+        waitingSeen = 0;
+        continue;
+      }
+      for (const file of part.files) {
         fileCount += 1;
-        const name = file.relativePath.slice(nameStart);
-        const latest = versions.get(name);
-        versions.delete(name);
+        const latest = store.findLatestVersion(folderId, file.relativePath);
+        if (latest && goneCapableStates.includes(latest.state)) waitingSeen += 1;
         if (isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) {
           if (latest?.state === 'delivered' && !isKeep) {
             const item = store.getItem(latest.itemId);
@@ -644,18 +652,28 @@ export class FolderIntake {
         unknownCount += 1;
         this.#track(this.#observe(file.relativePath, 'caught-up', file));
       }
-      // What the store still has here and the listing lacks may be gone.
-      for (const version of versions.values()) {
-        if (goneCapableStates.includes(version.state)) missing.push(version.relativePath);
-      }
     }
     if (this.#isClosed || !this.#health.isAvailable) return;
-    // Waiting items in folders the walk did not list (removed, unreadable, now ignored).
-    for (const relativePath of store.iteratePathsInStates(folderId, goneCapableStates)) {
-      const slash = relativePath.lastIndexOf('/');
-      if (!listed.has(slash < 0 ? '' : relativePath.slice(0, slash))) missing.push(relativePath);
+    const missing: string[] = [];
+    for (const directory of incomplete) {
+      const names = await this.#listNames(directory);
+      const nameStart = directory ? directory.length + 1 : 0;
+      for (const relativePath of store.iteratePathsInStates(
+        folderId,
+        goneCapableStates,
+        directory,
+      )) {
+        if (!names.has(relativePath.slice(nameStart))) missing.push(relativePath);
+      }
     }
-    // Scheduled after the statement is done: a gone check may write to the store.
+    // Waiting items in folders the walk did not list (removed, unreadable, now ignored), if any.
+    if (store.countPathsInStates(folderId, goneCapableStates) !== waitingInListed) {
+      for (const relativePath of store.iteratePathsInStates(folderId, goneCapableStates)) {
+        const slash = relativePath.lastIndexOf('/');
+        if (!listed.has(slash < 0 ? '' : relativePath.slice(0, slash))) missing.push(relativePath);
+      }
+    }
+    // Scheduled after the statements are done: a gone check may write to the store.
     for (const relativePath of missing) this.#scheduleGoneCheck(relativePath);
     this.#logger.debug(
       {
@@ -665,6 +683,15 @@ export class FolderIntake {
       },
       'Folder scanned',
     );
+  }
+
+  /** The names in one folder now (empty when it cannot be listed: its items may be gone). */
+  async #listNames(directory: string): Promise<Set<string>> {
+    try {
+      return new Set(await fs.promises.readdir(path.join(this.folder.path, directory)));
+    } catch {
+      return new Set();
+    }
   }
 
   #reportProblem(problem: { relativePath: string; code: string; message: string }): void {

@@ -418,46 +418,43 @@ export class Store {
    * The relative paths of a folder's items in the given states, one at a time from the
    * statement (no rows or items are built): intake's scans compare them with what is on disk,
    * and 100,000 waiting items as whole rows cost ~250 MiB (docs/performance.md, figure 7).
+   *
+   * @param directory when given, only the paths directly in this folder of the watched folder
+   *   ('' for the watched folder itself), not in its subfolders.
    */
-  *iteratePathsInStates(folderId: string, states: readonly ItemState[]): Generator<string> {
-    yield* this.#statements.pathsInStates
+  iteratePathsInStates(
+    folderId: string,
+    states: readonly ItemState[],
+    directory?: string,
+  ): IterableIterator<string> {
+    const statement =
+      directory === undefined
+        ? this.#statements.pathsInStates
+        : this.#statements.pathsInStatesInDirectory;
+    return statement
       .pluck()
-      .iterate(folderId, JSON.stringify(states)) as Iterable<string>;
+      .iterate(...pathsInStatesParameters(folderId, states, directory)) as IterableIterator<string>;
+  }
+
+  /** How many of a folder's items are in the given states (`directory` as for iteratePathsInStates). */
+  countPathsInStates(folderId: string, states: readonly ItemState[], directory?: string): number {
+    const statement =
+      directory === undefined
+        ? this.#statements.countInStates
+        : this.#statements.countInStatesInDirectory;
+    return statement.pluck().get(...pathsInStatesParameters(folderId, states, directory)) as number;
   }
 
   /**
-   * The latest item of each path directly in one folder of a watched folder (not in its
-   * subfolders), by name: what a scan compares one directory listing with, so it never holds
-   * every path of the tree (issue 7, figures 7 and 8). Only the fields that decide whether a
-   * file is a known version are read.
-   *
-   * @param directory '/'-separated, relative to the watched folder; '' for the folder itself.
+   * Which version of a path the store's latest item stands for, reading only the fields that
+   * decide it (a scan looks up every file it lists: no whole row, no Item).
    */
-  latestVersionsInDirectory(folderId: string, directory: string): Map<string, PathVersion> {
-    const from = directory ? `${directory}/` : '';
-    // '0' follows '/' in byte order; U+10FFFF sorts after every UTF-8 text.
-    const to = directory ? `${directory}0` : '\u{10FFFF}';
-    const rows = this.#statements.latestInDirectory.iterate(folderId, from, to) as Iterable<{
-      id: number;
-      relative_path: string;
-      size_bytes: number;
-      mtime_ms: number;
-      state: ItemState;
-    }>;
-    const versions = new Map<string, PathVersion>();
-    for (const row of rows) {
-      const name = row.relative_path.slice(from.length);
-      if (name.includes('/')) continue;
-      // Rows come in id order: a later item of the same path replaces an earlier one.
-      versions.set(name, {
-        itemId: row.id,
-        relativePath: row.relative_path,
-        sizeBytes: row.size_bytes,
-        mtimeMs: row.mtime_ms,
-        state: row.state,
-      });
-    }
-    return versions;
+  findLatestVersion(folderId: string, relativePath: string): PathVersion | undefined {
+    const row = this.#statements.latestVersionForPath.raw().get(folderId, relativePath) as
+      [number, number, number, ItemState] | undefined;
+    if (!row) return undefined;
+    const [itemId, sizeBytes, mtimeMs, state] = row;
+    return { itemId, relativePath, sizeBytes, mtimeMs, state };
   }
 
   /** How many items each folder has in each state (folders without items are absent). */
@@ -551,6 +548,26 @@ export class Store {
   }
 }
 
+/**
+ * Items of a folder directly in one directory of it, in some states: a range on
+ * items_by_folder_path ('0' follows '/'; U+10FFFF sorts after every text), then no further '/'
+ * after the directory's prefix. Parameters: pathsInStatesParameters.
+ */
+const inDirectoryAndStates = `folder_id = @folderId AND relative_path >= @from AND relative_path < @to
+  AND instr(substr(relative_path, length(@from) + 1), '/') = 0
+  AND state IN (SELECT value FROM json_each(@states))`;
+
+function pathsInStatesParameters(
+  folderId: string,
+  states: readonly ItemState[],
+  directory: string | undefined,
+): unknown[] {
+  const statesJson = JSON.stringify(states);
+  if (directory === undefined) return [folderId, statesJson];
+  const [from, to] = directory ? [`${directory}/`, `${directory}0`] : ['', '\u{10FFFF}'];
+  return [{ folderId, from, to, states: statesJson }];
+}
+
 function prepareStatements(db: Database) {
   return {
     insertItem: db.prepare(`
@@ -563,9 +580,18 @@ function prepareStatements(db: Database) {
       'SELECT relative_path FROM items WHERE folder_id = ? AND state IN (SELECT value FROM json_each(?))',
     ),
     failedIds: db.prepare("SELECT id FROM items WHERE state = 'failed' ORDER BY id"),
-    latestInDirectory: db.prepare(
-      `SELECT id, relative_path, size_bytes, mtime_ms, state FROM items
-       WHERE folder_id = ? AND relative_path >= ? AND relative_path < ? ORDER BY id`,
+    countInStates: db.prepare(
+      'SELECT count(*) FROM items WHERE folder_id = ? AND state IN (SELECT value FROM json_each(?))',
+    ),
+    pathsInStatesInDirectory: db.prepare(
+      `SELECT relative_path FROM items WHERE ${inDirectoryAndStates}`,
+    ),
+    countInStatesInDirectory: db.prepare(
+      `SELECT count(*) FROM items WHERE ${inDirectoryAndStates}`,
+    ),
+    latestVersionForPath: db.prepare(
+      `SELECT id, size_bytes, mtime_ms, state FROM items WHERE folder_id = ? AND relative_path = ?
+       ORDER BY id DESC LIMIT 1`,
     ),
     latestForPath: db.prepare(
       'SELECT * FROM items WHERE folder_id = ? AND relative_path = ? ORDER BY id DESC LIMIT 1',
