@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Clock } from '../lifecycle/index.ts';
 import {
   DeliveryError,
@@ -12,7 +11,7 @@ import {
   type GraphCall,
   type GraphClient,
 } from './graph-client.ts';
-import type { HttpResponse, HttpTransport } from './http-transport.ts';
+import type { FileRange, HttpResponse, HttpTransport } from './http-transport.ts';
 import type { DeliveryPolicies, TimeoutKind } from './policies.ts';
 
 /** A file or folder in a library, as much of a driveItem as delivery uses. */
@@ -244,16 +243,17 @@ export class SharePointClient {
   }
 
   /**
-   * Sends bytes [start, end] of a file of totalBytes to an upload session, streamed.
+   * Sends bytes [start, end] of a file of totalBytes to an upload session, read from the file
+   * as they are sent (again on a retry) through one small reused buffer, never whole.
    *
-   * @param openStream opens a fresh stream of exactly those bytes (called again on a retry).
+   * @param filePath the local file the bytes are read from.
    * @returns `accepted` with the next offset, or `completed` with the new item.
    * @throws DeliveryError: `upload.range-not-satisfiable` (416), `upload.session-expired` (404).
    */
   async uploadFragment(
     uploadUrl: string,
     range: { start: number; end: number; totalBytes: number },
-    openStream: () => Readable,
+    filePath: string,
     label: string,
     signal: AbortSignal,
   ): Promise<FragmentResult> {
@@ -266,8 +266,7 @@ export class SharePointClient {
           'content-range': `bytes ${range.start}-${range.end}/${range.totalBytes}`,
           'content-type': 'application/octet-stream',
         },
-        body: openStream,
-        contentLength: range.end - range.start + 1,
+        body: { filePath, start: range.start, lengthBytes: range.end - range.start + 1 },
       },
       {
         action: `uploading bytes ${range.start}-${range.end} of "${label}"`,
@@ -341,8 +340,7 @@ export class SharePointClient {
       uploadUrl: string;
       signal: AbortSignal;
       headers?: Record<string, string>;
-      body?: () => Readable;
-      contentLength?: number;
+      body?: FileRange;
     },
     context: FailureContext,
     timeoutKind: TimeoutKind,
@@ -355,7 +353,6 @@ export class SharePointClient {
           url: call.uploadUrl,
           ...(call.headers ? { headers: call.headers } : {}),
           ...(call.body ? { body: call.body } : {}),
-          ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
           signal,
           action: context.action,
         });
