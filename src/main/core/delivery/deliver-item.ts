@@ -123,19 +123,13 @@ function libraryOf(context: ItemDeliveryContext): string {
   return context.folder.target.library ?? context.config.sharepoint.library;
 }
 
-const H3: Record<string, number> = { n: 0, stat: 0, drive: 0, read: 0, put: 0 };
-process.on('exit', () => { if (H3.n! > 100) fs.appendFileSync('/tmp/h3/phases.txt', JSON.stringify(Object.fromEntries(Object.entries(H3).map(([k, v]) => [k, k === 'n' ? v : v / H3.n!]))) + '\n'); });
 async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult> {
   const { folder, sharepoint, targets, signal } = context;
   const localPath = localPathOf(context.item, folder);
-  const h0 = performance.now(); H3.n! += 1;
   await assertUnchanged(context.item, localPath);
-  H3.stat! += performance.now() - h0;
   const item = await ensureQuickXorHash(context, localPath);
   const targetPath = targetPathOf(item, folder);
-  const h1 = performance.now();
   const driveId = await targets.driveId(libraryOf(context), signal);
-  H3.drive! += performance.now() - h1;
   const columns = Object.keys(folder.target.columns);
   await targets.checkColumns(driveId, columns, signal);
 
@@ -281,9 +275,7 @@ async function uploadSmall(
   options: { isNameCheckedBySend: boolean },
 ): Promise<{ remote: DriveItem; wasAlreadyThere: boolean }> {
   const { sharepoint, signal } = context;
-  const h2 = performance.now();
   const content = await fs.promises.readFile(localPath);
-  H3.read! += performance.now() - h2;
   const maxLostResponses = context.config.delivery.retry.inProcessDelaysMs.length;
   let isCheckingName = options.isNameCheckedBySend;
   let lostResponses = 0;
@@ -297,7 +289,6 @@ async function uploadSmall(
         signal,
       );
       reportProgress(context, item, item.sizeBytes, true);
-      H3.put! += performance.now() - h2;
       return { remote, wasAlreadyThere: false };
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
