@@ -471,6 +471,14 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       for (const client of clients) client.offerEvents(run);
     }
   };
+  // As the bus does for its listeners: a failure here is logged and never ends the agent.
+  const sendAtEndOfTurn = () => {
+    try {
+      sendPublishedEvents();
+    } catch (error) {
+      logger.error({ err: error }, 'The feed failed to send events');
+    }
+  };
   const sendMessage = (client: FeedClient, message: ServerMessage) => {
     sendPublishedEvents();
     client.sendMessage(encode(message));
@@ -492,7 +500,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       }
       return;
     }
-    if (published.length === 0) queueMicrotask(sendPublishedEvents);
+    if (published.length === 0) queueMicrotask(sendAtEndOfTurn);
     published.push(event);
   });
 
