@@ -163,13 +163,20 @@ const rows: FaultRow[] = [
       void bench.emulator.faults.add({ method: 'PUT', expireToken: true, times: 1 }),
     expectState: 'delivered',
     check: (bench) => {
-      // One fresh token per refused request (both files may hold the revoked one), no storm.
+      // At most one fresh token per refused request (both files may hold the revoked one), no
+      // storm: refusals that arrive together share one fresh acquisition (token-provider.ts,
+      // c915b73), which happens since both files' PUTs leave at once (no folder lookups first).
       const refused = bench.requests().filter((record) => record.status === 401);
       expect(refused.length).toBeGreaterThan(0);
       const freshTokens = bench
         .requests({ pathIncludes: '/oauth2/v2.0/token' })
         .filter((record) => record.sequence > refused[0]!.sequence);
-      expect(freshTokens).toHaveLength(refused.length);
+      expect(freshTokens.length).toBeGreaterThan(0);
+      expect(freshTokens.length).toBeLessThanOrEqual(refused.length);
+      // Every refused request was answered by a token acquired after it.
+      for (const refusal of refused) {
+        expect(freshTokens.some((token) => token.startedAt >= refusal.startedAt)).toBe(true);
+      }
     },
   },
   {
