@@ -15,7 +15,9 @@ import { waitFor } from '../../../../helpers/wait-for.ts';
 
 describe('FolderIntake', () => {
   // Deterministic: the write lands while the file is being read, through intake's own read
-  // limiter (the one seam every hash passes through), not by racing a timer against a disk.
+  // limiter (the seam every hash of a file over 64 KiB passes through; smaller ones on a local
+  // disk are read synchronously, where nothing can land mid-read in this process), not by racing
+  // a timer against a disk.
   it('does not record a file written to while it is hashed, and records its final version once', async () => {
     const folderPath = makeTempDir();
     const { store } = openTestStore(makeTempDir());
@@ -40,13 +42,14 @@ describe('FolderIntake', () => {
       onDeliveredFileFound: () => undefined,
     });
     onTestFinished(() => intake.close());
-    fs.writeFileSync(file, 'first pages');
+    const firstPages = `first pages${' '.repeat(70 * 1024)}`;
+    fs.writeFileSync(file, firstPages);
     await intake.start();
 
     const item = await waitFor(() => store.listItems({ limit: 10 })[0], {
       description: 'the item',
     });
-    const final = 'first pages, and more pages';
+    const final = `${firstPages}, and more pages`;
     expect(reads).toBe(2); // hashed again once it held still
     expect(item).toMatchObject({
       sizeBytes: final.length,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashFile } from '../../../../../src/main/core/intake/hash-file.ts';
+import { hashFile, hashSmallFileSync } from '../../../../../src/main/core/intake/hash-file.ts';
 import { quickXorHash } from '../../../../../src/shared/quick-xor-hash.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
 
@@ -46,5 +46,30 @@ describe('hashFile', () => {
     await expect(hashFile(path.join(makeTempDir(), 'missing.pdf'))).rejects.toMatchObject({
       code: 'ENOENT',
     });
+  });
+});
+
+describe('hashSmallFileSync', () => {
+  it.each([
+    ['an empty file', 0, 0],
+    ['a file of its expected size', 1000, 1000],
+    ['a file that grew past its expected size and the smallest buffer', 40_000, 10],
+  ])(
+    'gives the same hashes and kept bytes as hashFile for %s',
+    async (_label, sizeBytes, expected) => {
+      const content = randomBytes(sizeBytes);
+      const file = path.join(makeTempDir(), 'small.json');
+      fs.writeFileSync(file, content);
+      const hashes = hashSmallFileSync(file, 20_000, expected);
+      expect(hashes).toEqual(await hashFile(file, 20_000));
+      expect(hashes.sizeBytes).toBe(sizeBytes);
+      expect(hashes.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    },
+  );
+
+  it('throws the file system error of a file it cannot open', () => {
+    expect(() => hashSmallFileSync(path.join(makeTempDir(), 'missing.pdf'), 0, 10)).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
   });
 });
