@@ -81,6 +81,15 @@ const officeExtensions = new Set([
 /** The read buffer of delivery's own hash pass (when intake has not hashed the file). */
 const hashBufferBytes = 1024 * 1024;
 
+/**
+ * Files up to this size are checked and read synchronously. Each asynchronous fs call is a trip
+ * through libuv's thread pool and back through an event loop that the workers' commits keep
+ * busy: a 4 KiB file took ~0.6 ms to stat and ~3.5 ms to read that way, against tens of
+ * microseconds in place, and ~0.2 ms more CPU per file (issue 7, figure 3). Larger files stay
+ * asynchronous, so a slow disk or share never holds the loop for long.
+ */
+const syncReadMaxBytes = 64 * 1024;
+
 /** Progress events per item are spaced at least this far apart. */
 const progressIntervalMs = 250;
 
@@ -224,7 +233,10 @@ function verify(remote: DriveItem, item: Item, targetPath: string): boolean {
 async function assertUnchanged(item: Item, localPath: string): Promise<void> {
   let stat: fs.Stats;
   try {
-    stat = await fs.promises.stat(localPath);
+    stat =
+      item.sizeBytes <= syncReadMaxBytes
+        ? fs.statSync(localPath)
+        : await fs.promises.stat(localPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new LocalFileGoneError(`${localPath} no longer exists`);
@@ -275,7 +287,10 @@ async function uploadSmall(
   options: { isNameCheckedBySend: boolean },
 ): Promise<{ remote: DriveItem; wasAlreadyThere: boolean }> {
   const { sharepoint, signal } = context;
-  const content = await fs.promises.readFile(localPath);
+  const content =
+    item.sizeBytes <= syncReadMaxBytes
+      ? fs.readFileSync(localPath)
+      : await fs.promises.readFile(localPath);
   const maxLostResponses = context.config.delivery.retry.inProcessDelaysMs.length;
   let isCheckingName = options.isNameCheckedBySend;
   let lostResponses = 0;
