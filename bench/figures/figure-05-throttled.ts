@@ -12,6 +12,13 @@ import { summarize } from '../lib/statistics.ts';
 
 const windowMs = 60_000;
 const costPerUpload = 2;
+/**
+ * A request that starts this soon after a 429 ended was on its way before SiteDrop could read
+ * the 429: eight workers' requests of one turn reach the emulator over several milliseconds
+ * (0.1-8 ms after the 429 in the runs that set this), and the emulator's end of a response comes
+ * before the agent reads it. Such requests are reported apart, not counted as early.
+ */
+const inFlightMs = 20;
 
 /** What one throttled run measured from the emulator's request log. */
 interface ThrottledRun {
@@ -19,6 +26,9 @@ interface ThrottledRun {
   analytic: number;
   throttledResponses: number;
   earlyRequests: number;
+  earlyRequestsAnyItem: number;
+  /** Requests of any item that started within inFlightMs after a 429 ended. */
+  inFlightAfterThrottle: number;
   spanMs: number;
 }
 
@@ -34,7 +44,9 @@ function isUpload(record: RequestRecord): boolean {
 /**
  * Reads a run off the request log: uploads accepted from the first charge until `observeMs`
  * after the first 429, the analytic number the budget allows in that span, 429s, and requests
- * that came before their Retry-After ran out (each 429's item asked again too early).
+ * that came before a Retry-After ran out: for the 429's own item, and for any item (SharePoint
+ * throttles the app, so any request that starts after a 429 ended and before its Retry-After
+ * did is spent on a closed budget).
  */
 function analyse(log: RequestRecord[], unitsPerMinute: number, observeMs: number): ThrottledRun {
   const uploads = log.filter(isUpload);
@@ -65,7 +77,32 @@ function analyse(log: RequestRecord[], unitsPerMinute: number, observeMs: number
     analytic,
     throttledResponses: uploads.filter((record) => record.status === 429).length,
     earlyRequests,
+    ...countEarlyAcrossItems(log),
     spanMs: endAt - firstChargeAt,
+  };
+}
+
+/**
+ * Requests of any item that started more than inFlightMs after a 429 had ended and before its
+ * Retry-After ran out, and apart from them those that started within inFlightMs (on their way).
+ */
+function countEarlyAcrossItems(
+  log: RequestRecord[],
+): Pick<ThrottledRun, 'earlyRequestsAnyItem' | 'inFlightAfterThrottle'> {
+  const closed = log
+    .filter((record) => record.status === 429 && record.retryAfter !== undefined)
+    .map((record) => ({
+      from: record.endedAt,
+      until: record.endedAt + Number(record.retryAfter) * 1000,
+    }));
+  const startsIn = (record: RequestRecord, offsetMs: number) =>
+    closed.some(
+      (window) => record.startedAt > window.from + offsetMs && record.startedAt < window.until,
+    );
+  const early = log.filter((record) => startsIn(record, inFlightMs)).length;
+  return {
+    earlyRequestsAnyItem: early,
+    inFlightAfterThrottle: log.filter((record) => startsIn(record, 0)).length - early,
   };
 }
 
@@ -112,12 +149,13 @@ async function runThrottled(
 /**
  * Figure 5: delivery under SharePoint-style throttling (a budget of 1,250 resource units a
  * minute, 2 per upload, 429 + Retry-After), against the budget's analytic rate; and not one
- * request for an item before its Retry-After ran out, read from the emulator's request log.
+ * request before a Retry-After ran out (for its item, or for any item), read from the emulator's
+ * request log.
  */
 export const figureThrottled: Figure = {
   id: 5,
   name: 'throttled by a resource-unit budget (1,250 per minute, 2 per upload)',
-  target: '≥ 0.9 × the analytic rate; zero requests earlier than Retry-After',
+  target: '≥ 0.9 × the analytic rate; zero requests earlier than Retry-After, for any item',
   baselineDescription: "the budget's analytic rate (625 uploads per rolling minute)",
   async run(context) {
     const isFull = context.profile === 'full';
@@ -130,12 +168,13 @@ export const figureThrottled: Figure = {
       context.log(`  run ${index + 1}: SiteDrop (the baseline is analytic)`);
       const run = await runThrottled(context, index, options);
       context.log(
-        `    accepted ${run.accepted} of ${run.analytic} allowed in ${Math.round(run.spanMs / 1000)} s; ${run.throttledResponses} 429s; ${run.earlyRequests} early`,
+        `    accepted ${run.accepted} of ${run.analytic} allowed in ${Math.round(run.spanMs / 1000)} s; ${run.throttledResponses} 429s; ${run.earlyRequests} early for the same item, ${run.earlyRequestsAnyItem} for any item (${run.inFlightAfterThrottle} more on their way, within ${inFlightMs} ms of a 429)`,
       );
       runs.push(run);
     }
     const ratio = summarize(runs.map((run) => run.accepted / run.analytic));
     const early = summarize(runs.map((run) => run.earlyRequests));
+    const earlyAnyItem = summarize(runs.map((run) => run.earlyRequestsAnyItem));
     return {
       checks: [
         {
@@ -157,6 +196,24 @@ export const figureThrottled: Figure = {
           met: early.max === 0,
         },
         {
+          name: 'requests earlier than Retry-After across all items',
+          unit: 'requests',
+          value: earlyAnyItem,
+          baseline: null,
+          limit: 0,
+          target: 'zero',
+          met: earlyAnyItem.max === 0,
+        },
+        {
+          name: `requests on their way when a 429 ended (started within ${inFlightMs} ms after it)`,
+          unit: 'requests',
+          value: summarize(runs.map((run) => run.inFlightAfterThrottle)),
+          baseline: null,
+          limit: null,
+          target: 'reported',
+          met: null,
+        },
+        {
           name: '429 responses (requests spent on a closed budget)',
           unit: 'requests',
           value: summarize(runs.map((run) => run.throttledResponses)),
@@ -170,7 +227,7 @@ export const figureThrottled: Figure = {
         isFull
           ? `${options.fileCount} files of 4 KiB queued at once, concurrency 8; counted from the first charge until ${options.observeMs / 1000} s after the first 429, a span in which the rolling-minute budget allows ${2 * Math.floor(options.unitsPerMinute / costPerUpload)} uploads (${Math.floor(options.unitsPerMinute / costPerUpload)} per window). Scaled down: ${runCount} runs of about ${Math.round((options.observeMs + 5_000) / 1000)} s, no warm-up (the baseline is analytic, so there is nothing to alternate with).`
           : `Smoke: a budget of ${options.unitsPerMinute} units, ${options.fileCount} files, observed ${options.observeMs / 1000} s after the first 429.`,
-        "A request counts as early when it is for the same item (the same target path) and starts before the previous 429's end plus its Retry-After, both read from the emulator's log.",
+        `A request counts as early for the same item when it is for the 429's item (the same target path) and starts before the 429's end plus its Retry-After; across all items when any request starts more than ${inFlightMs} ms after a 429 ended and before its end plus its Retry-After (requests that started within ${inFlightMs} ms had been sent before SiteDrop could read the 429; they are reported on their own line). Both read from the emulator's log.`,
       ],
     };
   },

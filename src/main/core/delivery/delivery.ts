@@ -384,6 +384,12 @@ class DeliveryWorker implements Delivery {
         return;
       }
     }
+    // SharePoint asked the app to wait (Retry-After): no new item until then (ThrottleGate).
+    const throttledForMs = this.#parts.policies.throttledForMs;
+    if (throttledForMs > 0) {
+      this.#schedulePump(throttledForMs);
+      return;
+    }
     this.#rescheduleAfterClockJump();
     const free = this.#slotLimit() - this.#busySlots();
     if (free > 0) this.#claim(free);

@@ -18,6 +18,7 @@ import {
 import type { Config } from '../../../shared/config-schema.ts';
 import type { Clock } from '../lifecycle/index.ts';
 import { DeliveryError, timeoutFailure } from './errors.ts';
+import { ThrottleGate } from './throttle-gate.ts';
 
 /**
  * A Retry-After longer than this is not waited out in process: the item is written back to the
@@ -75,6 +76,11 @@ export interface DeliveryPolicies {
   readonly nextProbeAt: number | null;
   /** How long until the open breaker lets a probe through (ms, monotonic), or null when not open. */
   readonly probeDueInMs: number | null;
+  /**
+   * How long SharePoint's last Retry-After still holds every request back (ms, monotonic), 0
+   * when none does: delivery claims no item meanwhile.
+   */
+  readonly throttledForMs: number;
 }
 
 /** Options of createDeliveryPolicies. */
@@ -238,7 +244,8 @@ function isServiceFailure(error: unknown): boolean {
  * Builds the one policy stack of delivery (issue 4, "Resilience"), once per delivery instance.
  *
  * bulkhead (delivery.concurrency) ▸ retry (delivery.retry.inProcessDelaysMs, ±20 % jitter;
- * Retry-After on 429/503 waited exactly, never less) ▸ circuit breaker (a run of
+ * Retry-After on 429/503 waited exactly, never less) ▸ throttle gate (a Retry-After holds back
+ * every call, not only the one it answered: ThrottleGate) ▸ circuit breaker (a run of
  * failureThreshold failures, or failureRateThreshold of at least minimumRequests calls, within
  * windowMs; a half-open probe every probeIntervalMs, on monotonic time) ▸ timeout
  * (requestTimeoutMs; chunks and simple uploads get more time in proportion to their size).
@@ -254,6 +261,7 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
   const random = options.random ?? Math.random;
   const delays = delivery.retry.inProcessDelaysMs;
   const pendingWaits = new WeakMap<AbortSignal, number>();
+  const gate = new ThrottleGate(clock);
 
   const bulkheadPolicy = bulkhead(delivery.concurrency, Number.MAX_SAFE_INTEGER);
   const retryPolicy = retry(handleWhen(isRetriableInProcess), {
@@ -334,6 +342,9 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     get probeDueInMs() {
       return probeDueInMs();
     },
+    get throttledForMs() {
+      return gate.remainingMs;
+    },
     get nextProbeAt() {
       const dueInMs = probeDueInMs();
       return dueInMs === null ? null : clock.now() + dueInMs;
@@ -348,6 +359,7 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
               pendingWaits.delete(retrySignal);
               await clock.sleep(waitMs, signal);
             }
+            await waitForGate(gate, signal, action);
             return breakerPolicy.execute(async () => {
               let failure: unknown;
               try {
@@ -359,6 +371,9 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
                   isTaskCancelledError(error) && !signal.aborted
                     ? timeoutFailure(action, ms)
                     : error;
+              }
+              if (failure instanceof DeliveryError && failure.retryAfterMs !== undefined) {
+                gate.holdFor(failure.retryAfterMs);
               }
               if (
                 !isIdempotent &&
@@ -378,6 +393,24 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
       );
     },
   };
+}
+
+/**
+ * Waits until SharePoint's last Retry-After has passed, in process when it is short.
+ *
+ * @throws DeliveryError (graph.throttled, with the remaining wait as retryAfterMs) without
+ *   sending anything when the wait is longer than inProcessWaitLimitMs: the item is written back
+ *   as `retrying` until then and its worker slot is freed, as for its own long Retry-After.
+ */
+async function waitForGate(gate: ThrottleGate, signal: AbortSignal, action: string) {
+  const waitMs = gate.remainingMs;
+  if (waitMs > inProcessWaitLimitMs) {
+    throw new DeliveryError(
+      `SharePoint is throttling requests; SiteDrop waits as long as it asks before ${action}`,
+      { kind: 'transient', code: 'graph.throttled', retryAfterMs: waitMs },
+    );
+  }
+  await gate.waitUntilOpen(signal);
 }
 
 /** Whether an error means the breaker is open (the call was not made). */

@@ -1,0 +1,45 @@
+import type { Clock } from '../lifecycle/index.ts';
+
+/**
+ * Holds back every request to SharePoint while it has asked the app to wait (a 429 or 503 with
+ * `Retry-After`), whichever worker and item the answer came to.
+ *
+ * SharePoint throttles an app as a whole, not per file: a request sent while throttled is
+ * refused and counts against the app, so waiting out Retry-After per item let the other workers
+ * spend ~940 requests per minute on a closed budget (issue 7, figure 5). Microsoft's guidance:
+ * "If you are throttled, wait the number of seconds specified in the Retry-After header before
+ * you make your next request" (learn.microsoft.com/sharepoint/dev/general-development/
+ * how-to-avoid-getting-throttled-or-blocked-in-sharepoint-online).
+ *
+ * Time is the Clock's monotonic time, so a wall-clock change never shortens nor stretches a wait.
+ */
+export class ThrottleGate {
+  readonly #clock: Clock;
+  /** Monotonic time at which requests may go again; in the past while open. */
+  #opensAtMonotonic = Number.NEGATIVE_INFINITY;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Closes the gate for waitMs from now; a later opening already set is kept. */
+  holdFor(waitMs: number): void {
+    this.#opensAtMonotonic = Math.max(this.#opensAtMonotonic, this.#clock.monotonicNow() + waitMs);
+  }
+
+  /** How long until requests may go again (whole ms, rounded up), 0 while open. */
+  get remainingMs(): number {
+    return Math.max(0, Math.ceil(this.#opensAtMonotonic - this.#clock.monotonicNow()));
+  }
+
+  /**
+   * Resolves once the gate is open, also when it was closed again meanwhile.
+   *
+   * @throws the signal's reason when it aborts first.
+   */
+  async waitUntilOpen(signal: AbortSignal): Promise<void> {
+    for (let waitMs = this.remainingMs; waitMs > 0; waitMs = this.remainingMs) {
+      await this.#clock.sleep(waitMs, signal);
+    }
+  }
+}
