@@ -17,6 +17,11 @@ export interface DirectoryWatcherOptions {
   /** A watched folder reported a change without a name, or one about itself (e.g. removed). */
   onDirectory: (relativePath: string) => void;
   onError: (error: Error) => void;
+  /**
+   * One recursive `fs.watch` for the whole tree instead of one per folder (default: on macOS and
+   * Windows, where the operating system watches trees natively).
+   */
+  isTreeWatch?: boolean;
 }
 
 /** How many changed names one event-loop turn hands on; the rest follow after setImmediate. */
@@ -37,41 +42,43 @@ const hasNativeRecursiveWatch = process.platform === 'darwin' || process.platfor
  */
 export class DirectoryWatcher {
   readonly #options: DirectoryWatcherOptions;
-  /** Watched folders, by relative path ('' is the root). */
+  /** The watches, by the relative path of their folder ('' is the root). */
   readonly #watchers = new Map<string, fs.FSWatcher>();
+  /** Every folder of the tree, by relative path: what tells a vanished folder from a file. */
+  readonly #directories = new Set<string>();
+  readonly #isTreeWatch: boolean;
   #changed = new Set<string>();
   #isFlushScheduled = false;
   #isClosed = false;
 
   constructor(options: DirectoryWatcherOptions) {
     this.#options = options;
+    this.#isTreeWatch = options.isRecursive && (options.isTreeWatch ?? hasNativeRecursiveWatch);
   }
 
   /** Starts watching the root and, when recursive, every folder below it. */
   async start(): Promise<void> {
-    if (this.#options.isRecursive && hasNativeRecursiveWatch) {
-      this.#watch('', true);
-      return;
-    }
+    if (this.#isTreeWatch && !this.#watch('', true)) return;
     await this.addDirectory('');
   }
 
-  /** Whether a folder is watched on its own (always false where one watch covers the tree). */
-  isWatching(relativePath: string): boolean {
-    return this.#watchers.has(relativePath);
+  /** Whether a path is a folder of the watched tree (as far as the watcher has heard). */
+  isDirectory(relativePath: string): boolean {
+    return this.#directories.has(relativePath);
   }
 
   /**
-   * Watches a folder that appeared, and the folders inside it, walking folders only. Does
-   * nothing where one recursive watch covers the tree.
+   * Takes in a folder that appeared, and the folders inside it, walking folders only: each is
+   * watched (or, under a tree watch, only remembered).
    */
   async addDirectory(relativePath: string): Promise<void> {
-    if (this.#watchers.has('') && hasNativeRecursiveWatch && this.#options.isRecursive) return;
     const pending = [relativePath];
     while (pending.length > 0 && !this.#isClosed) {
       const directory = pending.pop() as string;
-      if (this.#watchers.has(directory)) continue;
-      if (!this.#watch(directory, false) || !this.#options.isRecursive) continue;
+      if (this.#directories.has(directory)) continue;
+      if (!this.#isTreeWatch && !this.#watch(directory, false)) continue;
+      this.#directories.add(directory);
+      if (!this.#options.isRecursive) continue;
       let entries: fs.Dirent[];
       try {
         entries = await fs.promises.readdir(this.#absolute(directory), { withFileTypes: true });
@@ -87,14 +94,15 @@ export class DirectoryWatcher {
     }
   }
 
-  /** Stops watching a folder that went away, and every folder below it. */
+  /** Forgets a folder that went away, and every folder below it, and closes their watches. */
   removeDirectory(relativePath: string): void {
+    const isInside = (directory: string) =>
+      relativePath === '' || directory === relativePath || directory.startsWith(`${relativePath}/`);
+    for (const directory of this.#directories) {
+      if (isInside(directory)) this.#directories.delete(directory);
+    }
     for (const [directory, watcher] of this.#watchers) {
-      if (
-        relativePath === '' ||
-        directory === relativePath ||
-        directory.startsWith(`${relativePath}/`)
-      ) {
+      if (isInside(directory)) {
         watcher.close();
         this.#watchers.delete(directory);
       }
@@ -134,7 +142,11 @@ export class DirectoryWatcher {
     });
     watcher.on('error', (error) => {
       watcher.close();
-      if (this.#watchers.get(directory) === watcher) this.#watchers.delete(directory);
+      if (this.#watchers.get(directory) === watcher) {
+        this.#watchers.delete(directory);
+        // Looked at again by onDirectory: still there, it is watched anew.
+        this.#directories.delete(directory);
+      }
       this.#options.onError(error);
       this.#options.onDirectory(directory);
     });

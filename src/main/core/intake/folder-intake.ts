@@ -280,7 +280,7 @@ export class FolderIntake {
     // event, it sees a file created and written at once as written (one candidate, not two).
     const stats = await this.#lstat(relativePath, true);
     if (stats === 'missing') {
-      if (watcher instanceof DirectoryWatcher && watcher.isWatching(relativePath)) {
+      if (watcher instanceof DirectoryWatcher && watcher.isDirectory(relativePath)) {
         watcher.removeDirectory(relativePath);
         await this.#scan();
         return;
