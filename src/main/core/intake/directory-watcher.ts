@@ -44,8 +44,11 @@ export class DirectoryWatcher {
   readonly #options: DirectoryWatcherOptions;
   /** The watches, by the relative path of their folder ('' is the root). */
   readonly #watchers = new Map<string, fs.FSWatcher>();
-  /** Every folder of the tree, by relative path: what tells a vanished folder from a file. */
-  readonly #directories = new Set<string>();
+  /**
+   * Every folder of the tree, by relative path, with its inode: what tells a vanished folder
+   * from a file, and a folder made anew under an old name from a change inside a known one.
+   */
+  readonly #directories = new Map<string, number>();
   readonly #isTreeWatch: boolean;
   #changed = new Set<string>();
   #isFlushScheduled = false;
@@ -68,16 +71,34 @@ export class DirectoryWatcher {
   }
 
   /**
+   * Whether a path is this very folder of the tree (same inode): an event about it is then a
+   * change inside it (macOS and Windows report those), not a folder made or moved in.
+   */
+  isKnownDirectory(relativePath: string, inode: number): boolean {
+    return this.#directories.get(relativePath) === inode;
+  }
+
+  /**
    * Takes in a folder that appeared, and the folders inside it, walking folders only: each is
-   * watched (or, under a tree watch, only remembered).
+   * watched (or, under a tree watch, only remembered). One that replaced a known folder of the
+   * same name is watched anew, with what is below it.
    */
   async addDirectory(relativePath: string): Promise<void> {
     const pending = [relativePath];
     while (pending.length > 0 && !this.#isClosed) {
       const directory = pending.pop() as string;
-      if (this.#directories.has(directory)) continue;
+      let inode: number;
+      try {
+        inode = (await fs.promises.lstat(this.#absolute(directory))).ino;
+      } catch {
+        // Gone meanwhile: the parent's event tells of it.
+        continue;
+      }
+      const known = this.#directories.get(directory);
+      if (known === inode) continue;
+      if (known !== undefined) this.removeDirectory(directory);
       if (!this.#isTreeWatch && !this.#watch(directory, false)) continue;
-      this.#directories.add(directory);
+      this.#directories.set(directory, inode);
       if (!this.#options.isRecursive) continue;
       let entries: fs.Dirent[];
       try {
@@ -98,7 +119,7 @@ export class DirectoryWatcher {
   removeDirectory(relativePath: string): void {
     const isInside = (directory: string) =>
       relativePath === '' || directory === relativePath || directory.startsWith(`${relativePath}/`);
-    for (const directory of this.#directories) {
+    for (const directory of this.#directories.keys()) {
       if (isInside(directory)) this.#directories.delete(directory);
     }
     for (const [directory, watcher] of this.#watchers) {
@@ -135,8 +156,14 @@ export class DirectoryWatcher {
         return;
       }
       const name = String(filename).split(path.sep).join('/');
-      // inotify names a removed folder's own events with its name.
-      if (name === ownName) this.#options.onDirectory(directory);
+      // inotify names a removed or moved folder's own events with its name. Its watch is dead
+      // (or follows it elsewhere), and a folder made anew under the name may even get the same
+      // inode: forget it, so looking at it again (onDirectory) watches it anew. The root's fate
+      // is the availability check's.
+      if (name === ownName) {
+        if (directory !== '' && !isRecursive) this.removeDirectory(directory);
+        this.#options.onDirectory(directory);
+      }
       this.#changed.add(directory ? `${directory}/${name}` : name);
       this.#scheduleFlush();
     });

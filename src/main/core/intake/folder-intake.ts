@@ -279,20 +279,25 @@ export class FolderIntake {
     // Through the thread pool even on a local disk: queued behind the writes that raised the
     // event, it sees a file created and written at once as written (one candidate, not two).
     const stats = await this.#lstat(relativePath, true);
+    if (!stats) return;
+    const directories = watcher instanceof DirectoryWatcher ? watcher : undefined;
+    const isDirectory = stats !== 'missing' && stats.isDirectory();
+    if (!isDirectory && directories?.isDirectory(relativePath)) {
+      // A folder went away (or a file took its name): what it held is gone.
+      directories.removeDirectory(relativePath);
+      this.#track(this.#scan());
+      if (stats === 'missing') return;
+    }
     if (stats === 'missing') {
-      if (watcher instanceof DirectoryWatcher && watcher.isDirectory(relativePath)) {
-        watcher.removeDirectory(relativePath);
-        await this.#scan();
-        return;
-      }
       this.#dropCandidate(relativePath);
       this.#scheduleGoneCheck(relativePath);
       return;
     }
-    if (!stats) return;
-    if (stats.isDirectory()) {
+    if (isDirectory) {
       if (!this.folder.recursive || this.#rules.isIgnored(relativePath, false)) return;
-      if (watcher instanceof DirectoryWatcher) await watcher.addDirectory(relativePath);
+      // A change inside a folder already watched (macOS and Windows report those) needs nothing.
+      if (directories?.isKnownDirectory(relativePath, stats.ino)) return;
+      await directories?.addDirectory(relativePath);
       await this.#scan();
       return;
     }

@@ -56,3 +56,25 @@ describe.each([
     expect(watcher.isDirectory('')).toBe(true);
   });
 });
+
+describe('DirectoryWatcher, a folder made anew under a known name', () => {
+  it('is told from a change inside the known folder by its inode, and watched anew', async () => {
+    const { root, seen, watcher } = await startWatcher(false);
+    const inode = fs.statSync(path.join(root, 'site')).ino;
+    expect(watcher.isKnownDirectory('site', inode)).toBe(true);
+
+    // Removed and made again before anyone looked: the old watch went with the old folder.
+    fs.rmSync(path.join(root, 'site'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'site'));
+    const newInode = fs.statSync(path.join(root, 'site')).ino;
+    // ext4 may give the new folder the old one's inode: the removed folder's own event is what
+    // makes the watcher forget it.
+    await waitFor(() => seen.has('site') && !watcher.isDirectory('site/week'), {
+      description: 'the old folder forgotten',
+    });
+    await watcher.addDirectory('site');
+    expect(watcher.isKnownDirectory('site', newInode)).toBe(true);
+    fs.writeFileSync(path.join(root, 'site', 'c.pdf'), 'c');
+    await waitFor(() => seen.has('site/c.pdf'), { description: 'the file in the new folder' });
+  });
+});
