@@ -100,17 +100,15 @@ export class DirectoryWatcher {
       if (!this.#isTreeWatch && !this.#watch(directory, false)) continue;
       this.#directories.set(directory, inode);
       if (!this.#options.isRecursive) continue;
-      let entries: fs.Dirent[];
       try {
-        entries = await fs.promises.readdir(this.#absolute(directory), { withFileTypes: true });
+        // Read as a stream: a flat folder of 100,000 files is never one array of entries.
+        for await (const entry of await fs.promises.opendir(this.#absolute(directory))) {
+          if (!entry.isDirectory()) continue;
+          const child = directory ? `${directory}/${entry.name}` : entry.name;
+          if (!this.#options.isIgnoredDirectory(child)) pending.push(child);
+        }
       } catch {
         // Gone or unreadable meanwhile: the scan reports it, the parent's event tells of it.
-        continue;
-      }
-      for (const entry of entries) {
-        if (!entry.isDirectory()) continue;
-        const child = directory ? `${directory}/${entry.name}` : entry.name;
-        if (!this.#options.isIgnoredDirectory(child)) pending.push(child);
       }
     }
   }
