@@ -2,12 +2,11 @@ import path from 'node:path';
 import { alternateRuns } from '../lib/alternate-runs.ts';
 import { startBenchChild } from '../lib/bench-child.ts';
 import type { Figure, FigureContext } from '../lib/figure.ts';
-import { intakeAgentConfig } from '../lib/intake-runs.ts';
+import { startIntakeAgent } from '../lib/intake-runs.ts';
 import { createPendingTree, type PendingTree } from '../lib/pending-tree.ts';
 import { summarize } from '../lib/statistics.ts';
 import { databaseFileName } from '../../src/main/core/store/index.ts';
 
-const agentEntry = new URL('../processes/agent-process.ts', import.meta.url);
 const bareEntry = new URL('../processes/bare-sqlite-process.ts', import.meta.url);
 const mebibyte = 1024 * 1024;
 const settleMs = 1_000;
@@ -22,15 +21,7 @@ export async function measureAgentMemory(
   context: FigureContext,
   tree: PendingTree,
 ): Promise<Memory> {
-  const child = await startBenchChild(agentEntry, {
-    args: {
-      dataDir: tree.dataDir,
-      config: intakeAgentConfig(tree.folder, 2_000),
-      reportEvents: [],
-    },
-    cpu: context.pinning.subjectCpu,
-    nodeFlags: context.subjectNodeFlags,
-  });
+  const child = await startIntakeAgent(context, tree);
   try {
     await child.call('rescan');
     await new Promise((resolve) => setTimeout(resolve, settleMs));

@@ -3,11 +3,10 @@ import { alternateRuns } from '../lib/alternate-runs.ts';
 import { startBenchChild } from '../lib/bench-child.ts';
 import type { Figure } from '../lib/figure.ts';
 import { countInotifyWatches } from '../lib/inotify-watches.ts';
-import { intakeAgentConfig } from '../lib/intake-runs.ts';
+import { startIntakeAgent } from '../lib/intake-runs.ts';
 import { createPendingTree } from '../lib/pending-tree.ts';
 import { summarize } from '../lib/statistics.ts';
 
-const agentEntry = new URL('../processes/agent-process.ts', import.meta.url);
 const watchEntry = new URL('../processes/directory-watch-process.ts', import.meta.url);
 const settleMs = 1_000;
 
@@ -59,15 +58,7 @@ export const figureWatchedTree: Figure = {
         }
       },
       subject: async () => {
-        const child = await startBenchChild(agentEntry, {
-          args: {
-            dataDir: tree.dataDir,
-            config: intakeAgentConfig(tree.folder, 2_000),
-            reportEvents: [],
-          },
-          cpu: context.pinning.subjectCpu,
-          nodeFlags: context.subjectNodeFlags,
-        });
+        const child = await startIntakeAgent(context, tree);
         try {
           const startup = await child.call<{ startingAtMs: number; startedAtMs: number }>(
             'startup',

@@ -3,15 +3,12 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumExecutablePath } from '../../tests/e2e/helpers/chromium-options.ts';
 import { ensureUiBuild } from '../../tools/ui-build/ensure-ui-build.ts';
-import { startBenchChild } from '../lib/bench-child.ts';
 import { dashboardProbeScript } from '../lib/dashboard-probe.ts';
 import type { Figure } from '../lib/figure.ts';
-import { intakeAgentConfig } from '../lib/intake-runs.ts';
+import { startIntakeAgent } from '../lib/intake-runs.ts';
 import { NotMeasuredError } from '../lib/not-measured.ts';
 import { createPendingTree } from '../lib/pending-tree.ts';
 import { summarize } from '../lib/statistics.ts';
-
-const agentEntry = new URL('../processes/agent-process.ts', import.meta.url);
 
 interface PageRun {
   firstRowMs: number;
@@ -41,15 +38,7 @@ export const figureDashboard: Figure = {
       fileCount: itemCount,
       state: 'delivered',
     });
-    const agent = await startBenchChild(agentEntry, {
-      args: {
-        dataDir: tree.dataDir,
-        config: intakeAgentConfig(tree.folder, 2_000),
-        reportEvents: [],
-      },
-      cpu: context.pinning.subjectCpu,
-      nodeFlags: context.subjectNodeFlags,
-    });
+    const agent = await startIntakeAgent(context, tree);
     // The browser inherits the driver's core (the counterpart's), never the agent's.
     const browser = await chromium.launch({
       executablePath: chromiumExecutablePath,

@@ -29,6 +29,26 @@ export function intakeAgentConfig(folder: string, stabilityWindowMs: number) {
 }
 
 /**
+ * The agent in its own process (pinned to the subject core) on an existing data directory and
+ * watched folder, with intake's bench config and no event reports: what the memory, tree and
+ * dashboard figures start on their prepared trees.
+ */
+export function startIntakeAgent(
+  context: FigureContext,
+  tree: { dataDir: string; folder: string },
+): Promise<BenchChild> {
+  return startBenchChild(agentEntry, {
+    args: {
+      dataDir: tree.dataDir,
+      config: intakeAgentConfig(tree.folder, 2_000),
+      reportEvents: [],
+    } satisfies AgentProcessArguments,
+    cpu: context.pinning.subjectCpu,
+    nodeFlags: context.subjectNodeFlags,
+  });
+}
+
+/**
  * One intake run of the real agent in its own process (pinned to the subject core): start it on
  * a fresh data directory and empty folder, drop the files, wait until `expected` are queued.
  */
