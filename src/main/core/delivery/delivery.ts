@@ -144,6 +144,8 @@ class DeliveryWorker implements Delivery {
   /** In-flight items whose network work is over (isFinishing). */
   #finishingCount = 0;
   readonly #pendingClaims = new Set<Promise<void>>();
+  /** Claims the store could not give back (e.g. a full disk): tried again on every pump. */
+  readonly #unreleasedClaims = new Set<number>();
   #isPausedAll = false;
   #isClosed = false;
   #closing: Promise<void> | undefined;
@@ -391,6 +393,7 @@ class DeliveryWorker implements Delivery {
       return;
     }
     this.#rescheduleAfterClockJump();
+    this.#retryReleases();
     const free = this.#slotLimit() - this.#busySlots();
     if (free > 0) this.#claim(free);
   }
@@ -484,17 +487,53 @@ class DeliveryWorker implements Delivery {
 
   /** Claims that committed after close() began go back to the queue unsent. */
   #giveBack(claims: readonly Claim[]): void {
-    const { store } = this.#options;
+    const { store, logger } = this.#options;
     for (const { item, attemptId } of claims) {
-      store.transaction(() => {
-        store.transitionItem(item.id, 'queued', restartedEvent(item));
-        store.finishAttempt(attemptId, {
-          outcome: 'interrupted',
-          httpStatus: null,
-          errorCode: null,
-          errorMessage: null,
+      try {
+        store.transaction(() => {
+          store.transitionItem(item.id, 'queued', restartedEvent(item));
+          store.finishAttempt(attemptId, {
+            outcome: 'interrupted',
+            httpStatus: null,
+            errorCode: null,
+            errorMessage: null,
+          });
         });
-      });
+      } catch (error) {
+        // The next start's recovery puts an item left uploading back in the queue.
+        logger.error(
+          { err: error, itemId: item.id },
+          'Could not give a claimed item back to the queue; the next start will',
+        );
+      }
+    }
+  }
+
+  /**
+   * Gives a claim back to the outbox. A store error here (a full disk, a locked file) must not
+   * escape from a failure or cleanup path: the claim is remembered and given back on the next
+   * pump, so the item is tried again without a restart once the store works (and a restart's
+   * recovery releases every claim anyway).
+   */
+  #release(itemId: number): void {
+    try {
+      this.#options.store.releaseClaim(itemId, this.#owner);
+      this.#unreleasedClaims.delete(itemId);
+    } catch (error) {
+      if (!this.#unreleasedClaims.has(itemId)) {
+        this.#options.logger.error(
+          { err: error, itemId },
+          'Could not give a claimed item back to the queue; trying again shortly',
+        );
+      }
+      this.#unreleasedClaims.add(itemId);
+      this.#schedulePump(this.#pollIntervalMs);
+    }
+  }
+
+  #retryReleases(): void {
+    for (const itemId of this.#unreleasedClaims) {
+      if (!this.#inFlight.has(itemId)) this.#release(itemId);
     }
   }
 
@@ -609,7 +648,7 @@ class DeliveryWorker implements Delivery {
           { err: recordError, itemId: item.id, cause: error },
           'Could not record a delivery outcome',
         );
-        store.releaseClaim(item.id, this.#owner);
+        this.#release(item.id);
       }
     }
   }
