@@ -15,7 +15,9 @@ export const figureLatency: Figure = {
   target: "≥ 0.95 × Little's law and × the bare loop",
   baselineDescription: "Little's law (8 ÷ 0.2 s = 40 files/s) and the bare loop",
   async run(context) {
-    const fileCount = context.profile === 'full' ? 250 : 24;
+    // The issue asks for 10,000 files; at ≤ 40 files/s the full profile's 12 runs of 1,000 take
+    // ~6 minutes. Fewer files let the start's round trips weigh more (see the note).
+    const fileCount = context.profile === 'full' ? 1_000 : 24;
     const runs = await measureUploadThroughput(context, { fileCount, latencyMs });
     const subjectRate = summarize(runs.subject.map((run) => run.filesPerSecond));
     const baselineRate = summarize(runs.baseline.map((run) => run.filesPerSecond));
@@ -52,7 +54,7 @@ export const figureLatency: Figure = {
         },
       ],
       notes: [
-        `Scaled down: ${fileCount} files per run instead of 10,000 (at ≤ 40 files/s, 12 runs of 10,000 would take over an hour); the first round trips (token, site, drive, folder) are included, which at 200 ms each weigh more in a short run. Same settings as figure 3; the emulator adds ${latencyMs} ms to every Graph and upload-URL request.`,
+        `Scaled down: ${fileCount} files per run instead of the issue's 10,000 (at ≤ 40 files/s, the full profile's 12 runs of 10,000 would take over an hour; 1,000 take ~6 minutes). Each run includes SiteDrop's first round trips (token, site, drive: ~0.6 s at 200 ms each), which the bare loop makes before its clock starts; they weigh ~2% of a 1,000-file run against ~10% of the 250-file runs before, so this is closer to the issue's 10,000-file measurement, not a different one. Same settings as figure 3; the emulator adds ${latencyMs} ms to every Graph and upload-URL request.`,
       ],
     };
   },
