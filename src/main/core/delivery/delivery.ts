@@ -141,6 +141,12 @@ class DeliveryWorker implements Delivery {
   readonly #commit: GroupCommit;
   /** Slots promised to claims that wait for their commit. */
   #reservedSlots = 0;
+  /**
+   * Claims committed (uploading, with their attempt) and not yet sent: up to one per slot, so a
+   * slot whose item is done starts the next at once instead of waiting for a claim's commit
+   * (docs/performance.md, figure 3). One that cannot be sent goes back to the queue unsent.
+   */
+  readonly #ahead: Claim[] = [];
   /** In-flight items whose network work is over (isFinishing). */
   #finishingCount = 0;
   readonly #pendingClaims = new Set<Promise<void>>();
@@ -238,6 +244,7 @@ class DeliveryWorker implements Delivery {
     if (folderId === null) this.#isPausedAll = true;
     else this.#pausedFolders.add(folderId);
     this.#savePauseState({ type: 'delivery.paused', data: { folderId } });
+    this.#giveBackAhead((claim) => folderId === null || claim.folder.id === folderId);
   }
 
   resume(folderId: string | null): void {
@@ -283,6 +290,7 @@ class DeliveryWorker implements Delivery {
   }
 
   async cancelItem(itemId: number): Promise<boolean> {
+    this.#giveBackAhead((claim) => claim.item.id === itemId);
     const running = this.#inFlight.get(itemId);
     if (running) {
       running.isCancelRequested = true;
@@ -322,6 +330,7 @@ class DeliveryWorker implements Delivery {
     this.#wakeTimer?.close();
     this.#pollTimer?.close();
     for (const subscription of this.#subscriptions.splice(0)) void subscription.close();
+    this.#giveBackAhead(() => true);
     // Aborting is the safe point: a simple PUT is looked for before it is sent again, and an
     // upload session continues from the range the session itself reports.
     const running = [...this.#inFlight.values()];
@@ -367,40 +376,67 @@ class DeliveryWorker implements Delivery {
     return [...this.#pausedFolders, ...this.#unknownFolders];
   }
 
-  /** Claims and starts due items while slots are free; schedules the next wake-up. */
+  /** Starts claimed items in free slots and claims due items ahead; schedules the next wake-up. */
   #pump(): void {
-    if (this.#isClosed || !this.#isReady || this.#isPausedAll || !this.#parts) return;
-    const { clock } = this.#options;
-    if (this.#holdUntilMonotonic !== null) {
-      const remainingMs = this.#holdUntilMonotonic - clock.monotonicNow();
-      if (remainingMs > 0) {
-        this.#schedulePump(remainingMs);
-        return;
-      }
-      this.#holdUntilMonotonic = null;
-    }
-    if (this.#parts.policies.breakerState === 'open') {
-      const waitMs = this.#parts.policies.probeDueInMs ?? 0;
-      if (waitMs > 0) {
-        this.#schedulePump(waitMs);
-        return;
-      }
-    }
-    // SharePoint asked the app to wait (Retry-After): no new item until then (ThrottleGate).
-    const throttledForMs = this.#parts.policies.throttledForMs;
-    if (throttledForMs > 0) {
-      this.#schedulePump(throttledForMs);
+    if (this.#isClosed || !this.#parts) return;
+    const holdMs = this.#holdMs();
+    if (holdMs > 0) {
+      // Nothing is sent meanwhile: items claimed ahead go back to the queue, unsent.
+      this.#giveBackAhead(() => true);
+      if (holdMs < Number.POSITIVE_INFINITY) this.#schedulePump(holdMs);
       return;
     }
     this.#rescheduleAfterClockJump();
     this.#retryReleases();
-    const free = this.#slotLimit() - this.#busySlots();
+    this.#startAhead();
+    const free = this.#claimLimit() - this.#claimedSlots();
     if (free > 0) this.#claim(free);
   }
 
-  /** Slots taken: items talking to SharePoint, and claims waiting for their commit. */
-  #busySlots(): number {
-    return this.#inFlight.size - this.#finishingCount + this.#reservedSlots;
+  /**
+   * How long no item may be sent (0: send now; infinite: until something else wakes the pump):
+   * not connected, all paused, an auth failure's wait, the breaker open until its probe, or a
+   * Retry-After (ThrottleGate).
+   */
+  #holdMs(): number {
+    if (!this.#isReady || this.#isPausedAll || !this.#parts) return Number.POSITIVE_INFINITY;
+    if (this.#holdUntilMonotonic !== null) {
+      const remainingMs = this.#holdUntilMonotonic - this.#options.clock.monotonicNow();
+      if (remainingMs > 0) return remainingMs;
+      this.#holdUntilMonotonic = null;
+    }
+    if (this.#parts.policies.breakerState === 'open') {
+      const waitMs = this.#parts.policies.probeDueInMs ?? 0;
+      if (waitMs > 0) return waitMs;
+    }
+    return Math.max(0, this.#parts.policies.throttledForMs);
+  }
+
+  /** Starts claimed-ahead items while slots are free (the caller checked #holdMs). */
+  #startAhead(): void {
+    while (this.#ahead.length > 0 && this.#sendingSlots() < this.#slotLimit()) {
+      const claim = this.#ahead.shift()!;
+      if (this.#pausedFolders.has(claim.folder.id)) this.#giveBack([claim], { isUnsent: true });
+      else this.#run(claim);
+    }
+    // A half-open breaker lets one probe through: nothing waits ahead of it.
+    if (this.#claimLimit() === this.#slotLimit()) this.#giveBackAhead(() => true);
+  }
+
+  /** Items talking to SharePoint. */
+  #sendingSlots(): number {
+    return this.#inFlight.size - this.#finishingCount;
+  }
+
+  /** Slots taken: items sending, claimed ahead, and claims waiting for their commit. */
+  #claimedSlots(): number {
+    return this.#sendingSlots() + this.#ahead.length + this.#reservedSlots;
+  }
+
+  /** How many items may be claimed: one ahead per slot while the breaker is closed. */
+  #claimLimit(): number {
+    const slots = this.#slotLimit();
+    return this.#parts?.policies.breakerState === 'closed' ? 2 * slots : slots;
   }
 
   /** How many items may be in flight: delivery.concurrency, or one probe while half-open. */
@@ -412,8 +448,9 @@ class DeliveryWorker implements Delivery {
   /**
    * Claims up to `count` due items and moves them to uploading in the next group commit (one
    * commit for the claims of every free slot, shared with other workers' outcomes), then
-   * starts them: an item is sent only after its uploading state and attempt are committed, so
-   * a crash after the send finds it tried before, and it is looked for first (exactly-once).
+   * starts them in free slots and keeps the rest ahead: an item is sent only after its uploading
+   * state and attempt are committed, so a crash after the send finds it tried before, and it is
+   * looked for first (exactly-once).
    */
   #claim(count: number): void {
     this.#reservedSlots += count;
@@ -425,7 +462,9 @@ class DeliveryWorker implements Delivery {
             this.#giveBack(claims);
             return;
           }
-          for (const claim of claims) this.#run(claim);
+          this.#ahead.push(...claims);
+          if (this.#holdMs() > 0) this.#giveBackAhead(() => true);
+          else this.#startAhead();
           this.#scheduleNextDue();
         },
         (error: unknown) => {
@@ -485,12 +524,32 @@ class DeliveryWorker implements Delivery {
     return { item: uploading, folder, attemptId: store.startAttempt(uploading.id) };
   }
 
-  /** Claims that committed after close() began go back to the queue unsent. */
-  #giveBack(claims: readonly Claim[]): void {
+  /** Gives back the claimed-ahead items that `isMatch` picks, unsent. */
+  #giveBackAhead(isMatch: (claim: Claim) => boolean): void {
+    const given: Claim[] = [];
+    for (let index = this.#ahead.length - 1; index >= 0; index -= 1) {
+      if (isMatch(this.#ahead[index]!)) given.unshift(...this.#ahead.splice(index, 1));
+    }
+    if (given.length > 0) this.#giveBack(given, { isUnsent: true });
+  }
+
+  /**
+   * Puts claimed items back in the queue. Claims that committed after close() began keep their
+   * attempt, ended as interrupted; items claimed ahead and never sent (`isUnsent`) count no
+   * attempt: their attempt row goes and their attempt count is what it was before the claim.
+   */
+  #giveBack(claims: readonly Claim[], options: { isUnsent?: boolean } = {}): void {
     const { store, logger } = this.#options;
     for (const { item, attemptId } of claims) {
       try {
         store.transaction(() => {
+          if (options.isUnsent) {
+            store.transitionItem(item.id, 'queued', restartedEvent(item), {
+              attempts: Math.max(0, item.attempts - 1),
+            });
+            store.discardAttempt(attemptId);
+            return;
+          }
           store.transitionItem(item.id, 'queued', restartedEvent(item));
           store.finishAttempt(attemptId, {
             outcome: 'interrupted',
@@ -540,7 +599,7 @@ class DeliveryWorker implements Delivery {
   /** Wakes the pump when the next waiting item falls due, while a slot is free. */
   #scheduleNextDue(): void {
     const { store, clock } = this.#options;
-    if (this.#busySlots() >= this.#slotLimit()) return;
+    if (this.#claimedSlots() >= this.#claimLimit()) return;
     const dueAt = store.nextDeliveryDueAt(this.#excludedFolders());
     if (dueAt !== null) {
       this.#schedulePump(Math.min(Math.max(0, dueAt - clock.now()), this.#pollIntervalMs));
@@ -820,7 +879,8 @@ class DeliveryWorker implements Delivery {
       data: { ...change, status: this.connectionState().status },
     });
     logger.warn({ breaker: change.breaker, nextProbeAt: change.nextProbeAt }, change.detail);
-    if (change.breaker !== 'open') this.#schedulePump(0);
+    // Open: the pump gives items claimed ahead back and waits for the probe.
+    this.#schedulePump(0);
   }
 
   #wallTimeOf(monotonicMs: number): number {

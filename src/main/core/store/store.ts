@@ -416,6 +416,14 @@ export class Store {
     });
   }
 
+  /**
+   * Removes an attempt that never sent anything (an item claimed ahead and given back unsent):
+   * only an attempt that has not ended.
+   */
+  discardAttempt(attemptId: number): void {
+    this.#statements.discardAttempt.run(attemptId);
+  }
+
   /** Every attempt of an item, oldest first. */
   listAttempts(itemId: number): Attempt[] {
     return (this.#statements.listAttempts.all(itemId) as Record<string, unknown>[]).map((row) => ({
@@ -668,6 +676,7 @@ function prepareStatements(db: Database) {
       UPDATE attempts SET ended_at = @ended_at, outcome = @outcome, http_status = @http_status,
         error_code = @error_code, error_message = @error_message WHERE id = @id`),
     listAttempts: db.prepare('SELECT * FROM attempts WHERE item_id = ? ORDER BY id'),
+    discardAttempt: db.prepare('DELETE FROM attempts WHERE id = ? AND ended_at IS NULL'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
