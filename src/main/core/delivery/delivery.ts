@@ -96,6 +96,13 @@ export interface Delivery extends Disposable {
 
 const defaultPollIntervalMs = 2_000;
 
+/**
+ * How long delivery's group commit gathers claims and outcomes before committing them. 4 ms:
+ * CPU per file 1.25 → 1.14 ms in figure 3 (0 and 2 ms: 1.25 and 1.17), about one more file per
+ * fsync at ~600 files/s; nothing waits for it but the report of an outcome and a slot's refill.
+ */
+const commitGatherMs = 4;
+
 /** A wall-clock step back smaller than this is drift, not a change of the time. */
 const clockJumpToleranceMs = 1_000;
 
@@ -137,7 +144,10 @@ class DeliveryWorker implements Delivery {
   readonly #reportedConfigErrors = new Set<string>();
   readonly #subscriptions: Disposable[] = [];
   readonly #pollIntervalMs: number;
-  /** Claims and outcomes of concurrent workers share commits (docs/performance.md, figure 3). */
+  /**
+   * Claims and outcomes of concurrent workers share commits (docs/performance.md, figure 3),
+   * gathered for a few milliseconds: a slot does not wait for them, it sends its item ahead.
+   */
   readonly #commit: GroupCommit;
   /** Slots promised to claims that wait for their commit. */
   #reservedSlots = 0;
@@ -170,7 +180,7 @@ class DeliveryWorker implements Delivery {
   constructor(options: DeliveryOptions) {
     this.#options = options;
     this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
-    this.#commit = createGroupCommit(options.store);
+    this.#commit = createGroupCommit(options.store, { gatherMs: commitGatherMs });
   }
 
   async start(): Promise<void> {

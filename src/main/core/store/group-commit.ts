@@ -22,9 +22,14 @@ interface Waiting {
  * only after the batch's COMMIT, and the store publishes the events after it too, so "a state is
  * reached exactly when its transaction commits" (docs/architecture.md, rules 1 and 2) holds for
  * every write of the batch. A failed COMMIT rejects every caller of the batch. A single write
- * waits for one setImmediate at most: no timer delays it.
+ * waits for one setImmediate at most: no timer delays it, unless the owner asks for `gatherMs`.
+ *
+ * `gatherMs`: the batch is committed that long after its first write instead, for writers whose
+ * callers do not wait for the commit to go on (delivery, whose slots send the item they hold
+ * ahead meanwhile): responses that arrive a few milliseconds apart then share one fsync.
  */
-export function createGroupCommit(store: Store): GroupCommit {
+export function createGroupCommit(store: Store, options: { gatherMs?: number } = {}): GroupCommit {
+  const gatherMs = options.gatherMs ?? 0;
   let waiting: Waiting[] = [];
   let isScheduled = false;
 
@@ -60,6 +65,7 @@ export function createGroupCommit(store: Store): GroupCommit {
       waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (isScheduled) return;
       isScheduled = true;
-      setImmediate(flush);
+      if (gatherMs > 0) setTimeout(flush, gatherMs);
+      else setImmediate(flush);
     });
 }

@@ -26,6 +26,27 @@ describe('group commit', () => {
     ]);
   });
 
+  it('with gatherMs, writes a few turns apart share one commit; without, each turn commits', async () => {
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const { store, published } = openTestStore(makeTempDir());
+    const immediate = createGroupCommit(store);
+    const alone = immediate(() => queueItem(store, { relativePath: 'alone.pdf' }));
+    await nextTurn();
+    expect(published).toHaveLength(1);
+    await alone;
+
+    const gathering = createGroupCommit(store, { gatherMs: 50 });
+    const first = gathering(() => queueItem(store, { relativePath: 'first.pdf' }));
+    await nextTurn();
+    await nextTurn();
+    expect(published).toHaveLength(1);
+    const second = gathering(() => queueItem(store, { relativePath: 'second.pdf' }));
+    let publishedWhenFirstCommitted = 0;
+    void first.then(() => (publishedWhenFirstCommitted = published.length));
+    await Promise.all([first, second]);
+    expect(publishedWhenFirstCommitted).toBe(3);
+  });
+
   it('rolls back only the record that failed; the others in its batch are accepted', async () => {
     const { store, published } = openTestStore(makeTempDir());
     const commit = createGroupCommit(store);
