@@ -821,9 +821,11 @@ class DeliveryWorker implements Delivery {
       return outcome('failed', failure);
     }
     const now = clock.now();
+    // A Retry-After is never cut short: the wall clock reads whole milliseconds, rounded down,
+    // so the wait starts one millisecond later than the reading.
     const waitMs =
       failure.retryAfterMs !== undefined && failure.retryAfterMs > inProcessWaitLimitMs
-        ? failure.retryAfterMs
+        ? failure.retryAfterMs + 1
         : storedDelayMs(config, current.attempts, this.#options.random ?? Math.random);
     if (now + waitMs - current.firstQueuedAt > config.delivery.retry.maxAgeMs) {
       const days = Math.round(config.delivery.retry.maxAgeMs / 86_400_000);
