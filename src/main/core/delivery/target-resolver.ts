@@ -4,8 +4,9 @@ import type { SharePointClient } from './sharepoint-client.ts';
 
 /**
  * Where files go: the configured site URL resolved to a site id, each library name to a drive
- * id (both cached in the store's meta table, so a restart does not ask again), folders known to
- * exist, and each library's column names.
+ * id (both cached in the store's meta table, so a restart does not ask again, and in memory, so
+ * a file does not read the table: ~17 µs per file in figure 3), folders known to exist, and each
+ * library's column names.
  *
  * When a cached id stops working (404), `forget()` drops the caches and the next call asks
  * Graph again.
@@ -16,6 +17,8 @@ export class TargetResolver {
   readonly #sharepoint: SharePointClient;
   readonly #knownFolders = new Set<string>();
   readonly #columns = new Map<string, Set<string>>();
+  /** The ids read from or written to the meta table, by meta key. */
+  readonly #ids = new Map<string, string>();
 
   constructor(options: { siteUrl: string; store: Store; sharepoint: SharePointClient }) {
     this.#siteUrl = options.siteUrl;
@@ -26,21 +29,35 @@ export class TargetResolver {
   /** The site id (cached). */
   async siteId(signal: AbortSignal): Promise<string> {
     const key = `delivery.siteId:${this.#siteUrl}`;
-    const cached = this.#store.getMeta(key);
+    const cached = this.#cachedId(key);
     if (cached) return cached;
     const siteId = await this.#sharepoint.getSiteId(this.#siteUrl, signal);
-    this.#store.setMeta(key, siteId);
+    this.#rememberId(key, siteId);
     return siteId;
   }
 
   /** The drive id of a library on the site (cached). */
   async driveId(library: string, signal: AbortSignal): Promise<string> {
     const key = `delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`;
-    const cached = this.#store.getMeta(key);
+    const cached = this.#cachedId(key);
     if (cached) return cached;
     const driveId = await this.#sharepoint.getDriveId(await this.siteId(signal), library, signal);
-    this.#store.setMeta(key, driveId);
+    this.#rememberId(key, driveId);
     return driveId;
+  }
+
+  #cachedId(key: string): string | undefined {
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.#store.getMeta(key) ?? '';
+      if (id) this.#ids.set(key, id);
+    }
+    return id || undefined;
+  }
+
+  #rememberId(key: string, id: string): void {
+    this.#store.setMeta(key, id);
+    this.#ids.set(key, id);
   }
 
   /** Creates the folders of a library-relative folder path that do not exist yet. */
@@ -93,8 +110,8 @@ export class TargetResolver {
 
   /** Forgets cached ids, folders and columns (after a 404 that says they no longer hold). */
   forget(library: string): void {
-    this.#store.setMeta(`delivery.siteId:${this.#siteUrl}`, '');
-    this.#store.setMeta(`delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`, '');
+    this.#rememberId(`delivery.siteId:${this.#siteUrl}`, '');
+    this.#rememberId(`delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`, '');
     this.#knownFolders.clear();
     this.#columns.clear();
   }
