@@ -152,6 +152,31 @@ describe('intake: catch-up, restarts and changes', () => {
     expect(agent.store.getItem(first.id)?.state).toBe('delivered');
   });
 
+  it('queues a change that waited for the previous version to be sent as soon as that one is delivered', async () => {
+    // A long stability window: the changed version's wait after that delivery (the window
+    // again) is easy to tell from the look that the delivery itself starts.
+    const stabilityWindowMs = 3_000;
+    const { agent, folderPaths } = await startTestAgent({ folders: [{ stabilityWindowMs }] });
+    const file = path.join(folderPaths[0]!, 'quote.docx');
+    fs.writeFileSync(file, 'version 1');
+    const first = await waitForItem(agent.store, 'quote.docx');
+    agent.store.transitionItem(first.id, 'uploading', { attempt: 1 });
+    fs.writeFileSync(file, 'version 2, written while version 1 was being sent');
+    // The change is stable and waits for the upload of version 1 to end.
+    await sleep(stabilityWindowMs + 600);
+    expect(listAllItems(agent.store)).toHaveLength(1);
+    const deliveredAt = Date.now();
+    agent.store.transitionItem(
+      first.id,
+      'delivered',
+      { remoteUrl: `https://contoso.sharepoint.com/item/${first.id}`, isModifiedByServer: false },
+      { remoteUrl: `https://contoso.sharepoint.com/item/${first.id}` },
+    );
+    const second = await waitForItem(agent.store, 'quote.docx', 'queued');
+    expect(second.id).not.toBe(first.id);
+    expect(Date.now() - deliveredAt).toBeLessThan(stabilityWindowMs / 2);
+  });
+
   it.each([
     ['skip', 'skipped', 'linking the earlier item'],
     ['upload', 'queued', 'to be sent again'],

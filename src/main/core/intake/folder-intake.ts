@@ -96,6 +96,11 @@ export class FolderIntake {
   #isDueScheduled = false;
   /** Paths being hashed or recorded, and the reason to look again when that ends. */
   readonly #busy = new Map<string, QueueReason | undefined>();
+  /**
+   * Items in delivery that a newer version of their file waits for (item id → path): when one
+   * of them is delivered, that version is looked at at once. Only these need a look then.
+   */
+  readonly #waitingOnDelivery = new Map<number, string>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #reportedProblems = new Set<string>();
   readonly #abort = new AbortController();
@@ -143,9 +148,19 @@ export class FolderIntake {
     if (this.#health.isAvailable) await this.#scan();
   }
 
-  /** Looks at one file again (e.g. after its delivery ended, when a change waited for it). */
-  lookAgain(relativePath: string): void {
-    this.#track(this.#observe(relativePath, 'changed'));
+  /**
+   * An item was delivered: a newer version of its file that waited for that delivery is looked
+   * at now (instead of after its retry wait). Any other delivery needs nothing here: no lstat,
+   * no store read.
+   */
+  onItemDelivered(itemId: number): void {
+    const relativePath = this.#waitingOnDelivery.get(itemId);
+    if (relativePath === undefined) return;
+    this.#waitingOnDelivery.delete(itemId);
+    const candidate = this.#candidates.get(relativePath);
+    if (!candidate || this.#isClosed) return;
+    void candidate.timer.close();
+    this.#markDue(relativePath);
   }
 
   /** Stops watching and waits for work in flight. Idempotent. */
@@ -513,8 +528,13 @@ export class FolderIntake {
       if (latest && inDeliveryStates.includes(latest.state)) {
         // Delivery is sending the previous version; this one is looked at when that ends.
         this.#setCandidate(relativePath, observed, 'changed', 0, this.#retryDelayMs());
+        // It was stable already: once that delivery ends it is taken without a new wait.
+        const waiting = this.#candidates.get(relativePath);
+        if (waiting) waiting.stableSinceMs = candidate.stableSinceMs;
+        this.#waitingOnDelivery.set(latest.itemId, relativePath);
         return;
       }
+      if (latest) this.#waitingOnDelivery.delete(latest.itemId);
       const absolutePath = path.join(this.folder.path, relativePath);
       const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
       const hashes =

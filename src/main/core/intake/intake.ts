@@ -62,6 +62,12 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
   let isClosed = false;
 
   const folders = new Map<string, FolderIntake>();
+  const hasAfterUploadAction = () => {
+    for (const folderIntake of folders.values()) {
+      if (folderIntake.folder.afterUpload.action !== 'keep') return true;
+    }
+    return false;
+  };
   const runAfterUpload = (item: Item) => {
     const folderIntake = folders.get(item.folderId);
     if (isClosed || !folderIntake || afterUploadRunning.has(item.id)) return;
@@ -119,11 +125,14 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
 
   owned.add(
     bus.onDid('item.delivered', (event) => {
-      const item = store.getItem(event.data.itemId);
+      const { itemId } = event.data;
+      // A change that waited while this version was being sent is looked at now.
+      for (const folderIntake of folders.values()) folderIntake.onItemDelivered(itemId);
+      // Where every folder keeps its files there is nothing else to do: no store read per file.
+      if (!hasAfterUploadAction()) return;
+      const item = store.getItem(itemId);
       if (!item || item.state !== 'delivered') return;
       runAfterUpload(item);
-      // A change that waited while this version was being sent is looked at now.
-      folders.get(item.folderId)?.lookAgain(item.relativePath);
     }),
   );
   owned.add({
