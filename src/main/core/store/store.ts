@@ -241,7 +241,8 @@ export class Store {
       }
       const type = eventTypeByState[to];
       this.appendEvent({ type, data: { ...eventData, itemId } } as unknown as AgentEvent, itemId);
-      return this.#getExisting(itemId);
+      // The row is what was read plus what was written: no second read (and parse) of it.
+      return withChanges(current, changes, to, now);
     });
   }
 
@@ -580,6 +581,17 @@ export class Store {
     const { changes: changed } = statement.run(values);
     if (changed !== 1) throw new StoreInvariantError(`Item ${itemId} does not exist`);
   }
+}
+
+/** An item after an update of `changes` and `state` at `now`, as a read of its row returns it. */
+function withChanges(item: Item, changes: ItemChanges, state: ItemState, now: number): Item {
+  const updated: Record<string, unknown> = { ...item, state, updatedAt: now };
+  for (const [field, value] of Object.entries(changes) as [keyof ItemChanges, unknown][]) {
+    const stored = toColumnValue(field, value);
+    updated[field] =
+      field === 'request' && typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
+  }
+  return updated as unknown as Item;
 }
 
 /**

@@ -66,6 +66,37 @@ describe('store', () => {
     expect(published).toEqual([]);
   });
 
+  it('returns from a state change the item exactly as a read of its row gives it', () => {
+    const { store } = openTestStore(makeTempDir());
+    const item = queueItem(store);
+    const uploading = store.transitionItem(item.id, 'uploading', { attempt: 1 }, { attempts: 1 });
+    expect(uploading).toEqual(store.getItem(item.id));
+    const retrying = store.transitionItem(
+      item.id,
+      'retrying',
+      { nextAttemptAt: 5_000, errorCode: 'http-503', errorMessage: 'busy' },
+      {
+        nextAttemptAt: 5_000,
+        lastErrorCode: 'http-503',
+        lastErrorMessage: 'busy',
+        request: { title: 'Report', pages: [1, 2] },
+        remoteQuickXorHash: undefined,
+      },
+    );
+    expect(retrying.state).toBe('retrying');
+    expect(retrying.request).toEqual({ title: 'Report', pages: [1, 2] });
+    expect(retrying).toEqual(store.getItem(item.id));
+    store.transitionItem(item.id, 'uploading', { attempt: 2 });
+    const delivered = store.transitionItem(
+      item.id,
+      'delivered',
+      { remoteUrl: 'https://contoso.sharepoint.com/r', isModifiedByServer: false },
+      { remoteId: 'r1', remoteUrl: 'https://contoso.sharepoint.com/r', request: null },
+    );
+    expect(delivered).toEqual(store.getItem(item.id));
+    expect(delivered.updatedAt).toBe(store.getItem(item.id)?.updatedAt);
+  });
+
   it('refuses a transition the lifecycle forbids', () => {
     const { store } = openTestStore(makeTempDir());
     const item = queueItem(store);
