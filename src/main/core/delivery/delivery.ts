@@ -675,13 +675,9 @@ class DeliveryWorker implements Delivery {
       // One commit, shared with the other workers' changes of this turn, for verifying (unless
       // recorded before setting columns), delivered and the attempt's end: fsyncs bound
       // delivery's rate of small files (docs/performance.md, figure 3).
-      const delivered = this.#commit(() => {
-        if (store.getItem(item.id)?.state === 'uploading') {
-          store.transitionItem(item.id, 'verifying', {});
-        }
-        store.transitionItem(
+      const delivered = this.#commit(() =>
+        store.recordDelivered(
           item.id,
-          'delivered',
           { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
           {
             remoteId: result.remote.id,
@@ -694,14 +690,10 @@ class DeliveryWorker implements Delivery {
             lastErrorMessage: null,
             nextAttemptAt: null,
           },
-        );
-        store.finishAttempt(attemptId, {
-          outcome: result.wasAlreadyThere ? 'already-there' : 'delivered',
-          httpStatus: null,
-          errorCode: null,
-          errorMessage: null,
-        });
-      });
+          attemptId,
+          result.wasAlreadyThere ? 'already-there' : 'delivered',
+        ),
+      );
       // The next item's claim joins the same commit: its slot needs no network any more.
       this.#lendSlot(entry);
       await delivered;
