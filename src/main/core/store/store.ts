@@ -247,6 +247,45 @@ export class Store {
   }
 
   /**
+   * Records a successful delivery in one step: `verifying` (unless the upload recorded it
+   * already) and `delivered`, each with its event as transitionItem appends them, and the
+   * attempt's end. One read of the item's state and one write of its row, where two
+   * transitions read the whole row twice and wrote it twice.
+   *
+   * @throws StoreInvariantError when the item is neither uploading nor verifying.
+   */
+  recordDelivered(
+    itemId: number,
+    eventData: TransitionEventData<'delivered'>,
+    changes: ItemChanges,
+    attemptId: number,
+    outcome: 'delivered' | 'already-there',
+  ): void {
+    this.transaction(() => {
+      const state = this.#statements.getState.get(itemId) as ItemState | undefined;
+      if (state === undefined) throw new StoreInvariantError(`Item ${itemId} does not exist`);
+      if (state !== 'uploading' && state !== 'verifying') {
+        throw new StoreInvariantError(
+          `Item ${itemId} is ${state}, expected uploading or verifying before delivered`,
+        );
+      }
+      const now = this.#clock.now();
+      this.#update(itemId, { ...changes, state: 'delivered' } as ItemChanges, now);
+      this.#statements.deleteOutbox.run(itemId);
+      if (state === 'uploading') {
+        this.appendEvent({ type: 'item.verifying', data: { itemId } }, itemId);
+      }
+      this.appendEvent({ type: 'item.delivered', data: { ...eventData, itemId } }, itemId);
+      this.finishAttempt(attemptId, {
+        outcome,
+        httpStatus: null,
+        errorCode: null,
+        errorMessage: null,
+      });
+    });
+  }
+
+  /**
    * Puts a finished item back in the queue (Retry, or a person un-cancelling it): attempts and
    * the error are cleared and its maximum age starts again.
    */
@@ -622,6 +661,7 @@ function prepareStatements(db: Database) {
       VALUES (@folder_id, @relative_path, @size_bytes, @mtime_ms, @sha256, @quick_xor_hash,
         @request_json, @target_path, @library, @state, @now, @now, @now)`),
     getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
+    getState: db.prepare('SELECT state FROM items WHERE id = ?').pluck(),
     pathsInStates: db.prepare(
       'SELECT relative_path FROM items WHERE folder_id = ? AND state IN (SELECT value FROM json_each(?))',
     ),

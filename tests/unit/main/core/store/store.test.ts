@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { StoreInvariantError } from '../../../../../src/main/core/store/index.ts';
+import { StoreInvariantError, type Attempt } from '../../../../../src/main/core/store/index.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
 import { openTestStore, queueItem } from '../../../../helpers/store.ts';
 
@@ -95,6 +95,57 @@ describe('store', () => {
     );
     expect(delivered).toEqual(store.getItem(item.id));
     expect(delivered.updatedAt).toBe(store.getItem(item.id)?.updatedAt);
+  });
+
+  it('records a delivery in one step exactly as the verifying and delivered transitions do', () => {
+    const { store, published } = openTestStore(makeTempDir());
+    const eventData = { remoteUrl: 'https://contoso.sharepoint.com/r', isModifiedByServer: true };
+    const changes = { remoteId: 'r1', remoteUrl: eventData.remoteUrl, lastErrorCode: null };
+    const [stepwise, oneStep, verified] = ['a.pdf', 'b.pdf', 'c.pdf'].map((relativePath) => {
+      const item = queueItem(store, { relativePath });
+      store.transitionItem(item.id, 'uploading', { attempt: 1 }, { attempts: 1 });
+      return { id: item.id, attemptId: store.startAttempt(item.id) };
+    }) as [{ id: number; attemptId: number }, ...{ id: number; attemptId: number }[]];
+    published.length = 0;
+    store.transaction(() => {
+      store.transitionItem(stepwise.id, 'verifying', {});
+      store.transitionItem(stepwise.id, 'delivered', eventData, changes);
+      store.finishAttempt(stepwise.attemptId, {
+        outcome: 'delivered',
+        httpStatus: null,
+        errorCode: null,
+        errorMessage: null,
+      });
+    });
+    store.recordDelivered(oneStep!.id, eventData, changes, oneStep!.attemptId, 'delivered');
+    store.transitionItem(verified!.id, 'verifying', {});
+    store.recordDelivered(verified!.id, eventData, changes, verified!.attemptId, 'already-there');
+
+    const history = (itemId: number) =>
+      published
+        .filter((event) => 'itemId' in event.data && event.data.itemId === itemId)
+        .map((event) => [event.type, { ...event.data, itemId: 0 }]);
+    expect(history(oneStep!.id)).toEqual(history(stepwise.id));
+    expect(history(verified!.id)).toEqual(history(stepwise.id));
+    const row = (itemId: number) => {
+      const { id: _id, relativePath: _path, updatedAt: _at, ...rest } = store.getItem(itemId)!;
+      return rest;
+    };
+    expect(row(oneStep!.id)).toEqual(row(stepwise.id));
+    expect(row(oneStep!.id).state).toBe('delivered');
+    const attempt = (itemId: number) => {
+      const [{ id: _id, itemId: _item, ...rest }] = store.listAttempts(itemId) as [Attempt];
+      return rest;
+    };
+    expect(attempt(oneStep!.id)).toEqual(attempt(stepwise.id));
+    expect(attempt(verified!.id).outcome).toBe('already-there');
+    expect(store.claimNextDelivery('worker-1')).toBeUndefined(); // no outbox rows left
+
+    const queued = queueItem(store, { relativePath: 'd.pdf' });
+    expect(() => store.recordDelivered(queued.id, eventData, changes, 0, 'delivered')).toThrow(
+      StoreInvariantError,
+    );
+    expect(store.getItem(queued.id)?.state).toBe('queued');
   });
 
   it('refuses a transition the lifecycle forbids', () => {
