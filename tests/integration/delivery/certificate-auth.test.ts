@@ -34,10 +34,20 @@ describe('signing in with a certificate (client assertion)', () => {
             },
           ],
         },
-        config: { auth: { method: 'certificate', certificate: { thumbprint: used.thumbprint } } },
+        config: {
+          auth: { method: 'certificate', certificate: { thumbprint: used.thumbprint } },
+          delivery: { retry: { storedDelayMinMs: 1_000 } },
+        },
       });
       await bench.secretStore.set(secretNames.certificateKey, used.privateKeyPem);
       await bench.start();
+      // Delivery signs in when it starts; a refused key holds it for the first stored wait (a
+      // second here) before the file meets the refusal itself.
+      const deadline = Date.now() + 10_000;
+      while (bench.delivery.connectionState().status === 'ready' && label === 'other') {
+        if (Date.now() > deadline) throw new Error('the refused key was not reported at start');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const item = bench.dropFile(`${label}.txt`, label);
       const done = await bench.waitForState(item.id, ['delivered', 'retrying', 'failed']);
       if (label === 'registered') {

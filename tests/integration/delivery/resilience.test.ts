@@ -69,12 +69,15 @@ describe('delivery when SharePoint pushes back', () => {
 
   it('opens the breaker on five hundred 503s, spares SharePoint while open, and closes it by a probe when SharePoint recovers; nothing is lost or fails', async () => {
     const probeIntervalMs = 1_000;
+    // Delivery's connection check at start and the first items share one site lookup (not one
+    // per item), so the outage meets that lookup's four tries: three failures open the breaker
+    // before its caller runs out of tries (five would leave it a stored retry a minute away).
     const bench = await startBench({
       config: {
         delivery: {
           concurrency: 2,
           retry: { inProcessDelaysMs: [10, 10, 10] },
-          breaker: { failureThreshold: 5, windowMs: 60_000, probeIntervalMs },
+          breaker: { failureThreshold: 3, windowMs: 60_000, probeIntervalMs },
         },
       },
     });
@@ -279,8 +282,19 @@ describe('delivery when SharePoint pushes back', () => {
 
   it('gives a readable auth error for a wrong client secret, and never logs the secret', async () => {
     const wrongSecret = 'not-the-right-secret-value';
-    const bench = await startBench({ clientSecret: wrongSecret });
+    const bench = await startBench({
+      clientSecret: wrongSecret,
+      config: { delivery: { retry: { storedDelayMinMs: 1_000 } } },
+    });
     await bench.start();
+    // Delivery signs in when it starts: the refusal shows before any file arrives, and holds
+    // delivery for the first stored wait (a second here), after which a file meets it itself.
+    const deadline = Date.now() + 10_000;
+    while (bench.delivery.connectionState().status !== 'auth-failed') {
+      if (Date.now() > deadline) throw new Error('the refused secret was not reported at start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(bench.requests({ pathIncludes: '/v1.0/' })).toEqual([]);
     const item = bench.dropFile('a.txt', 'a');
     const waiting = await bench.waitForState(item.id, ['retrying', 'failed', 'delivered']);
     expect(waiting.state).toBe('retrying');

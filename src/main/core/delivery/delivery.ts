@@ -176,6 +176,9 @@ class DeliveryWorker implements Delivery {
   #pollTimer: TimerHandle | undefined;
   /** Wall minus monotonic time at the last pump: a drop means the wall clock was set back. */
   #wallOffsetMs: number | null = null;
+  /** The connection check started when delivery becomes ready (#warmUp); close() aborts it. */
+  readonly #warmUpController = new AbortController();
+  #warmingUp: Promise<void> | undefined;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -345,7 +348,12 @@ class DeliveryWorker implements Delivery {
     // upload session continues from the range the session itself reports.
     const running = [...this.#inFlight.values()];
     for (const entry of running) entry.controller.abort(new Error('delivery is closing'));
-    await Promise.all([...running.map((entry) => entry.done), ...this.#pendingClaims]);
+    this.#warmUpController.abort(new Error('delivery is closing'));
+    await Promise.all([
+      ...running.map((entry) => entry.done),
+      ...this.#pendingClaims,
+      this.#warmingUp,
+    ]);
     this.#parts?.transport.close();
   }
 
@@ -357,7 +365,71 @@ class DeliveryWorker implements Delivery {
       this.#options.logger.warn({ err: error }, 'The secret store cannot be read');
       this.#isReady = false;
     }
-    if (this.#isReady) this.#options.logger.info('Delivery is connected and running');
+    if (this.#isReady) {
+      this.#options.logger.info('Delivery is connected and running');
+      this.#warmingUp ??= this.#warmUp().catch((error: unknown) => {
+        this.#options.logger.error({ err: error }, 'Could not record a failure to connect');
+      });
+    }
+  }
+
+  /**
+   * Connects in the background as soon as delivery is ready (at start, or once a credential is
+   * stored): the token, the site id and each folder's drive id, through the same policies as a
+   * file (timeouts, Retry-After gate, breaker). A person sees at once whether the tenant, site
+   * and libraries are right, and the first file's PUT no longer waits for three lookups in a
+   * row (issue 7, figure 4; docs/delivery.md "Connecting at start"). Runs while paused too: it
+   * sends no file. Never rejects: a failure is handled as a first item's would be.
+   */
+  async #warmUp(): Promise<void> {
+    const parts = this.#parts;
+    if (!parts || this.#isClosed) return;
+    const { config, logger } = this.#options;
+    const signal = this.#warmUpController.signal;
+    const libraries = new Set(
+      config.folders.map((folder) => folder.target.library ?? config.sharepoint.library),
+    );
+    if (libraries.size === 0) libraries.add(config.sharepoint.library);
+    try {
+      await parts.policies.execute(() => parts.tokens.getToken(), {
+        signal,
+        timeout: 'request',
+        action: 'signing in',
+      });
+      for (const library of libraries) await parts.targets.driveId(library, signal);
+      logger.info('Delivery checked the token, the site and its libraries');
+    } catch (error) {
+      if (signal.aborted || this.#isClosed) return;
+      this.#onWarmUpFailure(error);
+    }
+  }
+
+  /** A warm-up failure, handled as the first item's would be (it meets it again anyway). */
+  #onWarmUpFailure(error: unknown): void {
+    const { config, logger } = this.#options;
+    if (isBreakerOpenError(error)) return; // The breaker reported itself (#onBreakerChange).
+    if (!(error instanceof DeliveryError)) {
+      logger.error({ err: error }, 'Unexpected failure while connecting (a bug)');
+      return;
+    }
+    if (error.kind === 'auth') {
+      this.#holdForAuth(error, storedDelayMs(config, 1, this.#options.random ?? Math.random));
+      this.#schedulePump(0);
+    } else if (error.kind === 'config' || error.kind === 'permanent') {
+      this.#reportConfigError(error);
+    } else {
+      logger.warn(
+        { code: error.code },
+        `Could not connect yet; the first file tries again: ${error.message}`,
+      );
+    }
+  }
+
+  /** Logs a configuration failure once per message (every item of the folder meets it). */
+  #reportConfigError(failure: DeliveryError): void {
+    if (this.#reportedConfigErrors.has(failure.message)) return;
+    this.#reportedConfigErrors.add(failure.message);
+    this.#options.logger.error({ code: failure.code }, failure.message);
   }
 
   #poll(): void {
@@ -800,10 +872,7 @@ class DeliveryWorker implements Delivery {
       logger.error({ err: error, itemId: item.id }, 'Unexpected delivery failure (a bug)');
     }
     if (failure.kind === 'permanent' || failure.kind === 'config') {
-      if (failure.kind === 'config' && !this.#reportedConfigErrors.has(failure.message)) {
-        this.#reportedConfigErrors.add(failure.message);
-        logger.error({ code: failure.code }, failure.message);
-      }
+      if (failure.kind === 'config') this.#reportConfigError(failure);
       store.transitionItem(
         item.id,
         'failed',

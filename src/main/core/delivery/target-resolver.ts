@@ -19,6 +19,12 @@ export class TargetResolver {
   readonly #columns = new Map<string, Set<string>>();
   /** The ids read from or written to the meta table, by meta key. */
   readonly #ids = new Map<string, string>();
+  /**
+   * Lookups in flight, by meta key, with the signal they run under: a caller that needs the same
+   * id joins one instead of sending its own request (delivery's warm-up at start and the first
+   * items, docs/delivery.md "Connecting at start").
+   */
+  readonly #lookups = new Map<string, { promise: Promise<string>; signal: AbortSignal }>();
 
   constructor(options: { siteUrl: string; store: Store; sharepoint: SharePointClient }) {
     this.#siteUrl = options.siteUrl;
@@ -29,21 +35,61 @@ export class TargetResolver {
   /** The site id (cached). */
   async siteId(signal: AbortSignal): Promise<string> {
     const key = `delivery.siteId:${this.#siteUrl}`;
-    const cached = this.#cachedId(key);
-    if (cached) return cached;
-    const siteId = await this.#sharepoint.getSiteId(this.#siteUrl, signal);
-    this.#rememberId(key, siteId);
-    return siteId;
+    return this.#lookUp(key, signal, (lookupSignal) =>
+      this.#sharepoint.getSiteId(this.#siteUrl, lookupSignal),
+    );
   }
 
   /** The drive id of a library on the site (cached). */
   async driveId(library: string, signal: AbortSignal): Promise<string> {
     const key = `delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`;
+    return this.#lookUp(key, signal, async (lookupSignal) =>
+      this.#sharepoint.getDriveId(await this.siteId(lookupSignal), library, lookupSignal),
+    );
+  }
+
+  /**
+   * The cached id of `key`, or the lookup in flight for it, or a new lookup. A caller joining a
+   * lookup shares its answer and its auth or configuration failure; after any other failure
+   * (its caller gave up, SharePoint was down or throttling) it looks up anew under its own
+   * signal, through the policies, which spare a throttled or broken service.
+   */
+  async #lookUp(
+    key: string,
+    signal: AbortSignal,
+    lookup: (signal: AbortSignal) => Promise<string>,
+  ): Promise<string> {
     const cached = this.#cachedId(key);
     if (cached) return cached;
-    const driveId = await this.#sharepoint.getDriveId(await this.siteId(signal), library, signal);
-    this.#rememberId(key, driveId);
-    return driveId;
+    const running = this.#lookups.get(key);
+    if (running) {
+      try {
+        return await abortable(running.promise, signal);
+      } catch (error) {
+        if (signal.aborted || (error instanceof DeliveryError && error.kind !== 'transient')) {
+          throw error;
+        }
+      }
+    }
+    return this.#startLookup(key, signal, lookup);
+  }
+
+  async #startLookup(
+    key: string,
+    signal: AbortSignal,
+    lookup: (signal: AbortSignal) => Promise<string>,
+  ): Promise<string> {
+    const promise = lookup(signal).then((id) => {
+      this.#rememberId(key, id);
+      return id;
+    });
+    const entry = { promise, signal };
+    this.#lookups.set(key, entry);
+    try {
+      return await promise;
+    } finally {
+      if (this.#lookups.get(key) === entry) this.#lookups.delete(key);
+    }
   }
 
   #cachedId(key: string): string | undefined {
@@ -110,6 +156,7 @@ export class TargetResolver {
 
   /** Forgets cached ids, folders and columns (after a 404 that says they no longer hold). */
   forget(library: string): void {
+    this.#lookups.clear();
     this.#rememberId(`delivery.siteId:${this.#siteUrl}`, '');
     this.#rememberId(`delivery.driveId:${this.#siteUrl}|${library.toLowerCase()}`, '');
     this.#knownFolders.clear();
@@ -121,4 +168,23 @@ export class TargetResolver {
       this.#knownFolders.add(`${driveId}/${segments.slice(0, index).join('/')}`);
     }
   }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the promise runs on). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
