@@ -54,7 +54,7 @@ export const figureLatency: Figure = {
         },
       ],
       notes: [
-        `Scaled down: ${fileCount} files per run instead of the issue's 10,000 (at ≤ 40 files/s, the full profile's 12 runs of 10,000 would take over an hour; 1,000 take ~6 minutes). Each run includes SiteDrop's first round trips (token, site, drive: ~0.6 s at 200 ms each), which the bare loop makes before its clock starts; they weigh ~2% of a 1,000-file run against ~10% of the 250-file runs before, so this is closer to the issue's 10,000-file measurement, not a different one. Same settings as figure 3; the emulator adds ${latencyMs} ms to every Graph and upload-URL request.`,
+        `Scaled down: ${fileCount} files per run instead of the issue's 10,000 (at ≤ 40 files/s, the full profile's 12 runs of 10,000 would take over an hour; 1,000 take ~6 minutes). SiteDrop's delivery looks up its token, site and drive when it starts (~0.6 s at 200 ms each; docs/delivery.md, "Connecting at start"), and the bench queues the files 300 ms after the agent reported it started, so about half of that falls inside SiteDrop's clock; the bare loop makes its lookups before its clock starts. That start weighs ~1% of a 1,000-file run against ~10% of the 250-file runs before, so this is closer to the issue's 10,000-file measurement, not a different one. Same settings as figure 3; the emulator adds ${latencyMs} ms to every Graph and upload-URL request.`,
       ],
     };
   },
