@@ -6,7 +6,7 @@ import {
   startDeliveryAgent,
   startEmulatorProcess,
 } from '../lib/delivery-runs.ts';
-import type { Figure, FigureContext } from '../lib/figure.ts';
+import { atLeast, type Figure, type FigureContext } from '../lib/figure.ts';
 import { writeBenchFiles } from '../lib/pending-tree.ts';
 import { summarize } from '../lib/statistics.ts';
 
@@ -177,15 +177,16 @@ export const figureThrottled: Figure = {
     const earlyAnyItem = summarize(runs.map((run) => run.earlyRequestsAnyItem));
     return {
       checks: [
-        {
-          name: 'uploads accepted ÷ what the budget allows',
-          unit: 'ratio',
-          value: ratio,
-          baseline: summarize([1]),
-          limit: 0.9,
-          target: '≥ 0.9 × analytic',
-          met: ratio.median >= 0.9,
-        },
+        atLeast(
+          {
+            name: 'uploads accepted ÷ what the budget allows',
+            unit: 'ratio',
+            value: ratio,
+            baseline: summarize([1]),
+            target: '≥ 0.9 × analytic',
+          },
+          0.9,
+        ),
         {
           name: 'requests earlier than Retry-After',
           unit: 'requests',

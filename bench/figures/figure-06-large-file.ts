@@ -10,7 +10,7 @@ import {
   startEmulatorProcess,
   type BareUploadRun,
 } from '../lib/delivery-runs.ts';
-import type { Figure, FigureCheck, FigureContext } from '../lib/figure.ts';
+import { atLeast, type Figure, type FigureCheck, type FigureContext } from '../lib/figure.ts';
 import { pseudoRandomBytes, type BenchFile } from '../lib/pending-tree.ts';
 import { summarize } from '../lib/statistics.ts';
 
@@ -130,15 +130,16 @@ export const figureLargeFile: Figure = {
       const subjectRss = summarize(runs.subject.map((run) => run.rssGrowthMb));
       const baselineRss = summarize(runs.baseline.map((run) => run.rssGrowthMb));
       checks.push(
-        {
-          name: `throughput, ${chunkMb} MiB chunks`,
-          unit: 'MB/s',
-          value: subjectRate,
-          baseline: baselineRate,
-          limit: 0.85 * baselineRate.median,
-          target: '≥ 0.85 × baseline',
-          met: subjectRate.median >= 0.85 * baselineRate.median,
-        },
+        atLeast(
+          {
+            name: `throughput, ${chunkMb} MiB chunks`,
+            unit: 'MB/s',
+            value: subjectRate,
+            baseline: baselineRate,
+            target: '≥ 0.85 × baseline',
+          },
+          0.85 * baselineRate.median,
+        ),
         {
           name: `RSS growth, ${chunkMb} MiB chunks`,
           unit: 'MiB',

@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumExecutablePath } from '../../tests/e2e/helpers/chromium-options.ts';
 import { ensureUiBuild } from '../../tools/ui-build/ensure-ui-build.ts';
 import { dashboardProbeScript } from '../lib/dashboard-probe.ts';
-import type { Figure } from '../lib/figure.ts';
+import { atMost, type Figure } from '../lib/figure.ts';
 import { startIntakeAgent } from '../lib/intake-runs.ts';
 import { NotMeasuredError } from '../lib/not-measured.ts';
 import { createPendingTree } from '../lib/pending-tree.ts';
@@ -90,15 +90,16 @@ export const figureDashboard: Figure = {
       const counts = summarize(runs.map((run) => run.longTasks));
       return {
         checks: [
-          {
-            name: 'first paint of the activity list',
-            unit: 'ms',
-            value: firstRow,
-            baseline: null,
-            limit: 1000,
-            target: '≤ 1 s',
-            met: firstRow.median <= 1000,
-          },
+          atMost(
+            {
+              name: 'first paint of the activity list',
+              unit: 'ms',
+              value: firstRow,
+              baseline: null,
+              target: '≤ 1 s',
+            },
+            1000,
+          ),
           {
             name: 'longest task while scrolling',
             unit: 'ms',

@@ -8,8 +8,9 @@ import {
   startEmulatorProcess,
   type BareUploadRun,
 } from '../lib/delivery-runs.ts';
-import type { FigureContext } from '../lib/figure.ts';
+import type { FigureCheck, FigureContext } from '../lib/figure.ts';
 import { writeBenchFiles } from '../lib/pending-tree.ts';
+import { summarize } from '../lib/statistics.ts';
 
 const concurrency = 8;
 const fileBytes = 4096;
@@ -20,6 +21,22 @@ export interface ThroughputRun {
   cpuMicrosPerFile: number;
   /** Requests the emulator logged per file (what the client asked for). */
   requestsPerFile: number;
+}
+
+/** The requests each side made per file, reported beside figures 3 and 4's verdicts. */
+export function requestsPerFileCheck(runs: {
+  baseline: ThroughputRun[];
+  subject: ThroughputRun[];
+}): FigureCheck {
+  return {
+    name: 'requests per file',
+    unit: 'requests',
+    value: summarize(runs.subject.map((run) => run.requestsPerFile)),
+    baseline: summarize(runs.baseline.map((run) => run.requestsPerFile)),
+    limit: null,
+    target: 'reported',
+    met: null,
+  };
 }
 
 /**

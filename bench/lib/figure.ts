@@ -71,3 +71,16 @@ export interface FigureResult {
   loadAverageAtStart: number[];
   details?: Record<string, unknown>;
 }
+
+/** A check's fields before its verdict: what is measured, against what, and the target's words. */
+export type CheckFields = Omit<FigureCheck, 'limit' | 'met'>;
+
+/** A check met when the value's median is at most `limit`. */
+export function atMost(fields: CheckFields, limit: number): FigureCheck {
+  return { ...fields, limit, met: fields.value.median <= limit };
+}
+
+/** A check met when the value's median is at least `limit`. */
+export function atLeast(fields: CheckFields, limit: number): FigureCheck {
+  return { ...fields, limit, met: fields.value.median >= limit };
+}
