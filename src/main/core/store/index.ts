@@ -16,7 +16,7 @@ export type {
 } from './store.ts';
 export { createGroupCommit, type GroupCommit } from './group-commit.ts';
 export type { Item, ItemChanges, NewItem, PathVersion } from './item.ts';
-export { itemFromRow } from './item.ts';
+export { itemFromRow, newVersionFields } from './item.ts';
 export { latestItemEventsOfTypes } from './latest-item-events.ts';
 export {
   databaseFileName,

@@ -47,10 +47,43 @@ export type PathVersion = Pick<Item, 'relativePath' | 'sizeBytes' | 'mtimeMs' | 
 export type NewItem = Pick<Item, 'folderId' | 'relativePath' | 'sizeBytes' | 'mtimeMs'> &
   Partial<Pick<Item, 'sha256' | 'quickXorHash' | 'request' | 'targetPath' | 'library'>>;
 
-/** Fields a transition may change besides the state. */
-export type ItemChanges = Partial<
-  Omit<Item, 'id' | 'folderId' | 'relativePath' | 'state' | 'createdAt' | 'updatedAt'>
+/** The fields of an item besides its identity, file path, state and row times. */
+export type ItemFields = Omit<
+  Item,
+  'id' | 'folderId' | 'relativePath' | 'state' | 'createdAt' | 'updatedAt'
 >;
+
+/** Fields a transition may change besides the state. */
+export type ItemChanges = Partial<ItemFields>;
+
+/**
+ * The fields of an item standing for a new version of its file, with nothing of delivery's
+ * progress: what a new item starts with, and what an item re-queued for a changed file takes.
+ */
+export function newVersionFields(newItem: NewItem, now: number): ItemFields {
+  return {
+    sizeBytes: newItem.sizeBytes,
+    mtimeMs: newItem.mtimeMs,
+    sha256: newItem.sha256 ?? null,
+    quickXorHash: newItem.quickXorHash ?? null,
+    request: newItem.request ?? null,
+    targetPath: newItem.targetPath ?? null,
+    library: newItem.library ?? null,
+    attempts: 0,
+    nextAttemptAt: null,
+    lastErrorCode: null,
+    lastErrorMessage: null,
+    remoteId: null,
+    remoteUrl: null,
+    remoteQuickXorHash: null,
+    // An upload session holds the old content's bytes: the new version starts over.
+    uploadSessionUrl: null,
+    uploadSessionExpiresAt: null,
+    uploadNextOffset: null,
+    duplicateOfItemId: null,
+    firstQueuedAt: now,
+  };
+}
 
 /** The SQL column for each item field. */
 export const itemColumns: Readonly<Record<keyof Item, string>> = {
@@ -84,12 +117,12 @@ export const itemColumns: Readonly<Record<keyof Item, string>> = {
 /** A row of `items` as SQLite returns it. */
 export type ItemRow = Record<string, unknown>;
 
+const fieldColumns = Object.entries(itemColumns) as [keyof Item, string][];
+
 /** Turns a row into an Item. */
 export function itemFromRow(row: ItemRow): Item {
   const item = {} as Record<keyof Item, unknown>;
-  for (const [field, column] of Object.entries(itemColumns) as [keyof Item, string][]) {
-    item[field] = row[column];
-  }
+  for (const [field, column] of fieldColumns) item[field] = row[column];
   item.request = typeof row.request_json === 'string' ? JSON.parse(row.request_json) : null;
   return item as unknown as Item;
 }

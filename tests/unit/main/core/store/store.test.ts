@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreInvariantError, type Attempt } from '../../../../../src/main/core/store/index.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
-import { openTestStore, queueItem } from '../../../../helpers/store.ts';
+import { buildNewItem, openTestStore, queueItem } from '../../../../helpers/store.ts';
 
 describe('store', () => {
   it('queues a file as item, outbox row and event in one step, and publishes after commit', () => {
@@ -95,6 +95,51 @@ describe('store', () => {
     );
     expect(delivered).toEqual(store.getItem(item.id));
     expect(delivered.updatedAt).toBe(store.getItem(item.id)?.updatedAt);
+  });
+
+  it('returns from recording a new file the item exactly as a read of its row gives it', () => {
+    const { store } = openTestStore(makeTempDir());
+    const queued = queueItem(store, { request: { title: 'Report', pages: [1, 2] } });
+    expect(queued.request).toEqual({ title: 'Report', pages: [1, 2] });
+    expect(queued).toEqual(store.getItem(queued.id));
+    const plain = queueItem(store, { relativePath: 'plain.pdf', library: undefined });
+    expect(plain).toEqual(store.getItem(plain.id));
+    const skipped = store.insertItem(
+      buildNewItem({ relativePath: 'again.pdf' }),
+      'skipped',
+      { duplicateOfItemId: queued.id },
+      { duplicateOfItemId: queued.id },
+    );
+    expect(skipped.duplicateOfItemId).toBe(queued.id);
+    expect(skipped).toEqual(store.getItem(skipped.id));
+  });
+
+  it('finds the newest of several items of a path, and the newest delivered duplicate', () => {
+    const { store } = openTestStore(makeTempDir());
+    const sha256 = 'b'.repeat(64);
+    const deliveredIds: number[] = [];
+    for (let version = 1; version <= 3; version += 1) {
+      const item = queueItem(store, {
+        relativePath: 'site/log.pdf',
+        sizeBytes: version,
+        sha256,
+        targetPath: 'a/log.pdf',
+        library: 'Orders',
+      });
+      store.transitionItem(item.id, 'uploading', { attempt: 1 });
+      store.transitionItem(item.id, 'delivered', { remoteUrl: 'u', isModifiedByServer: false });
+      deliveredIds.push(item.id);
+      expect(store.findLatestItemForPath('requests', 'site/log.pdf')?.sizeBytes).toBe(version);
+      expect(store.findLatestVersion('requests', 'site/log.pdf')?.itemId).toBe(item.id);
+      expect(store.findDeliveredDuplicate(sha256, 'a/log.pdf', 'Orders')?.id).toBe(item.id);
+    }
+    const newest = queueItem(store, { relativePath: 'site/log.pdf', sizeBytes: 4 });
+    expect(store.findLatestItemForPath('requests', 'site/log.pdf')).toEqual(newest);
+    expect(store.findLatestVersion('requests', 'site/log.pdf')).toMatchObject({
+      itemId: newest.id,
+      state: 'queued',
+    });
+    expect(store.findDeliveredDuplicate(sha256, 'a/log.pdf', 'Orders')?.id).toBe(deliveredIds[2]);
   });
 
   it('records a delivery in one step exactly as the verifying and delivered transitions do', () => {
