@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quickXorHash } from '../../../src/shared/quick-xor-hash.ts';
+import { writeFromOtherProcess } from '../../helpers/other-writer.ts';
 import { listAllItems, startTestAgent } from '../../helpers/test-agent.ts';
 import { sleep, waitFor } from '../../helpers/wait-for.ts';
 
@@ -49,8 +50,9 @@ describe('intake: watching folders (real files, real fs.watch)', () => {
       { length: 1000 },
       (_, index) => `scan-${String(index).padStart(4, '0')}.pdf`,
     );
-    await Promise.all(
-      names.map((name) => fs.promises.writeFile(path.join(folderPaths[0]!, name), `page ${name}`)),
+    await writeFromOtherProcess(
+      folderPaths[0]!,
+      Object.fromEntries(names.map((name) => [name, `page ${name}`])),
     );
 
     await waitFor(() => agent.store.countsByState().queued === 1000, {
@@ -91,6 +93,32 @@ describe('intake: watching folders (real files, real fs.watch)', () => {
     expect(item.sizeBytes).toBe(content.length);
     expect(item.sha256).toBe(createHash('sha256').update(content).digest('hex'));
     await sleep(800);
+    expect(listAllItems(agent.store)).toHaveLength(1);
+  });
+
+  it('queues a small file changed after it was read halfway through its window with its last content', async () => {
+    const windowMs = 800;
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ stabilityWindowMs: windowMs }],
+    });
+    const file = path.join(folderPaths[0]!, 'order.pdf');
+    const first = randomBytes(2048);
+    const last = randomBytes(2048);
+    fs.writeFileSync(file, first);
+    // Past the middle of the window (where small files are read), before its end.
+    await sleep(windowMs * 0.75);
+    expect(listAllItems(agent.store)).toHaveLength(0);
+    fs.writeFileSync(file, last);
+    const lastWrittenAt = performance.now();
+
+    const item = await waitFor(() => listAllItems(agent.store)[0], { description: 'the item' });
+    expect(performance.now() - lastWrittenAt).toBeGreaterThanOrEqual(windowMs);
+    expect(item).toMatchObject({
+      sizeBytes: 2048,
+      sha256: createHash('sha256').update(last).digest('hex'),
+      quickXorHash: quickXorHash(last),
+    });
+    await sleep(300);
     expect(listAllItems(agent.store)).toHaveLength(1);
   });
 

@@ -7,16 +7,20 @@ import type { Clock, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { createGroupCommit, type GroupCommit, type Item, type Store } from '../store/index.ts';
 import { DirectoryWatcher } from './directory-watcher.ts';
-import { hashFile, hashSmallFileSync } from './hash-file.ts';
+import { hashFile, hashSmallFileSync, type FileHashes } from './hash-file.ts';
 import { createPathRules, type PathRules } from './path-rules.ts';
 import {
   goneCapableStates,
   inDeliveryStates,
   isKnownVersion,
   recordFile,
+  recordWithTarget,
   type QueueReason,
+  type RecordContext,
+  type RecordOutcome,
 } from './record-file.ts';
 import { scanFolder } from './scan-folder.ts';
+import { resolvePlainTargetPath } from './target-path.ts';
 
 /** Whether a watched folder can be watched now, and since when. */
 export interface FolderHealth {
@@ -60,6 +64,10 @@ interface Candidate {
   timer: TimerHandle;
   /** How often opening it failed (another program still holds it). */
   busyCount: number;
+  /** Whether it is read and hashed halfway through its wait (#prepare), not yet tried. */
+  isToPrepare: boolean;
+  /** Its hashes, read halfway through its wait while it had this very size and mtime. */
+  hashes: FileHashes | undefined;
 }
 
 /** Error codes that mean "another program still has the file": not finished, try later. */
@@ -70,8 +78,16 @@ const missingCodes = new Set(['ENOENT', 'ENOTDIR']);
 const goneGraceMs = 1_000;
 /** How many files that came due are taken in one event-loop turn. */
 const duePerTurn = 128;
-/** Files up to this size on a local disk are read and hashed synchronously (hashSmallFileSync). */
+/**
+ * Files up to this size on a local disk are read and hashed synchronously (hashSmallFileSync),
+ * halfway through their stability window (#prepare).
+ */
 const smallFileBytes = 64 * 1024;
+/**
+ * The most leading bytes of request files that prepared candidates hold at once (a burst of
+ * large request files is hashed when taken instead, as larger files always are).
+ */
+const preparedHeadBytesLimit = 16 * 1024 * 1024;
 
 /**
  * Watches one folder and turns each finished file into one recorded item.
@@ -87,9 +103,11 @@ export class FolderIntake {
   readonly folder: FolderConfig;
   readonly #options: FolderIntakeOptions;
   readonly #rules: PathRules;
-  readonly #commit: GroupCommit;
+  readonly #recordContext: RecordContext;
   readonly #logger: Logger;
   readonly #candidates = new Map<string, Candidate>();
+  /** The leading bytes that prepared candidates hold (see preparedHeadBytesLimit). */
+  #preparedHeadBytes = 0;
   readonly #goneChecks = new Map<string, TimerHandle>();
   /** Candidates whose wait is over, taken a few per event-loop turn (#takeDue). */
   readonly #due = new Set<string>();
@@ -119,7 +137,14 @@ export class FolderIntake {
     this.folder = options.folder;
     this.#options = options;
     this.#rules = createPathRules(options.folder);
-    this.#commit = options.commit ?? createGroupCommit(options.store);
+    this.#recordContext = {
+      store: options.store,
+      clock: options.clock,
+      folder: options.folder,
+      rules: this.#rules,
+      libraryName: options.libraryName,
+      commit: options.commit ?? createGroupCommit(options.store),
+    };
     this.#logger = options.logger.child({ folderId: options.folder.id });
     this.#health = {
       folderId: options.folder.id,
@@ -266,12 +291,13 @@ export class FolderIntake {
       isRecursive: this.folder.recursive,
       isIgnoredDirectory: (relativePath) => this.#rules.isIgnored(relativePath, false),
       onPaths: (relativePaths) => {
-        for (const relativePath of relativePaths) this.#track(this.#onPathChanged(relativePath));
+        for (const relativePath of relativePaths)
+          this.#trackIfAny(this.#onPathChanged(relativePath));
       },
       onDirectory: (relativePath) => {
         // The root's own event (removed, replaced) or an overflow: look at the folder again.
         if (relativePath === '') this.#track(this.#checkAvailability());
-        else this.#track(this.#onPathChanged(relativePath));
+        else this.#trackIfAny(this.#onPathChanged(relativePath));
         this.#track(this.#scan());
       },
       onError: (error) => {
@@ -288,39 +314,52 @@ export class FolderIntake {
    * watched and scanned (a folder moved in brings its files), a vanished folder is unwatched and
    * scanned (what it took away is gone).
    */
-  async #onPathChanged(relativePath: string): Promise<void> {
-    if (this.#isClosed || this.#rules.isIgnored(relativePath, undefined)) return;
+  #onPathChanged(relativePath: string): Promise<void> | undefined {
+    if (this.#isClosed || this.#rules.isIgnored(relativePath, undefined)) return undefined;
+    // On a local disk the whole look is synchronous (an lstat, a store lookup, a timer): through
+    // the thread pool, with three promises, a burst of 10,000 names fell ~250 ms behind the
+    // program moving them in (issue 7, figure 2). A file seen empty because its writer has not
+    // written yet is looked at again on the write's own event.
+    if (this.#isStatSlow) {
+      return this.#lstat(relativePath).then((stats) => this.#onPathStats(relativePath, stats));
+    }
+    return this.#onPathStats(relativePath, this.#lstatNow(relativePath));
+  }
+
+  #onPathStats(
+    relativePath: string,
+    stats: fs.Stats | 'missing' | undefined,
+  ): Promise<void> | undefined {
+    if (!stats || this.#isClosed) return undefined;
     const watcher = this.#watcher;
-    // Through the thread pool even on a local disk: queued behind the writes that raised the
-    // event, it sees a file created and written at once as written (one candidate, not two).
-    const stats = await this.#lstat(relativePath, true);
-    if (!stats) return;
     const directories = watcher instanceof DirectoryWatcher ? watcher : undefined;
     const isDirectory = stats !== 'missing' && stats.isDirectory();
     if (!isDirectory && directories?.isDirectory(relativePath)) {
       // A folder went away (or a file took its name): what it held is gone.
       directories.removeDirectory(relativePath);
       this.#track(this.#scan());
-      if (stats === 'missing') return;
+      if (stats === 'missing') return undefined;
     }
     if (stats === 'missing') {
       this.#dropCandidate(relativePath);
       this.#scheduleGoneCheck(relativePath);
-      return;
+      return undefined;
     }
     if (isDirectory) {
-      if (!this.folder.recursive || this.#rules.isIgnored(relativePath, false)) return;
+      if (!this.folder.recursive || this.#rules.isIgnored(relativePath, false)) return undefined;
       // A change inside a folder already watched (macOS and Windows report those) needs nothing.
-      if (directories?.isKnownDirectory(relativePath, stats.ino)) return;
-      await directories?.addDirectory(relativePath);
-      await this.#scan();
-      return;
+      if (directories?.isKnownDirectory(relativePath, stats.ino)) return undefined;
+      return (async () => {
+        await directories?.addDirectory(relativePath);
+        await this.#scan();
+      })();
     }
-    if (!stats.isFile() || this.#rules.isIgnored(relativePath, true)) return;
-    await this.#observe(relativePath, 'new', {
+    if (!stats.isFile() || this.#rules.isIgnored(relativePath, true)) return undefined;
+    this.#observeVersion(relativePath, 'new', {
       sizeBytes: stats.size,
       mtimeMs: Math.floor(stats.mtimeMs),
     });
+    return undefined;
   }
 
   /**
@@ -393,21 +432,39 @@ export class FolderIntake {
     reason: QueueReason,
     known?: { sizeBytes: number; mtimeMs: number },
   ): Promise<void> {
+    if (known) {
+      this.#observeVersion(relativePath, reason, known);
+      return;
+    }
     if (this.#isClosed || !this.#health.isAvailable) return;
     if (this.#busy.has(relativePath)) {
       this.#busy.set(relativePath, this.#busy.get(relativePath) ?? reason);
       return;
     }
-    let current = known;
-    if (!current) {
-      const stats = await this.#lstat(relativePath);
-      if (stats === 'missing') {
-        this.#dropCandidate(relativePath);
-        this.#scheduleGoneCheck(relativePath);
-        return;
-      }
-      if (!stats?.isFile()) return;
-      current = { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
+    const stats = await this.#lstat(relativePath);
+    if (stats === 'missing') {
+      this.#dropCandidate(relativePath);
+      this.#scheduleGoneCheck(relativePath);
+      return;
+    }
+    if (stats?.isFile()) {
+      this.#observeVersion(relativePath, reason, {
+        sizeBytes: stats.size,
+        mtimeMs: Math.floor(stats.mtimeMs),
+      });
+    }
+  }
+
+  /** observe, for a file seen at this size and mtime: start or reset its wait. */
+  #observeVersion(
+    relativePath: string,
+    reason: QueueReason,
+    current: { sizeBytes: number; mtimeMs: number },
+  ): void {
+    if (this.#isClosed || !this.#health.isAvailable) return;
+    if (this.#busy.has(relativePath)) {
+      this.#busy.set(relativePath, this.#busy.get(relativePath) ?? reason);
+      return;
     }
     this.#cancelGoneCheck(relativePath);
     const candidate = this.#candidates.get(relativePath);
@@ -432,17 +489,29 @@ export class FolderIntake {
     current: { sizeBytes: number; mtimeMs: number },
     reason: QueueReason,
     busyCount: number,
-    delayMs = this.folder.stabilityWindowMs,
+    retryDelayMs?: number,
   ): void {
     this.#dropCandidate(relativePath);
     if (this.#isClosed) return;
-    const timer = this.#options.clock.setTimeout(() => this.#markDue(relativePath), delayMs);
+    const delayMs = retryDelayMs ?? this.folder.stabilityWindowMs;
+    // A small file on a local disk is read halfway through its window: see #prepare.
+    const isToPrepare =
+      retryDelayMs === undefined &&
+      busyCount === 0 &&
+      current.sizeBytes <= smallFileBytes &&
+      !this.#isStatSlow;
+    const timer = this.#options.clock.setTimeout(
+      () => this.#markDue(relativePath),
+      isToPrepare ? Math.floor(delayMs / 2) : delayMs,
+    );
     this.#candidates.set(relativePath, {
       ...current,
       stableSinceMs: this.#options.clock.monotonicNow(),
       reason,
       timer,
       busyCount,
+      isToPrepare,
+      hashes: undefined,
     });
   }
 
@@ -450,7 +519,13 @@ export class FolderIntake {
     const candidate = this.#candidates.get(relativePath);
     if (!candidate) return;
     void candidate.timer.close();
+    this.#removeCandidate(relativePath, candidate);
+  }
+
+  /** Forgets a candidate (its timer is the caller's), and what its prepared hashes held. */
+  #removeCandidate(relativePath: string, candidate: Candidate): void {
     this.#candidates.delete(relativePath);
+    this.#preparedHeadBytes -= candidate.hashes?.headBytes.length ?? 0;
   }
 
   /**
@@ -471,7 +546,7 @@ export class FolderIntake {
     let count = 0;
     for (const relativePath of this.#due) {
       this.#due.delete(relativePath);
-      this.#track(this.#onCandidateDue(relativePath));
+      this.#trackIfAny(this.#onCandidateDue(relativePath));
       count += 1;
       if (count === duePerTurn) break;
     }
@@ -481,106 +556,214 @@ export class FolderIntake {
     }
   }
 
-  async #onCandidateDue(relativePath: string): Promise<void> {
+  /** A candidate's timer ran out: look at the file again, and take it if its wait is over. */
+  #onCandidateDue(relativePath: string): Promise<void> | undefined {
     const candidate = this.#candidates.get(relativePath);
-    if (!candidate || this.#isClosed) return;
-    const stats = await this.#lstat(relativePath);
-    if (this.#candidates.get(relativePath) !== candidate) return;
+    if (!candidate || this.#isClosed) return undefined;
+    if (this.#isStatSlow) {
+      return this.#lstat(relativePath).then((stats) =>
+        this.#onDueStats(relativePath, candidate, stats),
+      );
+    }
+    return this.#onDueStats(relativePath, candidate, this.#lstatNow(relativePath));
+  }
+
+  #onDueStats(
+    relativePath: string,
+    candidate: Candidate,
+    stats: fs.Stats | 'missing' | undefined,
+  ): Promise<void> | undefined {
+    if (this.#candidates.get(relativePath) !== candidate) return undefined;
     if (stats === 'missing' || !stats?.isFile()) {
       this.#dropCandidate(relativePath);
       if (stats === 'missing') this.#scheduleGoneCheck(relativePath);
-      return;
+      return undefined;
     }
     const current = { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
     if (current.sizeBytes !== candidate.sizeBytes || current.mtimeMs !== candidate.mtimeMs) {
       this.#setCandidate(relativePath, current, candidate.reason, candidate.busyCount);
-      return;
+      return undefined;
     }
     const heldMs = this.#options.clock.monotonicNow() - candidate.stableSinceMs;
     if (heldMs < this.folder.stabilityWindowMs) {
-      const { timer: _timer, ...rest } = candidate;
-      this.#candidates.set(relativePath, {
-        ...rest,
-        timer: this.#options.clock.setTimeout(
-          () => this.#markDue(relativePath),
-          this.folder.stabilityWindowMs - heldMs,
-        ),
-      });
-      return;
+      if (candidate.isToPrepare && !this.#prepare(relativePath, candidate)) return undefined;
+      candidate.timer = this.#options.clock.setTimeout(
+        () => this.#markDue(relativePath),
+        this.folder.stabilityWindowMs - heldMs,
+      );
+      return undefined;
     }
-    this.#candidates.delete(relativePath);
-    await this.#take(relativePath, current, candidate);
+    this.#removeCandidate(relativePath, candidate);
+    return this.#take(relativePath, current, candidate);
+  }
+
+  /**
+   * Halfway through its window, a small file on a local disk is read and hashed, so that when
+   * the window ends only an lstat and its record are left (issue 7: the burst of figure 2 waited
+   * on ~60 µs of reading and hashing per file after the window, the single files of figure 1 on
+   * a cold read). The hashes stand for the file as long as its size and mtime do: the lstat at
+   * the end of the window compares them, and any change makes a new candidate without them. A
+   * file that cannot be read now (another program holds it) is read when it is taken, as before.
+   *
+   * @returns whether the candidate still waits (false: it was dropped or replaced).
+   */
+  #prepare(relativePath: string, candidate: Candidate): boolean {
+    candidate.isToPrepare = false;
+    const latest = this.#options.store.findLatestVersion(this.folder.id, relativePath);
+    if (isKnownVersion(latest, candidate.sizeBytes, candidate.mtimeMs)) {
+      this.#dropCandidate(relativePath);
+      return false;
+    }
+    const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
+    if (keepBytes > 0 && this.#preparedHeadBytes + candidate.sizeBytes > preparedHeadBytesLimit) {
+      return true;
+    }
+    const absolutePath = path.join(this.folder.path, relativePath);
+    let hashes: FileHashes;
+    try {
+      hashes = hashSmallFileSync(absolutePath, keepBytes, candidate.sizeBytes);
+    } catch {
+      // Held by another program, or gone: taking it at the end of the window finds out.
+      return true;
+    }
+    let after: fs.Stats;
+    try {
+      after = fs.lstatSync(absolutePath);
+    } catch {
+      return true;
+    }
+    const current = { sizeBytes: after.size, mtimeMs: Math.floor(after.mtimeMs) };
+    if (current.sizeBytes !== candidate.sizeBytes || current.mtimeMs !== candidate.mtimeMs) {
+      // Written to while it was read: it waits anew, as for any change.
+      if (after.isFile()) this.#setCandidate(relativePath, current, candidate.reason, 0);
+      else this.#dropCandidate(relativePath);
+      return false;
+    }
+    if (hashes.sizeBytes !== candidate.sizeBytes) return true;
+    candidate.hashes = hashes;
+    this.#preparedHeadBytes += hashes.headBytes.length;
+    return true;
   }
 
   // ── Taking a finished file ─────────────────────────────────────────────────────────────────
 
-  async #take(
+  /**
+   * Takes a finished file. A prepared one whose name SharePoint takes as it is goes to the commit
+   * at once, with no wait before it (the files of a burst that come due in one turn share that
+   * commit, and nothing is read again); any other is checked against the store, then read and
+   * hashed first (#readAndRecord). Busy until recorded: events meanwhile look again after it.
+   */
+  #take(
     relativePath: string,
     observed: { sizeBytes: number; mtimeMs: number },
     candidate: Candidate,
-  ): Promise<void> {
-    if (this.#busy.has(relativePath) || this.#isClosed) return;
+  ): Promise<void> | undefined {
+    if (this.#busy.has(relativePath) || this.#isClosed) return undefined;
     this.#busy.set(relativePath, undefined);
+    let taking: Promise<RecordOutcome | undefined>;
     try {
-      const store = this.#options.store;
-      const latest = store.findLatestVersion(this.folder.id, relativePath);
-      if (isKnownVersion(latest, observed.sizeBytes, observed.mtimeMs)) return;
-      if (latest && inDeliveryStates.includes(latest.state)) {
-        // Delivery is sending the previous version; this one is looked at when that ends.
-        this.#setCandidate(relativePath, observed, 'changed', 0, this.#retryDelayMs());
-        // It was stable already: once that delivery ends it is taken without a new wait.
-        const waiting = this.#candidates.get(relativePath);
-        if (waiting) waiting.stableSinceMs = candidate.stableSinceMs;
-        this.#waitingOnDelivery.set(latest.itemId, relativePath);
-        return;
-      }
-      if (latest) this.#waitingOnDelivery.delete(latest.itemId);
-      const absolutePath = path.join(this.folder.path, relativePath);
-      const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
-      const hashes =
-        observed.sizeBytes <= smallFileBytes && !this.#isStatSlow
-          ? hashSmallFileSync(absolutePath, keepBytes, observed.sizeBytes)
-          : await this.#options.limitReads(
-              () => hashFile(absolutePath, keepBytes, observed.sizeBytes),
-              observed.sizeBytes,
-            );
-      const after = await this.#lstat(relativePath);
-      if (
-        after === 'missing' ||
-        !after?.isFile() ||
-        after.size !== observed.sizeBytes ||
-        Math.floor(after.mtimeMs) !== observed.mtimeMs ||
-        hashes.sizeBytes !== observed.sizeBytes
-      ) {
-        // Written to (or removed) while it was read: not finished after all.
-        this.#busy.set(relativePath, candidate.reason);
-        return;
-      }
-      if (this.#isClosed) return;
-      const item = await recordFile(
-        {
-          store,
-          clock: this.#options.clock,
-          folder: this.folder,
-          rules: this.#rules,
-          libraryName: this.#options.libraryName,
-          commit: this.#commit,
-        },
-        { relativePath, ...observed },
-        hashes,
-        candidate.reason,
-      );
-      this.#logger.info(
-        { itemId: item.id, path: relativePath, state: item.state, sizeBytes: item.sizeBytes },
-        `File ${item.state}`,
-      );
+      const { hashes } = candidate;
+      const target =
+        hashes && resolvePlainTargetPath(this.folder, this.#options.libraryName, relativePath);
+      taking =
+        hashes && target
+          ? recordWithTarget(
+              this.#recordContext,
+              { relativePath, ...observed },
+              hashes,
+              candidate.reason,
+              target,
+            )
+          : this.#readAndRecord(relativePath, observed, candidate);
     } catch (error) {
-      this.#onTakeFailed(relativePath, observed, candidate, error);
-    } finally {
-      const again = this.#busy.get(relativePath);
-      this.#busy.delete(relativePath);
-      if (again !== undefined) this.#track(this.#observe(relativePath, again));
+      taking = Promise.reject(error);
     }
+    return taking
+      .then(
+        (outcome) => {
+          if (outcome) this.#onRecorded(relativePath, observed, candidate, outcome);
+        },
+        (error: unknown) => this.#onTakeFailed(relativePath, observed, candidate, error),
+      )
+      .finally(() => {
+        const again = this.#busy.get(relativePath);
+        this.#busy.delete(relativePath);
+        if (again !== undefined) this.#track(this.#observe(relativePath, again));
+      });
+  }
+
+  /**
+   * Takes a file that was not prepared: looked up first (a known version needs nothing, one
+   * whose previous version is being sent waits, and neither is read), then read, hashed and
+   * recorded. Undefined when there is nothing to record.
+   */
+  async #readAndRecord(
+    relativePath: string,
+    observed: { sizeBytes: number; mtimeMs: number },
+    candidate: Candidate,
+  ): Promise<RecordOutcome | undefined> {
+    const latest = this.#options.store.findLatestVersion(this.folder.id, relativePath);
+    if (isKnownVersion(latest, observed.sizeBytes, observed.mtimeMs)) return undefined;
+    if (latest && inDeliveryStates.includes(latest.state)) {
+      return { inDeliveryItemId: latest.itemId };
+    }
+    if (latest) this.#waitingOnDelivery.delete(latest.itemId);
+    const hashes = await this.#readFinished(relativePath, observed);
+    if (!hashes) {
+      // Written to (or removed) while it was read: not finished after all.
+      this.#busy.set(relativePath, candidate.reason);
+      return undefined;
+    }
+    if (this.#isClosed) return undefined;
+    return recordFile(this.#recordContext, { relativePath, ...observed }, hashes, candidate.reason);
+  }
+
+  #onRecorded(
+    relativePath: string,
+    observed: { sizeBytes: number; mtimeMs: number },
+    candidate: Candidate,
+    outcome: RecordOutcome,
+  ): void {
+    if ('inDeliveryItemId' in outcome) {
+      // Delivery is sending the previous version; this one is looked at when that ends.
+      this.#setCandidate(relativePath, observed, 'changed', 0, this.#retryDelayMs());
+      // It was stable already: once that delivery ends it is taken without a new wait.
+      const waiting = this.#candidates.get(relativePath);
+      if (waiting) waiting.stableSinceMs = candidate.stableSinceMs;
+      this.#waitingOnDelivery.set(outcome.inDeliveryItemId, relativePath);
+      return;
+    }
+    const { item } = outcome;
+    // A version that waited for a delivery that ended otherwise (failed, retrying) took its item.
+    this.#waitingOnDelivery.delete(item.id);
+    this.#logger.info(
+      { itemId: item.id, path: relativePath, state: item.state, sizeBytes: item.sizeBytes },
+      `File ${item.state}`,
+    );
+  }
+
+  /** Reads and hashes a file taken; undefined when it changed while it was read. */
+  async #readFinished(
+    relativePath: string,
+    observed: { sizeBytes: number; mtimeMs: number },
+  ): Promise<FileHashes | undefined> {
+    const absolutePath = path.join(this.folder.path, relativePath);
+    const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
+    const hashes =
+      observed.sizeBytes <= smallFileBytes && !this.#isStatSlow
+        ? hashSmallFileSync(absolutePath, keepBytes, observed.sizeBytes)
+        : await this.#options.limitReads(
+            () => hashFile(absolutePath, keepBytes, observed.sizeBytes),
+            observed.sizeBytes,
+          );
+    const after = await this.#lstat(relativePath);
+    const isUnchanged =
+      after !== 'missing' &&
+      after?.isFile() === true &&
+      after.size === observed.sizeBytes &&
+      Math.floor(after.mtimeMs) === observed.mtimeMs &&
+      hashes.sizeBytes === observed.sizeBytes;
+    return isUnchanged ? hashes : undefined;
   }
 
   #onTakeFailed(
@@ -765,29 +948,46 @@ export class FolderIntake {
 
   // ── Helpers ────────────────────────────────────────────────────────────────────────────────
 
-  /** lstat, with a vanished file as 'missing' and other errors (EPERM, ENAMETOOLONG) logged. */
-  async #lstat(
-    relativePath: string,
-    isAsync = this.#isStatSlow,
-  ): Promise<fs.Stats | 'missing' | undefined> {
-    const absolutePath = path.join(this.folder.path, relativePath);
+  /**
+   * lstat, with a vanished file as 'missing' and other errors (EPERM, ENAMETOOLONG) logged;
+   * through the thread pool where file system calls may take long (#isStatSlow).
+   */
+  async #lstat(relativePath: string): Promise<fs.Stats | 'missing' | undefined> {
+    if (!this.#isStatSlow) return this.#lstatNow(relativePath);
     try {
-      // Synchronous on a local disk (~3 µs, against a thread-pool round trip and a promise).
-      return isAsync ? await fs.promises.lstat(absolutePath) : fs.lstatSync(absolutePath);
+      return await fs.promises.lstat(path.join(this.folder.path, relativePath));
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      if (missingCodes.has(code)) return 'missing';
-      this.#reportProblem({ relativePath, code, message: (error as Error).message });
-      return undefined;
+      return this.#onLstatFailed(relativePath, error);
     }
+  }
+
+  /** lstat, synchronously (on a local disk ~3 µs, against a thread-pool round trip). */
+  #lstatNow(relativePath: string): fs.Stats | 'missing' | undefined {
+    try {
+      return fs.lstatSync(path.join(this.folder.path, relativePath));
+    } catch (error) {
+      return this.#onLstatFailed(relativePath, error);
+    }
+  }
+
+  #onLstatFailed(relativePath: string, error: unknown): 'missing' | undefined {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    if (missingCodes.has(code)) return 'missing';
+    this.#reportProblem({ relativePath, code, message: (error as Error).message });
+    return undefined;
   }
 
   #forgetPending(): void {
     for (const candidate of this.#candidates.values()) void candidate.timer.close();
     this.#candidates.clear();
+    this.#preparedHeadBytes = 0;
     this.#due.clear();
     for (const timer of this.#goneChecks.values()) void timer.close();
     this.#goneChecks.clear();
+  }
+
+  #trackIfAny(work: Promise<void> | undefined): void {
+    if (work) this.#track(work);
   }
 
   #track(work: Promise<void>): void {

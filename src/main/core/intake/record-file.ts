@@ -4,7 +4,13 @@ import type { FolderConfig } from '../../../shared/config-schema.ts';
 import type { ItemState } from '../../../shared/item-state.ts';
 import { parseRequestFile } from '../../../shared/request-schema.ts';
 import type { Clock } from '../lifecycle/index.ts';
-import type { GroupCommit, Item, ItemChanges, NewItem, Store } from '../store/index.ts';
+import {
+  newVersionFields,
+  type GroupCommit,
+  type Item,
+  type NewItem,
+  type Store,
+} from '../store/index.ts';
 import {
   formatErrorReport,
   invalidNameCause,
@@ -15,7 +21,7 @@ import {
 import type { FileHashes } from './hash-file.ts';
 import { moveToFreeName } from './move-file.ts';
 import type { PathRules } from './path-rules.ts';
-import { resolveTargetPath } from './target-path.ts';
+import { resolveTargetPath, type TargetPath } from './target-path.ts';
 
 /** Why a file version is queued: first seen by an event, by a scan, or a new version of a path. */
 export type QueueReason = 'new' | 'changed' | 'caught-up';
@@ -71,23 +77,39 @@ export function isKnownVersion(
 }
 
 /**
+ * What recording a file came to: the item that now stands for it (queued, skipped, quarantined
+ * or already recorded), or the item of its previous version that delivery is sending, which the
+ * file has to wait for (nothing was recorded).
+ */
+export type RecordOutcome = { item: Item } | { inDeliveryItemId: number };
+
+/**
  * Records one finished, hashed file: quarantined (bad request or refused name), skipped (content
  * already delivered to the same target) or queued, as one store transaction (rule 1).
  *
  * A quarantined file is moved and its `.error.txt` written before the transaction, so a crash in
  * between leaves the file and its explanation in the quarantine folder, never a quarantined item
  * whose file still waits in the watched folder.
- *
- * @returns the item that now stands for the file.
  */
 export async function recordFile(
   context: RecordContext,
   file: FinishedFile,
   hashes: FileHashes,
   reason: QueueReason,
-): Promise<Item> {
+): Promise<RecordOutcome> {
+  const target = await resolveTargetPath(context.folder, context.libraryName, file.relativePath);
+  return recordWithTarget(context, file, hashes, reason, target);
+}
+
+/** recordFile, with the file's target path resolved already. */
+export function recordWithTarget(
+  context: RecordContext,
+  file: FinishedFile,
+  hashes: FileHashes,
+  reason: QueueReason,
+  target: TargetPath,
+): Promise<RecordOutcome> {
   const { folder, store } = context;
-  const target = await resolveTargetPath(folder, context.libraryName, file.relativePath);
   const newItem: NewItem = {
     folderId: folder.id,
     relativePath: file.relativePath,
@@ -110,11 +132,19 @@ export async function recordFile(
     if (parsed.isValid) newItem.request = parsed.request;
     else cause = invalidRequestCause(parsed.problems);
   }
-  if (cause) return quarantine(context, newItem, cause);
+  if (cause) return quarantine(context, newItem, cause).then((item) => ({ item }));
 
-  return context.commit(() => {
-    const latest = store.findLatestItemForPath(folder.id, file.relativePath);
-    if (latest && isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) return latest;
+  return context.commit((): RecordOutcome => {
+    // The fields that decide, read in the transaction that writes: delivery may have claimed
+    // the previous version since intake last looked. The whole item only when it is the answer.
+    const latest = store.findLatestVersion(folder.id, file.relativePath);
+    if (latest && isKnownVersion(latest, file.sizeBytes, file.mtimeMs)) {
+      const known = store.getItem(latest.itemId);
+      if (known) return { item: known };
+    }
+    if (latest && inDeliveryStates.includes(latest.state)) {
+      return { inDeliveryItemId: latest.itemId };
+    }
     const duplicate =
       folder.duplicates === 'skip'
         ? store.findDeliveredDuplicate(hashes.sha256, target.targetPath, context.libraryName)
@@ -122,7 +152,7 @@ export async function recordFile(
     const skippedData = duplicate ? { duplicateOfItemId: duplicate.id } : undefined;
     if (latest && replaceableStates.includes(latest.state)) {
       const item = store.transitionItem(
-        latest.id,
+        latest.itemId,
         'queued',
         {
           folderId: folder.id,
@@ -130,20 +160,25 @@ export async function recordFile(
           sizeBytes: file.sizeBytes,
           reason: 'changed',
         },
-        newVersionChanges(newItem, context.clock.now()),
+        newVersionFields(newItem, context.clock.now()),
       );
-      return skippedData
-        ? store.transitionItem(item.id, 'skipped', skippedData, skippedData)
-        : item;
+      return {
+        item: skippedData
+          ? store.transitionItem(item.id, 'skipped', skippedData, skippedData)
+          : item,
+      };
     }
     const queueReason = latest ? 'changed' : reason;
-    if (skippedData) return store.insertItem(newItem, 'skipped', skippedData, skippedData);
-    return store.insertItem(newItem, 'queued', {
-      folderId: folder.id,
-      path: file.relativePath,
-      sizeBytes: file.sizeBytes,
-      reason: queueReason,
-    });
+    if (skippedData)
+      return { item: store.insertItem(newItem, 'skipped', skippedData, skippedData) };
+    return {
+      item: store.insertItem(newItem, 'queued', {
+        folderId: folder.id,
+        path: file.relativePath,
+        sizeBytes: file.sizeBytes,
+        reason: queueReason,
+      }),
+    };
   });
 }
 
@@ -186,30 +221,4 @@ async function quarantine(
       { lastErrorCode: cause.code, lastErrorMessage: cause.summary },
     );
   });
-}
-
-/** The changes that make an item stand for a new version of its file. */
-function newVersionChanges(newItem: NewItem, now: number): ItemChanges {
-  return {
-    sizeBytes: newItem.sizeBytes,
-    mtimeMs: newItem.mtimeMs,
-    sha256: newItem.sha256 ?? null,
-    quickXorHash: newItem.quickXorHash ?? null,
-    request: newItem.request ?? null,
-    targetPath: newItem.targetPath ?? null,
-    library: newItem.library ?? null,
-    attempts: 0,
-    nextAttemptAt: null,
-    lastErrorCode: null,
-    lastErrorMessage: null,
-    remoteId: null,
-    remoteUrl: null,
-    remoteQuickXorHash: null,
-    // An upload session holds the old content's bytes: the new version starts over.
-    uploadSessionUrl: null,
-    uploadSessionExpiresAt: null,
-    uploadNextOffset: null,
-    duplicateOfItemId: null,
-    firstQueuedAt: now,
-  };
 }

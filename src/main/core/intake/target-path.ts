@@ -6,6 +6,7 @@ import {
   toSharePointName,
   toSharePointPath,
   withCollisionMark,
+  type SharePointPath,
 } from '../../../shared/sharepoint-names.ts';
 
 /** Where a file goes in SharePoint, and what about its name SharePoint would refuse. */
@@ -34,20 +35,66 @@ export async function resolveTargetPath(
   libraryName: string,
   relativePath: string,
 ): Promise<TargetPath> {
-  const base = folder.target.folderPath.replace(/\/+$/, '');
-  const mapped = toSharePointPath(relativePath, base === '');
+  const mapped = mapTargetPath(folder, relativePath);
+  if (mapped.safeName === mapped.name) return finishTargetPath(folder, libraryName, mapped);
+  const hasSibling = await hasSiblingNamed(folder.path, relativePath, mapped.safeName);
+  return finishTargetPath(folder, libraryName, mapped, hasSibling);
+}
+
+/**
+ * resolveTargetPath without waiting, for a file whose name SharePoint takes as it is (the usual
+ * case: no sibling can collide with it); undefined when the name has to be mapped, which needs a
+ * look at the folder.
+ */
+export function resolvePlainTargetPath(
+  folder: FolderConfig,
+  libraryName: string,
+  relativePath: string,
+): TargetPath | undefined {
+  const mapped = mapTargetPath(folder, relativePath);
+  return mapped.safeName === mapped.name
+    ? finishTargetPath(folder, libraryName, mapped)
+    : undefined;
+}
+
+interface MappedPath {
+  mapped: SharePointPath;
+  /** The file's own name, and the name SharePoint accepts for it. */
+  name: string;
+  safeName: string;
+}
+
+function mapTargetPath(folder: FolderConfig, relativePath: string): MappedPath {
+  const mapped = toSharePointPath(relativePath, targetBase(folder) === '');
+  const safeRelativePath = mapped.safeRelativePath;
+  return {
+    mapped,
+    name: relativePath.slice(relativePath.lastIndexOf('/') + 1),
+    safeName: safeRelativePath.slice(safeRelativePath.lastIndexOf('/') + 1),
+  };
+}
+
+function finishTargetPath(
+  folder: FolderConfig,
+  libraryName: string,
+  { mapped, name, safeName }: MappedPath,
+  hasSibling = false,
+): TargetPath {
   let safeRelativePath = mapped.safeRelativePath;
-  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
-  const safeName = safeRelativePath.slice(safeRelativePath.lastIndexOf('/') + 1);
-  if (safeName !== name && (await hasSiblingNamed(folder.path, relativePath, safeName))) {
+  if (hasSibling) {
     safeRelativePath = `${safeRelativePath.slice(0, -safeName.length)}${withCollisionMark(safeName, name)}`;
   }
+  const base = targetBase(folder);
   const targetPath = base === '' ? safeRelativePath : `${base}/${safeRelativePath}`;
   return {
     targetPath,
     nameProblems: mapped.problems,
     pathProblem: findPathLengthProblem(`${libraryName}/${targetPath}`),
   };
+}
+
+function targetBase(folder: FolderConfig): string {
+  return folder.target.folderPath.replace(/\/+$/, '');
 }
 
 /** Whether another file in the same local folder maps to the same SharePoint name. */
