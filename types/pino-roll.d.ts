@@ -13,6 +13,8 @@ declare module 'pino-roll' {
     mode?: number;
     sync?: boolean;
     fsync?: boolean;
+    /** Passed on to SonicBoom: the most bytes one write() takes (default 16 KiB). */
+    maxWrite?: number;
   }
 
   type RollStream = DestinationStream & {

@@ -43,6 +43,10 @@ export async function createLogger(options: LoggerOptions): Promise<AgentLogger>
     limit: { count: Math.max(1, options.maxFiles - 1), removeOtherLogFiles: true },
     mkdir: true,
     mode: 0o600,
+    // SonicBoom measures the byte length of the chunk it appends to on every line (sonic-boom
+    // 4.2 and 5.0): chunks of up to 4 KiB instead of 16 KiB cost a burst of 10,000 log lines
+    // ~8 ms instead of ~32 ms (issue 7, figure 2). Writes stay asynchronous and in order.
+    maxWrite: 4096,
   });
   // Size rotation runs on the stream's 'drain', so the stream stays asynchronous; wait until
   // its file is open so that flush() works from the first line.

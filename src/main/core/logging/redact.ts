@@ -19,6 +19,12 @@ const secretPatterns: readonly [RegExp, string][] = [
   [/(#token=)[^&\s"']+/g, `$1${censor}`],
 ];
 
+/**
+ * What every one of secretPatterns needs somewhere in a text: a scheme name, a JWT's start, a
+ * PEM armour line, or an `=` of a query parameter.
+ */
+const mayHoldSecretPattern = /bearer|basic|eyJ|-----BEGIN|=/i;
+
 /** Object keys whose values are secret wherever they appear. */
 export const secretKeys: readonly string[] = [
   'authorization',
@@ -42,6 +48,8 @@ export const secretKeys: readonly string[] = [
   'cookie',
 ];
 
+const secretKeySet: ReadonlySet<string> = new Set(secretKeys);
+
 /**
  * A set of known secret values plus the patterns above.
  *
@@ -62,6 +70,9 @@ export class SecretRedactor {
     for (const value of this.#values) {
       if (result.includes(value)) result = result.split(value).join(censor);
     }
+    // Most texts (file paths, messages) hold none of what every pattern needs: one test then
+    // spares the five replacements (a log line per file in a burst; issue 7, figure 2).
+    if (!mayHoldSecretPattern.test(result)) return result;
     for (const [pattern, replacement] of secretPatterns)
       result = result.replace(pattern, replacement);
     return result;
@@ -75,7 +86,7 @@ export class SecretRedactor {
     if (Array.isArray(value)) return value.map((entry) => this.redactValue(entry, depth + 1));
     const result: Record<string, unknown> = {};
     for (const [key, entry] of Object.entries(value)) {
-      result[key] = secretKeys.includes(key) ? censor : this.redactValue(entry, depth + 1);
+      result[key] = secretKeySet.has(key) ? censor : this.redactValue(entry, depth + 1);
     }
     return result;
   }
