@@ -151,22 +151,25 @@ export function recordWithTarget(
         : undefined;
     const skippedData = duplicate ? { duplicateOfItemId: duplicate.id } : undefined;
     if (latest && replaceableStates.includes(latest.state)) {
-      const item = store.transitionItem(
-        latest.itemId,
-        'queued',
-        {
-          folderId: folder.id,
-          path: file.relativePath,
-          sizeBytes: file.sizeBytes,
-          reason: 'changed',
-        },
-        newVersionFields(newItem, context.clock.now()),
-      );
-      return {
-        item: skippedData
-          ? store.transitionItem(item.id, 'skipped', skippedData, skippedData)
-          : item,
-      };
+      // Two writes made one store step, so the commit's work stays atomic (isAtomic below).
+      return store.transaction(() => {
+        const item = store.transitionItem(
+          latest.itemId,
+          'queued',
+          {
+            folderId: folder.id,
+            path: file.relativePath,
+            sizeBytes: file.sizeBytes,
+            reason: 'changed',
+          },
+          newVersionFields(newItem, context.clock.now()),
+        );
+        return {
+          item: skippedData
+            ? store.transitionItem(item.id, 'skipped', skippedData, skippedData)
+            : item,
+        };
+      });
     }
     const queueReason = latest ? 'changed' : reason;
     if (skippedData)
@@ -179,8 +182,12 @@ export function recordWithTarget(
         reason: queueReason,
       }),
     };
-  });
+    // Reads, then one store write (insertItem, or the transaction above): atomic by itself.
+  }, atomicWork);
 }
+
+/** Every record's work makes one store write at most, last (see recordWithTarget). */
+const atomicWork = { isAtomic: true } as const;
 
 /** Moves the file to the quarantine folder, writes its `.error.txt`, records the item. */
 async function quarantine(

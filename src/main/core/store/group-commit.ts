@@ -1,10 +1,21 @@
 import type { Store } from './store.ts';
 
 /** Runs a store write in the next shared commit; resolves with its result after COMMIT. */
-export type GroupCommit = <T>(work: () => T) => Promise<T>;
+export type GroupCommit = <T>(work: () => T, options?: GroupCommitOptions) => Promise<T>;
+
+/** How one work joins the commit. */
+export interface GroupCommitOptions {
+  /**
+   * The work makes at most one store write, and nothing after it can throw: a store call is
+   * atomic by itself (its own savepoint), so the work needs no savepoint of its own around it
+   * (two statements fewer per record; issue 7, figure 2).
+   */
+  isAtomic?: boolean;
+}
 
 interface Waiting {
   work: () => unknown;
+  isAtomic: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -42,7 +53,8 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
       store.transaction(() => {
         for (const entry of batch) {
           try {
-            outcomes.push({ isOk: true, value: store.transaction(entry.work) });
+            const value = entry.isAtomic ? entry.work() : store.transaction(entry.work);
+            outcomes.push({ isOk: true, value });
           } catch (error) {
             // Its savepoint is rolled back; the caller hears of it below, after the commit.
             outcomes.push({ isOk: false, error });
@@ -60,9 +72,14 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
     });
   };
 
-  return <T>(work: () => T) =>
+  return <T>(work: () => T, workOptions: GroupCommitOptions = {}) =>
     new Promise<T>((resolve, reject) => {
-      waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      waiting.push({
+        work,
+        isAtomic: workOptions.isAtomic ?? false,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       if (isScheduled) return;
       isScheduled = true;
       if (gatherMs > 0) setTimeout(flush, gatherMs);

@@ -14,7 +14,7 @@ export type {
   StoreOptions,
   TransitionEventData,
 } from './store.ts';
-export { createGroupCommit, type GroupCommit } from './group-commit.ts';
+export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 export type { Item, ItemChanges, NewItem, PathVersion } from './item.ts';
 export { itemFromRow, newVersionFields } from './item.ts';
 export { latestItemEventsOfTypes } from './latest-item-events.ts';

@@ -179,23 +179,26 @@ export class Store {
     return this.transaction(() => {
       const now = this.#clock.now();
       const requestJson = toColumnValue('request', newItem.request) as string | null;
-      const { lastInsertRowid } = this.#statements.insertItem.run({
-        folder_id: newItem.folderId,
-        relative_path: newItem.relativePath,
-        size_bytes: newItem.sizeBytes,
-        mtime_ms: newItem.mtimeMs,
-        sha256: newItem.sha256 ?? null,
-        quick_xor_hash: newItem.quickXorHash ?? null,
-        request_json: requestJson,
-        target_path: newItem.targetPath ?? null,
-        library: newItem.library ?? null,
+      // Positional parameters: binding by name costs ~1 µs more per row (issue 7, figure 2).
+      const { lastInsertRowid } = this.#statements.insertItem.run(
+        newItem.folderId,
+        newItem.relativePath,
+        newItem.sizeBytes,
+        newItem.mtimeMs,
+        newItem.sha256 ?? null,
+        newItem.quickXorHash ?? null,
+        requestJson,
+        newItem.targetPath ?? null,
+        newItem.library ?? null,
         state,
         now,
-      });
+        now,
+        now,
+      );
       const id = Number(lastInsertRowid);
       const hasChanges = Object.keys(changes).length > 0;
       if (hasChanges) this.#update(id, changes, now);
-      if (state === 'queued') this.#statements.upsertOutbox.run(id, now);
+      if (state === 'queued') this.#statements.insertOutbox.run(id, now);
       this.appendEvent(
         {
           type: eventTypeByState[state],
@@ -687,8 +690,7 @@ function prepareStatements(db: Database) {
     insertItem: db.prepare(`
       INSERT INTO items (folder_id, relative_path, size_bytes, mtime_ms, sha256, quick_xor_hash,
         request_json, target_path, library, state, first_queued_at, created_at, updated_at)
-      VALUES (@folder_id, @relative_path, @size_bytes, @mtime_ms, @sha256, @quick_xor_hash,
-        @request_json, @target_path, @library, @state, @now, @now, @now)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
     getState: db.prepare('SELECT state FROM items WHERE id = ?').pluck(),
     pathsInStates: db.prepare(
@@ -734,6 +736,8 @@ function prepareStatements(db: Database) {
       INSERT INTO outbox (item_id, available_at) VALUES (?, ?)
       ON CONFLICT (item_id) DO UPDATE SET available_at = excluded.available_at,
         claimed_by = NULL, claimed_at = NULL`),
+    // A new item has no outbox row yet: a plain insert, without upsertOutbox's conflict step.
+    insertOutbox: db.prepare('INSERT INTO outbox (item_id, available_at) VALUES (?, ?)'),
     deleteOutbox: db.prepare('DELETE FROM outbox WHERE item_id = ?'),
     nextDue: db.prepare(`
       SELECT o.item_id FROM outbox o JOIN items i ON i.id = o.item_id

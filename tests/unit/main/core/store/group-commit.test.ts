@@ -1,5 +1,7 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../../../../../src/main/core/store/index.ts';
+import { createGroupCommit, type Store } from '../../../../../src/main/core/store/index.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
 import { openTestStore, queueItem } from '../../../../helpers/store.ts';
 
@@ -58,13 +60,34 @@ describe('group commit', () => {
       }),
       commit(() => queueItem(store, { relativePath: 'kept-2.pdf' })),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
-      'fulfilled',
-      'rejected',
-      'fulfilled',
-    ]);
-    const paths = store.listItems({ limit: 10 }).map((item) => item.relativePath);
-    expect(paths.sort()).toEqual(['kept-1.pdf', 'kept-2.pdf']);
+    expectOnlyTheFailedOneMissing(store, outcomes);
     expect(published).toHaveLength(2);
   });
+
+  it('runs an atomic work without a savepoint of its own: its one store call still rolls back whole', async () => {
+    const dataDir = makeTempDir();
+    const { store, published } = openTestStore(dataDir);
+    // The item row of refused.pdf is written, then its event is refused: the call fails midway.
+    const side = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'));
+    side.exec(
+      "CREATE TRIGGER refuse_event BEFORE INSERT ON events WHEN NEW.data LIKE '%refused.pdf%' BEGIN SELECT RAISE(ABORT, 'disk said no'); END",
+    );
+    side.close();
+    const commit = createGroupCommit(store);
+    const atomic = { isAtomic: true };
+    const outcomes = await Promise.allSettled([
+      commit(() => queueItem(store, { relativePath: 'kept-1.pdf' }), atomic),
+      commit(() => queueItem(store, { relativePath: 'refused.pdf' }), atomic),
+      commit(() => queueItem(store, { relativePath: 'kept-2.pdf' }), atomic),
+    ]);
+    expectOnlyTheFailedOneMissing(store, outcomes);
+    expect(published.map((event) => event.type)).toEqual(['item.queued', 'item.queued']);
+  });
 });
+
+/** The middle one of three records failed alone: kept-1.pdf and kept-2.pdf were accepted. */
+function expectOnlyTheFailedOneMissing(store: Store, outcomes: PromiseSettledResult<unknown>[]) {
+  expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  const paths = store.listItems({ limit: 10 }).map((item) => item.relativePath);
+  expect(paths.sort()).toEqual(['kept-1.pdf', 'kept-2.pdf']);
+}
