@@ -78,6 +78,16 @@ export function hashSmallFileSync(
 }
 
 /**
+ * Hashes a few kilobytes of zeros, reading no file: the first file hashed after start then finds
+ * the hashing code compiled (see FolderIntake's warm-up).
+ */
+export function warmUpHashing(): void {
+  const hasher = new FileHasher(16);
+  hasher.update(Buffer.alloc(4096));
+  hasher.digest();
+}
+
+/**
  * A small file gets a buffer its size (a burst of small files otherwise allocates 1 MiB each,
  * and the garbage collector pays for it); a file that grew meanwhile is still read whole, in
  * more reads.
