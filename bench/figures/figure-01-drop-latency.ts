@@ -25,7 +25,9 @@ export const figureDropLatency: Figure = {
   async run(context) {
     const stabilityWindowMs =
       context.profile === 'full' ? fullStabilityWindowMs : smokeStabilityWindowMs;
-    const fileCount = context.profile === 'full' ? 40 : 4;
+    // A 99th percentile needs 100 files a run: of 40 it was the worst file, or nearly (the
+    // worst is reported on its own line below).
+    const fileCount = context.profile === 'full' ? 100 : 4;
     const content = Buffer.alloc(fileBytes, 0x61);
     const drop: Dropper = async (folder) => {
       const droppedAt = new Map<string, number>();
@@ -74,6 +76,7 @@ export const figureDropLatency: Figure = {
     });
     const p50 = (runsOf: number[][]) => summarize(runsOf.map((run) => percentile(run, 50)));
     const p99 = (runsOf: number[][]) => summarize(runsOf.map((run) => percentile(run, 99)));
+    const worst = (runsOf: number[][]) => summarize(runsOf.map((run) => Math.max(...run)));
     const baseline50 = p50(runs.baseline);
     const subject50 = p50(runs.subject);
     const baseline99 = p99(runs.baseline);
@@ -100,9 +103,18 @@ export const figureDropLatency: Figure = {
           },
           3 * baseline99.median,
         ),
+        {
+          name: 'worst file of a run',
+          unit: 'ms',
+          value: worst(runs.subject),
+          baseline: worst(runs.baseline),
+          limit: null,
+          target: 'reported',
+          met: null,
+        },
       ],
       notes: [
-        `${fileCount} files of ${fileBytes} bytes per run, ${dropIntervalMs} ms apart; stability window ${stabilityWindowMs} ms${stabilityWindowMs === fullStabilityWindowMs ? ' (the default)' : ''} subtracted; a drop is timed from just before the file is created.`,
+        `${fileCount} files of ${fileBytes} bytes per run, ${dropIntervalMs} ms apart; stability window ${stabilityWindowMs} ms${stabilityWindowMs === fullStabilityWindowMs ? ' (the default)' : ''} subtracted; a drop is timed from just before the file is created. Percentiles are per run (median and range of the runs); until 2026-11-21 a run had 40 files, so its "p99" was its worst file or nearly, which is now reported on its own line.`,
       ],
     };
   },
