@@ -618,9 +618,11 @@ export class FolderIntake {
     const heldMs = this.#options.clock.monotonicNow() - candidate.stableSinceMs;
     if (heldMs < this.folder.stabilityWindowMs) {
       if (candidate.isToPrepare && !this.#prepare(relativePath, candidate)) return undefined;
+      // Whole milliseconds: Node keeps one timer list per distinct delay, and a burst's
+      // fractional remainders made one list per file.
       candidate.timer = this.#options.clock.setTimeout(
         () => this.#markDue(relativePath),
-        this.folder.stabilityWindowMs - heldMs,
+        Math.ceil(this.folder.stabilityWindowMs - heldMs),
       );
       return undefined;
     }

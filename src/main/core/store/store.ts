@@ -79,6 +79,8 @@ export interface StoreOptions {
  * of the events only after commit (docs/architecture.md, rules 1 and 2). Statements are
  * prepared once. Transactions are synchronous and IMMEDIATE, so a claim never races a writer.
  */
+const transientEventTypeSet: ReadonlySet<string> = new Set(transientEventTypes);
+
 export class Store {
   readonly recovery: DatabaseRecovery | undefined;
   readonly #db: Database;
@@ -88,6 +90,12 @@ export class Store {
   readonly #updateStatements = new Map<string, Statement>();
   readonly #statements;
   #isClosed = false;
+  /**
+   * Whether a transaction of this store is open: the store opens them all, and better-sqlite3's
+   * `inTransaction` is a call into the native side (twice per recorded file; issue 7, figure 2).
+   * After an error SQLite may have ended the transaction itself: that check stays native.
+   */
+  #isInTransaction = false;
 
   private constructor(db: Database, recovery: DatabaseRecovery | undefined, options: StoreOptions) {
     this.#db = db;
@@ -112,13 +120,16 @@ export class Store {
    */
   transaction<T>(fn: () => T): T {
     const pendingBefore = this.#pending.length;
-    if (this.#db.inTransaction) return this.#inSavepoint(fn, pendingBefore);
+    if (this.#isInTransaction) return this.#inSavepoint(fn, pendingBefore);
     let result: T;
+    this.#isInTransaction = true;
     try {
       result = this.#db.transaction(fn).immediate();
     } catch (error) {
       this.#pending.length = pendingBefore;
       throw error;
+    } finally {
+      this.#isInTransaction = false;
     }
     this.#bus.publish(this.#pending.splice(0));
     return result;
@@ -150,7 +161,7 @@ export class Store {
 
   /** Appends an event to the log (within the current transaction, or its own). */
   appendEvent(event: AgentEvent, itemId: number | null = null): LoggedEvent {
-    if (transientEventTypes.includes(event.type)) {
+    if (transientEventTypeSet.has(event.type)) {
       throw new StoreInvariantError(`${event.type} is transient and never logged`);
     }
     const append = () => {
@@ -163,7 +174,7 @@ export class Store {
     };
     // Inside a transaction the one INSERT needs no savepoint of its own: it either happens whole
     // or throws before anything is pending.
-    return this.#db.inTransaction ? append() : this.transaction(append);
+    return this.#isInTransaction ? append() : this.transaction(append);
   }
 
   /**
@@ -585,7 +596,13 @@ export class Store {
    */
   readConsistently<T>(fn: () => T): T {
     const run = this.#db.transaction(fn);
-    return this.#db.inTransaction ? run() : run.deferred();
+    if (this.#isInTransaction) return run();
+    this.#isInTransaction = true;
+    try {
+      return run.deferred();
+    } finally {
+      this.#isInTransaction = false;
+    }
   }
 
   /** Logged events after `afterSeq`, oldest first, at most `limit`. */
