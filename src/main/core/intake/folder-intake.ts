@@ -618,11 +618,12 @@ export class FolderIntake {
     const heldMs = this.#options.clock.monotonicNow() - candidate.stableSinceMs;
     if (heldMs < this.folder.stabilityWindowMs) {
       if (candidate.isToPrepare && !this.#prepare(relativePath, candidate)) return undefined;
-      // Whole milliseconds: Node keeps one timer list per distinct delay, and a burst's
-      // fractional remainders made one list per file.
+      // Not rounded to whole milliseconds: a trial that did (fewer timer lists in a burst) put
+      // these timers in the list of the half-window ones and made single files ~0.7 ms slower,
+      // with a 15-35 ms straggler in every run (issue 7, figure 1).
       candidate.timer = this.#options.clock.setTimeout(
         () => this.#markDue(relativePath),
-        Math.ceil(this.folder.stabilityWindowMs - heldMs),
+        this.folder.stabilityWindowMs - heldMs,
       );
       return undefined;
     }
