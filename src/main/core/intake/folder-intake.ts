@@ -351,10 +351,7 @@ export class FolderIntake {
     // the thread pool, with three promises, a burst of 10,000 names fell ~250 ms behind the
     // program moving them in (issue 7, figure 2). A file seen empty because its writer has not
     // written yet is looked at again on the write's own event.
-    if (this.#isStatSlow) {
-      return this.#lstat(relativePath).then((stats) => this.#onPathStats(relativePath, stats));
-    }
-    return this.#onPathStats(relativePath, this.#lstatNow(relativePath));
+    return this.#withStats(relativePath, (stats) => this.#onPathStats(relativePath, stats));
   }
 
   #onPathStats(
@@ -591,12 +588,9 @@ export class FolderIntake {
   #onCandidateDue(relativePath: string): Promise<void> | undefined {
     const candidate = this.#candidates.get(relativePath);
     if (!candidate || this.#isClosed) return undefined;
-    if (this.#isStatSlow) {
-      return this.#lstat(relativePath).then((stats) =>
-        this.#onDueStats(relativePath, candidate, stats),
-      );
-    }
-    return this.#onDueStats(relativePath, candidate, this.#lstatNow(relativePath));
+    return this.#withStats(relativePath, (stats) =>
+      this.#onDueStats(relativePath, candidate, stats),
+    );
   }
 
   #onDueStats(
@@ -648,7 +642,7 @@ export class FolderIntake {
       this.#dropCandidate(relativePath);
       return false;
     }
-    const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
+    const keepBytes = this.#keepBytes(relativePath);
     if (keepBytes > 0 && this.#preparedHeadBytes + candidate.sizeBytes > preparedHeadBytesLimit) {
       return true;
     }
@@ -792,7 +786,7 @@ export class FolderIntake {
     observed: { sizeBytes: number; mtimeMs: number },
   ): Promise<FileHashes | undefined> {
     const absolutePath = this.#absolute(relativePath);
-    const keepBytes = this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
+    const keepBytes = this.#keepBytes(relativePath);
     const hashes =
       observed.sizeBytes <= smallFileBytes && !this.#isStatSlow
         ? hashSmallFileSync(absolutePath, keepBytes, observed.sizeBytes)
@@ -1003,6 +997,23 @@ export class FolderIntake {
     } catch (error) {
       return this.#onLstatFailed(relativePath, error);
     }
+  }
+
+  /**
+   * Runs `then` with the path's lstat: at once on a local disk, after the thread pool's answer
+   * where file system calls may take long (#isStatSlow). Its promise, if any, is the caller's.
+   */
+  #withStats(
+    relativePath: string,
+    then: (stats: fs.Stats | 'missing' | undefined) => Promise<void> | undefined,
+  ): Promise<void> | undefined {
+    if (this.#isStatSlow) return this.#lstat(relativePath).then(then);
+    return then(this.#lstatNow(relativePath));
+  }
+
+  /** How many leading bytes of a file to keep while hashing it: a request file's, for its parse. */
+  #keepBytes(relativePath: string): number {
+    return this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
   }
 
   /** lstat, synchronously (on a local disk ~3 µs, against a thread-pool round trip). */

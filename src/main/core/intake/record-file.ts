@@ -21,7 +21,7 @@ import {
 import type { FileHashes } from './hash-file.ts';
 import { moveToFreeName } from './move-file.ts';
 import type { PathRules } from './path-rules.ts';
-import { resolveTargetPath, type TargetPath } from './target-path.ts';
+import { resolveTargetPath, targetBase, type TargetPath } from './target-path.ts';
 
 /** Why a file version is queued: first seen by an event, by a scan, or a new version of a path. */
 export type QueueReason = 'new' | 'changed' | 'caught-up';
@@ -125,7 +125,7 @@ export function recordWithTarget(
   if (target.pathProblem) {
     cause = pathTooLongCause(target.pathProblem);
   } else if (target.nameProblems.length > 0 && folder.invalidNames === 'quarantine') {
-    const suggested = target.targetPath.slice(folder.target.folderPath.replace(/\/+$/, '').length);
+    const suggested = target.targetPath.slice(targetBase(folder).length);
     cause = invalidNameCause(target.nameProblems, suggested.replace(/^\//, ''));
   } else if (context.rules.isRequestFile(file.relativePath)) {
     const parsed = parseRequestFile(hashes.headBytes, hashes.sizeBytes);

@@ -93,7 +93,8 @@ function finishTargetPath(
   };
 }
 
-function targetBase(folder: FolderConfig): string {
+/** The folder's `target.folderPath` without trailing slashes ('' for the library's root). */
+export function targetBase(folder: FolderConfig): string {
   return folder.target.folderPath.replace(/\/+$/, '');
 }
 
