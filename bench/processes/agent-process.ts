@@ -13,7 +13,13 @@ import { secretNames } from '../../src/main/core/platform.ts';
 import { MemorySecretStore } from '../../src/main/cli/demo-command.ts';
 import { crossProcessNowMs } from '../lib/cross-process-clock.ts';
 import type { BenchFile } from '../lib/pending-tree.ts';
-import { notifyParent, readChildArguments, readMemory, serveParent } from '../lib/serve-parent.ts';
+import {
+  notifyParent,
+  readChildArguments,
+  readMemory,
+  sampleRss,
+  serveParent,
+} from '../lib/serve-parent.ts';
 
 /** What the driver passes to the agent process. */
 export interface AgentProcessArguments {
@@ -93,10 +99,8 @@ const flush = () => {
 };
 const flushTimer = setInterval(flush, 50);
 
-let peakRssBytes = process.memoryUsage.rss();
-const rssTimer = setInterval(() => {
-  peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
-}, 10);
+/** Samples RSS from resetPeak to peak only (figure 6's runs), not through the other figures. */
+let rssSampler: ReturnType<typeof sampleRss> | undefined;
 
 serveParent({
   /**
@@ -120,13 +124,18 @@ serveParent({
   },
   /** CPU time (user + system, µs) since `since`, or since before startAgent. */
   cpu: (since) => process.cpuUsage((since as NodeJS.CpuUsage | undefined) ?? cpuBeforeStart),
-  /** Resets the RSS peak tracker (10 ms samples); returns the RSS now. */
+  /** Starts sampling RSS anew (10 ms samples); returns the RSS now. */
   resetPeak: () => {
-    peakRssBytes = process.memoryUsage.rss();
-    return peakRssBytes;
+    rssSampler?.stop();
+    rssSampler = sampleRss();
+    return process.memoryUsage.rss();
   },
-  /** The highest RSS sampled since resetPeak. */
-  peak: () => Math.max(peakRssBytes, process.memoryUsage.rss()),
+  /** The highest RSS sampled since resetPeak; sampling stops. */
+  peak: () => {
+    const peakBytes = rssSampler?.stop() ?? process.memoryUsage.rss();
+    rssSampler = undefined;
+    return peakBytes;
+  },
   startup: () => ({ startingAtMs, startedAtMs }),
   flushEvents: () => flush(),
   stats: () => {
@@ -151,7 +160,7 @@ serveParent({
   }),
   close: async () => {
     clearInterval(flushTimer);
-    clearInterval(rssTimer);
+    rssSampler?.stop();
     flush();
     await agent.close('bench finished');
   },

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BareGraphClient } from '../lib/emulator-client.ts';
 import { crossProcessNowMs } from '../lib/cross-process-clock.ts';
-import { readChildArguments, readMemory, serveParent } from '../lib/serve-parent.ts';
+import { readChildArguments, readMemory, sampleRss, serveParent } from '../lib/serve-parent.ts';
 import type { EmulatorInfo } from './emulator-process.ts';
 
 /** What the driver passes to the bare uploader. */
@@ -32,20 +32,6 @@ const options = readChildArguments<BareUploadArguments>();
 const client = new BareGraphClient(options.emulator, options.concurrency);
 const driveId = await client.connect();
 const base = options.emulator.graphBaseUrl;
-
-/** Tracks the highest RSS seen during a run (VmHWM covers the whole process's life). */
-function sampleRss(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 10);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
-    },
-  };
-}
 
 async function uploadFiles(args: { folder: string; targetFolder: string }): Promise<BareUploadRun> {
   const names = listFiles(args.folder);
