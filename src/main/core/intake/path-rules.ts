@@ -72,13 +72,21 @@ export function createPathRules(folder: FolderConfig): PathRules {
 /**
  * One matcher for a glob list: a glob with a '/' is matched against the whole relative path, one
  * without against the last name only (picomatch's own `basename` option applies to every glob).
+ * Each side is one RegExp of picomatch's expressions: picomatch's matcher for a list tests them
+ * one by one, ~3 µs a path for the built-in list, paid twice for each event of a burst (issue 7,
+ * figure 2).
  */
 function compileGlobs(patterns: readonly string[]): (relativePath: string) => boolean {
-  const options = { dot: true, nocase: true } as const;
-  const pathGlobs = patterns.filter((pattern) => pattern.includes('/'));
-  const nameGlobs = patterns.filter((pattern) => !pattern.includes('/'));
-  const matchesPath = pathGlobs.length > 0 ? picomatch(pathGlobs, options) : () => false;
-  const matchesName = nameGlobs.length > 0 ? picomatch(nameGlobs, options) : () => false;
+  const pathGlobs = toRegExp(patterns.filter((pattern) => pattern.includes('/')));
+  const nameGlobs = toRegExp(patterns.filter((pattern) => !pattern.includes('/')));
   return (relativePath) =>
-    matchesPath(relativePath) || matchesName(relativePath.slice(relativePath.lastIndexOf('/') + 1));
+    (pathGlobs?.test(relativePath) ?? false) ||
+    (nameGlobs?.test(relativePath.slice(relativePath.lastIndexOf('/') + 1)) ?? false);
+}
+
+function toRegExp(globs: readonly string[]): RegExp | undefined {
+  if (globs.length === 0) return undefined;
+  const options = { dot: true, nocase: true } as const;
+  const alternatives = globs.map((glob) => `(?:${picomatch.makeRe(glob, options).source})`);
+  return new RegExp(alternatives.join('|'), 'i');
 }
