@@ -177,6 +177,22 @@ describe('intake: catch-up, restarts and changes', () => {
     expect(Date.now() - deliveredAt).toBeLessThan(stabilityWindowMs / 2);
   });
 
+  it("records nothing new when only a delivered file's permissions change (an event for a known version)", async () => {
+    const { agent, folderPaths } = await startTestAgent();
+    const file = path.join(folderPaths[0]!, 'permit.pdf');
+    fs.writeFileSync(file, 'signed permit');
+    const first = await waitForItem(agent.store, 'permit.pdf');
+    markDelivered(agent.store, first.id);
+    const eventsBefore = agent.store.readEventsSince(0, 1_000).length;
+    fs.chmodSync(file, 0o600);
+    // Three stability windows (200 ms): its wait, and the half-window look that drops it.
+    await sleep(600);
+    expect(listAllItems(agent.store).map((item) => [item.relativePath, item.state])).toEqual([
+      ['permit.pdf', 'delivered'],
+    ]);
+    expect(agent.store.readEventsSince(0, 1_000)).toHaveLength(eventsBefore);
+  });
+
   it.each([
     ['skip', 'skipped', 'linking the earlier item'],
     ['upload', 'queued', 'to be sent again'],

@@ -9,15 +9,18 @@ import { createGroupCommit, type GroupCommit, type Item, type Store } from '../s
 import { DirectoryWatcher } from './directory-watcher.ts';
 import { hashFile, hashSmallFileSync, warmUpHashing, type FileHashes } from './hash-file.ts';
 import { createPathRules, type PathRules } from './path-rules.ts';
+import { RecordedFilesLog } from './recorded-files-log.ts';
 import {
   goneCapableStates,
   inDeliveryStates,
   isKnownVersion,
   recordFile,
-  recordWithTarget,
+  recordTogether,
   type QueueReason,
+  type ReadyFile,
   type RecordContext,
   type RecordOutcome,
+  type RecordResult,
 } from './record-file.ts';
 import { scanFolder } from './scan-folder.ts';
 import { resolvePlainTargetPath, type TargetPath } from './target-path.ts';
@@ -73,6 +76,11 @@ interface Candidate {
   prepared: { hashes: FileHashes; target: TargetPath | undefined } | undefined;
 }
 
+/** A prepared file taken, waiting for the end of the turn to be recorded with the others. */
+interface GatheredFile extends ReadyFile {
+  candidate: Candidate;
+}
+
 /** Error codes that mean "another program still has the file": not finished, try later. */
 const busyCodes = new Set(['EBUSY', 'EACCES', 'EPERM', 'EAGAIN']);
 /** Error codes that mean the file (or a folder above it) is not there. */
@@ -114,6 +122,7 @@ export class FolderIntake {
   /** The folder's path with a separator at its end. */
   readonly #rootPrefix: string;
   readonly #logger: Logger;
+  readonly #recordedLog: RecordedFilesLog;
   readonly #candidates = new Map<string, Candidate>();
   /** The leading bytes that prepared candidates hold (see preparedHeadBytesLimit). */
   #preparedHeadBytes = 0;
@@ -121,6 +130,8 @@ export class FolderIntake {
   /** Candidates whose wait is over, taken a few per event-loop turn (#takeDue). */
   readonly #due = new Set<string>();
   #isDueScheduled = false;
+  /** Prepared files taken in this turn, recorded together at its end (#recordGathered). */
+  #gathered: GatheredFile[] = [];
   /** Paths being hashed or recorded, and the reason to look again when that ends. */
   readonly #busy = new Map<string, QueueReason | undefined>();
   /**
@@ -156,6 +167,7 @@ export class FolderIntake {
       commit: options.commit ?? createGroupCommit(options.store),
     };
     this.#logger = options.logger.child({ folderId: options.folder.id });
+    this.#recordedLog = new RecordedFilesLog(this.#logger);
     this.#health = {
       folderId: options.folder.id,
       path: options.folder.path,
@@ -231,6 +243,7 @@ export class FolderIntake {
     await this.#stopWatcher();
     await this.#scanning;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    this.#recordedLog.flush();
   }
 
   // ── Availability ───────────────────────────────────────────────────────────────────────────
@@ -383,10 +396,12 @@ export class FolderIntake {
       })();
     }
     if (!stats.isFile() || this.#rules.isIgnored(relativePath, true)) return undefined;
-    this.#observeVersion(relativePath, 'new', {
-      sizeBytes: stats.size,
-      mtimeMs: Math.floor(stats.mtimeMs),
-    });
+    this.#observeVersion(
+      relativePath,
+      'new',
+      { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) },
+      { isLookupDeferred: true },
+    );
     return undefined;
   }
 
@@ -483,11 +498,22 @@ export class FolderIntake {
     }
   }
 
-  /** observe, for a file seen at this size and mtime: start or reset its wait. */
+  /**
+   * observe, for a file seen at this size and mtime: start or reset its wait, unless the store
+   * knows this version already.
+   *
+   * `isLookupDeferred` (a watcher's event): the store is not asked now, since the file is looked
+   * up anyway halfway through its wait (#prepare) or when it is taken (#readAndRecord), and a
+   * known version is dropped then. An event rarely names a known version (a chmod); each of a
+   * burst's 10,000 is new, and the lookup, in a read transaction of its own, was ~6 µs of the
+   * ~25 µs per event that made intake fall behind the program moving them in (issue 7, figure
+   * 2). Scans keep the lookup: a catch-up over 100,000 known files must not wait on any.
+   */
   #observeVersion(
     relativePath: string,
     reason: QueueReason,
     current: { sizeBytes: number; mtimeMs: number },
+    options: { isLookupDeferred?: boolean } = {},
   ): void {
     if (this.#isClosed || !this.#health.isAvailable) return;
     if (this.#busy.has(relativePath)) {
@@ -504,10 +530,12 @@ export class FolderIntake {
       // Already waiting for this very version (a write's second event): nothing new.
       return;
     }
-    const latest = this.#options.store.findLatestVersion(this.folder.id, relativePath);
-    if (isKnownVersion(latest, current.sizeBytes, current.mtimeMs)) {
-      this.#dropCandidate(relativePath);
-      return;
+    if (!options.isLookupDeferred) {
+      const latest = this.#options.store.findLatestVersion(this.folder.id, relativePath);
+      if (isKnownVersion(latest, current.sizeBytes, current.mtimeMs)) {
+        this.#dropCandidate(relativePath);
+        return;
+      }
     }
     this.#setCandidate(relativePath, current, candidate?.reason ?? reason, 0);
   }
@@ -679,8 +707,8 @@ export class FolderIntake {
   // ── Taking a finished file ─────────────────────────────────────────────────────────────────
 
   /**
-   * Takes a finished file. A prepared one whose name SharePoint takes as it is goes to the commit
-   * at once, with no wait before it (the files of a burst that come due in one turn share that
+   * Takes a finished file. A prepared one whose name SharePoint takes as it is is recorded at
+   * the end of the turn, in one work with the other prepared files taken in it (they share the
    * commit, and nothing is read again); any other is checked against the store, then read and
    * hashed first (#readAndRecord). Busy until recorded: events meanwhile look again after it.
    */
@@ -691,18 +719,17 @@ export class FolderIntake {
   ): Promise<void> | undefined {
     if (this.#busy.has(relativePath) || this.#isClosed) return undefined;
     this.#busy.set(relativePath, undefined);
+    const { prepared } = candidate;
+    if (prepared?.target) {
+      const file = { relativePath, sizeBytes: observed.sizeBytes, mtimeMs: observed.mtimeMs };
+      const { hashes, target } = prepared;
+      this.#gathered.push({ file, hashes, reason: candidate.reason, target, candidate });
+      if (this.#gathered.length === 1) queueMicrotask(() => this.#recordGathered());
+      return undefined;
+    }
     let taking: Promise<RecordOutcome | undefined>;
     try {
-      const { prepared } = candidate;
-      taking = prepared?.target
-        ? recordWithTarget(
-            this.#recordContext,
-            { relativePath, ...observed },
-            prepared.hashes,
-            candidate.reason,
-            prepared.target,
-          )
-        : this.#readAndRecord(relativePath, observed, candidate);
+      taking = this.#readAndRecord(relativePath, observed, candidate);
     } catch (error) {
       taking = Promise.reject(error);
     }
@@ -715,6 +742,29 @@ export class FolderIntake {
         this.#endTake(relativePath, () =>
           this.#onTakeFailed(relativePath, observed, candidate, error),
         ),
+    );
+  }
+
+  /** Records the prepared files taken in this turn together; then each take ends as above. */
+  #recordGathered(): void {
+    const gathered = this.#gathered;
+    this.#gathered = [];
+    let recording: Promise<RecordResult[]>;
+    try {
+      recording = recordTogether(this.#recordContext, gathered);
+    } catch (error) {
+      recording = Promise.resolve(gathered.map((): RecordResult => ({ isOk: false, error })));
+    }
+    this.#track(
+      recording.then((results) => {
+        gathered.forEach(({ file, candidate }, index) => {
+          const result = results[index];
+          this.#endTake(file.relativePath, () => {
+            if (result?.isOk) this.#onRecorded(file.relativePath, file, candidate, result.value);
+            else this.#onTakeFailed(file.relativePath, file, candidate, result?.error);
+          });
+        });
+      }),
     );
   }
 
@@ -774,10 +824,7 @@ export class FolderIntake {
     const { item } = outcome;
     // A version that waited for a delivery that ended otherwise (failed, retrying) took its item.
     this.#waitingOnDelivery.delete(item.id);
-    this.#logger.info(
-      { itemId: item.id, path: relativePath, state: item.state, sizeBytes: item.sizeBytes },
-      `File ${item.state}`,
-    );
+    this.#recordedLog.add(item);
   }
 
   /** Reads and hashes a file taken; undefined when it changed while it was read. */

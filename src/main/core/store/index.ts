@@ -11,6 +11,7 @@ export type {
   Attempt,
   AttemptResult,
   ItemFilter,
+  StepResult,
   StoreOptions,
   TransitionEventData,
 } from './store.ts';

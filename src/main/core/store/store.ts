@@ -61,6 +61,9 @@ export interface ItemFilter {
 }
 
 /** Options to open the store. */
+/** How one step of a transaction ended (Store.tryAtomic). */
+export type StepResult<T> = { isOk: true; value: T } | { isOk: false; error: unknown };
+
 export interface StoreOptions {
   dataDir: string;
   clock: Clock;
@@ -96,6 +99,8 @@ export class Store {
    * After an error SQLite may have ended the transaction itself: that check stays native.
    */
   #isInTransaction = false;
+  /** Nested transactions run without their savepoint (withoutSavepoints). */
+  #areSavepointsSkipped = false;
 
   private constructor(db: Database, recovery: DatabaseRecovery | undefined, options: StoreOptions) {
     this.#db = db;
@@ -120,7 +125,9 @@ export class Store {
    */
   transaction<T>(fn: () => T): T {
     const pendingBefore = this.#pending.length;
-    if (this.#isInTransaction) return this.#inSavepoint(fn, pendingBefore);
+    if (this.#isInTransaction) {
+      return this.#areSavepointsSkipped ? fn() : this.#inSavepoint(fn, pendingBefore);
+    }
     let result: T;
     this.#isInTransaction = true;
     try {
@@ -133,6 +140,39 @@ export class Store {
     }
     this.#bus.publish(this.#pending.splice(0));
     return result;
+  }
+
+  /**
+   * Runs fn in the open transaction with no savepoint for the transactions nested in it: one of
+   * them that throws leaves its writes half done, so a throw out of fn must end the whole
+   * transaction (the group commit's optimistic run; see GroupCommitOptions.isRepeatable).
+   */
+  withoutSavepoints<T>(fn: () => T): T {
+    if (!this.#isInTransaction) {
+      throw new StoreInvariantError('withoutSavepoints needs an open transaction');
+    }
+    const wereSkipped = this.#areSavepointsSkipped;
+    this.#areSavepointsSkipped = true;
+    try {
+      return fn();
+    } finally {
+      this.#areSavepointsSkipped = wereSkipped;
+    }
+  }
+
+  /**
+   * Runs fn, a step atomic by itself (it makes one store call that writes, last), in the open
+   * transaction and returns how it ended, so that one step of many can fail alone. Under
+   * withoutSavepoints the store call has no savepoint and a throw may leave it half done: it is
+   * not caught there, and the end of the whole transaction undoes it.
+   */
+  tryAtomic<T>(fn: () => T): StepResult<T> {
+    if (this.#areSavepointsSkipped) return { isOk: true, value: fn() };
+    try {
+      return { isOk: true, value: fn() };
+    } catch (error) {
+      return { isOk: false, error };
+    }
   }
 
   /**

@@ -66,4 +66,68 @@ describe('FolderIntake', () => {
       },
     ]);
   });
+
+  it('logs the files of a burst in one line that counts them, and a file on its own in its own line', async () => {
+    const folderPath = makeTempDir();
+    const stagingPath = makeTempDir();
+    const { store } = openTestStore(makeTempDir());
+    const lines: { level: number; msg: string; [field: string]: unknown }[] = [];
+    const intake = new FolderIntake({
+      folder: FolderConfigSchema.parse({ id: 'in', path: folderPath, stabilityWindowMs: 200 }),
+      libraryName: 'Documents',
+      store,
+      clock: systemClock,
+      logger: pino(
+        { level: 'info' },
+        { write: (line: string) => void lines.push(JSON.parse(line)) },
+      ),
+      folderCheckIntervalMs: 60_000,
+      reconcileIntervalMs: 60_000,
+      limitReads: (task) => task(),
+      onDeliveredFileFound: () => undefined,
+    });
+    onTestFinished(() => intake.close());
+    await intake.start();
+    const names = Array.from({ length: 40 }, (_, index) => `scan-${index}.pdf`);
+    for (const name of names) fs.writeFileSync(path.join(stagingPath, name), `pages of ${name}`);
+    // Moved in at once, as a selection dragged into the folder: they come due in the same turn.
+    for (const name of names)
+      fs.renameSync(path.join(stagingPath, name), path.join(folderPath, name));
+    await waitFor(() => store.countsByState().queued === names.length || undefined, {
+      description: 'all 40 queued',
+    });
+    const queuedLines = () => lines.filter((line) => line.msg.endsWith('queued'));
+    const filesLogged = () =>
+      queuedLines().reduce((sum, line) => sum + ((line.files as number | undefined) ?? 1), 0);
+    await waitFor(() => filesLogged() === names.length || undefined, {
+      description: 'the 40 files logged',
+    });
+    const burstLines = queuedLines();
+    expect(burstLines.length).toBeLessThan(names.length);
+    expect(burstLines.find((line) => line.files !== undefined)).toMatchObject({
+      msg: expect.stringMatching(/^\d+ files recorded: \d+ queued$/),
+      folderId: 'in',
+      firstPath: expect.stringMatching(/^scan-\d+\.pdf$/),
+      lastPath: expect.stringMatching(/^scan-\d+\.pdf$/),
+    });
+
+    lines.length = 0;
+    fs.writeFileSync(path.join(folderPath, 'alone.pdf'), 'one page');
+    const alone = await waitFor(
+      () => store.listItems({ limit: 100 }).find((item) => item.relativePath === 'alone.pdf'),
+      { description: 'alone.pdf queued' },
+    );
+    await waitFor(() => lines.find((line) => line.msg === 'File queued'), {
+      description: 'its line',
+    });
+    expect(lines.filter((line) => line.msg.includes('queued'))).toEqual([
+      expect.objectContaining({
+        msg: 'File queued',
+        itemId: alone.id,
+        path: 'alone.pdf',
+        sizeBytes: 8,
+        folderId: 'in',
+      }),
+    ]);
+  });
 });

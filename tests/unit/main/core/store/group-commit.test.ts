@@ -83,7 +83,57 @@ describe('group commit', () => {
     expectOnlyTheFailedOneMissing(store, outcomes);
     expect(published.map((event) => event.type)).toEqual(['item.queued', 'item.queued']);
   });
+
+  it('runs repeatable works with no savepoint; when one fails midway, runs them again and keeps the others once', async () => {
+    const dataDir = makeTempDir();
+    const { store, published } = openTestStore(dataDir);
+    refuseEventsOf(dataDir, 'refused.pdf');
+    const commit = createGroupCommit(store);
+    const repeatable = { isAtomic: true, isRepeatable: true };
+    let runs = 0;
+    const outcomes = await Promise.allSettled([
+      commit(() => {
+        runs += 1;
+        return queueItem(store, { relativePath: 'kept-1.pdf' });
+      }, repeatable),
+      commit(() => queueItem(store, { relativePath: 'refused.pdf' }), repeatable),
+      commit(() => queueItem(store, { relativePath: 'kept-2.pdf' }), repeatable),
+    ]);
+    // The first run was rolled back whole (refused.pdf's item row was written without its
+    // event); the second ran each work on its own.
+    expect(runs).toBe(2);
+    expectOnlyTheFailedOneMissing(store, outcomes);
+    expect(published.map((event) => event.type)).toEqual(['item.queued', 'item.queued']);
+    expect(store.readEventsSince(0, 10).map((event) => event.type)).toEqual([
+      'item.queued',
+      'item.queued',
+    ]);
+  });
+
+  it('in a work of many steps, a step that fails midway is rolled back alone, with or without savepoints', async () => {
+    const dataDir = makeTempDir();
+    const { store } = openTestStore(dataDir);
+    refuseEventsOf(dataDir, 'refused.pdf');
+    const commit = createGroupCommit(store);
+    const steps = () =>
+      ['kept-1.pdf', 'refused.pdf', 'kept-2.pdf'].map((name) =>
+        store.tryAtomic(() => queueItem(store, { relativePath: name })),
+      );
+    const results = await commit(steps, { isAtomic: true, isRepeatable: true });
+    expect(results.map((result) => result.isOk)).toEqual([true, false, true]);
+    const paths = store.listItems({ limit: 10 }).map((item) => item.relativePath);
+    expect(paths.sort()).toEqual(['kept-1.pdf', 'kept-2.pdf']);
+  });
 });
+
+/** Makes the store refuse the event of an item of this name (its call then fails midway). */
+function refuseEventsOf(dataDir: string, name: string): void {
+  const side = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'));
+  side.exec(
+    `CREATE TRIGGER refuse_event BEFORE INSERT ON events WHEN NEW.data LIKE '%${name}%' BEGIN SELECT RAISE(ABORT, 'disk said no'); END`,
+  );
+  side.close();
+}
 
 /** The middle one of three records failed alone: kept-1.pdf and kept-2.pdf were accepted. */
 function expectOnlyTheFailedOneMissing(store: Store, outcomes: PromiseSettledResult<unknown>[]) {
