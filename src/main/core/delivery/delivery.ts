@@ -106,6 +106,13 @@ const commitGatherMs = 4;
 /** A wall-clock step back smaller than this is drift, not a change of the time. */
 const clockJumpToleranceMs = 1_000;
 
+/**
+ * A commit work that is one store call (atomic by itself, its own savepoint): it needs no
+ * savepoint around it, under which SQLite would journal the call's pages twice (figure 3's CPU
+ * per file), and it may run again (GroupCommitOptions).
+ */
+const oneStoreCall = { isAtomic: true, isRepeatable: true } as const;
+
 interface InFlight {
   controller: AbortController;
   isCancelRequested: boolean;
@@ -742,29 +749,31 @@ class DeliveryWorker implements Delivery {
         clock,
         signal: entry.controller.signal,
         recordVerifying: () =>
-          this.#commit(() => void store.transitionItem(item.id, 'verifying', {})),
+          this.#commit(() => void store.transitionItem(item.id, 'verifying', {}), oneStoreCall),
       });
       // One commit, shared with the other workers' changes of this turn, for verifying (unless
       // recorded before setting columns), delivered and the attempt's end: fsyncs bound
       // delivery's rate of small files (docs/performance.md, figure 3).
-      const delivered = this.#commit(() =>
-        store.recordDelivered(
-          item.id,
-          { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
-          {
-            remoteId: result.remote.id,
-            remoteUrl: result.remote.webUrl,
-            remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
-            uploadSessionUrl: null,
-            uploadSessionExpiresAt: null,
-            uploadNextOffset: null,
-            lastErrorCode: null,
-            lastErrorMessage: null,
-            nextAttemptAt: null,
-          },
-          attemptId,
-          result.wasAlreadyThere ? 'already-there' : 'delivered',
-        ),
+      const delivered = this.#commit(
+        () =>
+          store.recordDelivered(
+            item.id,
+            { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
+            {
+              remoteId: result.remote.id,
+              remoteUrl: result.remote.webUrl,
+              remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
+              uploadSessionUrl: null,
+              uploadSessionExpiresAt: null,
+              uploadNextOffset: null,
+              lastErrorCode: null,
+              lastErrorMessage: null,
+              nextAttemptAt: null,
+            },
+            attemptId,
+            result.wasAlreadyThere ? 'already-there' : 'delivered',
+          ),
+        oneStoreCall,
       );
       // The next item's claim joins the same commit: its slot needs no network any more.
       this.#lendSlot(entry);
