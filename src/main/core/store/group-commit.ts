@@ -1,4 +1,4 @@
-import type { Store } from './store.ts';
+import type { StepResult, Store } from './store.ts';
 
 /** Runs a store write in the next shared commit; resolves with its result after COMMIT. */
 export type GroupCommit = <T>(work: () => T, options?: GroupCommitOptions) => Promise<T>;
@@ -16,7 +16,8 @@ export interface GroupCommitOptions {
   isAtomic?: boolean;
   /**
    * The work only reads and writes the store, and run again on the same store it does the same
-   * (its other effects, if any, are overwritten by the second run). A batch of such works first
+   * (its other effects, if any, are overwritten by the second run); it catches no store error
+   * itself but through Store.tryAtomic, which lets it through here. A batch of such works first
    * runs with no savepoint at all; if one of them throws, the whole batch is rolled back and run
    * again the guarded way (each work on its own). A savepoint held over a store write made each
    * recorded file ~14% more work for SQLite, which journals the pages it touches (issue 7,
@@ -25,7 +26,7 @@ export interface GroupCommitOptions {
   isRepeatable?: boolean;
 }
 
-type Outcome = { isOk: true; value: unknown } | { isOk: false; error: unknown };
+type Outcome = StepResult<unknown>;
 
 interface Waiting {
   work: () => unknown;

@@ -60,10 +60,10 @@ export interface ItemFilter {
   limit: number;
 }
 
-/** Options to open the store. */
 /** How one step of a transaction ended (Store.tryAtomic). */
 export type StepResult<T> = { isOk: true; value: T } | { isOk: false; error: unknown };
 
+/** Options to open the store. */
 export interface StoreOptions {
   dataDir: string;
   clock: Clock;
