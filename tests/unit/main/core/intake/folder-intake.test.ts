@@ -11,7 +11,7 @@ import {
 import { systemClock } from '../../../../../src/main/core/lifecycle/index.ts';
 import { openTestStore } from '../../../../helpers/store.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
-import { waitFor } from '../../../../helpers/wait-for.ts';
+import { sleep, waitFor } from '../../../../helpers/wait-for.ts';
 
 describe('FolderIntake', () => {
   // Deterministic: the write lands while the file is being read, through intake's own read
@@ -129,5 +129,51 @@ describe('FolderIntake', () => {
         folderId: 'in',
       }),
     ]);
+  });
+
+  it('commits the files that come due in one turn before it takes the next turn, 512 at most', async () => {
+    const folderPath = makeTempDir();
+    const stagingPath = makeTempDir();
+    const { store, clock, bus } = openTestStore(makeTempDir());
+    // Events of one publish arrive synchronously, so a microtask ends each commit's batch.
+    const commitSizes: number[] = [];
+    bus.onDidAny((event) => {
+      if (event.type !== 'item.queued') return;
+      if (commitSizes.length === 0 || isBatchClosed) {
+        commitSizes.push(0);
+        isBatchClosed = false;
+        queueMicrotask(() => (isBatchClosed = true));
+      }
+      commitSizes[commitSizes.length - 1]! += 1;
+    });
+    let isBatchClosed = true;
+    const intake = new FolderIntake({
+      folder: FolderConfigSchema.parse({ id: 'in', path: folderPath, stabilityWindowMs: 2_000 }),
+      libraryName: 'Documents',
+      store,
+      clock,
+      logger: pino({ level: 'silent' }),
+      folderCheckIntervalMs: 600_000,
+      reconcileIntervalMs: 600_000,
+      limitReads: (task) => task(),
+      onDeliveredFileFound: () => undefined,
+    });
+    onTestFinished(() => intake.close());
+    await intake.start();
+    const names = Array.from({ length: 1_100 }, (_, index) => `scan-${index}.pdf`);
+    for (const name of names) fs.writeFileSync(path.join(stagingPath, name), name);
+    for (const name of names)
+      fs.renameSync(path.join(stagingPath, name), path.join(folderPath, name));
+    // The test clock stands still while the events are handled: every file waits from the same
+    // moment, is read at the same half-window moment and comes due at the same moment. The real
+    // waits let the events, then the half-window reads, finish (~50 and ~100 ms here).
+    await sleep(1_000);
+    clock.advance(1_000);
+    await sleep(1_000);
+    clock.advance(1_000);
+    await waitFor(() => store.countsByState().queued === names.length || undefined, {
+      description: 'all 1,100 queued',
+    });
+    expect(commitSizes).toEqual([512, 512, 76]);
   });
 });
