@@ -728,6 +728,8 @@ export class FolderIntake {
       const file = { relativePath, sizeBytes: observed.sizeBytes, mtimeMs: observed.mtimeMs };
       const { hashes, target } = prepared;
       this.#gathered.push({ file, hashes, reason: candidate.reason, target, candidate });
+      // #takeDue records what it gathered at the end of its turn; should a take ever come from
+      // elsewhere, the end of this task does, so that no gathered file waits for another turn.
       if (this.#gathered.length === 1) queueMicrotask(() => this.#recordGathered());
       return undefined;
     }

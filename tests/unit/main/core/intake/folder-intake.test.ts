@@ -8,7 +8,9 @@ import {
   FolderIntake,
   type ReadLimiter,
 } from '../../../../../src/main/core/intake/folder-intake.ts';
-import { systemClock } from '../../../../../src/main/core/lifecycle/index.ts';
+import { systemClock, type Clock } from '../../../../../src/main/core/lifecycle/index.ts';
+import type { Logger } from '../../../../../src/main/core/logging/index.ts';
+import type { Store } from '../../../../../src/main/core/store/index.ts';
 import { openTestStore } from '../../../../helpers/store.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
 import { sleep, waitFor } from '../../../../helpers/wait-for.ts';
@@ -30,18 +32,7 @@ describe('FolderIntake', () => {
       if (reads === 1) await fs.promises.appendFile(file, ', and more pages');
       return hashing;
     };
-    const intake = new FolderIntake({
-      folder: FolderConfigSchema.parse({ id: 'in', path: folderPath, stabilityWindowMs: 50 }),
-      libraryName: 'Documents',
-      store,
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      folderCheckIntervalMs: 60_000,
-      reconcileIntervalMs: 60_000,
-      limitReads,
-      onDeliveredFileFound: () => undefined,
-    });
-    onTestFinished(() => intake.close());
+    const intake = createIntake({ folderPath, stabilityWindowMs: 50, store, limitReads });
     const firstPages = `first pages${' '.repeat(70 * 1024)}`;
     fs.writeFileSync(file, firstPages);
     await intake.start();
@@ -69,30 +60,21 @@ describe('FolderIntake', () => {
 
   it('logs the files of a burst in one line that counts them, and a file on its own in its own line', async () => {
     const folderPath = makeTempDir();
-    const stagingPath = makeTempDir();
     const { store } = openTestStore(makeTempDir());
     const lines: { level: number; msg: string; [field: string]: unknown }[] = [];
-    const intake = new FolderIntake({
-      folder: FolderConfigSchema.parse({ id: 'in', path: folderPath, stabilityWindowMs: 200 }),
-      libraryName: 'Documents',
+    const intake = createIntake({
+      folderPath,
+      stabilityWindowMs: 200,
       store,
-      clock: systemClock,
       logger: pino(
         { level: 'info' },
         { write: (line: string) => void lines.push(JSON.parse(line)) },
       ),
-      folderCheckIntervalMs: 60_000,
-      reconcileIntervalMs: 60_000,
-      limitReads: (task) => task(),
-      onDeliveredFileFound: () => undefined,
     });
-    onTestFinished(() => intake.close());
     await intake.start();
     const names = Array.from({ length: 40 }, (_, index) => `scan-${index}.pdf`);
-    for (const name of names) fs.writeFileSync(path.join(stagingPath, name), `pages of ${name}`);
-    // Moved in at once, as a selection dragged into the folder: they come due in the same turn.
-    for (const name of names)
-      fs.renameSync(path.join(stagingPath, name), path.join(folderPath, name));
+    // They come due in the same turn.
+    moveInAtOnce(folderPath, names);
     await waitFor(() => store.countsByState().queued === names.length || undefined, {
       description: 'all 40 queued',
     });
@@ -133,10 +115,10 @@ describe('FolderIntake', () => {
 
   it('commits the files that come due in one turn before it takes the next turn, 512 at most', async () => {
     const folderPath = makeTempDir();
-    const stagingPath = makeTempDir();
     const { store, clock, bus } = openTestStore(makeTempDir());
     // Events of one publish arrive synchronously, so a microtask ends each commit's batch.
     const commitSizes: number[] = [];
+    let isBatchClosed = true;
     bus.onDidAny((event) => {
       if (event.type !== 'item.queued') return;
       if (commitSizes.length === 0 || isBatchClosed) {
@@ -146,24 +128,10 @@ describe('FolderIntake', () => {
       }
       commitSizes[commitSizes.length - 1]! += 1;
     });
-    let isBatchClosed = true;
-    const intake = new FolderIntake({
-      folder: FolderConfigSchema.parse({ id: 'in', path: folderPath, stabilityWindowMs: 2_000 }),
-      libraryName: 'Documents',
-      store,
-      clock,
-      logger: pino({ level: 'silent' }),
-      folderCheckIntervalMs: 600_000,
-      reconcileIntervalMs: 600_000,
-      limitReads: (task) => task(),
-      onDeliveredFileFound: () => undefined,
-    });
-    onTestFinished(() => intake.close());
+    const intake = createIntake({ folderPath, stabilityWindowMs: 2_000, store, clock });
     await intake.start();
     const names = Array.from({ length: 1_100 }, (_, index) => `scan-${index}.pdf`);
-    for (const name of names) fs.writeFileSync(path.join(stagingPath, name), name);
-    for (const name of names)
-      fs.renameSync(path.join(stagingPath, name), path.join(folderPath, name));
+    moveInAtOnce(folderPath, names);
     // The test clock stands still while the events are handled: every file waits from the same
     // moment, is read at the same half-window moment and comes due at the same moment. The real
     // waits let the events, then the half-window reads, finish (~50 and ~100 ms here).
@@ -177,3 +145,39 @@ describe('FolderIntake', () => {
     expect(commitSizes).toEqual([512, 512, 76]);
   });
 });
+
+/** A FolderIntake on a real folder with the test's store, closed when the test ends. */
+function createIntake(options: {
+  folderPath: string;
+  stabilityWindowMs: number;
+  store: Store;
+  clock?: Clock;
+  logger?: Logger;
+  limitReads?: ReadLimiter;
+}): FolderIntake {
+  const { folderPath, stabilityWindowMs } = options;
+  const intake = new FolderIntake({
+    folder: FolderConfigSchema.parse({ id: 'in', path: folderPath, stabilityWindowMs }),
+    libraryName: 'Documents',
+    store: options.store,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    folderCheckIntervalMs: 60_000,
+    reconcileIntervalMs: 60_000,
+    limitReads: options.limitReads ?? ((task) => task()),
+    onDeliveredFileFound: () => undefined,
+  });
+  onTestFinished(() => intake.close());
+  return intake;
+}
+
+/**
+ * Drops files as a selection dragged into the folder: written beside it first, then moved in
+ * one after another.
+ */
+function moveInAtOnce(folderPath: string, names: readonly string[]): void {
+  const stagingPath = makeTempDir();
+  for (const name of names) fs.writeFileSync(path.join(stagingPath, name), `pages of ${name}`);
+  for (const name of names)
+    fs.renameSync(path.join(stagingPath, name), path.join(folderPath, name));
+}
