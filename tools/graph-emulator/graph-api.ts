@@ -319,6 +319,7 @@ export class GraphApi {
     );
     checkIfMatch(context, target.kind === 'existing' ? target.item : undefined);
     const tempPath = path.join(this.#tempDirectory, `${randomToken(12)}.simple`);
+    let isCommitted = false;
     try {
       const hash = new QuickXorHash();
       let size = await receiveToFile(context.body, tempPath, {
@@ -341,9 +342,11 @@ export class GraphApi {
               behavior,
             )
           : await store.commitFile({ item: target.item }, upload, 'replace');
+      isCommitted = true;
       sendJson(context, created ? 201 : 200, renderItem(store, item));
     } finally {
-      await rm(tempPath, { force: true });
+      // Once committed, the temp file was renamed into place: nothing is left to remove.
+      if (!isCommitted) await rm(tempPath, { force: true });
     }
   }
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { quickXorHash } from '../../../../src/shared/quick-xor-hash.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
 import { startTestEmulator } from './emulator-client.ts';
 import type { TestEmulator } from './emulator-client.ts';
 
@@ -211,6 +212,47 @@ describe('graph emulator sites, drives and items', () => {
         .value.filter((column) => !column.readOnly)
         .map((column) => column.name),
     ).toEqual(['Title', 'RequestId', 'DeviceId']);
+  });
+
+  it('stores small and large simple uploads whole and leaves no temp file behind, refused or not', async () => {
+    // 1 KiB is gathered in memory and written at once; 600 KiB is streamed to its temp file.
+    for (const [name, bytes] of [
+      ['small.bin', randomBytes(1024)],
+      ['large.bin', randomBytes(600 * 1024)],
+    ] as const) {
+      const item = (await putContent(`sizes/${name}`, bytes)).json<DriveItem>();
+      expect(item.file?.hashes.quickXorHash).toBe(quickXorHash(bytes));
+      expect(
+        (await readFile(path.join(test.rootDir, 'Documents', 'sizes', name))).equals(bytes),
+      ).toBe(true);
+    }
+    // Refused after its body was received (409 under fail): its temp file is removed too.
+    const refused = await putContent(
+      'sizes/small.bin',
+      randomBytes(10),
+      '?@microsoft.graph.conflictBehavior=fail',
+    );
+    expect(refused.status).toBe(409);
+    expect(await readdir(path.join(test.rootDir, '.graph-emulator-tmp'))).toEqual([]);
+  });
+
+  it('keeps nothing of a small upload whose connection drops midway', async () => {
+    test.emulator.faults.add({ method: 'PUT', resetAfterBytes: 50_000, times: 1 });
+    await expect(putContent('dropped.bin', randomBytes(100_000))).rejects.toThrow();
+    expect((await test.call(`/v1.0/drives/${driveId}/root:/dropped.bin`)).status).toBe(404);
+    await waitFor(
+      async () => (await readdir(path.join(test.rootDir, '.graph-emulator-tmp'))).length === 0,
+    );
+  });
+
+  it("stores an upload into a folder whose directory was removed behind the emulator's back", async () => {
+    await putContent('gone/first.txt', 'first');
+    await rm(path.join(test.rootDir, 'Documents', 'gone'), { recursive: true });
+    const second = await putContent('gone/second.txt', 'second');
+    expect(second.status).toBe(201);
+    expect(await readFile(path.join(test.rootDir, 'Documents', 'gone', 'second.txt'), 'utf8')).toBe(
+      'second',
+    );
   });
 
   it('serves files already on disk after a restart on the same root directory', async () => {
