@@ -107,8 +107,10 @@ async function dispatch(
   }
   const context: RequestContext = { ...baseContext, body };
 
+  const delayMs = fault?.rule.delayMs ?? 0;
+  if (kind !== 'identity') holdResponseUntil(response, startedAt + targets.latencyMs + delayMs);
   await respondWithErrors(context, kind, async () => {
-    await delay((kind === 'identity' ? 0 : targets.latencyMs) + (fault?.rule.delayMs ?? 0));
+    await delay(delayMs);
     if (fault) applyFault(targets, context, fault);
     if (kind === 'upload') return targets.uploads.handle(context);
     if (kind === 'graph') {
@@ -120,6 +122,38 @@ async function dispatch(
       throw new GraphError(404, 'itemNotFound', `No such endpoint: ${method} ${rawPath}`);
     }
   });
+}
+
+/**
+ * Hold what a handler writes to `response` until `atMs` (the request log's clock), then send it
+ * in order: the request takes at least that long from arrival to response, and is handled
+ * meanwhile. So `latencyMs` is the server's response time, as Little's law reads it, and the
+ * emulator's own work (receiving and storing an upload: 2-7 ms on a shared core) falls inside it
+ * instead of being added on top (issue 7, figure 4). A write made while held reports a full
+ * buffer, and 'drain' follows the release, so a streamed download waits instead of piling up.
+ */
+function holdResponseUntil(response: ServerResponse, atMs: number): void {
+  const waitMs = Math.ceil(atMs - preciseNow());
+  if (waitMs <= 0) return;
+  const { write, end } = response;
+  const held: Array<() => void> = [];
+  let isWriteHeld = false;
+  response.write = ((...args: Parameters<typeof write>) => {
+    held.push(() => write.apply(response, args));
+    isWriteHeld = true;
+    return false;
+  }) as typeof write;
+  response.end = ((...args: Parameters<typeof end>) => {
+    held.push(() => end.apply(response, args));
+    return response;
+  }) as typeof end;
+  const timer = setTimeout(() => {
+    response.write = write;
+    response.end = end;
+    for (const call of held.splice(0)) call();
+    if (isWriteHeld) response.emit('drain');
+  }, waitMs);
+  response.once('close', () => clearTimeout(timer));
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

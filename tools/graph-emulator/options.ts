@@ -61,7 +61,11 @@ export interface GraphEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Lifetime of an upload session, extended by each accepted fragment. Default 3600 s. */
   uploadSessionLifetimeSeconds?: number;
-  /** Added server latency, in milliseconds, for every Graph and upload-URL request. Default 0. */
+  /**
+   * Server response time, in milliseconds, for every Graph and upload-URL request: a response
+   * leaves no sooner than this after its request arrived, and the request is handled meanwhile
+   * (the emulator's own work is inside it, not added). Default 0.
+   */
   latencyMs?: number;
   /** Imitate SharePoint rewriting .docx/.xlsx/.pptx after upload (stored bytes differ). */
   modifyOfficeDocuments?: boolean;

@@ -6,6 +6,7 @@ import {
   CONTROL_TOKEN_HEADER,
   FRAGMENT_MULTIPLE_BYTES,
 } from '../../../../tools/graph-emulator/index.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
 import { startTestEmulator } from './emulator-client.ts';
 import type { TestEmulator } from './emulator-client.ts';
 
@@ -193,7 +194,7 @@ describe('graph emulator control API', () => {
 });
 
 describe('graph emulator latency', () => {
-  it('adds latencyMs to every Graph request but not to the token endpoint', async () => {
+  it('answers every Graph request no sooner than latencyMs after it arrived, but not the token endpoint', async () => {
     const slow = await startTestEmulator({ latencyMs: 200 });
     try {
       const tokenStartedAt = Date.now();
@@ -202,6 +203,73 @@ describe('graph emulator latency', () => {
       const startedAt = Date.now();
       await slow.driveId();
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2 * 195);
+      const graphRecords = slow.emulator.requestLog.filter((each) => each.path.startsWith('/v1.0'));
+      // A record ends when its response closes, which may come just after the client read it.
+      await waitFor(() => graphRecords.every((record) => record.endedAt > 0));
+      for (const record of graphRecords) {
+        expect(record.endedAt - record.startedAt).toBeGreaterThanOrEqual(199);
+      }
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('handles a request while its response waits: the upload is stored long before the answer', async () => {
+    const slow = await startTestEmulator({ latencyMs: 2_000 });
+    try {
+      const drive = await slow.driveId();
+      const sentAt = Date.now();
+      let answeredAt: number | undefined;
+      const answer = slow
+        .call(`/v1.0/drives/${drive}/root:/early.txt:/content`, { method: 'PUT', body: 'early' })
+        .then((response) => {
+          answeredAt = Date.now();
+          return response;
+        });
+      const stored = path.join(slow.rootDir, 'Documents', 'early.txt');
+      // The emulator's own work is inside the latency, not after it (issue 7, figure 4).
+      await waitFor(async () => (await stat(stored).catch(() => undefined))?.size === 5, {
+        timeoutMs: 1_000,
+        intervalMs: 10,
+        description: 'the upload to be on disk within half its latency',
+      });
+      expect(answeredAt).toBeUndefined();
+      expect((await answer).status).toBe(201);
+      expect(answeredAt! - sentAt).toBeGreaterThanOrEqual(1_995);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('streams a held download whole once its latency has passed', async () => {
+    const slow = await startTestEmulator({ latencyMs: 300 });
+    try {
+      const drive = await slow.driveId();
+      const bytes = randomBytes(3 * 1024 * 1024);
+      const item = (
+        await slow.call(`/v1.0/drives/${drive}/root:/big.bin:/content`, {
+          method: 'PUT',
+          body: bytes,
+        })
+      ).json<{ id: string }>();
+      const startedAt = Date.now();
+      const download = await slow.call(`/v1.0/drives/${drive}/items/${item.id}/content`);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(295);
+      expect(download.status).toBe(200);
+      expect(download.bytes.equals(bytes)).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("adds a fault rule's delayMs to latencyMs", async () => {
+    const slow = await startTestEmulator({ latencyMs: 200 });
+    try {
+      const drive = await slow.driveId();
+      slow.emulator.faults.add({ path: '/root', delayMs: 300, times: 1 });
+      const startedAt = Date.now();
+      expect((await slow.call(`/v1.0/drives/${drive}/root`)).status).toBe(200);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(495);
     } finally {
       await slow.close();
     }
