@@ -153,11 +153,23 @@ export async function startDeliveryAgent(
  */
 export async function runAgentDelivery(
   context: FigureContext,
-  options: DeliveryAgentOptions & { files: BenchFile[]; timeoutMs: number },
+  options: DeliveryAgentOptions & {
+    files: BenchFile[];
+    timeoutMs: number;
+    /** When given, files are queued only once it says so (and at least 300 ms after start). */
+    isConnected?: () => Promise<boolean>;
+  },
 ): Promise<AgentDeliveryRun> {
   const agent = await startDeliveryAgent(context, options);
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const connectDeadline = performance.now() + 30_000;
+    while (options.isConnected && !(await options.isConnected())) {
+      if (performance.now() > connectDeadline) {
+        throw new Error('the agent did not connect to the emulator within 30 s');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const rssBeforeBytes = await agent.child.call<number>('resetPeak');
     const queued = await agent.queue(options.files);
     const deadline = performance.now() + options.timeoutMs;
