@@ -36,39 +36,47 @@ function medianServerMs(records: readonly RequestRecord[]): number {
   );
 }
 
-/**
- * The emulator's time per upload on each side, reported beside figure 4's verdicts: with
- * `latencyMs` as the server's response time, what Little's law is computed with.
- */
-export function serverTimeCheck(runs: {
-  baseline: ThroughputRun[];
-  subject: ThroughputRun[];
-}): FigureCheck {
+/** Both sides' runs of figures 3 and 4. */
+type ThroughputRuns = { baseline: ThroughputRun[]; subject: ThroughputRun[] };
+
+/** A line reported beside a figure's verdicts: one measure of each side's runs, no limit. */
+function reportedCheck(
+  runs: ThroughputRuns,
+  fields: { name: string; unit: string },
+  measure: (run: ThroughputRun) => number,
+): FigureCheck {
   return {
-    name: 'time an upload spent in the emulator, arrival to response (median of the run)',
-    unit: 'ms',
-    value: summarize(runs.subject.map((run) => run.serverMsPerUpload)),
-    baseline: summarize(runs.baseline.map((run) => run.serverMsPerUpload)),
+    ...fields,
+    value: summarize(runs.subject.map(measure)),
+    baseline: summarize(runs.baseline.map(measure)),
     limit: null,
     target: 'reported',
     met: null,
   };
 }
 
+/**
+ * The emulator's time per upload on each side, reported beside figure 4's verdicts: with
+ * `latencyMs` as the server's response time, what Little's law is computed with.
+ */
+export function serverTimeCheck(runs: ThroughputRuns): FigureCheck {
+  return reportedCheck(
+    runs,
+    {
+      name: 'time an upload spent in the emulator, arrival to response (median of the run)',
+      unit: 'ms',
+    },
+    (run) => run.serverMsPerUpload,
+  );
+}
+
 /** The requests each side made per file, reported beside figures 3 and 4's verdicts. */
-export function requestsPerFileCheck(runs: {
-  baseline: ThroughputRun[];
-  subject: ThroughputRun[];
-}): FigureCheck {
-  return {
-    name: 'requests per file',
-    unit: 'requests',
-    value: summarize(runs.subject.map((run) => run.requestsPerFile)),
-    baseline: summarize(runs.baseline.map((run) => run.requestsPerFile)),
-    limit: null,
-    target: 'reported',
-    met: null,
-  };
+export function requestsPerFileCheck(runs: ThroughputRuns): FigureCheck {
+  return reportedCheck(
+    runs,
+    { name: 'requests per file', unit: 'requests' },
+    (run) => run.requestsPerFile,
+  );
 }
 
 /**
@@ -78,7 +86,7 @@ export function requestsPerFileCheck(runs: {
 export async function measureUploadThroughput(
   context: FigureContext,
   options: { fileCount: number; latencyMs: number },
-): Promise<{ baseline: ThroughputRun[]; subject: ThroughputRun[] }> {
+): Promise<ThroughputRuns> {
   const watchedFolder = path.join(context.workDirectory, 'watched');
   context.log(`  writing ${options.fileCount} files of ${fileBytes} bytes`);
   const files = writeBenchFiles(watchedFolder, {

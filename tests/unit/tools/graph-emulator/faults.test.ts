@@ -193,10 +193,22 @@ describe('graph emulator control API', () => {
   });
 });
 
+/** Runs `test` against an emulator that answers Graph requests `latencyMs` after they arrive. */
+async function withSlowEmulator(
+  latencyMs: number,
+  test: (slow: TestEmulator) => Promise<void>,
+): Promise<void> {
+  const slow = await startTestEmulator({ latencyMs });
+  try {
+    await test(slow);
+  } finally {
+    await slow.close();
+  }
+}
+
 describe('graph emulator latency', () => {
   it('answers every Graph request no sooner than latencyMs after it arrived, but not the token endpoint', async () => {
-    const slow = await startTestEmulator({ latencyMs: 200 });
-    try {
+    await withSlowEmulator(200, async (slow) => {
       const tokenStartedAt = Date.now();
       await slow.token();
       expect(Date.now() - tokenStartedAt).toBeLessThan(200);
@@ -209,14 +221,11 @@ describe('graph emulator latency', () => {
       for (const record of graphRecords) {
         expect(record.endedAt - record.startedAt).toBeGreaterThanOrEqual(199);
       }
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it('handles a request while its response waits: the upload is stored long before the answer', async () => {
-    const slow = await startTestEmulator({ latencyMs: 2_000 });
-    try {
+    await withSlowEmulator(2_000, async (slow) => {
       const drive = await slow.driveId();
       const sentAt = Date.now();
       let answeredAt: number | undefined;
@@ -236,14 +245,11 @@ describe('graph emulator latency', () => {
       expect(answeredAt).toBeUndefined();
       expect((await answer).status).toBe(201);
       expect(answeredAt! - sentAt).toBeGreaterThanOrEqual(1_995);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it('streams a held download whole once its latency has passed', async () => {
-    const slow = await startTestEmulator({ latencyMs: 300 });
-    try {
+    await withSlowEmulator(300, async (slow) => {
       const drive = await slow.driveId();
       const bytes = randomBytes(3 * 1024 * 1024);
       const item = (
@@ -257,22 +263,17 @@ describe('graph emulator latency', () => {
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(295);
       expect(download.status).toBe(200);
       expect(download.bytes.equals(bytes)).toBe(true);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it("adds a fault rule's delayMs to latencyMs", async () => {
-    const slow = await startTestEmulator({ latencyMs: 200 });
-    try {
+    await withSlowEmulator(200, async (slow) => {
       const drive = await slow.driveId();
       slow.emulator.faults.add({ path: '/root', delayMs: 300, times: 1 });
       const startedAt = Date.now();
       expect((await slow.call(`/v1.0/drives/${drive}/root`)).status).toBe(200);
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(495);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 });
 
