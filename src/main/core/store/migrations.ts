@@ -101,6 +101,20 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'the folder in the state index, so counts per folder and state read the index alone',
+    up(db) {
+      // Every snapshot of the feed counts items per folder and state. Without the folder in an
+      // index, that looked up every row: ~100 ms at 100,000 items, a tenth of the dashboard's
+      // first paint (issue 7, figure 10). With it the count reads this index alone (~30 ms);
+      // claims still range over (state, next_attempt_at) as before.
+      db.exec(`
+        DROP INDEX items_by_state;
+        CREATE INDEX items_by_state ON items (state, next_attempt_at, folder_id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */
