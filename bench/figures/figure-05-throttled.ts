@@ -8,6 +8,7 @@ import {
 } from '../lib/delivery-runs.ts';
 import { atLeast, type Figure, type FigureContext } from '../lib/figure.ts';
 import { writeBenchFiles } from '../lib/pending-tree.ts';
+import { pollUntil } from '../lib/poll-until.ts';
 import { summarize } from '../lib/statistics.ts';
 
 const windowMs = 60_000;
@@ -130,13 +131,12 @@ async function runThrottled(
   try {
     await agent.queue(files);
     // Wait for the first 429, then observe for observeMs.
-    const deadline = performance.now() + 120_000;
-    for (;;) {
-      const log = await emulator.requests();
-      if (log.some((record) => record.status === 429)) break;
-      if (performance.now() > deadline) throw new Error('the emulator never throttled');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await pollUntil(
+      async () => (await emulator.requests()).some((record) => record.status === 429),
+      120_000,
+      () => 'the emulator never throttled',
+      200,
+    );
     await new Promise((resolve) => setTimeout(resolve, options.observeMs + 500));
     return analyse(await emulator.requests(), options.unitsPerMinute, options.observeMs);
   } finally {

@@ -11,6 +11,7 @@ import { alternateRuns } from '../lib/alternate-runs.ts';
 import { startBenchChild, type BenchChild } from '../lib/bench-child.ts';
 import { atLeast, atMost, type Figure, type FigureContext } from '../lib/figure.ts';
 import { intakeAgentConfig } from '../lib/intake-runs.ts';
+import { pollUntil } from '../lib/poll-until.ts';
 import { summarize } from '../lib/statistics.ts';
 
 const agentEntry = new URL('../processes/agent-process.ts', import.meta.url);
@@ -56,16 +57,12 @@ interface FanOutRun {
   dropMs: number;
 }
 
-async function waitUntil(
+function waitUntil(
   condition: () => Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return pollUntil(condition, timeoutMs, () => `timed out waiting for ${what}`, 50);
 }
 
 function startClients(context: FigureContext, args: FeedClientsArguments): Promise<BenchChild> {

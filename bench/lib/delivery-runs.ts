@@ -7,6 +7,7 @@ import type { AgentProcessArguments, ReportedEvent } from '../processes/agent-pr
 import type { BareUploadArguments, BareUploadRun } from '../processes/bare-upload-process.ts';
 import type { EmulatorInfo, EmulatorProcessArguments } from '../processes/emulator-process.ts';
 import { startBenchChild, type BenchChild } from './bench-child.ts';
+import { pollUntil } from './poll-until.ts';
 import { emulatorConfigLayer } from '../../src/main/cli/demo-command.ts';
 import { emulatorClientSecret } from './emulator-client.ts';
 import type { FigureContext } from './figure.ts';
@@ -163,24 +164,22 @@ export async function runAgentDelivery(
   const agent = await startDeliveryAgent(context, options);
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const connectDeadline = performance.now() + 30_000;
-    while (options.isConnected && !(await options.isConnected())) {
-      if (performance.now() > connectDeadline) {
-        throw new Error('the agent did not connect to the emulator within 30 s');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const { isConnected } = options;
+    if (isConnected) {
+      await pollUntil(
+        isConnected,
+        30_000,
+        () => 'the agent did not connect to the emulator within 30 s',
+      );
     }
     const rssBeforeBytes = await agent.child.call<number>('resetPeak');
     const queued = await agent.queue(options.files);
-    const deadline = performance.now() + options.timeoutMs;
-    while (agent.counts.delivered + agent.counts.failed < options.files.length) {
-      if (performance.now() > deadline) {
-        throw new Error(
-          `only ${agent.counts.delivered} of ${options.files.length} files were delivered within ${options.timeoutMs} ms (${agent.counts.failed} failed)`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await pollUntil(
+      () => agent.counts.delivered + agent.counts.failed >= options.files.length,
+      options.timeoutMs,
+      () =>
+        `only ${agent.counts.delivered} of ${options.files.length} files were delivered within ${options.timeoutMs} ms (${agent.counts.failed} failed)`,
+    );
     const cpu = await agent.child.call<NodeJS.CpuUsage>('cpu', queued.cpu);
     const peakRssBytes = await agent.child.call<number>('peak');
     await agent.child.call('flushEvents');

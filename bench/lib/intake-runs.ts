@@ -4,6 +4,7 @@ import type { AgentProcessArguments, ReportedEvent } from '../processes/agent-pr
 import type { BaselineIntakeArguments } from '../processes/baseline-intake-process.ts';
 import { startBenchChild, type BenchChild } from './bench-child.ts';
 import type { FigureContext } from './figure.ts';
+import { pollUntil } from './poll-until.ts';
 
 /** When each file was queued (crossProcessNowMs), and how often a path was queued again. */
 export interface IntakeRun {
@@ -142,14 +143,11 @@ async function waitForCount(
   expected: number,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (collected.result.queuedAtMs.size < expected) {
-    if (performance.now() > deadline) {
-      throw new Error(
-        `only ${collected.result.queuedAtMs.size} of ${expected} files were queued within ${timeoutMs} ms`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(
+    () => collected.result.queuedAtMs.size >= expected,
+    timeoutMs,
+    () =>
+      `only ${collected.result.queuedAtMs.size} of ${expected} files were queued within ${timeoutMs} ms`,
+  );
   await child.call('flushEvents');
 }
