@@ -83,8 +83,9 @@ async function runBaseline(context: FigureContext, eventCount: number): Promise<
   });
   try {
     const sentAt = await server.call<[number, number][]>('send', { count: eventCount, batch: 50 });
+    const lastSent = Math.max(...sentAt.map(([seq]) => seq));
     await waitUntil(
-      async () => (await clients.call<number>('received')) >= eventCount,
+      async () => (await clients.call<number>('lastSeq')) >= lastSent,
       120_000,
       'the bare clients',
     );
@@ -163,8 +164,9 @@ async function runAgent(
       'the burst to be queued',
     );
     await agent.call('flushEvents');
+    const lastPublished = Math.max(...published.keys());
     await waitUntil(
-      async () => (await live.call<number>('received')) >= options.eventCount,
+      async () => (await live.call<number>('lastSeq')) >= lastPublished,
       120_000,
       'the live clients',
     );
@@ -172,7 +174,7 @@ async function runAgent(
     let pausedComplete = true;
     try {
       await waitUntil(
-        async () => (await live.call<number>('pausedReceived')) >= options.eventCount,
+        async () => (await live.call<number>('pausedLastSeq')) >= lastPublished,
         60_000,
         'the paused client',
       );
@@ -187,7 +189,10 @@ async function runAgent(
       p99DelayMs: report.p99DelayMs,
       p50DelayMs: report.p50DelayMs,
       largestBufferedBytes: await agent.call<number>('largestBufferedBytes'),
-      pausedComplete: pausedComplete && report.paused?.isInOrder === true,
+      pausedComplete:
+        pausedComplete &&
+        report.paused?.isInOrder === true &&
+        report.paused.received >= options.eventCount,
       liveComplete: report.completeClients === clientCount,
       eventFrames: report.eventFrames,
       spanMs: report.lastReceivedAtMs - firstPublished,
@@ -267,7 +272,7 @@ export const figureFanOut: Figure = {
         },
       ],
       notes: [
-        `${eventCount.toLocaleString('en-US')} files dropped at once into a watched folder (written beside it, then moved in: ${seconds(median(runs.subject, (run) => run.dropMs))} s to move them all, median of runs), ${clientCount} live clients and one that stops reading its socket for the whole burst, then resumes and must receive every event once, in order (${pausedOk ? 'it did in every run' : 'it did NOT in some run'}). The feed serves at most 32 clients by default (feed-server.ts, maxClients); the bench raises that limit to ${clientCount + 1} through startAgent's feedLimits, nothing else. SiteDrop's rate is bounded by how fast intake queues the burst (figure 2), not only by fan-out: its messages/s is every live client's events received ÷ (last frame received − first event committed). A message is one event delivered to one client (${liveOk ? 'every live client received every event once, in order, in every run, SiteDrop and baseline' : 'NOT every live client received every event once, in order, in every run'}). The baseline sends each event in its own frame; the feed sends the clients (the UI's protocol version 2) the events of one commit in one frame: ${eventsPerFrame.median.toFixed(1)} events per frame (median of runs), so its clients also parse fewer, larger frames. SiteDrop's span from the first commit to the last frame was ${seconds(median(runs.subject, (run) => run.spanMs))} s, the baseline's from the first send ${seconds(median(runs.baseline, (run) => run.spanMs))} s (medians of runs). Until issue 7's feed work the driver wrote the files into the folder itself, which took it 6-8 s on the clients' core: that span was then the driver's, not SiteDrop's. The 50 clients share one process on the counterpart core (a UI has its own): they read each frame's seqs from its text, since parsing every frame whole made that process, not the feed, the bottleneck once intake queued the burst in ~0.4 s (p99 120-195 ms against 31 ms, 2026-11-21). Delay: client receive time − the agent's post-COMMIT stamp, on the cross-process clock (its median: ${p50(runs.subject).toFixed(1)} ms for SiteDrop, ${p50(runs.baseline).toFixed(1)} ms for the baseline, medians of runs). The buffer is the largest ws bufferedAmount seen after any send, measured by wrapping ws's send inside the bench's agent process.`,
+        `${eventCount.toLocaleString('en-US')} files dropped at once into a watched folder (written beside it, then moved in: ${seconds(median(runs.subject, (run) => run.dropMs))} s to move them all, median of runs), ${clientCount} live clients and one that stops reading its socket for the whole burst, then resumes and must receive every event once, in order (${pausedOk ? 'it did in every run' : 'it did NOT in some run'}). The feed serves at most 32 clients by default (feed-server.ts, maxClients); the bench raises that limit to ${clientCount + 1} through startAgent's feedLimits, nothing else. SiteDrop's rate is bounded by how fast intake queues the burst (figure 2), not only by fan-out: its messages/s is every live client's events received ÷ (last frame received − first event committed). A message is one event delivered to one client (${liveOk ? 'every live client received every event once, in order, in every run, SiteDrop and baseline' : 'NOT every live client received every event once, in order, in every run'}). The baseline sends each event in its own frame; the feed sends the clients (the UI's protocol version 2) the events of one commit in one frame: ${eventsPerFrame.median.toFixed(1)} events per frame (median of runs), so its clients also parse fewer, larger frames. SiteDrop's span from the first commit to the last frame was ${seconds(median(runs.subject, (run) => run.spanMs))} s, the baseline's from the first send ${seconds(median(runs.baseline, (run) => run.spanMs))} s (medians of runs). Until issue 7's feed work the driver wrote the files into the folder itself, which took it 6-8 s on the clients' core: that span was then the driver's, not SiteDrop's. The 50 clients share one process on the counterpart core (a UI has its own): each reads frames straight off its socket (bench/lib/websocket-reader.ts, not ws's client) and stamps each whole frame with its first and last seq, and one reference client reads every seq, against which every other client's frames are checked; reading more made that process, not the feed, the bottleneck once intake queued the burst in ~0.4 s (JSON.parse per frame: p99 120-195 ms against 31 ms, 2026-11-21; ws's client and a scan of each frame for every seq: 73-335 ms on a slower host, 2026-12-07, where the agent had sent every frame to all clients within 2-50 ms of its commit). Delay: client receive time − the agent's post-COMMIT stamp, on the cross-process clock (its median: ${p50(runs.subject).toFixed(1)} ms for SiteDrop, ${p50(runs.baseline).toFixed(1)} ms for the baseline, medians of runs). The buffer is the largest ws bufferedAmount seen after any send, measured by wrapping ws's send inside the bench's agent process.`,
       ],
     };
   },

@@ -6,10 +6,10 @@
  * fills) and resume later.
  */
 import type net from 'node:net';
-import { WebSocket } from 'ws';
 import { crossProcessNowMs } from '../lib/cross-process-clock.ts';
 import { percentile } from '../lib/statistics.ts';
 import { readChildArguments, serveParent } from '../lib/serve-parent.ts';
+import { connectWebSocketReader } from '../lib/websocket-reader.ts';
 
 /** What the driver passes to the clients process. */
 export interface FeedClientsArguments {
@@ -37,80 +37,136 @@ export interface FeedClientsReport {
 
 const options = readChildArguments<FeedClientsArguments>();
 
-interface Client {
-  socket: WebSocket;
-  eventFrames: number;
-  seqs: number[];
-  times: number[];
-  closeCode: number | null;
+/** An event frame as a client saw it: when it arrived, its first and last seq, its length. */
+interface FrameSeen {
+  arrivedAtMs: number;
+  firstSeq: number;
+  lastSeq: number;
+  byteLength: number;
 }
 
-/**
- * The seqs of an event frame's events, in order, read straight from its bytes. Fifty clients
- * share this one process (and one core), where each UI has its own: parsing every frame whole
- * (JSON.parse) took this process longer than SiteDrop takes to queue the burst, and the delay
- * then measured this process's backlog; so did a text copy and a RegExp over every frame once
- * intake queued 10,000 files in ~0.3 s (p99 50-170 ms, 2026-11-21). An event's seq is its only
- * `"seq":` key at the top of the event; event data holds none (a `"seq":` inside a JSON string
- * is escaped: `\"seq\":`).
- */
-function seqsOf(data: Buffer): number[] {
-  if (!data.subarray(0, eventFramePrefix.length).equals(eventFramePrefix)) return [];
-  const seqs: number[] = [];
-  let at = data.indexOf(seqKey);
-  while (at !== -1) {
-    let seq = 0;
-    let index = at + seqKey.length;
-    for (let byte = data[index]; byte !== undefined && byte >= 0x30 && byte <= 0x39;) {
-      seq = seq * 10 + byte - 0x30;
-      index += 1;
-      byte = data[index];
-    }
-    seqs.push(seq);
-    at = data.indexOf(seqKey, index);
-  }
-  return seqs;
+interface Client {
+  socket: net.Socket | undefined;
+  frames: FrameSeen[];
+  /** The seqs of every event frame, read whole (the reference client and the paused one). */
+  seqs: number[] | undefined;
+  closeCode: number | null;
 }
 
 const eventFramePrefix = Buffer.from('{"type":"event');
 const seqKey = Buffer.from('"seq":');
 
-async function connect(): Promise<Client> {
-  // No UTF-8 check of every text frame (ws checks each by default): this process stands in for
-  // fifty UIs, each with a core of its own, and the check is per byte, like the seqs' scan.
-  const socket = new WebSocket(options.url, options.protocols, { skipUTF8Validation: true });
-  const client: Client = { socket, eventFrames: 0, seqs: [], times: [], closeCode: null };
-  socket.on('message', (data: Buffer) => {
-    const receivedAt = crossProcessNowMs();
-    const seqs = seqsOf(data);
-    if (seqs.length > 0) client.eventFrames += 1;
-    for (const seq of seqs) {
-      client.seqs.push(seq);
-      client.times.push(receivedAt);
-    }
-  });
-  socket.on('close', (code) => {
-    client.closeCode = code;
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
+/** The number written in `data` at `index` (an event's seq). */
+function numberAt(data: Buffer, index: number): number {
+  let value = 0;
+  for (let at = index, byte = data[at]; byte !== undefined && byte >= 0x30 && byte <= 0x39;) {
+    value = value * 10 + byte - 0x30;
+    at += 1;
+    byte = data[at];
+  }
+  return value;
+}
+
+/**
+ * The seqs of an event frame's events, in order, read straight from its bytes. An event's seq is
+ * its only `"seq":` key at the top of the event; event data holds none (a `"seq":` inside a JSON
+ * string is escaped: `\"seq\":`).
+ */
+function seqsOf(data: Buffer): number[] {
+  const seqs: number[] = [];
+  for (let at = data.indexOf(seqKey); at !== -1; at = data.indexOf(seqKey, at + seqKey.length)) {
+    seqs.push(numberAt(data, at + seqKey.length));
+  }
+  return seqs;
+}
+
+/**
+ * Fifty clients share this one process and its core, where each UI has one of its own. Reading
+ * every seq of every frame as it came (JSON.parse at first, then a scan of its bytes) made this
+ * process's backlog, not the feed, the delay measured: p99 120-195 ms with JSON.parse
+ * (2026-11-21), 82-335 ms with the scan on a slower host (2026-12-07), where the agent had sent
+ * each frame to all fifty 2-12 ms after its commit. So one client, the reference, reads every
+ * seq; every client reads only its frames' first and last seq and length (two short searches,
+ * from either end); and the report holds each client to the reference's frames. The feed puts
+ * consecutive seqs in a frame (event-frames.ts), which the reference checks for every frame.
+ * The frames are read off the sockets by websocket-reader.ts rather than `ws`'s client (why: there).
+ */
+async function connect(isReference: boolean): Promise<Client> {
+  const client: Client = {
+    socket: undefined,
+    frames: [],
+    seqs: isReference ? [] : undefined,
+    closeCode: null,
+  };
+  client.socket = await connectWebSocketReader(options.url, options.protocols, {
+    onMessage: (data) => {
+      const arrivedAtMs = crossProcessNowMs();
+      if (!data.subarray(0, eventFramePrefix.length).equals(eventFramePrefix)) return;
+      const first = data.indexOf(seqKey);
+      if (first === -1) return;
+      client.frames.push({
+        arrivedAtMs,
+        firstSeq: numberAt(data, first + seqKey.length),
+        lastSeq: numberAt(data, data.lastIndexOf(seqKey) + seqKey.length),
+        byteLength: data.length,
+      });
+      client.seqs?.push(...seqsOf(data));
+    },
+    onClose: (code) => {
+      client.closeCode = code;
+    },
   });
   return client;
 }
 
 const clients: Client[] = [];
-for (let index = 0; index < options.clientCount; index += 1) clients.push(await connect());
-const pausedClient = options.hasPausedClient ? await connect() : undefined;
-const rawSocket = (client: Client) => (client.socket as unknown as { _socket: net.Socket })._socket;
+for (let index = 0; index < options.clientCount; index += 1)
+  clients.push(await connect(index === 0));
+const pausedClient = options.hasPausedClient ? await connect(true) : undefined;
+const lastSeqOf = (client: Client) => client.frames.at(-1)?.lastSeq ?? 0;
+
+/** Whether a client's seqs are its frames' ranges first to last, each once, ascending. */
+function isReadWhole(client: Client): boolean {
+  const { seqs } = client;
+  if (!seqs) return false;
+  let index = 0;
+  let previous = -1;
+  for (const frame of client.frames) {
+    if (frame.firstSeq <= previous) return false;
+    for (let seq = frame.firstSeq; seq <= frame.lastSeq; seq += 1, index += 1) {
+      if (seqs[index] !== seq) return false;
+    }
+    previous = frame.lastSeq;
+  }
+  return index === seqs.length;
+}
+
+/** Whether a client received exactly the reference's frames (seqs and lengths), in order. */
+function isLikeReference(client: Client, reference: Client): boolean {
+  return (
+    client.frames.length === reference.frames.length &&
+    client.frames.every((frame, index) => {
+      const other = reference.frames[index];
+      return (
+        other !== undefined &&
+        frame.firstSeq === other.firstSeq &&
+        frame.lastSeq === other.lastSeq &&
+        frame.byteLength === other.byteLength
+      );
+    })
+  );
+}
 
 serveParent({
-  pause: () => rawSocket(pausedClient as Client).pause(),
-  resume: () => rawSocket(pausedClient as Client).resume(),
-  received: () => Math.min(...clients.map((client) => client.seqs.length)),
-  pausedReceived: () => pausedClient?.seqs.length ?? 0,
+  pause: () => pausedClient?.socket?.pause(),
+  resume: () => pausedClient?.socket?.resume(),
+  /** The highest seq every live client has received. */
+  lastSeq: () => Math.min(...clients.map(lastSeqOf)),
+  pausedLastSeq: () => (pausedClient ? lastSeqOf(pausedClient) : 0),
   report: (args) => {
     const sentAt = new Map((args as { sentAt: [number, number][] }).sentAt);
+    const reference = clients[0] as Client;
+    const isReferenceWhole = isReadWhole(reference) && reference.seqs?.length === sentAt.size;
     const delays: number[] = [];
     let messages = 0;
     let eventFrames = 0;
@@ -118,18 +174,17 @@ serveParent({
     let last = 0;
     let completeClients = 0;
     for (const client of clients) {
-      messages += client.seqs.length;
-      eventFrames += client.eventFrames;
-      let isComplete = client.seqs.length === sentAt.size;
-      client.seqs.forEach((seq, index) => {
-        const receivedAt = client.times[index] ?? Number.NaN;
-        first = Math.min(first, receivedAt);
-        last = Math.max(last, receivedAt);
-        const sent = sentAt.get(seq);
-        if (sent !== undefined) delays.push(receivedAt - sent);
-        if (index > 0 && seq <= (client.seqs[index - 1] ?? 0)) isComplete = false;
-      });
-      if (isComplete) completeClients += 1;
+      eventFrames += client.frames.length;
+      for (const frame of client.frames) {
+        first = Math.min(first, frame.arrivedAtMs);
+        last = Math.max(last, frame.arrivedAtMs);
+        for (let seq = frame.firstSeq; seq <= frame.lastSeq; seq += 1) {
+          messages += 1;
+          const sent = sentAt.get(seq);
+          if (sent !== undefined) delays.push(frame.arrivedAtMs - sent);
+        }
+      }
+      if (isReferenceWhole && isLikeReference(client, reference)) completeClients += 1;
     }
     const report: FeedClientsReport = {
       messages,
@@ -141,10 +196,8 @@ serveParent({
       completeClients,
       paused: pausedClient
         ? {
-            received: pausedClient.seqs.length,
-            isInOrder: pausedClient.seqs.every(
-              (seq, index) => index === 0 || seq > (pausedClient.seqs[index - 1] ?? 0),
-            ),
+            received: pausedClient.seqs?.length ?? 0,
+            isInOrder: isReadWhole(pausedClient),
             closeCode: pausedClient.closeCode,
           }
         : null,
@@ -153,6 +206,6 @@ serveParent({
   },
   close: () => {
     for (const client of [...clients, ...(pausedClient ? [pausedClient] : [])])
-      client.socket.terminate();
+      client.socket?.destroy();
   },
 });
