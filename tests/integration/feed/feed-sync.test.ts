@@ -55,6 +55,23 @@ describe('the feed keeps a client current', () => {
     ]);
   });
 
+  it("counts every item in the snapshot's totals, also those of a folder no longer configured", async () => {
+    const { feed, store } = await startTestFeed({
+      userConfig: { folders: [{ id: 'requests', path: '/srv/requests' }] },
+    });
+    queueItem(store, { folderId: 'removed', relativePath: 'old.pdf' });
+    const failed = queueItem(store, { folderId: 'removed', relativePath: 'older.pdf' });
+    store.transitionItem(failed.id, 'failed', { errorCode: 'x', errorMessage: 'gone wrong' });
+    queueItem(store, { folderId: 'requests', relativePath: 'a.pdf' });
+    const client = await TestFeedClient.connect(feed);
+    const { snapshot } = await client.waitFor(isType('snapshot'));
+    expect(snapshot.counts).toEqual(store.countsByState());
+    expect(snapshot.counts).toMatchObject({ queued: 2, failed: 1 });
+    expect(snapshot.folders.map((folder) => [folder.id, folder.counts.queued])).toEqual([
+      ['requests', 1],
+    ]);
+  });
+
   it('gives a reconnecting client exactly the events it missed', async () => {
     const { feed, store } = await startTestFeed();
     queueItem(store);

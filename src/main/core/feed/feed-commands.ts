@@ -15,8 +15,9 @@ import {
   type FolderHealth,
   type SettingsView,
   type Snapshot,
+  type StateCounts,
 } from '../../../shared/feed-protocol.ts';
-import { terminalItemStates } from '../../../shared/item-state.ts';
+import { itemStates, terminalItemStates } from '../../../shared/item-state.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Disposable } from '../lifecycle/index.ts';
 import type { Item, Store } from '../store/index.ts';
@@ -66,6 +67,16 @@ export class FeedCommandError extends Error {
     this.code = code;
     this.problems = problems;
   }
+}
+
+/**
+ * Per-folder counts added up: every item's, by state (the per-folder counts hold every folder
+ * with items, configured or not). One count of the items serves both (issue 7, figure 10).
+ */
+function totalCounts(perFolder: Iterable<StateCounts>): StateCounts {
+  const total = emptyStateCounts();
+  for (const counts of perFolder) for (const state of itemStates) total[state] += counts[state];
+  return total;
 }
 
 /** How many recent items a snapshot holds. */
@@ -164,7 +175,7 @@ export class FeedCommandRunner implements Disposable {
       return {
         seq,
         takenAt: clock.now(),
-        counts: store.countsByState(),
+        counts: totalCounts(perFolder.values()),
         folders: config.folders.map((folder) => ({
           id: folder.id,
           path: folder.path,

@@ -115,6 +115,21 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'the state index by state and folder alone, so counts per folder and state need no sort',
+    up(db) {
+      // No query ranges over items.next_attempt_at (deliveries are claimed from the outbox), so
+      // the column only stood between state and folder: grouping by both still built a temporary
+      // B-tree, ~27 of the ~33 ms a feed snapshot spent counting 100,000 items (issue 7, figure
+      // 10). Ordered by (state, folder_id) the count is one scan of this index (~8 ms), and a
+      // folder's paths in given states are found by seeking it.
+      db.exec(`
+        DROP INDEX items_by_state;
+        CREATE INDEX items_by_state ON items (state, folder_id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */
