@@ -5,7 +5,7 @@
 import {
   createContext,
   useContext,
-  useEffect,
+  useLayoutEffect,
   useMemo,
   useState,
   useSyncExternalStore,
@@ -81,7 +81,9 @@ export function FeedProvider(props: { token: string | undefined; children: React
     return { connection, state };
   }, [token]);
 
-  useEffect(() => {
+  // A layout effect: the socket opens right after the first render is committed, before that
+  // render is painted and passive effects run (issue 7, figure 10: the first rows wait on it).
+  useLayoutEffect(() => {
     feed.connection?.start();
     return () => feed.connection?.close();
   }, [feed]);
