@@ -122,6 +122,29 @@ describe('intake: watching folders (real files, real fs.watch)', () => {
     expect(listAllItems(agent.store)).toHaveLength(1);
   });
 
+  it("counts a file's wait from when it arrived when its event is handled late, never from earlier", async () => {
+    const windowMs = 1_000;
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ stabilityWindowMs: windowMs }],
+    });
+    const file = path.join(folderPaths[0]!, 'late.pdf');
+    const writtenAt = Date.now();
+    fs.writeFileSync(file, randomBytes(2048));
+    // The agent's thread is busy for 600 ms right after the write, as with the other events of a
+    // burst: the file's event is handled late. Its wait counts from its change time, though by
+    // at most half the window (intake watches it for the other half itself).
+    const busyUntil = performance.now() + 600;
+    while (performance.now() < busyUntil) {
+      // Busy, as a burst's other events would keep the thread.
+    }
+
+    const item = await waitFor(() => listAllItems(agent.store)[0], { description: 'the item' });
+    const queuedAfterMs = item.createdAt - writtenAt;
+    expect(queuedAfterMs).toBeGreaterThanOrEqual(windowMs);
+    // Counted from when the event was handled, it would be queued 1,600 ms after the write.
+    expect(queuedAfterMs).toBeLessThan(windowMs + 400);
+  });
+
   it('takes the final name of temp, lock and partial files, and none of the temps', async () => {
     const { agent, folderPaths } = await startTestAgent();
     const folder = folderPaths[0]!;

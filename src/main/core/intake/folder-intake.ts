@@ -94,6 +94,11 @@ const goneGraceMs = 1_000;
  */
 const duePerTurn = 512;
 /**
+ * The kernel stamps a file's change time (ctime) from a coarse clock (one tick: 1-10 ms on
+ * Linux): a wait counted from a ctime starts this much later, so it never ends early.
+ */
+const changeTimeSlackMs = 10;
+/**
  * Files up to this size on a local disk are read and hashed synchronously (hashSmallFileSync),
  * halfway through their stability window (#prepare).
  */
@@ -396,12 +401,7 @@ export class FolderIntake {
       })();
     }
     if (!stats.isFile() || this.#rules.isIgnored(relativePath, true)) return undefined;
-    this.#observeVersion(
-      relativePath,
-      'new',
-      { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) },
-      { isLookupDeferred: true },
-    );
+    this.#observeVersion(relativePath, 'new', versionOf(stats), { isLookupDeferred: true });
     return undefined;
   }
 
@@ -512,7 +512,7 @@ export class FolderIntake {
   #observeVersion(
     relativePath: string,
     reason: QueueReason,
-    current: { sizeBytes: number; mtimeMs: number },
+    current: FileVersion,
     options: { isLookupDeferred?: boolean } = {},
   ): void {
     if (this.#isClosed || !this.#health.isAvailable) return;
@@ -542,7 +542,7 @@ export class FolderIntake {
 
   #setCandidate(
     relativePath: string,
-    current: { sizeBytes: number; mtimeMs: number },
+    current: FileVersion,
     reason: QueueReason,
     busyCount: number,
     retryDelayMs?: number,
@@ -556,19 +556,39 @@ export class FolderIntake {
       busyCount === 0 &&
       current.sizeBytes <= smallFileBytes &&
       !this.#isStatSlow;
+    const heldMs = retryDelayMs === undefined ? this.#heldStillMs(current) : 0;
     const timer = this.#options.clock.setTimeout(
       () => this.#markDue(relativePath),
-      isToPrepare ? Math.floor(delayMs / 2) : delayMs,
+      (isToPrepare ? Math.floor(delayMs / 2) : delayMs) - heldMs,
     );
     this.#candidates.set(relativePath, {
-      ...current,
-      stableSinceMs: this.#options.clock.monotonicNow(),
+      sizeBytes: current.sizeBytes,
+      mtimeMs: current.mtimeMs,
+      stableSinceMs: this.#options.clock.monotonicNow() - heldMs,
       reason,
       timer,
       busyCount,
       isToPrepare,
       prepared: undefined,
     });
+  }
+
+  /**
+   * How long a file seen now has held still already: since its change time (every write sets
+   * it, and so does a move into the folder), when intake sees it later than that, as the events
+   * of a burst wait their turn (issue 7, figure 2: the last of 10,000 files moved in at once was
+   * looked at ~80 ms after it arrived, and its window ended that much later). Whole milliseconds,
+   * and at most half the window: intake watches every file itself for at least half of it. None
+   * when the change time is unknown (scans) or cannot be trusted: on a network share (its clock
+   * is the server's), before the mtime, or in whole seconds (FAT and some network file systems
+   * stamp times in 1-2 s steps).
+   */
+  #heldStillMs(current: FileVersion): number {
+    const { changedAtMs } = current;
+    if (changedAtMs === undefined || this.#isStatSlow) return 0;
+    if (changedAtMs < current.mtimeMs || changedAtMs % 1000 === 0) return 0;
+    const heldMs = Math.floor(this.#options.clock.now() - changedAtMs - changeTimeSlackMs);
+    return Math.min(Math.max(0, heldMs), Math.floor(this.folder.stabilityWindowMs / 2));
   }
 
   #dropCandidate(relativePath: string): void {
@@ -636,7 +656,7 @@ export class FolderIntake {
       if (stats === 'missing') this.#scheduleGoneCheck(relativePath);
       return undefined;
     }
-    const current = { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
+    const current = versionOf(stats);
     if (current.sizeBytes !== candidate.sizeBytes || current.mtimeMs !== candidate.mtimeMs) {
       this.#setCandidate(relativePath, current, candidate.reason, candidate.busyCount);
       return undefined;
@@ -692,7 +712,7 @@ export class FolderIntake {
     } catch {
       return true;
     }
-    const current = { sizeBytes: after.size, mtimeMs: Math.floor(after.mtimeMs) };
+    const current = versionOf(after);
     if (current.sizeBytes !== candidate.sizeBytes || current.mtimeMs !== candidate.mtimeMs) {
       // Written to while it was read: it waits anew, as for any change.
       if (after.isFile()) this.#setCandidate(relativePath, current, candidate.reason, 0);
@@ -1131,6 +1151,18 @@ export class FolderIntake {
 }
 
 /** Why a folder cannot be watched, in plain words. */
+/** A file's size and mtime as intake compares them, and its change time when it was lstat'ed. */
+interface FileVersion {
+  sizeBytes: number;
+  mtimeMs: number;
+  /** The file's ctime (epoch ms), when known: see #heldStillMs. */
+  changedAtMs?: number;
+}
+
+function versionOf(stats: fs.Stats): FileVersion {
+  return { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs), changedAtMs: stats.ctimeMs };
+}
+
 function describeFolderError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
