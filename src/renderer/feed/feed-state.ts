@@ -50,6 +50,22 @@ const throughputWindowMs = 60_000;
  */
 export const maxRememberedItems = 20_000;
 
+/**
+ * The most item changes kept for the snapshot's page (takeSnapshotPage); past it, the page is
+ * dropped and the list fetches its first page instead.
+ */
+const maxChangesSinceSnapshot = 5_000;
+
+/**
+ * The snapshot's newest items (a first page of the list without filters, with its cursor), and
+ * every item change applied since the snapshot, in order.
+ */
+export interface SnapshotPage {
+  items: ItemView[];
+  nextCursor: number | null;
+  changes: ItemChange[];
+}
+
 /** How many of the newest items `recentItemIds` holds (a snapshot's worth). */
 export const maxRecentItemIds = 100;
 
@@ -79,6 +95,7 @@ export class FeedState {
   readonly #resetListeners = new Set<() => void>();
   readonly #settingsListeners = new Set<() => void>();
   readonly #requestResync: () => void;
+  #snapshotPage: SnapshotPage | undefined;
 
   /** @param requestResync asks the agent for a snapshot, to be given to `applyResync`. */
   constructor(requestResync: () => void) {
@@ -120,8 +137,21 @@ export class FeedState {
     this.progress.clear();
     for (const item of snapshot.items) this.#remember(item);
     this.recentItemIds = snapshot.items.slice(0, maxRecentItemIds).map((item) => item.id);
+    this.#snapshotPage = { items: snapshot.items, nextCursor: snapshot.nextCursor, changes: [] };
     this.#changed();
     for (const listener of this.#resetListeners) listener();
+  }
+
+  /**
+   * The last snapshot's newest items as the first page of the list without filters, with the
+   * item changes since to apply to them; once per snapshot (undefined after, or when too much
+   * changed since). The activity list paints its first rows from it, without waiting for a
+   * listItems round trip (issue 7, figure 10).
+   */
+  takeSnapshotPage(): SnapshotPage | undefined {
+    const page = this.#snapshotPage;
+    this.#snapshotPage = undefined;
+    return page;
   }
 
   /**
@@ -258,7 +288,15 @@ export class FeedState {
       this.#recentDeliveries.push({ at: event.at, sizeBytes: item?.sizeBytes ?? 0 });
       this.#forgetDeliveriesBefore(event.at - throughputWindowMs);
     }
-    for (const listener of this.#itemListeners) listener({ event, item });
+    const change = { event, item };
+    if (this.#snapshotPage !== undefined) {
+      if (this.#snapshotPage.changes.length < maxChangesSinceSnapshot) {
+        this.#snapshotPage.changes.push(change);
+      } else {
+        this.#snapshotPage = undefined;
+      }
+    }
+    for (const listener of this.#itemListeners) listener(change);
   }
 
   /** Stores an item's view as its most recent change, forgetting the least recent beyond the bound. */

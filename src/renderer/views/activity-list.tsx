@@ -1,9 +1,9 @@
 /**
  * Activity: every item, newest first, in a virtualized list that stays smooth with 100,000
  * items. Only the rows in view exist in the DOM; rows have a fixed height in rem (never
- * measured); pages of 500 are fetched with the protocol's listItems as the person scrolls, and
- * only the pages near the viewport keep their items (ItemWindow): far pages are dropped and
- * fetched again on the way back. Filter by state and folder, search by name or request id; the
+ * measured); the first rows are the snapshot's newest items, pages of 200 are fetched with the
+ * protocol's listItems as the person scrolls, and only the pages near the viewport keep their
+ * items (ItemWindow): far pages are dropped and fetched again on the way back. Filter by state and folder, search by name or request id; the
  * filters live in the address (`?state=failed&folder=office&q=…`) so they can be linked.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -19,12 +19,11 @@ import {
   type ChangeEvent,
 } from 'react';
 import type { ItemFilterParams, ItemView, StateCounts } from '../../shared/feed-protocol.ts';
-import { feedMaxPageSize } from '../../shared/feed-protocol.ts';
 import { itemStates, pendingItemStates, type ItemState } from '../../shared/item-state.ts';
 import { StateBadge, stateLabels } from '../components/state-badge.tsx';
 import { UploadProgress } from '../components/upload-progress.tsx';
 import { useFeedState, type Feed } from '../feed/feed-context.tsx';
-import type { ItemProgress } from '../feed/feed-state.ts';
+import type { ItemChange, ItemProgress } from '../feed/feed-state.ts';
 import { FeedCommandError } from '../feed/feed-connection.ts';
 import { formatBytes, formatCount, formatTime } from '../format/format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -38,6 +37,13 @@ const stateGroups: Readonly<Record<string, { label: string; states: readonly Ite
 };
 
 const searchDelayMs = 250;
+/**
+ * Rows a fetched page holds (the protocol allows up to 500). The page checks every message
+ * against the protocol's schemas, and under its Content-Security-Policy zod cannot compile them:
+ * a page of 500 items took one task of 52-78 ms to check on a slow host, one of 200 stays well
+ * under the 50 ms of a long task (issue 7, figure 10).
+ */
+const pageSize = 200;
 /** Fetch the next page when the view comes within this many rows of the loaded end. */
 const loadAheadRows = 100;
 /** Fetch a dropped page again when it comes within this many rows of the view. */
@@ -67,7 +73,7 @@ export function ActivityList() {
   const isReady = feed.status.kind === 'open' && feed.state.hasSnapshot;
 
   const windowRef = useRef<ItemWindow>(null);
-  windowRef.current ??= new ItemWindow(feedMaxPageSize);
+  windowRef.current ??= new ItemWindow(pageSize);
   const rows = windowRef.current;
   const [, rerender] = useReducer((count: number) => count + 1, 0);
   const [status, setStatus] = useState<LoadStatus>(loadingStatus);
@@ -86,7 +92,7 @@ export function ActivityList() {
       if (kind === 'next') setStatus(loadingStatus);
       const pageFilter: ItemFilterParams = {
         ...(JSON.parse(filterKey) as ItemFilterParams),
-        limit: feedMaxPageSize,
+        limit: pageSize,
         ...(beforeId === undefined ? {} : { beforeId }),
       };
       connection.request('listItems', { filter: pageFilter }).then(
@@ -121,27 +127,32 @@ export function ActivityList() {
     const restart = () => {
       generation.current += 1;
       inFlight.current.clear();
-      windowRef.current?.reset();
+      const itemWindow = windowRef.current;
+      itemWindow?.reset();
       rerender();
+      // Without filters the first page is the snapshot's newest items, with what changed since
+      // applied as the live events are: the first rows need no round trip (issue 7, figure 10).
+      const page = filterKey === unfilteredKey ? feed.state.takeSnapshotPage() : undefined;
+      if (itemWindow && page) {
+        itemWindow.appendPage(undefined, page.items, page.nextCursor);
+        for (const change of page.changes) applyItemChange(itemWindow, change, {});
+        setStatus(loadedStatus);
+        rerender();
+        return;
+      }
       fetchPage(undefined, 'next');
     };
     restart();
     return feed.state.onDidReset(restart);
-  }, [isReady, fetchPage, feed.state]);
+  }, [isReady, fetchPage, feed.state, filterKey]);
 
   // Live events change the rows they concern, when those are held; queued items newer than
   // every row that match the filter appear at the top.
   useEffect(() => {
     const parsedFilter = JSON.parse(filterKey) as ItemFilterParams;
-    return feed.state.onDidChangeItem(({ event, item }) => {
+    return feed.state.onDidChangeItem((change) => {
       const itemWindow = windowRef.current;
-      if (!itemWindow) return;
-      let isChanged = itemWindow.applyEvent(event);
-      // Files found while the agent was away are queued as 'caught-up', not 'new'.
-      if (event.type === 'item.queued' && item !== undefined && matchesFilter(item, parsedFilter)) {
-        isChanged = itemWindow.prepend(item, event.data.reason === 'new') || isChanged;
-      }
-      if (isChanged) rerender();
+      if (itemWindow && applyItemChange(itemWindow, change, parsedFilter)) rerender();
     });
   }, [feed.state, filterKey]);
 
@@ -467,6 +478,26 @@ function buildFilter(stateFilter: string, folderFilter: string, query: string): 
     ...(folderFilter ? { folderId: folderFilter } : {}),
     ...(query ? { search: query } : {}),
   };
+}
+
+/** The filter of the list that shows every item. */
+const unfilteredKey = JSON.stringify(buildFilter('', '', ''));
+
+/**
+ * An item change on the rows: the row of that item changes if its page is held, and a queued
+ * item newer than every row that matches the filter goes on top. Returns whether a row changed.
+ */
+function applyItemChange(
+  itemWindow: ItemWindow,
+  { event, item }: ItemChange,
+  filter: ItemFilterParams,
+): boolean {
+  let isChanged = itemWindow.applyEvent(event);
+  // Files found while the agent was away are queued as 'caught-up', not 'new'.
+  if (event.type === 'item.queued' && item !== undefined && matchesFilter(item, filter)) {
+    isChanged = itemWindow.prepend(item, event.data.reason === 'new') || isChanged;
+  }
+  return isChanged;
 }
 
 function matchesFilter(item: ItemView, filter: ItemFilterParams): boolean {

@@ -106,6 +106,56 @@ describe('the UI state: a snapshot plus events become the view', () => {
     expect(resyncs()).toBe(0);
   });
 
+  it("gives the snapshot's newest items once, as a first page, with every item change since", () => {
+    const { state } = setup();
+    const newest = [itemView(7, { state: 'queued' }), itemView(6, { state: 'delivered' })];
+    state.applySnapshot(snapshot(10, newest, { nextCursor: 6 }));
+    state.applyEvent(event('item.uploading', { itemId: 7, attempt: 1 }));
+    state.applyEvent(
+      event('folder.unavailable', { folderId: 'requests', path: '/x', reason: 'gone' }),
+    );
+    state.applyEvent(
+      event('item.queued', {
+        itemId: 8,
+        folderId: 'requests',
+        path: 'new.pdf',
+        sizeBytes: 1,
+        reason: 'new',
+      }),
+    );
+
+    const page = state.takeSnapshotPage();
+    expect(page?.items.map((item) => item.id)).toEqual([7, 6]);
+    expect(page?.nextCursor).toBe(6);
+    // The item changes only, in order, each with the item as it was after it.
+    expect(page?.changes.map(({ event, item }) => [event.type, item?.id, item?.state])).toEqual([
+      ['item.uploading', 7, 'uploading'],
+      ['item.queued', 8, 'queued'],
+    ]);
+    expect(state.takeSnapshotPage()).toBeUndefined();
+
+    state.applySnapshot(snapshot(20, [itemView(9)]));
+    expect(state.takeSnapshotPage()?.items.map((item) => item.id)).toEqual([9]);
+  });
+
+  it("drops the snapshot's page when too much changed since it to replay", () => {
+    const { state } = setup();
+    state.applySnapshot(snapshot(10, [itemView(1, { state: 'queued' })]));
+    for (let index = 0; index < 2_501; index += 1) {
+      state.applyEvent(event('item.uploading', { itemId: 1, attempt: 1 }));
+      state.applyEvent(
+        event('item.queued', {
+          itemId: 1,
+          folderId: 'requests',
+          path: 'a.pdf',
+          sizeBytes: 1,
+          reason: 'retry',
+        }),
+      );
+    }
+    expect(state.takeSnapshotPage()).toBeUndefined();
+  });
+
   it('shows the retry time and the problem an event carries, and clears them when delivered', () => {
     const { state } = setup();
     state.applySnapshot(snapshot(10, [itemView(1, { state: 'uploading' })]));
