@@ -3,8 +3,9 @@
  * items. Only the rows in view exist in the DOM; rows have a fixed height in rem (never
  * measured); the first rows are the snapshot's newest items, pages of 200 are fetched with the
  * protocol's listItems as the person scrolls, and only the pages near the viewport keep their
- * items (ItemWindow): far pages are dropped and fetched again on the way back. Filter by state and folder, search by name or request id; the
- * filters live in the address (`?state=failed&folder=office&q=…`) so they can be linked.
+ * items (ItemWindow): far pages are dropped and fetched again on the way back. Filter by state
+ * and folder, search by name or request id; the filters live in the address
+ * (`?state=failed&folder=office&q=…`) so they can be linked.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -129,7 +130,6 @@ export function ActivityList() {
       inFlight.current.clear();
       const itemWindow = windowRef.current;
       itemWindow?.reset();
-      rerender();
       // Without filters the first page is the snapshot's newest items, with what changed since
       // applied as the live events are: the first rows need no round trip (issue 7, figure 10).
       const page = filterKey === unfilteredKey ? feed.state.takeSnapshotPage() : undefined;
@@ -137,10 +137,10 @@ export function ActivityList() {
         itemWindow.appendPage(undefined, page.items, page.nextCursor);
         for (const change of page.changes) applyItemChange(itemWindow, change, {});
         setStatus(loadedStatus);
-        rerender();
-        return;
+      } else {
+        fetchPage(undefined, 'next');
       }
-      fetchPage(undefined, 'next');
+      rerender();
     };
     restart();
     return feed.state.onDidReset(restart);

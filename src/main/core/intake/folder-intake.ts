@@ -1150,7 +1150,6 @@ export class FolderIntake {
   }
 }
 
-/** Why a folder cannot be watched, in plain words. */
 /** A file's size and mtime as intake compares them, and its change time when it was lstat'ed. */
 interface FileVersion {
   sizeBytes: number;
@@ -1163,6 +1162,7 @@ function versionOf(stats: fs.Stats): FileVersion {
   return { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs), changedAtMs: stats.ctimeMs };
 }
 
+/** Why a folder cannot be watched, in plain words. */
 function describeFolderError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
