@@ -18,12 +18,20 @@ export function cliEnvironment(home: string, extra: NodeJS.ProcessEnv = {}): Nod
   };
 }
 
-/** Runs `sitedrop ARGS` to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv) {
+/**
+ * Runs `sitedrop ARGS` to completion; `user` runs it as another user (uid and gid; needs root),
+ * e.g. to prove that a folder's mode is honoured.
+ */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  user: { uid?: number; gid?: number } = {},
+) {
   const result = spawnSync(process.execPath, [binPath, ...args], {
     env,
     encoding: 'utf8',
     timeout: 30_000,
+    ...user,
   });
   return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
 }

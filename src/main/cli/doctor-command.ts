@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isTenantConfigured, type Config } from '../../shared/config-schema.ts';
+import { isTenantConfigured, type Config, type ConfigInput } from '../../shared/config-schema.ts';
 import {
   builtInDefaults,
   defaultPolicyPath,
+  isDefaultRequestFolder,
   loadConfig,
   userConfigPath,
 } from '../core/config/index.ts';
@@ -39,7 +40,8 @@ export interface DoctorOptions {
  */
 export function runDoctor(options: DoctorOptions): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
-  const config = checkConfig(options, checks);
+  const defaults = builtInDefaults();
+  const config = checkConfig(options, defaults, checks);
   checks.push(checkDataDir(options.dataDir));
   checks.push(checkDatabase(options.dataDir));
   checks.push(checkOwnerOnlyFile('secrets', path.join(options.dataDir, headlessSecretsFileName)));
@@ -50,7 +52,13 @@ export function runDoctor(options: DoctorOptions): DoctorCheck[] {
   checks.push(checkOwnerOnlyFile('feed token', path.join(options.dataDir, 'feed-token')));
   checks.push(checkLogs(options.dataDir));
   if (config) {
-    for (const folder of config.folders) checks.push(checkFolder(folder.id, folder.path));
+    for (const folder of config.folders) {
+      checks.push(
+        isDefaultRequestFolder(folder.path, defaults)
+          ? checkFolderCreatedAtStart(folder.id, folder.path)
+          : checkFolder(folder.id, folder.path),
+      );
+    }
     checks.push(
       isTenantConfigured(config)
         ? { name: 'sharepoint', status: 'ok', detail: `target ${config.sharepoint.siteUrl}` }
@@ -94,12 +102,16 @@ export function formatDoctor(checks: readonly DoctorCheck[]): string {
     .join('\n');
 }
 
-function checkConfig(options: DoctorOptions, checks: DoctorCheck[]): Config | undefined {
+function checkConfig(
+  options: DoctorOptions,
+  defaults: ConfigInput,
+  checks: DoctorCheck[],
+): Config | undefined {
   const configPath = options.configPath ?? userConfigPath(options.dataDir);
   const policyPath = options.policyPath ?? defaultPolicyPath();
   try {
     const loaded = loadConfig({
-      defaults: builtInDefaults(),
+      defaults,
       userConfigPath: configPath,
       policyPath,
     });
@@ -228,5 +240,60 @@ function checkFolder(folderId: string, folderPath: string): DoctorCheck {
           ? `${folderPath} does not exist (unplugged drive or offline share?); create it or fix the path`
           : `${folderPath} cannot be read (${code ?? (error as Error).message})`,
     };
+  }
+}
+
+/**
+ * A default request folder: the agent creates it at start, so a missing one is fine as long as
+ * its nearest existing ancestor is a folder this user may create folders in.
+ */
+function checkFolderCreatedAtStart(folderId: string, folderPath: string): DoctorCheck {
+  if (fs.existsSync(folderPath)) return checkFolder(folderId, folderPath);
+  const name = `folder ${folderId}`;
+  const cannot = `${folderPath} cannot be created at start`;
+  const ancestor = nearestExistingAncestor(folderPath);
+  if (!ancestor) {
+    return { name, status: 'fail', detail: `${cannot}: none of its parent folders can be read` };
+  }
+  if (!fs.statSync(ancestor).isDirectory()) {
+    return {
+      name,
+      status: 'fail',
+      detail: `${cannot}: ${ancestor} is a file, not a folder; fix: move that file away, or set the folder's path to another folder`,
+    };
+  }
+  try {
+    // mkdir needs both: write to add the entry, search to reach it.
+    fs.accessSync(ancestor, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      name,
+      status: 'fail',
+      detail: `${cannot}: ${ancestor} is not writable (${code}); fix: create ${folderPath} yourself, or make ${ancestor} writable`,
+    };
+  }
+  return {
+    name,
+    status: 'ok',
+    detail: `${folderPath} does not exist yet; it will be created at start`,
+  };
+}
+
+/** The closest of a path's ancestors that exists (a folder or not), or undefined if none can be seen. */
+function nearestExistingAncestor(target: string): string | undefined {
+  let candidate = path.dirname(path.resolve(target));
+  for (;;) {
+    try {
+      fs.statSync(candidate);
+      return candidate;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOTDIR means a file sits higher up: keep climbing until it is found.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+    }
+    const parent = path.dirname(candidate);
+    if (parent === candidate) return undefined;
+    candidate = parent;
   }
 }

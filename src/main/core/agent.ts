@@ -11,7 +11,7 @@ import type { Config, ConfigInput } from '../../shared/config-schema.ts';
 import {
   builtInDefaults,
   defaultPolicyPath,
-  defaultRequestFolder,
+  isDefaultRequestFolder,
   loadConfig,
   userConfigPath,
 } from './config/index.ts';
@@ -252,12 +252,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
 /** Creates the embedded default request folder (never a configured one: it may be a share). */
 function ensureDefaultRequestFolder(config: Config, defaults: ConfigInput): void {
-  const defaultPaths = new Set(
-    [...(defaults.folders ?? []).map((folder) => folder.path), defaultRequestFolder()].map(
-      (folder) => path.resolve(folder),
-    ),
-  );
   for (const folder of config.folders) {
-    if (defaultPaths.has(path.resolve(folder.path))) fs.mkdirSync(folder.path, { recursive: true });
+    if (isDefaultRequestFolder(folder.path, defaults)) {
+      fs.mkdirSync(folder.path, { recursive: true });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ConfigInput } from '../../../shared/config-schema.ts';
 import { defaultRequestFolder } from './data-dir.ts';
 
@@ -9,4 +10,17 @@ export function builtInDefaults(home?: string): ConfigInput {
   return {
     folders: [{ id: 'requests', path: defaultRequestFolder(home), label: 'Requests' }],
   };
+}
+
+/**
+ * Whether a watched folder is a default request folder, which the agent creates at start when it
+ * is missing: ~/SiteDrop/Requests or a folder of the given defaults layer. A configured folder is
+ * never created, since a missing one may be an unplugged drive or an offline share.
+ */
+export function isDefaultRequestFolder(folderPath: string, defaults: ConfigInput): boolean {
+  const defaultPaths = [
+    ...(defaults.folders ?? []).map((folder) => folder.path),
+    defaultRequestFolder(),
+  ];
+  return defaultPaths.some((defaultPath) => path.resolve(defaultPath) === path.resolve(folderPath));
 }

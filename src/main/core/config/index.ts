@@ -12,7 +12,7 @@ export {
   defaultRequestFolder,
   userConfigPath,
 } from './data-dir.ts';
-export { builtInDefaults } from './defaults.ts';
+export { builtInDefaults, isDefaultRequestFolder } from './defaults.ts';
 export {
   ConfigError,
   isFieldLocked,
