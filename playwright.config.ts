@@ -1,8 +1,10 @@
-// End-to-end tests: Playwright driving Debian's Chromium (/usr/bin/chromium; Playwright's own
-// browser download is not possible here, DESIGN.md) against the headless agent and the Graph
-// emulator, started as real processes by tests/e2e/helpers/fixtures.ts.
+// End-to-end tests: Playwright driving a Chrome or Chromium found by requireChromium() (the
+// SITEDROP_CHROMIUM path, Playwright's own Chromium, or the OS's) against the headless agent and
+// the Graph emulator, started as real processes by tests/e2e/helpers/fixtures.ts.
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumExecutablePath } from './tests/e2e/helpers/chromium-options.ts';
+import { chromiumArgs, requireChromium } from './tests/e2e/helpers/chromium-options.ts';
+
+const chromium = requireChromium();
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -20,7 +22,7 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1280, height: 900 },
     colorScheme: 'light',
-    launchOptions: { executablePath: chromiumExecutablePath, args: [...chromiumArgs] },
+    launchOptions: { executablePath: chromium.executablePath, args: [...chromiumArgs] },
     trace: 'retain-on-failure',
   },
   projects: [

@@ -1,7 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { chromiumArgs, chromiumExecutablePath } from '../../tests/e2e/helpers/chromium-options.ts';
+import {
+  chromiumArgs,
+  findChromium,
+  noChromiumMessage,
+} from '../../tests/e2e/helpers/chromium-options.ts';
 import { ensureUiBuild } from '../../tools/ui-build/ensure-ui-build.ts';
 import { dashboardProbeScript } from '../lib/dashboard-probe.ts';
 import { atMost, type Figure } from '../lib/figure.ts';
@@ -26,11 +29,8 @@ export const figureDashboard: Figure = {
   target: 'first paint of the activity list ≤ 1 s; scrolling without long tasks over 50 ms',
   baselineDescription: '— (absolute targets)',
   async run(context) {
-    if (!fs.existsSync(chromiumExecutablePath)) {
-      throw new NotMeasuredError(
-        `no Chromium at ${chromiumExecutablePath} (apt-get install chromium, or set SITEDROP_CHROMIUM)`,
-      );
-    }
+    const chromiumExecutablePath = findChromium()?.executablePath;
+    if (chromiumExecutablePath === undefined) throw new NotMeasuredError(noChromiumMessage);
     await ensureUiBuild((line) => context.log(`  ${line}`));
     const itemCount = context.profile === 'full' ? 100_000 : 1_000;
     context.log(`  preparing ${itemCount} items`);
