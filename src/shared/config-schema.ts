@@ -12,6 +12,19 @@ import { z } from 'zod';
 /** 320 KiB: Graph requires upload-session fragments to be multiples of this. */
 export const uploadFragmentUnitBytes = 327_680;
 
+/**
+ * 60 MiB: each upload-session fragment "must be less than 60 MiB" (Graph, driveItem:
+ * createUploadSession), so this size itself is refused.
+ */
+export const uploadFragmentLimitBytes = 60 * 1024 * 1024;
+
+/**
+ * 250 MB: the largest file a simple upload (one PUT …/content) takes ("This method only supports
+ * files up to 250 MB in size", Graph, driveItem: Upload or replace contents). Read as decimal
+ * megabytes, the smaller and so the safe reading.
+ */
+export const simpleUploadLimitBytes = 250_000_000;
+
 const absolutePath = z
   .string()
   .min(1, 'must not be empty')
@@ -144,15 +157,21 @@ export const DeliveryConfigSchema = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(250 * 1024 * 1024, 'must be at most 250 MiB (the Graph simple-upload limit)')
+    .max(
+      simpleUploadLimitBytes,
+      'must be at most 250,000,000 bytes (250 MB), the largest file Graph takes in one PUT: use 4194304 (4 MiB); larger files go through an upload session',
+    )
     .default(4 * 1024 * 1024),
   chunkSizeBytes: z
     .number()
     .int()
     .min(uploadFragmentUnitBytes)
-    .max(60 * 1024 * 1024, 'must be at most 60 MiB (the Graph fragment limit)')
+    .max(
+      uploadFragmentLimitBytes - 1,
+      'must be less than 60 MiB (62,914,560 bytes), the limit of one upload fragment in Graph, and a multiple of 320 KiB: use 10485760 (10 MiB)',
+    )
     .refine((value) => value % uploadFragmentUnitBytes === 0, {
-      message: `must be a multiple of 327680 bytes (320 KiB), as Graph requires`,
+      message: `must be a multiple of 327680 bytes (320 KiB), as Graph requires: use 10485760 (10 MiB)`,
     })
     .default(32 * uploadFragmentUnitBytes),
   requestTimeoutMs: milliseconds(1_000, 600_000).default(20_000),

@@ -374,7 +374,7 @@ function DeliveryFields(props: {
           ['chunkSizeBytes'],
           'Upload chunk size (bytes)',
           delivery.chunkSizeBytes,
-          `A multiple of 327680 (320 KiB), at most 60 MiB. Now ${formatSize(delivery.chunkSizeBytes)}.`,
+          `A multiple of 327680 (320 KiB), less than 60 MiB. Now ${formatSize(delivery.chunkSizeBytes)}.`,
         )}
         {number(
           ['simpleUploadMaxBytes'],
