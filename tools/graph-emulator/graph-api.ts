@@ -33,6 +33,7 @@ import {
 } from './render.ts';
 import type { UploadSessionStore, UploadTarget } from './upload-sessions.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
+import { assertValidActionBody, assertValidResourceBody } from './metadata/service-metadata.ts';
 
 /** Largest body a simple upload (PUT …/content) accepts: 250 MB. */
 export const MAX_SIMPLE_UPLOAD_BYTES = 250 * 1024 * 1024;
@@ -229,7 +230,9 @@ export class GraphApi {
         return sendJson(context, 200, renderFields(store, existing()));
       case 'PATCH /listItem/fields': {
         const item = existing();
-        store.updateFields(item, await readJsonObject(context.body));
+        const fields = await readJsonObject(context.body);
+        assertValidResourceBody('microsoft.graph.fieldValueSet', fields);
+        store.updateFields(item, fields);
         return sendJson(context, 200, renderFields(store, item));
       }
       default:
@@ -268,6 +271,7 @@ export class GraphApi {
     parent: ItemRecord,
   ): Promise<void> {
     const body = await readJsonObject(context.body);
+    assertValidResourceBody('microsoft.graph.driveItem', body);
     if (typeof body['name'] !== 'string') {
       throw new GraphError(400, 'invalidRequest', 'Invalid request: a "name" is required.');
     }
@@ -356,6 +360,7 @@ export class GraphApi {
     target: UploadTarget,
   ): Promise<void> {
     const body = await readJsonObject(context.body);
+    assertValidActionBody('microsoft.graph.driveItem', 'createUploadSession', body);
     const item = (
       typeof body['item'] === 'object' && body['item'] !== null ? body['item'] : {}
     ) as Record<string, unknown>;
