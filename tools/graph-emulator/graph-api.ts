@@ -35,8 +35,11 @@ import type { UploadSessionStore, UploadTarget } from './upload-sessions.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 import { assertValidActionBody, assertValidResourceBody } from './metadata/service-metadata.ts';
 
-/** Largest body a simple upload (PUT …/content) accepts: 250 MB. */
-export const MAX_SIMPLE_UPLOAD_BYTES = 250 * 1024 * 1024;
+/**
+ * Largest body a simple upload (PUT …/content) accepts: "This method only supports files up to
+ * 250 MB in size" (driveitem-put-content.md), read as decimal megabytes, 250,000,000 bytes.
+ */
+export const MAX_SIMPLE_UPLOAD_BYTES = 250_000_000;
 /** Page size of children listings when the client sets no $top. */
 const DEFAULT_PAGE_SIZE = 200;
 
@@ -310,7 +313,7 @@ export class GraphApi {
       throw new GraphError(
         413,
         'invalidRequest',
-        'Simple upload is limited to 250 MB; use an upload session.',
+        'Simple upload is limited to 250 MB (250,000,000 bytes); use an upload session for larger files.',
         {
           innerCode: 'maxFileSizeExceeded',
           headers: { connection: 'close' },

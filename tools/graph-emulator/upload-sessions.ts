@@ -14,7 +14,10 @@ import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 
 /** Fragments other than the last must be a multiple of 320 KiB. */
 export const FRAGMENT_MULTIPLE_BYTES = 327_680;
-/** Largest fragment accepted in one PUT (60 MiB). */
+/**
+ * Fragments must be smaller than this: "the maximum bytes in any given request is less than
+ * 60 MiB" (driveitem-createuploadsession.md), so a fragment of exactly 60 MiB is refused.
+ */
 export const MAX_FRAGMENT_BYTES = 60 * 1024 * 1024;
 /** Path prefix of upload URLs: a stable marker for fault rules and the request log. */
 export const UPLOAD_PATH_PREFIX = '/_upload/';
@@ -210,11 +213,11 @@ export class UploadSessionStore {
         { innerCode: 'fragmentOutOfOrder' },
       );
     }
-    if (length > MAX_FRAGMENT_BYTES) {
+    if (length >= MAX_FRAGMENT_BYTES) {
       throw new GraphError(
         413,
         'invalidRequest',
-        `Fragments must be at most 60 MiB; this one has ${length} bytes.`,
+        `Each fragment must be less than 60 MiB (62,914,560 bytes); this one has ${length} bytes.`,
         {
           innerCode: 'maxFragmentLengthExceeded',
         },
