@@ -12,6 +12,9 @@ import { GraphApi } from './graph-api.ts';
 import { GraphError, defaultErrorCode, delay, sendGraphError, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import { randomGuid } from './ids.ts';
+import type { DownloadUrls } from './downloads.ts';
+import { DOWNLOAD_PATH_PREFIX } from './downloads.ts';
+import type { EmulatorOrigins } from './origins.ts';
 import type { AccessTokenStore } from './access-tokens.ts';
 import type { IdentityService } from './identity.ts';
 import type { EmulatorThrottleOptions } from './options.ts';
@@ -23,11 +26,13 @@ import { UPLOAD_PATH_PREFIX } from './upload-sessions.ts';
 
 /** Everything the dispatcher routes to. */
 export interface DispatchTargets {
-  readonly origin: () => string;
+  /** Where each role lives; known once the server listens. */
+  readonly origins: () => EmulatorOrigins;
   readonly identity: IdentityService;
   readonly tokens: AccessTokenStore;
   readonly graph: GraphApi;
   readonly uploads: UploadSessionStore;
+  readonly downloads: DownloadUrls;
   readonly faults: FaultController;
   readonly log: RequestLog;
   readonly control: ControlTargets;
@@ -35,7 +40,7 @@ export interface DispatchTargets {
   readonly throttle: { options: EmulatorThrottleOptions; budget: ResourceBudget } | undefined;
 }
 
-type RequestKind = 'graph' | 'upload' | 'identity';
+type RequestKind = 'graph' | 'upload' | 'download' | 'identity';
 
 /** Build the `request` listener of the emulator's HTTPS server. */
 export function createRequestHandler(
@@ -52,8 +57,8 @@ async function dispatch(
   response: ServerResponse,
 ): Promise<void> {
   const startedAt = preciseNow();
-  const origin = targets.origin();
-  const url = new URL(request.url ?? '/', origin);
+  const origins = targets.origins();
+  const url = new URL(request.url ?? '/', origins.graph);
   const rawPath = url.pathname;
   const method = (request.method ?? 'GET').toUpperCase();
   const requestId = randomGuid();
@@ -65,7 +70,11 @@ async function dispatch(
       ? 'graph'
       : rawPath.startsWith(UPLOAD_PATH_PREFIX)
         ? 'upload'
-        : 'identity';
+        : rawPath.startsWith(DOWNLOAD_PATH_PREFIX)
+          ? 'download'
+          : 'identity';
+  const origin =
+    kind === 'graph' ? origins.graph : kind === 'identity' ? origins.login : origins.sharePoint;
   const baseContext = {
     request,
     response,
@@ -75,6 +84,7 @@ async function dispatch(
     requestId,
     clientRequestId: sentClientRequestId ?? requestId,
     origin,
+    origins,
   };
 
   if (rawPath.startsWith(CONTROL_PATH_PREFIX)) {
@@ -113,6 +123,12 @@ async function dispatch(
     await delay(delayMs);
     if (fault) applyFault(targets, context, fault);
     if (kind === 'upload') return targets.uploads.handle(context);
+    if (kind === 'download') {
+      return targets.downloads.handle(context, {
+        ignoreRange: fault?.rule.ignoreRange === true,
+        expire: fault?.rule.expireDownloadUrl === true,
+      });
+    }
     if (kind === 'graph') {
       const principal = targets.tokens.authenticate(request.headers.authorization);
       chargeBudget(targets, method, rawPath);

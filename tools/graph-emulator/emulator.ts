@@ -10,6 +10,7 @@ import path from 'node:path';
 import { getEmulatorCertificates } from './certificates.ts';
 import { createRequestHandler } from './dispatch.ts';
 import { DriveStore } from './drive-store.ts';
+import { DownloadUrls } from './downloads.ts';
 import type { SiteInfo } from './drive-store.ts';
 import { FaultController } from './faults.ts';
 import { GraphApi } from './graph-api.ts';
@@ -20,6 +21,8 @@ import { IdentityService } from './identity.ts';
 import { resolveEmulatorOptions } from './options.ts';
 import type { EmulatorSiteOptions, GraphEmulatorOptions } from './options.ts';
 import { RequestLog } from './request-log.ts';
+import { buildOrigins } from './origins.ts';
+import type { EmulatorOrigins } from './origins.ts';
 import type { RequestRecord } from './request-log.ts';
 import { ResourceBudget } from './throttle.ts';
 import { UploadSessionStore } from './upload-sessions.ts';
@@ -95,8 +98,21 @@ function buildSite(
 export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {
   const resolved = resolveEmulatorOptions(options);
   const certificates = await getEmulatorCertificates();
+  // The caller's certificate, when given, is what the server presents; the generated key still
+  // signs access tokens (nothing outside the emulator checks them).
+  const serverTls = resolved.tls
+    ? {
+        cert: resolved.tls.certificatePem,
+        key: resolved.tls.privateKeyPem,
+        caPem: resolved.tls.caCertificatePem ?? resolved.tls.certificatePem,
+      }
+    : {
+        cert: certificates.serverCertificatePem,
+        key: certificates.serverPrivateKeyPem,
+        caPem: certificates.caCertificatePem,
+      };
   await mkdir(path.dirname(resolved.caFile), { recursive: true });
-  await writeFile(resolved.caFile, certificates.caCertificatePem);
+  await writeFile(resolved.caFile, serverTls.caPem);
   const tempDirectory = path.join(resolved.rootDir, '.graph-emulator-tmp');
   await rm(tempDirectory, { recursive: true, force: true });
   await mkdir(tempDirectory, { recursive: true });
@@ -114,6 +130,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     lifetimeSeconds: resolved.uploadSessionLifetimeSeconds,
     modifyOfficeDocuments: resolved.modifyOfficeDocuments,
   });
+  const downloads = new DownloadUrls({
+    lifetimeSeconds: resolved.downloadUrlLifetimeSeconds,
+    drives: () => sites.flatMap((site) => site.drives),
+  });
   const faults = new FaultController();
   const log = new RequestLog();
   const throttle = resolved.throttle && {
@@ -126,15 +146,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     throttle?.budget.reset();
   };
   const controlToken = resolved.controlToken ?? randomToken(24);
-  let origin = '';
+  let origins: EmulatorOrigins = { graph: '', login: '', sharePoint: '' };
   const info: Record<string, unknown> = {};
 
-  const tlsOptions = {
-    key: certificates.serverPrivateKeyPem,
-    cert: certificates.serverCertificatePem,
-  };
+  const tlsOptions = { key: serverTls.key, cert: serverTls.cert };
   const handler = createRequestHandler({
-    origin: () => origin,
+    origins: () => origins,
     identity: new IdentityService({
       clients: resolved.clients,
       tokens,
@@ -144,10 +161,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     graph: new GraphApi({
       sites,
       uploads,
+      downloads,
       tempDirectory,
       modifyOfficeDocuments: resolved.modifyOfficeDocuments,
     }),
     uploads,
+    downloads,
     faults,
     log,
     control: { controlToken, faults, log, reset, info },
@@ -177,10 +196,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   // Upload URLs use the name "localhost", which may resolve to ::1 first: listen there too when
   // the machine has IPv6 loopback (clients fall back to 127.0.0.1 otherwise).
   await listen(port, '::1').catch(() => undefined);
-  origin = `https://127.0.0.1:${port}`;
+  origins = buildOrigins(resolved.hostNames, port);
   Object.assign(info, {
-    graphBaseUrl: `${origin}/v1.0`,
-    authorityHost: origin,
+    graphBaseUrl: `${origins.graph}/v1.0`,
+    authorityHost: origins.login,
     port,
     rootDir: resolved.rootDir,
     caFile: resolved.caFile,
@@ -195,11 +214,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
 
   let closing: Promise<void> | undefined;
   return {
-    graphBaseUrl: `${origin}/v1.0`,
-    authorityHost: origin,
+    graphBaseUrl: `${origins.graph}/v1.0`,
+    authorityHost: origins.login,
     port,
     rootDir: resolved.rootDir,
-    caCertificatePem: certificates.caCertificatePem,
+    caCertificatePem: serverTls.caPem,
     caFile: resolved.caFile,
     controlToken,
     faults,

@@ -38,6 +38,13 @@ export interface FaultRule {
   expireUploadSession?: boolean;
   /** Answer 401 InvalidAuthenticationToken "expired", and revoke the bearer token presented. */
   expireToken?: boolean;
+  /**
+   * On a download URL: ignore a satisfiable Range and answer 200 with the whole body, as
+   * driveitem-get-content allows ("the Range header may be ignored").
+   */
+  ignoreRange?: boolean;
+  /** On a download URL: answer as to an expired URL (401), whatever its expiry. */
+  expireDownloadUrl?: boolean;
 }
 
 /** A rule as the controller keeps it. */
@@ -65,6 +72,8 @@ export const faultRuleJsonSchema = z
     resetAfterBytes: z.number().int().min(0).optional(),
     expireUploadSession: z.boolean().optional(),
     expireToken: z.boolean().optional(),
+    ignoreRange: z.boolean().optional(),
+    expireDownloadUrl: z.boolean().optional(),
   })
   .strict();
 

@@ -2,10 +2,8 @@
 // and by path, children, folder creation, simple upload, createUploadSession, list item fields
 // and delete. Requests reach here already authenticated (see server.ts).
 
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
 import { itemNotFound } from './drive-store.ts';
 import type { DriveStore, ItemRecord, SiteInfo } from './drive-store.ts';
@@ -22,7 +20,6 @@ import {
 import type { Principal } from './access-tokens.ts';
 import {
   applySelect,
-  mimeTypeOf,
   renderColumns,
   renderDrive,
   renderFields,
@@ -32,6 +29,7 @@ import {
   renderSite,
 } from './render.ts';
 import type { UploadSessionStore, UploadTarget } from './upload-sessions.ts';
+import type { DownloadUrls } from './downloads.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 import { assertValidActionBody, assertValidResourceBody } from './metadata/service-metadata.ts';
 
@@ -53,17 +51,20 @@ export interface SiteEntry {
 export class GraphApi {
   readonly #sites: readonly SiteEntry[];
   readonly #uploads: UploadSessionStore;
+  readonly #downloads: DownloadUrls;
   readonly #tempDirectory: string;
   readonly #modifyOfficeDocuments: boolean;
 
   constructor(options: {
     sites: readonly SiteEntry[];
     uploads: UploadSessionStore;
+    downloads: DownloadUrls;
     tempDirectory: string;
     modifyOfficeDocuments: boolean;
   }) {
     this.#sites = options.sites;
     this.#uploads = options.uploads;
+    this.#downloads = options.downloads;
     this.#tempDirectory = options.tempDirectory;
     this.#modifyOfficeDocuments = options.modifyOfficeDocuments;
   }
@@ -209,7 +210,11 @@ export class GraphApi {
     const select = context.query.get('$select');
     switch (`${method} ${action}`) {
       case 'GET ':
-        return sendJson(context, 200, applySelect(renderItem(store, existing()), select));
+        return sendJson(
+          context,
+          200,
+          applySelect(this.#renderForGet(context, store, existing()), select),
+        );
       case 'DELETE ':
         await store.deleteItem(existing());
         return sendEmpty(context, 204);
@@ -218,7 +223,7 @@ export class GraphApi {
       case 'POST /children':
         return this.#createFolder(context, store, existing());
       case 'GET /content':
-        return this.#download(context, store, existing());
+        return this.#redirectToDownload(context, store, existing());
       case 'PUT /content':
         return this.#simpleUpload(context, store, uploadTarget(store, base, segments, addressed));
       case 'POST /createUploadSession':
@@ -255,7 +260,7 @@ export class GraphApi {
     const page = children.slice(skip, skip + top);
     const body: Record<string, unknown> = {
       value: page.map((child) =>
-        applySelect(renderItem(store, child), context.query.get('$select')),
+        applySelect(this.#renderForGet(context, store, child), context.query.get('$select')),
       ),
     };
     if (skip + top < children.length) {
@@ -294,13 +299,43 @@ export class GraphApi {
     sendJson(context, created ? 201 : 200, renderItem(store, item));
   }
 
-  async #download(context: RequestContext, store: DriveStore, item: ItemRecord): Promise<void> {
+  /**
+   * A driveItem as GET returns it: a file carries `@microsoft.graph.downloadUrl`, which "is only
+   * returned on GET" and is short-lived (driveitem.md, Instance Attributes); `$select` keeps it
+   * only when it is named, as in driveitem-get-content.md's `select=id,@microsoft.graph.downloadUrl`.
+   */
+  #renderForGet(
+    context: RequestContext,
+    store: DriveStore,
+    item: ItemRecord,
+  ): Record<string, unknown> {
+    const json = renderItem(store, item);
+    if (!item.isFolder) {
+      json['@microsoft.graph.downloadUrl'] = this.#downloads.issue(
+        store,
+        item,
+        context.origins.sharePoint,
+      );
+    }
+    return json;
+  }
+
+  /**
+   * `GET …/content`: 302 Found to a pre-authenticated download URL on the SharePoint host
+   * (driveitem-get-content.md, Response); `if-none-match` with the current eTag or cTag → 304.
+   */
+  #redirectToDownload(context: RequestContext, store: DriveStore, item: ItemRecord): void {
     if (item.isFolder) throw new GraphError(400, 'invalidRequest', 'Folders have no content.');
-    context.response.writeHead(200, {
-      'content-type': mimeTypeOf(item.name),
-      'content-length': String(item.size),
+    const { eTag, cTag } = renderItem(store, item) as { eTag: string; cTag: string };
+    const ifNoneMatch = context.request.headers['if-none-match'];
+    // Entity tags are quoted and SharePoint's contain commas: match whole quoted tags.
+    const presented = ifNoneMatch?.match(/\*|"[^"]*"/g) ?? [];
+    if (presented.some((tag) => [eTag, cTag, '*'].includes(tag))) {
+      return sendEmpty(context, 304, { etag: eTag });
+    }
+    sendEmpty(context, 302, {
+      location: this.#downloads.issue(store, item, context.origins.sharePoint),
     });
-    await pipeline(createReadStream(store.diskPath(item)), context.response);
   }
 
   async #simpleUpload(
@@ -380,7 +415,7 @@ export class GraphApi {
     sendJson(
       context,
       200,
-      await this.#uploads.create(store, target, behavior, fileSize, context.origin),
+      await this.#uploads.create(store, target, behavior, fileSize, context.origins),
     );
   }
 }

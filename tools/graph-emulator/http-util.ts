@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { EmulatorOrigins } from './origins.ts';
 
 /** What every route handler gets for one request. */
 export interface RequestContext {
@@ -20,6 +21,8 @@ export interface RequestContext {
   readonly clientRequestId: string;
   /** Origin of the emulator, e.g. https://127.0.0.1:4321. */
   readonly origin: string;
+  /** The origins of every role (Graph, login, SharePoint), for URLs that point elsewhere. */
+  readonly origins: EmulatorOrigins;
 }
 
 /** A Graph error: thrown anywhere in a handler, rendered as `{error: {code, message, …}}`. */

@@ -45,6 +45,32 @@ export interface EmulatorThrottleOptions {
   costPerRequest?: number;
 }
 
+/**
+ * Host names the emulator puts in the URLs it hands out. Real clients reach Graph, Entra ID and
+ * SharePoint on three hosts (graph.microsoft.com, login.microsoftonline.com,
+ * {tenant}.sharepoint.com, where upload and download URLs live); a scratch environment that maps
+ * those names to loopback (e.g. in /etc/hosts) can run unmodified clients against the emulator.
+ * Every name must resolve to the emulator and be covered by its certificate.
+ */
+export interface EmulatorHostNames {
+  /** Host of the Graph base URL and its @odata links. Default '127.0.0.1'. */
+  graph?: string;
+  /** Host of the authority (token endpoint, OpenID metadata). Default '127.0.0.1'. */
+  login?: string;
+  /** Host of upload and download URLs. Default 'localhost' (another host than Graph's). */
+  sharePoint?: string;
+}
+
+/** A server certificate chosen by the caller instead of the generated one. */
+export interface EmulatorTlsOptions {
+  /** PEM server certificate (chain) covering every host name in `hostNames`. */
+  certificatePem: string;
+  /** PEM private key of that certificate. */
+  privateKeyPem: string;
+  /** PEM of the CA clients should trust, written to `caFile`. Default: `certificatePem`. */
+  caCertificatePem?: string;
+}
+
 /** Options of startGraphEmulator. Only rootDir is required. */
 export interface GraphEmulatorOptions {
   /** Where library contents live as plain files: `<rootDir>/<library>/<folder path>/<file>`. */
@@ -73,6 +99,15 @@ export interface GraphEmulatorOptions {
   throttle?: EmulatorThrottleOptions;
   /** Fixed control token for /_emulator/* (default: random per start). */
   controlToken?: string;
+  /**
+   * Lifetime of a pre-authenticated download URL. Default 3600 s: driveitem.md says the
+   * `@microsoft.graph.downloadUrl` is "only available for a short period of time (1 hour)".
+   */
+  downloadUrlLifetimeSeconds?: number;
+  /** Host names used in the URLs handed out. Default: 127.0.0.1 for Graph and login, localhost for SharePoint. */
+  hostNames?: EmulatorHostNames;
+  /** Serve this certificate instead of the generated one (which covers 127.0.0.1, ::1, localhost). */
+  tls?: EmulatorTlsOptions;
 }
 
 /** Tenant of the demo app registration. */
@@ -121,6 +156,9 @@ export interface ResolvedEmulatorOptions {
   modifyOfficeDocuments: boolean;
   throttle: EmulatorThrottleOptions | undefined;
   controlToken: string | undefined;
+  downloadUrlLifetimeSeconds: number;
+  hostNames: Required<EmulatorHostNames>;
+  tls: EmulatorTlsOptions | undefined;
 }
 
 /** Fill in defaults and reject configurations the emulator cannot serve, naming the field. */
@@ -157,5 +195,12 @@ export function resolveEmulatorOptions(options: GraphEmulatorOptions): ResolvedE
     modifyOfficeDocuments: options.modifyOfficeDocuments ?? false,
     throttle: options.throttle,
     controlToken: options.controlToken,
+    downloadUrlLifetimeSeconds: options.downloadUrlLifetimeSeconds ?? 3600,
+    hostNames: {
+      graph: options.hostNames?.graph ?? '127.0.0.1',
+      login: options.hostNames?.login ?? '127.0.0.1',
+      sharePoint: options.hostNames?.sharePoint ?? 'localhost',
+    },
+    tls: options.tls,
   };
 }

@@ -9,6 +9,7 @@ import type { ConflictBehavior, DriveStore, ItemRecord } from './drive-store.ts'
 import { GraphError, sendEmpty, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import { randomToken } from './ids.ts';
+import type { EmulatorOrigins } from './origins.ts';
 import { renderItem } from './render.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 
@@ -64,7 +65,7 @@ export class UploadSessionStore {
     target: UploadTarget,
     behavior: ConflictBehavior,
     declaredSize: number | undefined,
-    origin: string,
+    origins: EmulatorOrigins,
   ): Promise<Record<string, unknown>> {
     const id = randomToken(16);
     const session: UploadSession = {
@@ -83,12 +84,12 @@ export class UploadSessionStore {
     await writeFile(session.tempPath, '');
     this.#sessions.set(id, session);
     return {
-      '@odata.context': `${origin}/v1.0/$metadata#microsoft.graph.uploadSession`,
+      '@odata.context': `${origins.graph}/v1.0/$metadata#microsoft.graph.uploadSession`,
       // Real upload URLs live on the SharePoint host, not on graph.microsoft.com; the emulator's
-      // are on "localhost" rather than the Graph base URL's 127.0.0.1 for the same reason, so a
-      // client that attaches its token by host (like the Graph SDK's customHosts) behaves as it
-      // would against the real service.
-      uploadUrl: `${origin.replace('//127.0.0.1:', '//localhost:')}${UPLOAD_PATH_PREFIX}${id}?tempauth=${session.secret}`,
+      // are on its SharePoint host name ("localhost" by default, not the Graph base URL's
+      // 127.0.0.1) for the same reason, so a client that attaches its token by host (like the
+      // Graph SDK's customHosts) behaves as it would against the real service.
+      uploadUrl: `${origins.sharePoint}${UPLOAD_PATH_PREFIX}${id}?tempauth=${session.secret}`,
       expirationDateTime: new Date(session.expiresAt).toISOString(),
       nextExpectedRanges: ['0-'],
     };

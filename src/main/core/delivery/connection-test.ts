@@ -151,7 +151,12 @@ export async function runConnectionTest(
     const library = config.sharepoint.library;
     const driveId = driveIds.get(library) ?? '';
     const probe = `.sitedrop-write-test-${randomUUID()}.tmp`;
-    const session = await parts.sharepoint.createUploadSession(driveId, probe, 1, 'rename', signal);
+    const session = await parts.sharepoint.createUploadSession(
+      driveId,
+      probe,
+      { conflict: 'rename', sizeBytes: 1 },
+      signal,
+    );
     await parts.sharepoint.deleteUploadSession(session.uploadUrl, signal);
     steps.push({
       name: 'write',

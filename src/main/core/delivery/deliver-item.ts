@@ -9,6 +9,7 @@ import { renderColumns } from './column-template.ts';
 import { DeliveryError } from './errors.ts';
 import type { DriveItem, SharePointClient } from './sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
+import type { UploadSessionFile } from './upload-session-body.ts';
 
 /** The local file is no longer there: the item is `gone`. */
 export class LocalFileGoneError extends Error {
@@ -135,7 +136,7 @@ function libraryOf(context: ItemDeliveryContext): string {
 async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult> {
   const { folder, sharepoint, targets, signal } = context;
   const localPath = localPathOf(context.item, folder);
-  await assertUnchanged(context.item, localPath);
+  const stat = await assertUnchanged(context.item, localPath);
   const item = await ensureQuickXorHash(context, localPath);
   const targetPath = targetPathOf(item, folder);
   const driveId = await targets.driveId(libraryOf(context), signal);
@@ -181,7 +182,12 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
       wasAlreadyThere = sent.wasAlreadyThere;
     } else {
       await targets.ensureFolder(driveId, folderPath, signal);
-      remote = await uploadInSession(context, item, driveId, targetPath, localPath);
+      remote = await uploadInSession(context, item, driveId, targetPath, localPath, {
+        conflict: folder.conflict,
+        sizeBytes: item.sizeBytes,
+        modifiedAtMs: item.mtimeMs,
+        createdAtMs: stat.birthtimeMs,
+      });
     }
   }
   const isModifiedByServer = verify(remote, item, targetPath);
@@ -229,8 +235,12 @@ function verify(remote: DriveItem, item: Item, targetPath: string): boolean {
   );
 }
 
-/** Throws when the local file is missing or differs from what was recorded. */
-async function assertUnchanged(item: Item, localPath: string): Promise<void> {
+/**
+ * Throws when the local file is missing or differs from what was recorded.
+ *
+ * @returns the file's stat, which matches the item.
+ */
+async function assertUnchanged(item: Item, localPath: string): Promise<fs.Stats> {
   let stat: fs.Stats;
   try {
     stat =
@@ -246,6 +256,7 @@ async function assertUnchanged(item: Item, localPath: string): Promise<void> {
   if (stat.size !== item.sizeBytes || Math.abs(stat.mtimeMs - item.mtimeMs) >= 1) {
     throw new LocalFileChangedError(`${localPath} changed since it was queued`, stat);
   }
+  return stat;
 }
 
 /** The item with its quickXorHash, computing (and storing) it when intake has not. */
@@ -338,6 +349,7 @@ async function uploadInSession(
   driveId: string,
   targetPath: string,
   localPath: string,
+  file: UploadSessionFile,
 ): Promise<DriveItem> {
   const { sharepoint, store, signal, clock } = context;
   const totalBytes = item.sizeBytes;
@@ -354,13 +366,7 @@ async function uploadInSession(
         { kind: 'transient', code: 'upload.session-unstable' },
       );
     }
-    const session = await sharepoint.createUploadSession(
-      driveId,
-      targetPath,
-      totalBytes,
-      context.folder.conflict,
-      signal,
-    );
+    const session = await sharepoint.createUploadSession(driveId, targetPath, file, signal);
     uploadUrl = session.uploadUrl;
     offset = 0;
     store.updateItem(item.id, {

@@ -13,6 +13,7 @@ import {
 } from './graph-client.ts';
 import type { FileRange, HttpResponse, HttpTransport } from './http-transport.ts';
 import type { DeliveryPolicies, TimeoutKind } from './policies.ts';
+import { buildUploadSessionBody, type UploadSessionFile } from './upload-session-body.ts';
 
 /** A file or folder in a library, as much of a driveItem as delivery uses. */
 export interface DriveItem {
@@ -183,22 +184,21 @@ export class SharePointClient {
     return toDriveItem(body);
   }
 
-  /** Opens an upload session for a file of fileSize bytes. */
+  /**
+   * Opens an upload session for a file: its size, conflict behaviour and local times go in the
+   * action's `item` parameter (buildUploadSessionBody).
+   */
   async createUploadSession(
     driveId: string,
     path: string,
-    fileSize: number,
-    conflict: ConflictBehavior,
+    file: UploadSessionFile,
     signal: AbortSignal,
   ): Promise<{ uploadUrl: string; expiresAt: number | null }> {
     const body = await this.#graphJson(
       {
         method: 'POST',
         path: `${this.#itemPath(driveId, path)}/createUploadSession`,
-        body: JSON.stringify({
-          item: { '@microsoft.graph.conflictBehavior': conflict },
-          fileSize,
-        }),
+        body: JSON.stringify(buildUploadSessionBody(file)),
         contentType: 'application/json',
         signal,
       },

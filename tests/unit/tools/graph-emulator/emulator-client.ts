@@ -124,7 +124,10 @@ export async function startTestEmulator(
     },
     async call(pathOrUrl, callOptions = {}) {
       const headers: Record<string, string> = { ...callOptions.headers };
-      if (callOptions.auth !== false && !pathOrUrl.includes('/_upload/')) {
+      // Upload and download URLs are pre-authenticated: no token goes with them.
+      const isPreAuthenticated =
+        pathOrUrl.includes('/_upload/') || pathOrUrl.includes('/_download/');
+      if (callOptions.auth !== false && !isPreAuthenticated) {
         headers['authorization'] ??= `Bearer ${await test.token()}`;
       }
       const url = pathOrUrl.startsWith('https://') ? pathOrUrl : `${origin}${pathOrUrl}`;
