@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -151,4 +152,38 @@ export async function startTestEmulator(
     },
   };
   return test;
+}
+
+/** The emulator of the running test and its default drive, as usePerTestEmulator keeps them. */
+export interface PerTestEmulator {
+  readonly test: TestEmulator;
+  readonly driveId: string;
+}
+
+/**
+ * Give every test of the calling file a fresh emulator (started before it, closed after it);
+ * read it from the returned object inside a test.
+ */
+export function usePerTestEmulator(options: Partial<GraphEmulatorOptions> = {}): PerTestEmulator {
+  let current: { test: TestEmulator; driveId: string } | undefined;
+  beforeEach(async () => {
+    const test = await startTestEmulator(options);
+    current = { test, driveId: await test.driveId() };
+  });
+  afterEach(async () => {
+    await current?.test.close();
+    current = undefined;
+  });
+  const running = (): { test: TestEmulator; driveId: string } => {
+    if (!current) throw new Error('usePerTestEmulator: read it inside a test');
+    return current;
+  };
+  return {
+    get test() {
+      return running().test;
+    },
+    get driveId() {
+      return running().driveId;
+    },
+  };
 }
