@@ -4,12 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ConfigInput } from '../../src/shared/config-schema.ts';
 import { emulatorConfigLayer, MemorySecretStore } from '../../src/main/cli/demo-command.ts';
 import { startAgent, type Agent } from '../../src/main/core/agent.ts';
 import { systemClock, type Clock } from '../../src/main/core/lifecycle/index.ts';
 import { secretNames } from '../../src/main/core/platform.ts';
+import {
+  itemFromRow,
+  listItemRows,
+  openDatabaseReadOnly,
+  type Item,
+} from '../../src/main/core/store/index.ts';
 import {
   DEMO_CLIENT_SECRET,
   buildDefaultEmulatorOptions,
@@ -20,6 +26,14 @@ import { CliProcess, cliEnvironment } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { listAllItems } from '../helpers/test-agent.ts';
 import { sleep, waitFor } from '../helpers/wait-for.ts';
+import {
+  CaseTally,
+  completedSimpleUploads,
+  countCaseFigures,
+  watchForCrashes,
+  type AgentEnd,
+  type LossFigures,
+} from './case-figures.ts';
 import { recordReliabilityFigures } from './report.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -88,12 +102,90 @@ function remoteNames(emulator: GraphEmulator): string[] {
   return fs.existsSync(library) ? fs.readdirSync(library).sort() : [];
 }
 
+/** Every file in the library, at any depth, relative to it with '/' separators. */
+function libraryFiles(emulator: GraphEmulator): string[] {
+  const library = path.join(emulator.rootDir, 'Documents');
+  if (!fs.existsSync(library)) return [];
+  return (fs.readdirSync(library, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(library, path.join(entry.parentPath, entry.name)))
+    .map((relative) => relative.split(path.sep).join('/'));
+}
+
+/** The items of an agent process's database, read once it has stopped. */
+function readItems(dataDir: string): Item[] {
+  const db = openDatabaseReadOnly(dataDir);
+  try {
+    return listItemRows(db, { limit: Number.MAX_SAFE_INTEGER }).map(itemFromRow);
+  } finally {
+    db.close();
+  }
+}
+
+/** Stops an agent process gracefully and says how it ended. */
+async function stopAgentProcess(agent: CliProcess): Promise<AgentEnd> {
+  const isRunning = agent.child.exitCode === null && agent.child.signalCode === null;
+  if (isRunning) agent.child.kill('SIGTERM');
+  await agent.exited;
+  return {
+    kind: 'process',
+    exitCode: agent.child.exitCode,
+    signal: agent.child.signalCode,
+    isStopRequested: isRunning,
+  };
+}
+
+/** Closes agents run in the test process; what they or the process threw counts as crashes. */
+async function closeInProcessAgents(
+  agents: readonly Agent[],
+  thrown: () => readonly unknown[],
+): Promise<AgentEnd> {
+  const errors: unknown[] = [];
+  for (const agent of agents) {
+    await agent.close('case finished').catch((error: unknown) => errors.push(error));
+  }
+  return { kind: 'in-process', errors: [...errors, ...thrown()] };
+}
+
+const tally = new CaseTally<LossFigures>();
+
+/**
+ * Counts what the case lost, duplicated and crashed from where its files ended, records the
+ * figures for the report, and requires each to be none.
+ */
+function expectNothingLost(
+  record: (figures: LossFigures) => void,
+  outcome: {
+    emulator: GraphEmulator;
+    dropped: readonly string[];
+    items: readonly Item[];
+    agents: readonly AgentEnd[];
+  },
+): void {
+  const uploads = completedSimpleUploads(outcome.emulator.requestLog);
+  const { problems, ...figures } = countCaseFigures({
+    dropped: outcome.dropped,
+    remoteFiles: libraryFiles(outcome.emulator),
+    uploads,
+    items: outcome.items,
+    agents: outcome.agents,
+  });
+  record(figures);
+  expect(problems).toEqual([]);
+  // Each file went up once, and the request log showed it: the upload count is seen, not assumed.
+  expect([...uploads].sort()).toEqual([...outcome.dropped].sort());
+}
+
 describe('local faults: the disk, the database, the folder, the file, the clock', () => {
+  // Written once every case has ended; a failed case is named there, and no totals are claimed.
+  afterAll(() => recordReliabilityFigures('localFaults', { injected, ...tally.summarize() }));
+
   const canMount = isRoot && spawnSync('mount', ['--version'], { encoding: 'utf8' }).status === 0;
 
   it.skipIf(!canMount)(
     'disk full while writing the database and the log: the agent keeps running and says so, nothing is corrupted, everything is delivered once space is back (tmpfs; needs root to mount)',
     async (context) => {
+      const record = tally.begin('disk full');
       const home = makeTempDir('sitedrop-diskfull-');
       const small = path.join(home, 'small-disk');
       fs.mkdirSync(small);
@@ -155,21 +247,28 @@ describe('local faults: the disk, the database, the folder, the file, the clock'
         description: 'every file delivered after space came back',
       });
       expect(remoteNames(emulator)).toEqual(['before.pdf', ...names].sort());
-      first.child.kill('SIGTERM');
-      expect(await first.exited).toBe(0);
+      const firstEnd = await stopAgentProcess(first);
+      expect(firstEnd).toMatchObject({ exitCode: 0 });
       expect(integrityOf(path.join(dataDir, 'sitedrop.db'))).toBe('ok');
       // A restart finds the database whole.
       const second = new CliProcess(args, env);
       await second.waitForOutput('Stop:');
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
+      const secondEnd = await stopAgentProcess(second);
       expect(second.stdout).not.toContain('database was damaged');
       expect(integrityOf(path.join(dataDir, 'sitedrop.db'))).toBe('ok');
+      expectNothingLost(record, {
+        emulator,
+        dropped: ['before.pdf', ...names],
+        items: readItems(dataDir),
+        agents: [firstEnd, secondEnd],
+      });
     },
     90_000,
   );
 
   it('a database corrupted between runs is moved aside and rebuilt; files already in SharePoint are not sent twice', async () => {
+    const record = tally.begin('database corrupted');
+    const thrown = watchForCrashes();
     const home = makeTempDir('sitedrop-corrupt-');
     const { watchDir, configPath, emulator } = await startLoop(home);
     const dataDir = path.join(home, 'data');
@@ -202,9 +301,18 @@ describe('local faults: the disk, the database, the folder, the file, the clock'
     expect(
       second.store.readEventsSince(0, 1_000).some((event) => event.type === 'database.recovered'),
     ).toBe(true);
+    const items = listAllItems(second.store);
+    expectNothingLost(record, {
+      emulator,
+      dropped: ['a.pdf', 'b.pdf', 'c.pdf', 'd.pdf'],
+      items,
+      agents: [await closeInProcessAgents([first, second], thrown)],
+    });
   });
 
   it('a watched folder deleted and recreated while the agent runs: reported, watched again, later files delivered', async () => {
+    const record = tally.begin('watched folder deleted');
+    const thrown = watchForCrashes();
     const home = makeTempDir('sitedrop-folder-');
     const { watchDir, configPath, emulator } = await startLoop(home);
     const agent = await startInProcessAgent(path.join(home, 'data'), configPath);
@@ -223,9 +331,17 @@ describe('local faults: the disk, the database, the folder, the file, the clock'
     });
     expect(agent.intake.folderHealth().requests?.isAvailable).toBe(true);
     expect(remoteNames(emulator)).toEqual(['after.pdf', 'first.pdf']);
+    const items = listAllItems(agent.store);
+    expectNothingLost(record, {
+      emulator,
+      dropped: ['first.pdf', 'after.pdf'],
+      items,
+      agents: [await closeInProcessAgents([agent], thrown)],
+    });
   });
 
   it('a file nobody may read waits, is never quarantined or lost, and goes once it is readable; the others are not held up (the agent runs as an unprivileged user, since root ignores modes)', async (context) => {
+    const record = tally.begin('file unreadable');
     if (isRoot) {
       // The unprivileged user must be able to run Node and read the checkout; where Node or
       // the checkout sits under root's own 0700 home, it cannot, and the case cannot be shown.
@@ -278,11 +394,19 @@ describe('local faults: the disk, the database, the folder, the file, the clock'
     expect(fs.readFileSync(path.join(emulator.rootDir, 'Documents', 'locked.pdf'), 'utf8')).toBe(
       'not readable yet',
     );
-    agent.child.kill('SIGTERM');
-    expect(await agent.exited).toBe(0);
+    const end = await stopAgentProcess(agent);
+    expect(end).toMatchObject({ exitCode: 0 });
+    expectNothingLost(record, {
+      emulator,
+      dropped: ['locked.pdf', 'one.pdf', 'two.pdf'],
+      items: readItems(dataDir),
+      agents: [end],
+    });
   });
 
   it('the wall clock jumping back a day does not make a waiting retry wait a day', async () => {
+    const record = tally.begin('clock jumped back');
+    const thrown = watchForCrashes();
     const home = makeTempDir('sitedrop-clock-');
     const { watchDir, configPath, emulator } = await startLoop(home);
     let offsetMs = 0;
@@ -303,9 +427,12 @@ describe('local faults: the disk, the database, the folder, the file, the clock'
       description: 'the retry to happen within seconds, not a day',
     });
     expect(remoteNames(emulator)).toEqual(['late.pdf']);
-  });
-
-  it('records its figures', () => {
-    recordReliabilityFigures('localFaults', { injected, lost: 0, duplicated: 0, crashes: 0 });
+    const items = listAllItems(agent.store);
+    expectNothingLost(record, {
+      emulator,
+      dropped: ['late.pdf'],
+      items,
+      agents: [await closeInProcessAgents([agent], thrown)],
+    });
   });
 });

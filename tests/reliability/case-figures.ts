@@ -1,0 +1,234 @@
+import { onTestFinished } from 'vitest';
+import type { RequestRecord } from '../../tools/graph-emulator/index.ts';
+
+/** Lost, duplicated and crashed, as counted from one case of a file-dropping suite. */
+export interface LossFigures {
+  lost: number;
+  duplicated: number;
+  crashes: number;
+}
+
+/** One of the agent's items at the end of a case, as far as counting needs it. */
+export interface EndedItem {
+  relativePath: string;
+  state: string;
+  lastErrorMessage: string | null;
+}
+
+/** How one agent ended: a child process, or an agent run inside the test process. */
+export type AgentEnd =
+  | {
+      kind: 'process';
+      exitCode: number | null;
+      signal: NodeJS.Signals | null;
+      /** True when the test sent the signal that ended it (SIGTERM for a graceful stop). */
+      isStopRequested: boolean;
+    }
+  | {
+      kind: 'in-process';
+      /** Unhandled rejections and uncaught exceptions while it ran, and a close() that threw. */
+      errors: readonly unknown[];
+    };
+
+/** What one case left behind: what it dropped, and where each file ended up. */
+export interface CaseOutcome {
+  /** The files the case dropped, by path relative to the library (where each must arrive). */
+  dropped: readonly string[];
+  /** The files the library holds at the end, relative to it. */
+  remoteFiles: readonly string[];
+  /** One entry per upload SharePoint completed, by path relative to the library. */
+  uploads: readonly string[];
+  /** The agent's items at the end. */
+  items: readonly EndedItem[];
+  /** Every agent the case started. */
+  agents: readonly AgentEnd[];
+}
+
+/** States that tell the user why a file was not delivered: it is accounted for, not lost. */
+const accountedStates = new Set(['quarantined', 'failed', 'skipped']);
+
+/**
+ * Counts a case's lost, duplicated and crashed from its outcome; `problems` names each one.
+ *
+ * Lost: a dropped file that is not in the library and has no item saying why (quarantined,
+ * failed or skipped, with a message). Duplicated: each extra copy of a file, whether a second
+ * upload, a second file in the library that no dropped file accounts for (a conflict copy such
+ * as "a 1.pdf"), or a second item for the same file. Crashes: an agent process that ended
+ * other than by the test's own stop with exit code 0, or an agent in the test process that
+ * threw where nobody catches it.
+ */
+export function countCaseFigures(outcome: CaseOutcome): LossFigures & { problems: string[] } {
+  const problems: string[] = [];
+  const figures = { lost: 0, duplicated: 0, crashes: 0 };
+  const key = (relativePath: string) => relativePath.normalize('NFC').toLowerCase();
+  const remote = new Set(outcome.remoteFiles.map(key));
+  const droppedKeys = new Set(outcome.dropped.map(key));
+  const itemsByFile = groupBy(outcome.items, (item) => key(item.relativePath));
+  const uploadsByFile = groupBy(outcome.uploads, key);
+
+  for (const file of outcome.dropped) {
+    if (remote.has(key(file))) continue;
+    const isExplained = (itemsByFile.get(key(file)) ?? []).some(
+      (item) => accountedStates.has(item.state) && Boolean(item.lastErrorMessage),
+    );
+    if (!isExplained) {
+      figures.lost += 1;
+      problems.push(`lost: ${file} is not in the library and no item says why`);
+    }
+  }
+  for (const file of outcome.remoteFiles) {
+    if (!droppedKeys.has(key(file))) {
+      figures.duplicated += 1;
+      problems.push(`duplicated: ${file} in the library is no dropped file (a second copy?)`);
+    }
+  }
+  for (const [file, uploads] of uploadsByFile) {
+    if (uploads.length > 1) {
+      figures.duplicated += uploads.length - 1;
+      problems.push(`duplicated: ${file} uploaded ${uploads.length} times`);
+    }
+  }
+  for (const [file, items] of itemsByFile) {
+    if (items.length > 1) {
+      figures.duplicated += items.length - 1;
+      problems.push(`duplicated: ${items.length} items for ${file}`);
+    }
+  }
+  outcome.agents.forEach((agent, index) => {
+    if (agent.kind === 'in-process') {
+      figures.crashes += agent.errors.length;
+      for (const error of agent.errors)
+        problems.push(`crash: agent ${index} threw ${String(error)}`);
+    } else if (!(agent.isStopRequested && agent.exitCode === 0)) {
+      figures.crashes += 1;
+      problems.push(
+        `crash: agent process ${index} ended with ${agent.exitCode ?? agent.signal ?? 'nothing'}` +
+          (agent.isStopRequested ? ' when asked to stop' : ' by itself'),
+      );
+    }
+  });
+  return { ...figures, problems };
+}
+
+/**
+ * The simple uploads SharePoint completed, by path relative to the library, from the emulator's
+ * request log: a PUT to `/drives/{id}/root:/{path}:/content` that got a 2xx answer. Upload
+ * sessions name their file only when created, so files sent in fragments are not counted here.
+ */
+export function completedSimpleUploads(requestLog: readonly RequestRecord[]): string[] {
+  const uploads: string[] = [];
+  for (const record of requestLog) {
+    const match = /\/root:\/(.+):\/content$/.exec(record.path);
+    if (record.method !== 'PUT' || !match?.[1] || record.aborted) continue;
+    if (record.status >= 200 && record.status < 300) uploads.push(decodeURIComponent(match[1]));
+  }
+  return uploads;
+}
+
+/**
+ * Watches the test process for what would end an agent's process: an unhandled rejection or an
+ * uncaught exception. Returns what it saw so far; stops watching when the test finishes.
+ */
+export function watchForCrashes(): () => readonly unknown[] {
+  const errors: unknown[] = [];
+  const onError = (error: unknown) => errors.push(error);
+  process.on('unhandledRejection', onError);
+  process.on('uncaughtException', onError);
+  onTestFinished(() => {
+    process.off('unhandledRejection', onError);
+    process.off('uncaughtException', onError);
+  });
+  return () => [...errors];
+}
+
+/** How a case of a suite ended: its counted figures count only if it passed. */
+type CaseState = 'pass' | 'fail' | 'skip';
+
+/** The figures a suite puts in the reliability report. */
+export type SuiteSummary<F extends { [K in keyof F]: number }> =
+  | {
+      isComplete: true;
+      /** Sums over the cases that ran; absent when every case was skipped. */
+      totals?: F;
+      byCase: Record<string, F | 'skipped'>;
+    }
+  | {
+      isComplete: false;
+      /** Cases that failed, or ended before their figures were counted. */
+      failed: string[];
+      byCase: Record<string, F | 'skipped' | 'failed'>;
+    };
+
+/**
+ * The per-case figures of one suite, summed only once every case that ran has passed: a suite
+ * with a failed case reports which, and no totals, so a report never claims zeros it did not see.
+ */
+export class CaseTally<F extends { [K in keyof F]: number }> {
+  readonly #cases = new Map<string, { figures?: F; state?: CaseState }>();
+
+  /**
+   * Starts counting the current test as case `name`; call first thing in the test. Returns the
+   * function that records its figures once they are counted (before they are asserted).
+   */
+  begin(name: string): (figures: F) => void {
+    // Two cases under one name would merge their figures.
+    if (this.#cases.has(name)) throw new Error(`case "${name}" is counted twice`);
+    this.#cases.set(name, {});
+    onTestFinished(({ task }) => {
+      const state = task.result?.state;
+      this.finish(name, state === 'pass' ? 'pass' : state === 'skip' ? 'skip' : 'fail');
+    });
+    return (figures) => this.record(name, figures);
+  }
+
+  /** Records case `name`'s counted figures. */
+  record(name: string, figures: F): void {
+    this.#cases.set(name, { ...this.#cases.get(name), figures });
+  }
+
+  /** Records how case `name` ended. */
+  finish(name: string, state: CaseState): void {
+    this.#cases.set(name, { ...this.#cases.get(name), state });
+  }
+
+  /** Totals over the cases, or which cases failed. */
+  summarize(): SuiteSummary<F> {
+    const byCase: Record<string, F | 'skipped' | 'failed'> = {};
+    const failed: string[] = [];
+    let totals: F | undefined;
+    for (const [name, { figures, state }] of this.#cases) {
+      if (state === 'skip') {
+        byCase[name] = 'skipped';
+      } else if (state === 'pass' && figures) {
+        byCase[name] = figures;
+        totals = totals ? addFigures(totals, figures) : { ...figures };
+      } else {
+        failed.push(name);
+        byCase[name] = figures ?? 'failed';
+      }
+    }
+    if (failed.length > 0) return { isComplete: false, failed, byCase };
+    return {
+      isComplete: true,
+      ...(totals ? { totals } : {}),
+      byCase: byCase as Record<string, F | 'skipped'>,
+    };
+  }
+}
+
+function addFigures<F extends { [K in keyof F]: number }>(left: F, right: F): F {
+  const sum = { ...left };
+  for (const name of Object.keys(right) as (keyof F)[]) {
+    sum[name] = ((sum[name] ?? 0) + right[name]) as F[keyof F];
+  }
+  return sum;
+}
+
+function groupBy<T>(values: readonly T[], keyOf: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) {
+    const key = keyOf(value);
+    groups.set(key, [...(groups.get(key) ?? []), value]);
+  }
+  return groups;
+}
