@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ProcFdWriterCheck,
+  isWriteMode,
+} from '../../../../../../src/main/core/intake/writer-check/proc-fd-writer-check.ts';
+import { holdFileOpen } from '../../../../../helpers/held-file.ts';
+import { makeTempDir } from '../../../../../helpers/temp-dir.ts';
+import { TestClock } from '../../../../../helpers/test-clock.ts';
+
+/** A check that lists open files anew on every look. */
+function freshCheck(): ProcFdWriterCheck {
+  return new ProcFdWriterCheck({ clock: new TestClock(), snapshotMaxAgeMs: -1 });
+}
+
+function writeFile(name: string, content = 'first pages'): string {
+  const file = path.join(makeTempDir(), name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+describe.runIf(process.platform === 'linux')('ProcFdWriterCheck (Linux, real /proc)', () => {
+  it('names the program that holds a file open for writing', async () => {
+    const file = writeFile('scan.pdf');
+    const writer = await holdFileOpen(file, 'a');
+
+    expect(freshCheck().findWriter(file, fs.statSync(file))).toEqual({
+      pid: writer.pid,
+      command: 'node',
+    });
+  });
+
+  it('sees no writer once the program closed the file', async () => {
+    const file = writeFile('scan.pdf');
+    const writer = await holdFileOpen(file, 'a');
+    const check = new ProcFdWriterCheck({ clock: new TestClock() });
+    expect(check.findWriter(file, fs.statSync(file))).toBeDefined();
+
+    await writer.close();
+    // The same listing still has the closed fd's link: it is looked at again, and holds nothing.
+    expect(check.findWriter(file, fs.statSync(file))).toBeUndefined();
+  });
+
+  it('does not count a program that has the file open only to read it', async () => {
+    const file = writeFile('scan.pdf');
+    await holdFileOpen(file, 'r');
+
+    expect(freshCheck().findWriter(file, fs.statSync(file))).toBeUndefined();
+  });
+
+  it('counts a program that has the file open to read and write', async () => {
+    const file = writeFile('book.xlsx');
+    const writer = await holdFileOpen(file, 'r+');
+
+    expect(freshCheck().findWriter(file, fs.statSync(file))?.pid).toBe(writer.pid);
+  });
+
+  it('finds the writer of a file renamed after it was opened', async () => {
+    const file = writeFile('download.pdf');
+    const writer = await holdFileOpen(file, 'a');
+    const renamed = path.join(path.dirname(file), 'report.pdf');
+    fs.renameSync(file, renamed);
+
+    expect(freshCheck().findWriter(renamed, fs.statSync(renamed))?.pid).toBe(writer.pid);
+  });
+
+  it('does not take a writer of another file with the same name for one of this file', async () => {
+    const held = writeFile('scan.pdf');
+    await holdFileOpen(held, 'a');
+    const other = writeFile('scan.pdf');
+
+    expect(freshCheck().findWriter(other, fs.statSync(other))).toBeUndefined();
+  });
+
+  it('counts this process too when it writes to the file', () => {
+    const file = writeFile('scan.pdf');
+    const fd = fs.openSync(file, 'a');
+    try {
+      expect(freshCheck().findWriter(file, fs.statSync(file))?.pid).toBe(process.pid);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
+  it('lists open files once for all files looked at within the snapshot age', async () => {
+    const clock = new TestClock();
+    const check = new ProcFdWriterCheck({ clock, snapshotMaxAgeMs: 100 });
+    const file = writeFile('scan.pdf');
+    expect(check.findWriter(file, fs.statSync(file))).toBeUndefined();
+    const writer = await holdFileOpen(file, 'a');
+
+    // Opened after the listing, before its age is up: not in it.
+    clock.advance(100);
+    expect(check.findWriter(file, fs.statSync(file))).toBeUndefined();
+    clock.advance(1);
+    expect(check.findWriter(file, fs.statSync(file))?.pid).toBe(writer.pid);
+  });
+});
+
+describe('isWriteMode', () => {
+  it.each([
+    [0o0, false], // O_RDONLY
+    [0o100000, false], // O_RDONLY | O_LARGEFILE, as /proc shows a read-only fd on x86-64
+    [0o2000000, false], // O_RDONLY | O_CLOEXEC
+    [0o1, true], // O_WRONLY
+    [0o101101, true], // O_WRONLY | O_CREAT | O_TRUNC | O_LARGEFILE
+    [0o2, true], // O_RDWR
+    [0o2102, true], // O_RDWR | O_APPEND | O_CREAT
+    [0o3, false], // access mode 3: ioctl only (open(2), "file access mode")
+  ])('flags %o: %s', (flags, expected) => {
+    expect(isWriteMode(flags)).toBe(expected);
+  });
+});
