@@ -24,6 +24,8 @@ import {
 } from './record-file.ts';
 import { scanFolder } from './scan-folder.ts';
 import { resolvePlainTargetPath, type TargetPath } from './target-path.ts';
+import { createWriterCheck } from './writer-check/create-writer-check.ts';
+import type { OpenWriter, WriterCheck } from './writer-check/writer-check.ts';
 
 /** Whether a watched folder can be watched now, and since when. */
 export interface FolderHealth {
@@ -56,6 +58,8 @@ export interface FolderIntakeOptions {
   commit?: GroupCommit;
   /** A scan found a delivered file still in place (the after-upload action may be owed). */
   onDeliveredFileFound: (item: Item) => void;
+  /** Whether another program still holds a file open for writing (default: this OS's check). */
+  writerCheck?: WriterCheck;
 }
 
 /** A file seen but not yet finished: its size and mtime, and since when they held still. */
@@ -65,7 +69,7 @@ interface Candidate {
   stableSinceMs: number;
   reason: QueueReason;
   timer: TimerHandle;
-  /** How often opening it failed (another program still holds it). */
+  /** How often it was found held by another program (open for writing, or opening failed). */
   busyCount: number;
   /** Whether it is read and hashed halfway through its wait (#prepare), not yet tried. */
   isToPrepare: boolean;
@@ -128,6 +132,7 @@ export class FolderIntake {
   readonly #rootPrefix: string;
   readonly #logger: Logger;
   readonly #recordedLog: RecordedFilesLog;
+  readonly #writerCheck: WriterCheck;
   readonly #candidates = new Map<string, Candidate>();
   /** The leading bytes that prepared candidates hold (see preparedHeadBytesLimit). */
   #preparedHeadBytes = 0;
@@ -173,6 +178,7 @@ export class FolderIntake {
     };
     this.#logger = options.logger.child({ folderId: options.folder.id });
     this.#recordedLog = new RecordedFilesLog(this.#logger);
+    this.#writerCheck = options.writerCheck ?? createWriterCheck(options.clock);
     this.#health = {
       folderId: options.folder.id,
       path: options.folder.path,
@@ -673,6 +679,12 @@ export class FolderIntake {
       );
       return undefined;
     }
+    // Quiet for the whole window, yet a writer that pauses longer still holds it open.
+    const writer = this.#writerCheck.findWriter(this.#absolute(relativePath), stats);
+    if (writer) {
+      this.#waitWhileHeld(relativePath, current, candidate, writer);
+      return undefined;
+    }
     this.#removeCandidate(relativePath, candidate);
     return this.#take(relativePath, current, candidate);
   }
@@ -891,13 +903,7 @@ export class FolderIntake {
     }
     if (busyCodes.has(code)) {
       // Another program still holds the file open: it is not finished yet.
-      const busyCount = candidate.busyCount + 1;
-      const level = busyCount % 20 === 5 ? 'warn' : 'debug';
-      this.#logger[level](
-        { path: relativePath, code, busyCount },
-        'The file cannot be read yet (another program holds it); trying again',
-      );
-      this.#setCandidate(relativePath, observed, candidate.reason, busyCount, this.#retryDelayMs());
+      this.#waitWhileHeld(relativePath, observed, candidate, { code });
       return;
     }
     // Anything else (a full disk when quarantining, a name the OS refuses): the next scan tries
@@ -906,6 +912,33 @@ export class FolderIntake {
       { path: relativePath, code, err: error },
       'The file could not be recorded; the next scan tries again',
     );
+  }
+
+  /**
+   * Another program holds the file (open for writing, or it refuses the read): it is not
+   * finished, and is looked at again after another window, for as long as that lasts. Each look
+   * is logged at debug, and now and then at warn, naming the program where the OS does.
+   */
+  #waitWhileHeld(
+    relativePath: string,
+    observed: { sizeBytes: number; mtimeMs: number },
+    candidate: Candidate,
+    holder: { code: string } | OpenWriter,
+  ): void {
+    const busyCount = candidate.busyCount + 1;
+    const level = busyCount % 20 === 5 ? 'warn' : 'debug';
+    if ('code' in holder) {
+      this.#logger[level](
+        { path: relativePath, ...holder, busyCount },
+        'The file cannot be read yet (another program holds it); trying again',
+      );
+    } else {
+      this.#logger[level](
+        { path: relativePath, ...holder, check: this.#writerCheck.mechanism, busyCount },
+        'Another program still has the file open to write; it is taken once that program closes it',
+      );
+    }
+    this.#setCandidate(relativePath, observed, candidate.reason, busyCount, this.#retryDelayMs());
   }
 
   #retryDelayMs(): number {

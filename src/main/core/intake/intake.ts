@@ -5,6 +5,7 @@ import type { Logger } from '../logging/index.ts';
 import { createGroupCommit, type Item, type Store } from '../store/index.ts';
 import { applyAfterUpload, type AfterUploadOutcome } from './after-upload.ts';
 import { FolderIntake, type FolderHealth, type ReadLimiter } from './folder-intake.ts';
+import { createWriterCheck } from './writer-check/create-writer-check.ts';
 
 /** How many files intake reads (hashes) at once, across all folders. */
 const concurrentReads = 4;
@@ -57,6 +58,8 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
       ? limitSmallReads(task)
       : limitLargeReads(task);
   const commit = createGroupCommit(store);
+  // One for every folder: one listing of open files answers for all files due together.
+  const writerCheck = createWriterCheck(clock);
   const afterUploadRunning = new Set<number>();
   const pending = new Set<Promise<void>>();
   let isClosed = false;
@@ -117,6 +120,7 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
       reconcileIntervalMs: config.intake.reconcileIntervalMs,
       limitReads,
       commit,
+      writerCheck,
       onDeliveredFileFound: runAfterUpload,
     });
     folders.set(folder.id, folderIntake);
