@@ -18,6 +18,15 @@ import {
   type GraphEmulator,
 } from '../../../tools/graph-emulator/index.ts';
 
+/**
+ * The demo folder's stability window: shorter than the 2 s default so that a file dropped in
+ * shows up soon, but at least 1 s, since programs that write in steps (copies from a phone,
+ * converters, downloads) pause for hundreds of milliseconds between writes. A longer pause with
+ * the file still open is caught by intake's writer check where the OS gives that evidence
+ * (docs/intake.md).
+ */
+const demoStabilityWindowMs = 1_000;
+
 /** Options of `sitedrop demo`. */
 export interface DemoOptions {
   dataDir: string;
@@ -113,7 +122,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   try {
     const defaults: ConfigInput = {
       ...builtInDefaults(),
-      folders: [{ id: 'demo', path: watchFolder, label: 'Demo requests', stabilityWindowMs: 500 }],
+      folders: [
+        {
+          id: 'demo',
+          path: watchFolder,
+          label: 'Demo requests',
+          stabilityWindowMs: demoStabilityWindowMs,
+        },
+      ],
       ...emulatorConfigLayer(emulator),
     };
     const agent = await startAgent({
