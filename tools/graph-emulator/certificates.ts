@@ -1,6 +1,7 @@
 // The emulator's TLS identity: a throwaway CA and a server certificate it signs for 127.0.0.1,
 // localhost and ::1. Clients trust the CA PEM (written to a file) and nothing else changes.
 
+import { isIP } from 'node:net';
 import { generate } from 'selfsigned';
 
 /** PEM material of the emulator's CA and server certificate. */
@@ -19,14 +20,21 @@ let cached: Promise<EmulatorCertificates> | undefined;
  * is harmless because each emulator only ever listens on loopback. Valid for 30 days.
  */
 export function getEmulatorCertificates(): Promise<EmulatorCertificates> {
-  cached ??= generateCertificates().catch((error: unknown) => {
+  cached ??= generateCertificates(['127.0.0.1', '::1', 'localhost']).catch((error: unknown) => {
     cached = undefined;
     throw error;
   });
   return cached;
 }
 
-async function generateCertificates(): Promise<EmulatorCertificates> {
+/**
+ * Make a fresh CA and a server certificate it signs for `names` (IP addresses or DNS names), EC
+ * P-256, valid for 30 days. Also for a harness that serves the emulator under other host names
+ * (option `tls`).
+ */
+export async function generateCertificates(
+  names: readonly string[],
+): Promise<EmulatorCertificates> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + 30 * 24 * 3600 * 1000);
   const ca = await generate([{ name: 'commonName', value: 'SiteDrop Graph Emulator CA' }], {
@@ -45,7 +53,7 @@ async function generateCertificates(): Promise<EmulatorCertificates> {
       },
     ],
   });
-  const server = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+  const server = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate,
@@ -57,11 +65,9 @@ async function generateCertificates(): Promise<EmulatorCertificates> {
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-          { type: 2, value: 'localhost' },
-        ],
+        altNames: names.map((name) =>
+          isIP(name) === 0 ? { type: 2, value: name } : { type: 7, ip: name },
+        ),
       },
     ],
   });

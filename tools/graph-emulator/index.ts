@@ -5,6 +5,8 @@
 export { startGraphEmulator } from './emulator.ts';
 export type { GraphEmulator } from './emulator.ts';
 export { runEmulatorFromCommandLine } from './command-line.ts';
+export { generateCertificates } from './certificates.ts';
+export type { EmulatorCertificates } from './certificates.ts';
 export {
   DEFAULT_LIBRARY_NAME,
   DEFAULT_SITE_HOSTNAME,
@@ -16,9 +18,11 @@ export {
 } from './options.ts';
 export type {
   EmulatorClientOptions,
+  EmulatorHostNames,
   EmulatorLibraryOptions,
   EmulatorSiteOptions,
   EmulatorThrottleOptions,
+  EmulatorTlsOptions,
   GraphEmulatorOptions,
 } from './options.ts';
 export { FaultController, faultRuleFromJson } from './faults.ts';

@@ -68,6 +68,25 @@ export function httpsRequest(
   });
 }
 
+/** An access token for the demo client from the emulator's token endpoint at `authorityHost`. */
+export async function requestDemoToken(agent: Agent, authorityHost: string): Promise<string> {
+  const response = await httpsRequest(
+    agent,
+    `${authorityHost}/${DEMO_TENANT_ID}/oauth2/v2.0/token`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEMO_CLIENT_ID,
+        client_secret: DEMO_CLIENT_SECRET,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    },
+  );
+  return response.json<{ access_token: string }>().access_token;
+}
+
 /** A started emulator with a client that trusts its CA and knows the demo credentials. */
 export interface TestEmulator {
   readonly emulator: GraphEmulator;
@@ -109,18 +128,7 @@ export async function startTestEmulator(
     rootDir,
     agent,
     async token() {
-      if (token) return token;
-      const response = await httpsRequest(agent, `${origin}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: DEMO_CLIENT_ID,
-          client_secret: DEMO_CLIENT_SECRET,
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      });
-      token = response.json<{ access_token: string }>().access_token;
+      token ??= await requestDemoToken(agent, origin);
       return token;
     },
     async call(pathOrUrl, callOptions = {}) {

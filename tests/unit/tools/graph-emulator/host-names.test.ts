@@ -1,14 +1,10 @@
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_TENANT_ID,
-} from '../../../../tools/graph-emulator/index.ts';
-import { httpsRequest, startTestEmulator } from './emulator-client.ts';
+import { DEMO_TENANT_ID, generateCertificates } from '../../../../tools/graph-emulator/index.ts';
+import type { EmulatorCertificates } from '../../../../tools/graph-emulator/index.ts';
+import { httpsRequest, requestDemoToken, startTestEmulator } from './emulator-client.ts';
 import type { TestEmulator } from './emulator-client.ts';
 
 // The real services' host names, served by the emulator with a certificate the test makes, as a
@@ -25,53 +21,21 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
   else callback(null, '127.0.0.1', 4);
 };
 
-async function makeCertificates(): Promise<{ ca: string; cert: string; key: string }> {
-  const notBeforeDate = new Date(Date.now() - 60_000);
-  const notAfterDate = new Date(notBeforeDate.getTime() + 24 * 3600 * 1000);
-  const ca = await generate([{ name: 'commonName', value: 'Scratch test CA' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    ],
-  });
-  const server = await generate([{ name: 'commonName', value: hostNames.graph }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: Object.values(hostNames).map((value) => ({ type: 2, value })),
-      },
-    ],
-  });
-  return { ca: ca.cert, cert: server.cert, key: server.private };
-}
-
 let test: TestEmulator;
-let certificates: { ca: string; cert: string; key: string };
+let certificates: EmulatorCertificates;
 let agent: Agent;
 
 beforeAll(async () => {
-  certificates = await makeCertificates();
+  certificates = await generateCertificates(Object.values(hostNames));
   test = await startTestEmulator({
     hostNames,
     tls: {
-      certificatePem: certificates.cert,
-      privateKeyPem: certificates.key,
-      caCertificatePem: certificates.ca,
+      certificatePem: certificates.serverCertificatePem,
+      privateKeyPem: certificates.serverPrivateKeyPem,
+      caCertificatePem: certificates.caCertificatePem,
     },
   });
-  agent = new Agent({ ca: certificates.ca, lookup: toLoopback, keepAlive: true });
+  agent = new Agent({ ca: certificates.caCertificatePem, lookup: toLoopback, keepAlive: true });
 });
 
 afterAll(async () => {
@@ -84,28 +48,10 @@ function call(url: string, options: Parameters<typeof httpsRequest>[2] = {}) {
   return httpsRequest(agent, url, options);
 }
 
-async function token(): Promise<string> {
-  const response = await call(
-    `${test.emulator.authorityHost}/${DEMO_TENANT_ID}/oauth2/v2.0/token`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: DEMO_CLIENT_ID,
-        client_secret: DEMO_CLIENT_SECRET,
-        scope: 'https://graph.microsoft.com/.default',
-      }).toString(),
-    },
-  );
-  expect(response.status).toBe(200);
-  return response.json<{ access_token: string }>().access_token;
-}
-
 describe('graph emulator under caller-chosen host names and certificate', () => {
   it("RFC 9110 §4.3.4 (https identity): serves the caller's certificate, which verifies against the caller's CA for every host name", async () => {
-    expect(test.emulator.caCertificatePem).toBe(certificates.ca);
-    expect(await readFile(test.emulator.caFile, 'utf8')).toBe(certificates.ca);
+    expect(test.emulator.caCertificatePem).toBe(certificates.caCertificatePem);
+    expect(await readFile(test.emulator.caFile, 'utf8')).toBe(certificates.caCertificatePem);
     expect(new URL(test.emulator.graphBaseUrl).hostname).toBe(hostNames.graph);
     expect(new URL(test.emulator.authorityHost).hostname).toBe(hostNames.login);
     for (const host of Object.values(hostNames)) {
@@ -133,7 +79,7 @@ describe('graph emulator under caller-chosen host names and certificate', () => 
   });
 
   it('driveitem-createuploadsession.md, driveitem-get-content.md, paging: upload, download and @odata links use the configured names', async () => {
-    const authorization = `Bearer ${await token()}`;
+    const authorization = `Bearer ${await requestDemoToken(agent, test.emulator.authorityHost)}`;
     const graph = test.emulator.graphBaseUrl;
     const site = await call(`${graph}/sites/contoso.sharepoint.com:/sites/SiteOffice`, {
       headers: { authorization },
