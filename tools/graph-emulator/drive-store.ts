@@ -6,8 +6,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
+import { DiskNameMap } from './disk-names.ts';
 import { guidFrom, itemIdFrom } from './ids.ts';
 import { GraphError } from './http-util.ts';
+import { assertPathFits, assertValidName } from './name-rules.ts';
 
 /** How to resolve a name that is already taken (Graph's @microsoft.graph.conflictBehavior). */
 export type ConflictBehavior = 'fail' | 'replace' | 'rename';
@@ -44,6 +46,8 @@ export interface DriveInfo {
 export interface ItemRecord {
   id: string;
   name: string;
+  /** The name on disk: `name`, or its escaped form when the disk cannot hold it (disk-names.ts). */
+  diskName: string;
   parent: ItemRecord | undefined;
   readonly isFolder: boolean;
   /** Lower-cased child name → child, for folders (SharePoint names are case-insensitive). */
@@ -62,28 +66,6 @@ export interface ItemRecord {
   readonly fields: Map<string, FieldValue>;
 }
 
-/** Characters SharePoint Online does not allow in file and folder names. */
-const INVALID_NAME = /["*:<>?/\\|]/;
-
-/** Reject a name SharePoint would reject, with Graph's error. */
-export function assertValidName(name: string): void {
-  if (
-    name === '' ||
-    name === '.' ||
-    name === '..' ||
-    INVALID_NAME.test(name) ||
-    /^\s|[\s.]$/.test(name) ||
-    name.toLowerCase().includes('_vti_')
-  ) {
-    throw new GraphError(
-      400,
-      'invalidRequest',
-      `The provided name "${name}" cannot contain leading or trailing spaces, a trailing period, or any of the characters " * : < > ? / \\ |.`,
-      { innerCode: 'invalidPath' },
-    );
-  }
-}
-
 /** The quickXorHash of a file on disk, streamed. */
 export async function hashFile(filePath: string): Promise<string> {
   const hash = new QuickXorHash();
@@ -98,17 +80,26 @@ export class DriveStore {
   readonly info: DriveInfo;
   readonly root: ItemRecord;
   readonly #byId = new Map<string, ItemRecord>();
+  readonly #diskNames: DiskNameMap;
+  /** The library's server-relative path, decoded ('/sites/SiteOffice/Documents'). */
+  readonly #serverRelativeRoot: string;
   #nextListItemId = 1;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(info: DriveInfo) {
+  private constructor(info: DriveInfo, diskNames: DiskNameMap) {
     this.info = info;
-    this.root = this.#newRecord(undefined, 'root', true, info.createdAt);
+    this.#diskNames = diskNames;
+    this.#serverRelativeRoot = decodeURIComponent(new URL(info.webUrl).pathname);
+    this.root = this.#newRecord(undefined, 'root', '', true, info.createdAt);
   }
 
-  /** Open a library: create its folder if needed and index the files already in it. */
+  /**
+   * Open a library: create its folder if needed and index the files already in it. Names the
+   * disk could not hold are read back from `<rootDir>/.graph-emulator-state/` (disk-names.ts).
+   */
   static async open(info: DriveInfo): Promise<DriveStore> {
-    const store = new DriveStore(info);
+    const stateDirectory = path.join(path.dirname(info.directory), '.graph-emulator-state');
+    const store = new DriveStore(info, await DiskNameMap.open(stateDirectory, info.name));
     await mkdir(info.directory, { recursive: true });
     await store.#scan(store.root, info.directory);
     return store;
@@ -120,7 +111,14 @@ export class DriveStore {
       const entryPath = path.join(directory, entry.name);
       if (!entry.isDirectory() && !entry.isFile()) continue;
       const stats = await stat(entryPath);
-      const record = this.#newRecord(folder, entry.name, entry.isDirectory(), stats.birthtimeMs);
+      const name = this.#diskNames.realNameOf(entry.name);
+      const record = this.#newRecord(
+        folder,
+        name,
+        entry.name,
+        entry.isDirectory(),
+        stats.birthtimeMs,
+      );
       record.modifiedAt = stats.mtimeMs;
       if (entry.isDirectory()) {
         await this.#scan(record, entryPath);
@@ -134,6 +132,7 @@ export class DriveStore {
   #newRecord(
     parent: ItemRecord | undefined,
     name: string,
+    diskName: string,
     isFolder: boolean,
     createdAt: number,
   ): ItemRecord {
@@ -142,6 +141,7 @@ export class DriveStore {
     const record: ItemRecord = {
       id,
       name,
+      diskName,
       parent,
       isFolder,
       children: new Map(),
@@ -184,12 +184,35 @@ export class DriveStore {
     return names.join('/');
   }
 
-  /** Where an item lives on disk. */
+  /** Where an item lives on disk (its own and its folders' disk names under the library). */
   diskPath(record: ItemRecord): string {
-    const relative = this.relativePath(record);
-    return relative === ''
-      ? this.info.directory
-      : path.join(this.info.directory, ...relative.split('/'));
+    const names: string[] = [];
+    for (let current = record; current.parent !== undefined; current = current.parent) {
+      names.unshift(current.diskName);
+    }
+    return path.join(this.info.directory, ...names);
+  }
+
+  /**
+   * Refuse `name` in `parent` as SharePoint would: its name rules, and a decoded server-relative
+   * path ('/sites/…/Documents/a/b.pdf') of at most 400 characters (name-rules.ts).
+   */
+  #assertAllowed(parent: ItemRecord, name: string, isFolder: boolean): void {
+    assertValidName(name, { isFolder, isLibraryRoot: parent.parent === undefined });
+    assertPathFits(`${this.#serverRelativeRoot}/${joinRelative(this.relativePath(parent), name)}`);
+  }
+
+  /** Check a name for a new file in `parent` before its bytes are received. */
+  assertNewFileAllowed(parent: ItemRecord, folderSegments: readonly string[], name: string): void {
+    let relative = this.relativePath(parent);
+    let isLibraryRoot = parent.parent === undefined;
+    for (const segment of folderSegments) {
+      assertValidName(segment, { isFolder: true, isLibraryRoot });
+      relative = joinRelative(relative, segment);
+      isLibraryRoot = false;
+    }
+    assertValidName(name, { isFolder: false, isLibraryRoot });
+    assertPathFits(`${this.#serverRelativeRoot}/${joinRelative(relative, name)}`);
   }
 
   /** Total size of a folder's files, recursively (what SharePoint reports as a folder's size). */
@@ -214,18 +237,21 @@ export class DriveStore {
     name: string,
     behavior: ConflictBehavior,
   ): Promise<{ item: ItemRecord; created: boolean }> {
-    assertValidName(name);
     return this.serialize(async () => {
       assertFolder(parent);
+      this.#assertAllowed(parent, name, true);
       const existing = parent.children.get(name.toLowerCase());
       if (existing) {
         if (behavior === 'fail') throw nameAlreadyExists(name);
         if (behavior === 'replace' && existing.isFolder) return { item: existing, created: false };
         if (behavior === 'replace') await this.#remove(existing);
         else name = this.#freeName(parent, name);
+        this.#assertAllowed(parent, name, true);
       }
-      const item = this.#newRecord(parent, name, true, Date.now());
-      await mkdir(this.diskPath(item), { recursive: true });
+      // The directory first: a record exists only for what the disk holds.
+      const diskName = await this.#diskNames.diskNameFor(name);
+      await mkdir(path.join(this.diskPath(parent), diskName), { recursive: true });
+      const item = this.#newRecord(parent, name, diskName, true, Date.now());
       this.#touchAncestors(parent);
       return { item, created: true };
     });
@@ -235,7 +261,6 @@ export class DriveStore {
   async ensureFolders(base: ItemRecord, segments: readonly string[]): Promise<ItemRecord> {
     let current = base;
     for (const segment of segments) {
-      assertValidName(segment);
       const existing = current.children.get(segment.toLowerCase());
       if (existing && !existing.isFolder) {
         throw new GraphError(409, 'nameAlreadyExists', `"${segment}" is a file, not a folder.`);
@@ -265,20 +290,24 @@ export class DriveStore {
         name = target.item.name;
       } else {
         ({ parent, name } = target);
-        assertValidName(name);
         assertFolder(parent);
+        this.#assertAllowed(parent, name, false);
         existing = parent.children.get(name.toLowerCase());
         if (existing && (behavior === 'fail' || (existing.isFolder && behavior === 'replace'))) {
           throw nameAlreadyExists(name);
         }
         if (existing && behavior === 'rename') {
           name = this.#freeName(parent, name);
+          this.#assertAllowed(parent, name, false);
           existing = undefined;
         }
       }
       const now = Date.now();
-      const item = existing ?? this.#newRecord(parent, name, false, now);
-      await this.#moveIntoPlace(upload.tempPath, this.diskPath(item));
+      // The bytes first: a record exists only for what the disk holds, so a failed store
+      // leaves nothing behind.
+      const diskName = existing?.diskName ?? (await this.#diskNames.diskNameFor(name));
+      await this.#moveIntoPlace(upload.tempPath, path.join(this.diskPath(parent), diskName));
+      const item = existing ?? this.#newRecord(parent, name, diskName, false, now);
       item.size = upload.size;
       item.quickXorHash = upload.quickXorHash;
       item.modifiedAt = now;

@@ -6,7 +6,10 @@ import { GraphError } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import type { UploadTarget } from './upload-sessions.ts';
 
-/** What an upload addresses: an existing file (by id, or by path when it exists) or a new name. */
+/**
+ * What an upload addresses: an existing file (by id, or by path when it exists) or a new name,
+ * which must be one SharePoint accepts (400 otherwise).
+ */
 export function uploadTarget(
   store: DriveStore,
   base: ItemRecord,
@@ -22,7 +25,12 @@ export function uploadTarget(
   if (addressed && !addressed.isFolder) {
     return { kind: 'new', base: addressed.parent ?? store.root, folderSegments: [], name };
   }
-  return { kind: 'new', base, folderSegments: segments.slice(0, -1), name };
+  // A name or path SharePoint refuses is refused before any byte is received.
+  const folderSegments = segments.slice(0, -1);
+  const parent = store.resolve(base, folderSegments);
+  if (parent) store.assertNewFileAllowed(parent, [], name);
+  else store.assertNewFileAllowed(base, folderSegments, name);
+  return { kind: 'new', base, folderSegments, name };
 }
 
 /** The conflict behavior a request asked for (body or query), or `fallback`; 400 if invalid. */
