@@ -9,6 +9,7 @@ import { feedSubprotocol, feedTokenSubprotocolPrefix } from '../../src/shared/fe
 import { CliProcess, cliEnvironment } from '../helpers/cli.ts';
 import { TestFeedClient } from '../helpers/feed-client.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { countCrashes, stopAgentProcess } from './case-figures.ts';
 import { recordReliabilityFigures } from './report.ts';
 
 interface Reply {
@@ -300,13 +301,13 @@ describe('attacks on the feed and the HTTP API of a real agent: each refused or 
     expect((await request(port, 'GET', '/api/status', bearer)).status).toBe(200);
     expect(outcomes.filter((outcome) => !outcome.isSafe)).toEqual([]);
     expect(agent.stderr).not.toMatch(/Error|at /);
-    agent.child.kill('SIGTERM');
-    expect(await agent.exited).toBe(0);
+    const { crashes, problems } = countCrashes([await stopAgentProcess(agent)]);
     recordReliabilityFigures('attacks', {
       attacks: outcomes.length,
       refusedOrBounded: outcomes.filter((outcome) => outcome.isSafe).length,
-      crashes: 0,
+      crashes,
       outcomes,
     });
+    expect(problems).toEqual([]);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { onTestFinished } from 'vitest';
 import type { RequestRecord } from '../../tools/graph-emulator/index.ts';
+import type { CliProcess } from '../helpers/cli.ts';
 
 /** Lost, duplicated and crashed, as counted from one case of a file-dropping suite. */
 export interface LossFigures {
@@ -94,20 +95,48 @@ export function countCaseFigures(outcome: CaseOutcome): LossFigures & { problems
       problems.push(`duplicated: ${items.length} items for ${file}`);
     }
   }
-  outcome.agents.forEach((agent, index) => {
+  const crashed = countCrashes(outcome.agents);
+  figures.crashes = crashed.crashes;
+  problems.push(...crashed.problems);
+  return { ...figures, problems };
+}
+
+/**
+ * Counts the crashes among agents that have ended: a process that ended other than by the test's
+ * own stop with exit code 0, and each error an agent in the test process threw where nobody
+ * catches it.
+ */
+export function countCrashes(agents: readonly AgentEnd[]): { crashes: number; problems: string[] } {
+  const problems: string[] = [];
+  let crashes = 0;
+  agents.forEach((agent, index) => {
     if (agent.kind === 'in-process') {
-      figures.crashes += agent.errors.length;
-      for (const error of agent.errors)
+      crashes += agent.errors.length;
+      for (const error of agent.errors) {
         problems.push(`crash: agent ${index} threw ${String(error)}`);
+      }
     } else if (!(agent.isStopRequested && agent.exitCode === 0)) {
-      figures.crashes += 1;
+      crashes += 1;
       problems.push(
         `crash: agent process ${index} ended with ${agent.exitCode ?? agent.signal ?? 'nothing'}` +
           (agent.isStopRequested ? ' when asked to stop' : ' by itself'),
       );
     }
   });
-  return { ...figures, problems };
+  return { crashes, problems };
+}
+
+/** Stops an agent process gracefully (SIGTERM) unless it has ended already, and says how it ended. */
+export async function stopAgentProcess(agent: CliProcess): Promise<AgentEnd> {
+  const isRunning = agent.child.exitCode === null && agent.child.signalCode === null;
+  if (isRunning) agent.child.kill('SIGTERM');
+  await agent.exited;
+  return {
+    kind: 'process',
+    exitCode: agent.child.exitCode,
+    signal: agent.child.signalCode,
+    isStopRequested: isRunning,
+  };
 }
 
 /**

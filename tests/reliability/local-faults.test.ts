@@ -30,6 +30,7 @@ import {
   CaseTally,
   completedSimpleUploads,
   countCaseFigures,
+  stopAgentProcess,
   watchForCrashes,
   type AgentEnd,
   type LossFigures,
@@ -120,19 +121,6 @@ function readItems(dataDir: string): Item[] {
   } finally {
     db.close();
   }
-}
-
-/** Stops an agent process gracefully and says how it ended. */
-async function stopAgentProcess(agent: CliProcess): Promise<AgentEnd> {
-  const isRunning = agent.child.exitCode === null && agent.child.signalCode === null;
-  if (isRunning) agent.child.kill('SIGTERM');
-  await agent.exited;
-  return {
-    kind: 'process',
-    exitCode: agent.child.exitCode,
-    signal: agent.child.signalCode,
-    isStopRequested: isRunning,
-  };
 }
 
 /** Closes agents run in the test process; what they or the process threw counts as crashes. */
