@@ -268,16 +268,40 @@ export type FolderConfig = z.infer<typeof FolderConfigSchema>;
 /** What a config file may contain before defaults. */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-/** The endpoints to use for a config: the cloud's, overridden by explicit fields. */
+/**
+ * The endpoints to use for a config: the cloud's, overridden by explicit fields. The authority
+ * host comes back normalised (normalizeAuthorityHost), so every use of it agrees.
+ */
 export function resolveCloudEndpoints(sharepoint: Config['sharepoint']): {
   authorityHost: string;
   graphBaseUrl: string;
 } {
   const cloud = sharepoint.cloud === 'custom' ? undefined : cloudEndpoints[sharepoint.cloud];
   return {
-    authorityHost: sharepoint.authorityHost ?? cloud?.authorityHost ?? '',
+    authorityHost: normalizeAuthorityHost(sharepoint.authorityHost ?? cloud?.authorityHost ?? ''),
     graphBaseUrl: sharepoint.graphBaseUrl ?? cloud?.graphBaseUrl ?? '',
   };
+}
+
+/**
+ * An authority host as `https://host[:port]`: the host lower-case, a default port (443) left
+ * out, and any path, query, fragment or trailing slash dropped.
+ *
+ * msal-node trusts an authority when its host and port, as written, equal an entry of
+ * `knownAuthorities`. Written `https://login.microsoftonline.com:443`, the authority keeps its
+ * ":443" while a host taken from a parsed URL has none, and msal turns to the public cloud's
+ * instance discovery instead of signing in. Normalised once, the authority and the trusted host
+ * are the same text. A value that is not a URL comes back unchanged (the schema refuses it).
+ */
+export function normalizeAuthorityHost(authorityHost: string): string {
+  let url: URL;
+  try {
+    url = new URL(authorityHost.trim());
+  } catch {
+    return authorityHost;
+  }
+  // The WHATWG URL parser lower-cases the host and drops the scheme's default port.
+  return `${url.protocol}//${url.host}`;
 }
 
 /** Whether enough is configured to talk to SharePoint (the secret is checked separately). */

@@ -291,16 +291,61 @@ const aadstsSentences: Record<string, string> = {
 };
 
 /**
+ * A sign-in that did not finish within the request timeout: msal-node waits on the network
+ * without a deadline of its own (instance discovery, the OpenID configuration, the token), so
+ * without this a sign-in service that never answers leaves delivery waiting in silence.
+ *
+ * @param authority the origin signed in at (never a URL with a query).
+ */
+export function signInTimeoutFailure(authority: string, timeoutMs: number): DeliveryError {
+  return new DeliveryError(
+    `Signing in to Microsoft Entra ID did not finish within ${Math.round(timeoutMs / 1000)} s: the sign-in service (${scrubUrls(authority)}) did not answer. Check sharepoint.cloud and sharepoint.authorityHost, and that this computer can reach that host (a proxy or firewall in the way?); SiteDrop tries again`,
+    { kind: 'auth', code: 'auth.sign-in-timeout' },
+  );
+}
+
+/** msal-node's errors about the authority itself, which no retry mends without a person. */
+const authoritySentences: Record<string, { code: string; sentence: (host: string) => string }> = {
+  untrusted_authority: {
+    code: 'auth.untrusted-authority',
+    sentence: (host) =>
+      `The sign-in authority ${host} could not be confirmed (msal-node asked Microsoft's instance discovery and got no answer for it): check sharepoint.cloud and sharepoint.authorityHost (written as https://host, e.g. https://login.microsoftonline.com)`,
+  },
+  endpoints_resolution_error: {
+    code: 'auth.authority-unreachable',
+    sentence: (host) =>
+      `The sign-in service at ${host} did not give its OpenID configuration: check sharepoint.cloud, sharepoint.authorityHost and auth.tenantId, and that this computer can reach that host`,
+  },
+};
+
+/**
  * Classifies a failure to get an access token (msal-node's ServerError / ClientAuthError).
  *
  * AADSTS codes become sentences naming the field to fix; the raw first line is kept for support.
+ *
+ * @param authorityHost the authority's origin, named in sentences about the authority itself.
  */
-export function classifyTokenFailure(error: unknown): DeliveryError {
+export function classifyTokenFailure(
+  error: unknown,
+  authorityHost = 'the authority',
+): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const errorCode = String((error as { errorCode?: unknown }).errorCode ?? '');
   const errorMessage = String(
     (error as { errorMessage?: unknown }).errorMessage ?? (error as Error).message ?? error,
   );
+  const aboutAuthority = authoritySentences[errorCode];
+  if (aboutAuthority) {
+    return new DeliveryError(
+      `${aboutAuthority.sentence(scrubUrls(authorityHost))}. (${errorCode})`,
+      {
+        kind: 'auth',
+        code: aboutAuthority.code,
+        graphCode: errorCode,
+        cause: error,
+      },
+    );
+  }
   if (errorCode === 'network_error' || /network|ECONN|ETIMEDOUT|ENOTFOUND/i.test(errorMessage)) {
     return new DeliveryError(
       `Could not reach the sign-in service (${scrubUrls(errorMessage.split('\n')[0] ?? '')}); SiteDrop retries`,

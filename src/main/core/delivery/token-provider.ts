@@ -12,7 +12,7 @@ import {
 import { resolveCloudEndpoints, type Config } from '../../../shared/config-schema.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
 import { secretNames, type SecretStore } from '../platform.ts';
-import { DeliveryError, classifyTokenFailure, timeoutFailure } from './errors.ts';
+import { DeliveryError, classifyTokenFailure, signInTimeoutFailure } from './errors.ts';
 import type { HttpTransport } from './http-transport.ts';
 
 /** Options of the TokenProvider. */
@@ -51,6 +51,8 @@ type Credential =
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
   readonly #scope: string;
+  /** How long one sign-in may take, discovery included: delivery.requestTimeoutMs. */
+  readonly #timeoutMs: number;
   #application: ConfidentialClientApplication | undefined;
   #credentialKey: string | undefined;
   /** The acquisition in flight, which concurrent callers join instead of starting their own. */
@@ -64,6 +66,7 @@ export class TokenProvider {
     this.#options = options;
     const { graphBaseUrl } = resolveCloudEndpoints(options.config.sharepoint);
     this.#scope = `${new URL(graphBaseUrl).origin}/.default`;
+    this.#timeoutMs = options.config.delivery.requestTimeoutMs;
   }
 
   /**
@@ -109,14 +112,16 @@ export class TokenProvider {
   async #acquireToken(isFresh: boolean): Promise<string> {
     const generation = this.#generation;
     const application = await this.#getApplication();
+    const { authorityHost } = resolveCloudEndpoints(this.#options.config.sharepoint);
     let result;
     try {
-      result = await application.acquireTokenByClientCredential({
-        scopes: [this.#scope],
-        skipCache: isFresh,
-      });
+      result = await withDeadline(
+        application.acquireTokenByClientCredential({ scopes: [this.#scope], skipCache: isFresh }),
+        this.#timeoutMs,
+        () => signInTimeoutFailure(authorityHost, this.#timeoutMs),
+      );
     } catch (error) {
-      throw classifyTokenFailure(error);
+      throw classifyTokenFailure(error, authorityHost);
     }
     if (!result?.accessToken) {
       throw new DeliveryError('The sign-in service returned no access token', {
@@ -153,9 +158,11 @@ export class TokenProvider {
     return {
       auth: {
         clientId: config.auth.clientId ?? '',
-        authority: `${authorityHost.replace(/\/+$/, '')}/${tenantId}`,
-        // Trusting the configured host skips instance discovery; with authorityMetadata the
-        // OpenID configuration is not fetched either (sovereign clouds, the emulator).
+        // authorityHost is normalised (no default port, no path): msal compares the authority's
+        // host and port as written with knownAuthorities, and only an exact match skips the
+        // public cloud's instance discovery. With authorityMetadata the OpenID configuration
+        // is not fetched either (sovereign clouds, the emulator).
+        authority: `${authorityHost}/${tenantId}`,
         knownAuthorities: [new URL(authorityHost).host],
         ...(config.sharepoint.authorityMetadata
           ? { authorityMetadata: config.sharepoint.authorityMetadata }
@@ -173,13 +180,18 @@ export class TokenProvider {
       },
       cache: { cachePlugin: this.#cachePlugin() },
       system: {
-        networkClient: new TransportNetworkClient(this.#options.transport),
+        networkClient: new TransportNetworkClient(this.#options.transport, this.#timeoutMs),
         // One retry layer: the delivery policies decide (issue 4, "Resilience").
         disableInternalRetries: true,
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
-          loggerCallback: (_level, message) => logger.debug({ msal: message }, 'msal-node'),
+          // msal reports some failures only to its logger (a failed instance discovery, before
+          // it gives up): its errors are warnings here, not hidden at debug level.
+          loggerCallback: (level, message) => {
+            if (level === LogLevel.Error) logger.warn({ msal: message }, 'msal-node');
+            else logger.debug({ msal: message }, 'msal-node');
+          },
         },
       },
     };
@@ -260,9 +272,12 @@ export function certificateThumbprint(config: Config): string {
  */
 class TransportNetworkClient implements INetworkModule {
   readonly #transport: HttpTransport;
+  readonly #timeoutMs: number;
 
-  constructor(transport: HttpTransport) {
+  /** @param timeoutMs the longest any request of msal's may take (msal sets none on most). */
+  constructor(transport: HttpTransport, timeoutMs: number) {
     this.#transport = transport;
+    this.#timeoutMs = timeoutMs;
   }
 
   sendGetRequestAsync<T>(
@@ -270,21 +285,26 @@ class TransportNetworkClient implements INetworkModule {
     options?: NetworkRequestOptions,
     timeoutMs?: number,
   ): Promise<NetworkResponse<T>> {
-    return this.#send<T>('GET', url, options, timeoutMs);
+    return this.#send<T>(
+      'GET',
+      url,
+      options,
+      Math.min(timeoutMs ?? this.#timeoutMs, this.#timeoutMs),
+    );
   }
 
   sendPostRequestAsync<T>(
     url: string,
     options?: NetworkRequestOptions,
   ): Promise<NetworkResponse<T>> {
-    return this.#send<T>('POST', url, options, 30_000);
+    return this.#send<T>('POST', url, options, this.#timeoutMs);
   }
 
   async #send<T>(
     method: string,
     url: string,
     options: NetworkRequestOptions | undefined,
-    timeoutMs: number | undefined,
+    timeoutMs: number,
   ): Promise<NetworkResponse<T>> {
     const action = 'signing in to Microsoft Entra ID';
     let response;
@@ -294,11 +314,13 @@ class TransportNetworkClient implements INetworkModule {
         url,
         headers: options?.headers ?? {},
         ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-        ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
         action,
       });
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw timeoutFailure(action, timeoutMs ?? 0);
+      if ((error as Error).name === 'TimeoutError') {
+        throw signInTimeoutFailure(new URL(url).origin, timeoutMs);
+      }
       throw error;
     }
     let body: T;
@@ -312,4 +334,17 @@ class TransportNetworkClient implements INetworkModule {
     }
     return { status: response.status, headers: response.headers, body };
   }
+}
+
+/**
+ * Settles with `work`, or rejects with `failure()` once `timeoutMs` has passed without it. A
+ * network deadline, so it runs on real time, as the request timeouts do.
+ */
+function withDeadline<T>(work: Promise<T>, timeoutMs: number, failure: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(failure()), timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,77 @@
+import net from 'node:net';
+import { onTestFinished, describe, expect, it } from 'vitest';
+import { startBench } from './harness.ts';
+
+/** A TCP server that accepts connections and never answers: a sign-in service that hangs. */
+async function startSilentServer(): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** A port on which nothing listens (taken, then released). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A bench whose sign-in goes to `authorityHost`, without the emulator's OpenID metadata. */
+async function startBenchSigningInAt(authorityHost: string) {
+  const bench = await startBench({
+    config: {
+      // An empty authorityMetadata is "none": msal asks the authority for its configuration.
+      sharepoint: { authorityHost, authorityMetadata: '' },
+      delivery: { requestTimeoutMs: 1_000 },
+    },
+  });
+  await bench.start();
+  return bench;
+}
+
+describe('a sign-in that cannot proceed is reported, never silence', () => {
+  it('says the sign-in service did not answer within the request timeout, and does not claim to be connected', async () => {
+    const port = await startSilentServer();
+    const bench = await startBenchSigningInAt(`https://127.0.0.1:${port}`);
+    const item = bench.dropFile('report.pdf', 'report');
+    const startedAt = Date.now();
+
+    const waiting = await bench.waitForState(item.id, ['retrying', 'failed'], 10_000);
+    expect(waiting.state).toBe('retrying');
+    expect(waiting.lastErrorCode).toMatch(/^auth\./);
+    expect(waiting.lastErrorMessage).toMatch(/sign-in service/i);
+    expect(waiting.lastErrorMessage).toMatch(/sharepoint\.authorityHost/);
+    const state = bench.delivery.connectionState();
+    expect(state.status).toBe('auth-failed');
+    expect(state.detail).toBe(waiting.lastErrorMessage);
+    // The first sign-in gives up within the request timeout (1 s), not after retries of it.
+    const reported = bench.events.find((event) => event.type === 'connection.changed');
+    expect(reported?.data).toMatchObject({ status: 'auth-failed' });
+    expect(reported!.at - startedAt).toBeLessThan(4_000);
+    expect(bench.requests().filter((record) => record.path.startsWith('/v1.0'))).toEqual([]);
+  });
+
+  it('names the authority when its sign-in service refuses the connection', async () => {
+    const port = await freePort();
+    const bench = await startBenchSigningInAt(`https://127.0.0.1:${port}`);
+    const item = bench.dropFile('report.pdf', 'report');
+    const waiting = await bench.waitForState(item.id, ['retrying', 'failed'], 10_000);
+    expect(waiting.state).toBe('retrying');
+    expect(waiting.lastErrorCode).toBe('auth.authority-unreachable');
+    expect(waiting.lastErrorMessage).toContain(`https://127.0.0.1:${port}`);
+    expect(bench.delivery.connectionState().status).toBe('auth-failed');
+  });
+});
