@@ -14,6 +14,15 @@ import { assertPathFits, assertValidName } from './name-rules.ts';
 /** How to resolve a name that is already taken (Graph's @microsoft.graph.conflictBehavior). */
 export type ConflictBehavior = 'fail' | 'replace' | 'rename';
 
+/**
+ * File system times a client sent for a file (driveItemUploadableProperties.fileSystemInfo), as
+ * epoch milliseconds; what it did not send is the server's time.
+ */
+export interface ClientFileTimes {
+  readonly createdAt?: number;
+  readonly modifiedAt?: number;
+}
+
 /** A list item column value (the emulator's columns are all single-line text). */
 export type FieldValue = string | number | boolean;
 
@@ -60,6 +69,8 @@ export interface ItemRecord {
   version: number;
   /** Bumped on content changes only (cTag). */
   contentVersion: number;
+  /** The client's times (fileSystemInfo); a time it did not send is the server's. */
+  fileSystemInfo: ClientFileTimes | undefined;
   /** Bytes, for files. */
   size: number;
   quickXorHash: string;
@@ -151,6 +162,7 @@ export class DriveStore {
       modifiedAt: createdAt,
       version: 1,
       contentVersion: 1,
+      fileSystemInfo: undefined,
       size: 0,
       quickXorHash: '',
       fields: new Map(),
@@ -276,7 +288,12 @@ export class DriveStore {
    */
   commitFile(
     target: { parent: ItemRecord; name: string } | { item: ItemRecord },
-    upload: { tempPath: string; size: number; quickXorHash: string },
+    upload: {
+      tempPath: string;
+      size: number;
+      quickXorHash: string;
+      fileSystemInfo?: ClientFileTimes;
+    },
     behavior: ConflictBehavior,
   ): Promise<{ item: ItemRecord; created: boolean }> {
     return this.serialize(async () => {
@@ -308,6 +325,13 @@ export class DriveStore {
       const diskName = existing?.diskName ?? (await this.#diskNames.diskNameFor(name));
       await this.#moveIntoPlace(upload.tempPath, path.join(this.diskPath(parent), diskName));
       const item = existing ?? this.#newRecord(parent, name, diskName, false, now);
+      // "If the file's content is updated and these properties are not provided,
+      // lastModifiedDateTime automatically resets to the current time" (resources/filesysteminfo.md);
+      // the client's creation time stays.
+      item.fileSystemInfo = {
+        createdAt: upload.fileSystemInfo?.createdAt ?? existing?.fileSystemInfo?.createdAt,
+        modifiedAt: upload.fileSystemInfo?.modifiedAt,
+      };
       item.size = upload.size;
       item.quickXorHash = upload.quickXorHash;
       item.modifiedAt = now;

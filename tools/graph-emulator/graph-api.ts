@@ -13,6 +13,7 @@ import { randomToken } from './ids.ts';
 import {
   badSegment,
   checkIfMatch,
+  clientFileTimes,
   conflictBehavior,
   decode,
   uploadTarget,
@@ -415,7 +416,9 @@ export class GraphApi {
     sendJson(
       context,
       200,
-      await this.#uploads.create(store, target, behavior, fileSize, context.origins),
+      await this.#uploads.create(store, target, behavior, fileSize, context.origins, {
+        fileSystemInfo: clientFileTimes(item['fileSystemInfo']),
+      }),
     );
   }
 }

@@ -1,7 +1,7 @@
 // Request-level helpers of the Graph routes: decoding path segments, upload targets, conflict
 // behavior and If-Match checks.
 
-import type { ConflictBehavior, DriveStore, ItemRecord } from './drive-store.ts';
+import type { ClientFileTimes, ConflictBehavior, DriveStore, ItemRecord } from './drive-store.ts';
 import { GraphError } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import type { UploadTarget } from './upload-sessions.ts';
@@ -31,6 +31,21 @@ export function uploadTarget(
   if (parent) store.assertNewFileAllowed(parent, [], name);
   else store.assertNewFileAllowed(base, folderSegments, name);
   return { kind: 'new', base, folderSegments, name };
+}
+
+/**
+ * The times of a fileSystemInfo value (driveItemUploadableProperties.fileSystemInfo), already
+ * checked against the metadata; undefined when the client sent none.
+ */
+export function clientFileTimes(value: unknown): ClientFileTimes | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const times = value as Record<string, unknown>;
+  const epoch = (time: unknown): number | undefined =>
+    typeof time === 'string' ? Date.parse(time) : undefined;
+  return {
+    createdAt: epoch(times['createdDateTime']),
+    modifiedAt: epoch(times['lastModifiedDateTime']),
+  };
 }
 
 /** The conflict behavior a request asked for (body or query), or `fallback`; 400 if invalid. */

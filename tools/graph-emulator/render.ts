@@ -177,9 +177,11 @@ export function renderItem(store: DriveStore, item: ItemRecord): Record<string, 
   } else {
     json['file'] = { mimeType: mimeTypeOf(item.name), hashes: { quickXorHash: item.quickXorHash } };
   }
+  // The client's times when it sent them (createUploadSession's item.fileSystemInfo), else the
+  // server's: fileSystemInfo is "File system information on client" (resources/driveitem.md).
   json['fileSystemInfo'] = {
-    createdDateTime: iso(item.createdAt),
-    lastModifiedDateTime: iso(item.modifiedAt),
+    createdDateTime: iso(item.fileSystemInfo?.createdAt ?? item.createdAt),
+    lastModifiedDateTime: iso(item.fileSystemInfo?.modifiedAt ?? item.modifiedAt),
   };
   if (item.parent === undefined) json['root'] = {};
   return json;

@@ -5,7 +5,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
-import type { ConflictBehavior, DriveStore, ItemRecord } from './drive-store.ts';
+import type { ClientFileTimes, ConflictBehavior, DriveStore, ItemRecord } from './drive-store.ts';
 import { GraphError, sendEmpty, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import { randomToken } from './ids.ts';
@@ -34,6 +34,7 @@ interface UploadSession {
   readonly store: DriveStore;
   readonly target: UploadTarget;
   readonly behavior: ConflictBehavior;
+  readonly fileSystemInfo: ClientFileTimes | undefined;
   readonly tempPath: string;
   expiresAt: number;
   declaredSize: number | undefined;
@@ -66,6 +67,7 @@ export class UploadSessionStore {
     behavior: ConflictBehavior,
     declaredSize: number | undefined,
     origins: EmulatorOrigins,
+    client: { fileSystemInfo?: ClientFileTimes } = {},
   ): Promise<Record<string, unknown>> {
     const id = randomToken(16);
     const session: UploadSession = {
@@ -74,6 +76,7 @@ export class UploadSessionStore {
       store,
       target,
       behavior,
+      fileSystemInfo: client.fileSystemInfo,
       tempPath: path.join(this.#tempDirectory, `${id}.part`),
       expiresAt: Date.now() + this.#lifetimeMs,
       declaredSize,
@@ -271,7 +274,12 @@ export class UploadSessionStore {
       size += await rewriteOfficeDocument(session.tempPath, name, finalHash);
       session.hash = finalHash;
     }
-    const upload = { tempPath: session.tempPath, size, quickXorHash: session.hash.digest() };
+    const upload = {
+      tempPath: session.tempPath,
+      size,
+      quickXorHash: session.hash.digest(),
+      fileSystemInfo: session.fileSystemInfo,
+    };
     const committed =
       target.kind === 'new'
         ? await store.commitFile(
