@@ -680,7 +680,11 @@ export class FolderIntake {
       return undefined;
     }
     // Quiet for the whole window, yet a writer that pauses longer still holds it open.
-    const writer = this.#writerCheck.findWriter(this.#absolute(relativePath), stats);
+    const writer = this.#writerCheck.findWriter(
+      this.#absolute(relativePath),
+      stats,
+      candidate.stableSinceMs,
+    );
     if (writer) {
       this.#waitWhileHeld(relativePath, current, candidate, writer);
       return undefined;

@@ -7,7 +7,7 @@ export interface ProcFdWriterCheckOptions {
   clock: Clock;
   /** Where proc(5) is mounted (default `/proc`). */
   procRoot?: string;
-  /** How long one listing of every process's open files answers for (default 100 ms). */
+  /** The longest one listing of every process's open files answers for (default 1 s). */
   snapshotMaxAgeMs?: number;
 }
 
@@ -35,18 +35,21 @@ const deletedSuffix = ' (deleted)';
  * `/proc/<pid>/fdinfo/<fd>` (`flags:`, octal; the access mode `O_WRONLY` or `O_RDWR` means it
  * may write). This is what lsof(8) and fuser(1) read too.
  *
- * Cost: one listing of every process's fd links (one readdir per process, one readlink per fd)
- * answers for all files checked within `snapshotMaxAgeMs`, so a burst of files that end their
- * windows together pays for one listing per turn, not one per file. readlink of an fd link
- * never touches the file's own file system (the kernel names the open file from its dentry),
- * so a hung network mount held by some other program cannot block it. Only links whose last
- * name equals the checked file's are looked at further: a stat(2) through the link, whose
- * device and inode must be the file's (the same file under another mount or namespace path,
- * or renamed since it was opened, still matches), then its `fdinfo` flags.
+ * Cost: the work is listing every process's fd links (one readdir per process, one readlink
+ * per fd), and one listing serves many files. The program that last wrote a file had it open
+ * when it wrote; if it still has it open, it had it open all along (unless it closed and opened
+ * it again), so a listing taken after the file last changed shows it. The fd found is looked at
+ * again when asked (a writer that closed it since holds nothing). So one listing answers for
+ * every file unchanged since before it was taken, for up to `snapshotMaxAgeMs`: the files of a
+ * burst, whose windows end together, share one; single files arriving less than a window apart
+ * share one. What a listing misses is a program that opened the file after it and has written
+ * nothing yet; once that program writes, the file's window starts again.
  *
- * What a snapshot can miss in its short life is a program that opened the file after the
- * snapshot and has not written yet: a check at any one instant misses one that opens it just
- * after, and its first write starts a new window in either case.
+ * readlink of an fd link never touches the file's own file system (the kernel names the open
+ * file from its dentry), so a hung network mount held by some other program cannot block it.
+ * Only links whose last name equals the checked file's are looked at further: a stat(2) through
+ * the link, whose device and inode must be the file's (the same file under another mount or
+ * namespace path, or renamed since it was opened, still matches), then its `fdinfo` flags.
  *
  * Not seen: processes whose `/proc/<pid>/fd` this process may not read (other users' programs,
  * unless running as root: ptrace access mode, proc(5)), programs in other PID namespaces
@@ -63,12 +66,16 @@ export class ProcFdWriterCheck implements WriterCheck {
   constructor(options: ProcFdWriterCheckOptions) {
     this.#clock = options.clock;
     this.#procRoot = options.procRoot ?? '/proc';
-    this.#snapshotMaxAgeMs = options.snapshotMaxAgeMs ?? 100;
+    this.#snapshotMaxAgeMs = options.snapshotMaxAgeMs ?? 1_000;
   }
 
-  findWriter(absolutePath: string, identity: FileIdentity): OpenWriter | undefined {
+  findWriter(
+    absolutePath: string,
+    identity: FileIdentity,
+    unchangedSinceMs: number,
+  ): OpenWriter | undefined {
     const name = absolutePath.slice(absolutePath.lastIndexOf('/') + 1);
-    const links = this.#currentSnapshot().linksByName.get(name);
+    const links = this.#snapshotSince(unchangedSinceMs).linksByName.get(name);
     if (!links) return undefined;
     for (const link of links) {
       const writer = this.#writerBehind(link, identity);
@@ -77,10 +84,15 @@ export class ProcFdWriterCheck implements WriterCheck {
     return undefined;
   }
 
-  #currentSnapshot(): Snapshot {
+  /** A listing taken at or after `sinceMs` and not older than the longest it answers for. */
+  #snapshotSince(sinceMs: number): Snapshot {
     const nowMs = this.#clock.monotonicNow();
     const snapshot = this.#snapshot;
-    if (snapshot && nowMs - snapshot.takenAtMs <= this.#snapshotMaxAgeMs) return snapshot;
+    const isFresh =
+      snapshot !== undefined &&
+      snapshot.takenAtMs >= sinceMs &&
+      nowMs - snapshot.takenAtMs <= this.#snapshotMaxAgeMs;
+    if (isFresh) return snapshot;
     this.#snapshot = { takenAtMs: nowMs, linksByName: this.#listOpenFiles() };
     return this.#snapshot;
   }
@@ -133,7 +145,7 @@ export class ProcFdWriterCheck implements WriterCheck {
       const flags = flagsLine.exec(fdInfo)?.[1];
       if (flags === undefined || !isWriteMode(Number.parseInt(flags, 8))) return undefined;
     } catch {
-      // The fd was closed, or its process exited, since the snapshot: it holds nothing now.
+      // The fd was closed, or its process exited, since the listing: it holds nothing now.
       return undefined;
     }
     const pid = Number(link.slice(this.#procRoot.length + 1, link.indexOf('/fd/')));

@@ -27,8 +27,16 @@ export interface WriterCheck {
   /**
    * A program that holds the file open for writing now, or undefined when none is seen (or the
    * OS gives no evidence either way). Never throws.
+   *
+   * `unchangedSinceMs`: since when (the clock's monotonic time) the file has had the size and
+   * mtime it has now; its last writer had it open then. A check may answer from what it saw of
+   * all open files since that time (ProcFdWriterCheck).
    */
-  findWriter(absolutePath: string, identity: FileIdentity): OpenWriter | undefined;
+  findWriter(
+    absolutePath: string,
+    identity: FileIdentity,
+    unchangedSinceMs: number,
+  ): OpenWriter | undefined;
 }
 
 /** A check that never sees a writer: the quiet window alone decides (macOS, other systems). */

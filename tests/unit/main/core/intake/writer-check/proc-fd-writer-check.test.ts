@@ -25,7 +25,7 @@ describe.runIf(process.platform === 'linux')('ProcFdWriterCheck (Linux, real /pr
     const file = writeFile('scan.pdf');
     const writer = await holdFileOpen(file, 'a');
 
-    expect(freshCheck().findWriter(file, fs.statSync(file))).toEqual({
+    expect(freshCheck().findWriter(file, fs.statSync(file), 0)).toEqual({
       pid: writer.pid,
       command: 'node',
     });
@@ -35,25 +35,25 @@ describe.runIf(process.platform === 'linux')('ProcFdWriterCheck (Linux, real /pr
     const file = writeFile('scan.pdf');
     const writer = await holdFileOpen(file, 'a');
     const check = new ProcFdWriterCheck({ clock: new TestClock() });
-    expect(check.findWriter(file, fs.statSync(file))).toBeDefined();
+    expect(check.findWriter(file, fs.statSync(file), 0)).toBeDefined();
 
     await writer.close();
     // The same listing still has the closed fd's link: it is looked at again, and holds nothing.
-    expect(check.findWriter(file, fs.statSync(file))).toBeUndefined();
+    expect(check.findWriter(file, fs.statSync(file), 0)).toBeUndefined();
   });
 
   it('does not count a program that has the file open only to read it', async () => {
     const file = writeFile('scan.pdf');
     await holdFileOpen(file, 'r');
 
-    expect(freshCheck().findWriter(file, fs.statSync(file))).toBeUndefined();
+    expect(freshCheck().findWriter(file, fs.statSync(file), 0)).toBeUndefined();
   });
 
   it('counts a program that has the file open to read and write', async () => {
     const file = writeFile('book.xlsx');
     const writer = await holdFileOpen(file, 'r+');
 
-    expect(freshCheck().findWriter(file, fs.statSync(file))?.pid).toBe(writer.pid);
+    expect(freshCheck().findWriter(file, fs.statSync(file), 0)?.pid).toBe(writer.pid);
   });
 
   it('finds the writer of a file renamed after it was opened', async () => {
@@ -62,7 +62,7 @@ describe.runIf(process.platform === 'linux')('ProcFdWriterCheck (Linux, real /pr
     const renamed = path.join(path.dirname(file), 'report.pdf');
     fs.renameSync(file, renamed);
 
-    expect(freshCheck().findWriter(renamed, fs.statSync(renamed))?.pid).toBe(writer.pid);
+    expect(freshCheck().findWriter(renamed, fs.statSync(renamed), 0)?.pid).toBe(writer.pid);
   });
 
   it('does not take a writer of another file with the same name for one of this file', async () => {
@@ -70,31 +70,40 @@ describe.runIf(process.platform === 'linux')('ProcFdWriterCheck (Linux, real /pr
     await holdFileOpen(held, 'a');
     const other = writeFile('scan.pdf');
 
-    expect(freshCheck().findWriter(other, fs.statSync(other))).toBeUndefined();
+    expect(freshCheck().findWriter(other, fs.statSync(other), 0)).toBeUndefined();
   });
 
   it('counts this process too when it writes to the file', () => {
     const file = writeFile('scan.pdf');
     const fd = fs.openSync(file, 'a');
     try {
-      expect(freshCheck().findWriter(file, fs.statSync(file))?.pid).toBe(process.pid);
+      expect(freshCheck().findWriter(file, fs.statSync(file), 0)?.pid).toBe(process.pid);
     } finally {
       fs.closeSync(fd);
     }
   });
 
-  it('lists open files once for all files looked at within the snapshot age', async () => {
+  it('answers from one listing for files unchanged since before it, for up to its age', async () => {
     const clock = new TestClock();
-    const check = new ProcFdWriterCheck({ clock, snapshotMaxAgeMs: 100 });
-    const file = writeFile('scan.pdf');
-    expect(check.findWriter(file, fs.statSync(file))).toBeUndefined();
-    const writer = await holdFileOpen(file, 'a');
+    const check = new ProcFdWriterCheck({ clock, snapshotMaxAgeMs: 1_000 });
+    const first = writeFile('scan.pdf');
+    const second = writeFile('order.pdf');
+    expect(check.findWriter(first, fs.statSync(first), 0)).toBeUndefined();
+    const firstWriter = await holdFileOpen(first, 'a');
 
-    // Opened after the listing, before its age is up: not in it.
-    clock.advance(100);
-    expect(check.findWriter(file, fs.statSync(file))).toBeUndefined();
+    // Opened after the listing and not written to: a file unchanged since before the listing
+    // is answered from it (the miss the docs describe).
+    clock.advance(10);
+    expect(check.findWriter(first, fs.statSync(first), 0)).toBeUndefined();
+    // Changed after the listing (its writer wrote at 5): a new listing sees the writer.
+    expect(check.findWriter(first, fs.statSync(first), 5)?.pid).toBe(firstWriter.pid);
+    const secondWriter = await holdFileOpen(second, 'a');
+
+    // That listing (taken at 10) answers until it is 1,000 ms old, then a new one is taken.
+    clock.advance(1_000);
+    expect(check.findWriter(second, fs.statSync(second), 0)).toBeUndefined();
     clock.advance(1);
-    expect(check.findWriter(file, fs.statSync(file))?.pid).toBe(writer.pid);
+    expect(check.findWriter(second, fs.statSync(second), 0)?.pid).toBe(secondWriter.pid);
   });
 });
 
