@@ -4,20 +4,37 @@ import {
   CaseTally,
   completedSimpleUploads,
   countCaseFigures,
+  libraryPathOf,
   type CaseOutcome,
+  type EndedItem,
   type LossFigures,
 } from './case-figures.ts';
+
+/** An item of folder "requests" in a state, delivered to the same name when delivered. */
+function item(
+  relativePath: string,
+  state: string,
+  lastErrorMessage: string | null = null,
+): EndedItem {
+  return {
+    folderId: 'requests',
+    relativePath,
+    state,
+    lastErrorMessage,
+    remotePath: state === 'delivered' ? relativePath : null,
+  };
+}
 
 /** A case where every dropped file arrived once and the agent stopped when asked. */
 function cleanOutcome(): CaseOutcome {
   return {
-    dropped: ['a.pdf', 'b.pdf'],
+    dropped: [
+      { folderId: 'requests', relativePath: 'a.pdf' },
+      { folderId: 'requests', relativePath: 'b.pdf' },
+    ],
     remoteFiles: ['a.pdf', 'b.pdf'],
     uploads: ['a.pdf', 'b.pdf'],
-    items: [
-      { relativePath: 'a.pdf', state: 'delivered', lastErrorMessage: null },
-      { relativePath: 'b.pdf', state: 'delivered', lastErrorMessage: null },
-    ],
+    items: [item('a.pdf', 'delivered'), item('b.pdf', 'delivered')],
     agents: [{ kind: 'process', exitCode: 0, signal: null, isStopRequested: true }],
   };
 }
@@ -43,18 +60,27 @@ describe('the reliability figures are counted from what happened', () => {
       lost: 1,
       duplicated: 0,
       crashes: 0,
-      problems: ['lost: b.pdf is not in the library and no item says why'],
+      problems: [
+        'lost: requests/b.pdf is in the library under no delivered item, and no item says why (delivered)',
+      ],
     });
-    // An item still queued or waiting does not explain it either.
-    expect(
-      figuresOf({
-        ...outcome,
-        items: [
-          { relativePath: 'a.pdf', state: 'delivered', lastErrorMessage: null },
-          { relativePath: 'b.pdf', state: 'retrying', lastErrorMessage: 'SharePoint is busy' },
-        ],
-      }).lost,
-    ).toBe(1);
+    // An item still waiting does not explain it, nor does having no item at all.
+    const waiting = [item('a.pdf', 'delivered'), item('b.pdf', 'retrying', 'SharePoint is busy')];
+    expect(figuresOf({ ...outcome, items: waiting }).lost).toBe(1);
+    expect(figuresOf({ ...cleanOutcome(), items: [item('a.pdf', 'delivered')] })).toEqual({
+      lost: 1,
+      duplicated: 1,
+      crashes: 0,
+    });
+  });
+
+  it('counts a file in the library whose item never says delivered as lost, not arrived', () => {
+    const stuck = [item('a.pdf', 'delivered'), item('b.pdf', 'uploading')];
+    expect(figuresOf({ ...cleanOutcome(), items: stuck })).toEqual({
+      lost: 1,
+      duplicated: 1,
+      crashes: 0,
+    });
   });
 
   it('does not count a file the user was told about (quarantined or failed, with the reason)', () => {
@@ -62,14 +88,11 @@ describe('the reliability figures are counted from what happened', () => {
       ...cleanOutcome(),
       remoteFiles: ['a.pdf'],
       uploads: ['a.pdf'],
-      items: [
-        { relativePath: 'a.pdf', state: 'delivered', lastErrorMessage: null },
-        { relativePath: 'b.pdf', state: 'quarantined', lastErrorMessage: 'not valid JSON' },
-      ],
+      items: [item('a.pdf', 'delivered'), item('b.pdf', 'quarantined', 'not valid JSON')],
     };
     expect(figuresOf(outcome)).toEqual({ lost: 0, duplicated: 0, crashes: 0 });
     // Without a reason the user is not told: it counts as lost.
-    const silent = outcome.items.map((item) => ({ ...item, lastErrorMessage: null }));
+    const silent = outcome.items.map((ended) => ({ ...ended, lastErrorMessage: null }));
     expect(figuresOf({ ...outcome, items: silent }).lost).toBe(1);
   });
 
@@ -84,15 +107,40 @@ describe('the reliability figures are counted from what happened', () => {
       duplicated: 1,
       crashes: 0,
     });
-    const items = [
-      ...cleanOutcome().items,
-      { relativePath: 'B.pdf', state: 'delivered', lastErrorMessage: null },
-    ];
-    expect(figuresOf({ ...cleanOutcome(), items })).toEqual({
+    const twice = [...cleanOutcome().items, item('b.pdf', 'queued')];
+    expect(figuresOf({ ...cleanOutcome(), items: twice })).toEqual({
       lost: 0,
       duplicated: 1,
       crashes: 0,
     });
+  });
+
+  it('tells two local files apart by case, as the file system does, and follows a rename', () => {
+    // "Case.txt" and "case.txt" both arrive, one under the name SharePoint's conflict rule gave.
+    const outcome: CaseOutcome = {
+      dropped: [
+        { folderId: 'names', relativePath: 'Case.txt' },
+        { folderId: 'names', relativePath: 'case.txt' },
+      ],
+      remoteFiles: ['Names/Case.txt', 'Names/case 1.txt'],
+      uploads: ['Names/Case.txt', 'Names/case.txt'],
+      items: [
+        { ...item('Case.txt', 'delivered'), folderId: 'names', remotePath: 'Names/Case.txt' },
+        { ...item('case.txt', 'delivered'), folderId: 'names', remotePath: 'Names/case 1.txt' },
+      ],
+      agents: [],
+    };
+    expect(figuresOf(outcome)).toEqual({ lost: 0, duplicated: 0, crashes: 0 });
+  });
+
+  it('finds where an item sits in its library from its link', () => {
+    expect(
+      libraryPathOf(
+        'https://contoso.sharepoint.com/sites/Office/Documents/Names/plan_%20v2_.pdf',
+        'Documents',
+      ),
+    ).toBe('Names/plan_ v2_.pdf');
+    expect(libraryPathOf(null, 'Documents')).toBeNull();
   });
 
   it('counts an agent that ended by itself, or failed its stop, or threw in the test process', () => {

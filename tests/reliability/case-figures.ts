@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { Item } from '../../src/main/core/store/index.ts';
 import type { RequestRecord } from '../../tools/graph-emulator/index.ts';
 import type { CliProcess } from '../helpers/cli.ts';
 
@@ -31,10 +34,23 @@ export type AgentEnd =
       errors: readonly unknown[];
     };
 
+/** A file a case dropped, by its watched folder and its path there. */
+export interface DroppedFile {
+  folderId: string;
+  relativePath: string;
+}
+
+/** One of the agent's items at the end of a case, as far as counting needs it. */
+export interface EndedItem extends DroppedFile {
+  state: string;
+  lastErrorMessage: string | null;
+  /** Where SharePoint holds the file, relative to the library (from the item's link), if sent. */
+  remotePath: string | null;
+}
+
 /** What one case left behind: what it dropped, and where each file ended up. */
 export interface CaseOutcome {
-  /** The files the case dropped, by path relative to the library (where each must arrive). */
-  dropped: readonly string[];
+  dropped: readonly DroppedFile[];
   /** The files the library holds at the end, relative to it. */
   remoteFiles: readonly string[];
   /** One entry per upload SharePoint completed, by path relative to the library. */
@@ -51,42 +67,39 @@ const accountedStates = new Set(['quarantined', 'failed', 'skipped']);
 /**
  * Counts a case's lost, duplicated and crashed from its outcome; `problems` names each one.
  *
- * Lost: a dropped file that is not in the library and has no item saying why (quarantined,
- * failed or skipped, with a message). Duplicated: each extra copy of a file, whether a second
- * upload, a second file in the library that no dropped file accounts for (a conflict copy such
- * as "a 1.pdf"), or a second item for the same file. Crashes: an agent process that ended
- * other than by the test's own stop with exit code 0, or an agent in the test process that
- * threw where nobody catches it.
+ * Lost: a dropped file with neither a delivered item whose file the library holds nor an item
+ * saying why not (quarantined, failed or skipped, with a message). Duplicated: each extra copy,
+ * whether a second item for one file, a file in the library that no delivered item accounts for
+ * (a conflict copy such as "a 1.pdf"), or a second upload to one path. Crashes: see
+ * countCrashes. Local names are compared exactly, as the file system keeps them ("a.txt" and
+ * "A.txt" are two files); names in the library also exactly, as SharePoint reports them.
  */
 export function countCaseFigures(outcome: CaseOutcome): LossFigures & { problems: string[] } {
   const problems: string[] = [];
   const figures = { lost: 0, duplicated: 0, crashes: 0 };
-  const key = (relativePath: string) => relativePath.normalize('NFC').toLowerCase();
-  const remote = new Set(outcome.remoteFiles.map(key));
-  const droppedKeys = new Set(outcome.dropped.map(key));
-  const itemsByFile = groupBy(outcome.items, (item) => key(item.relativePath));
-  const uploadsByFile = groupBy(outcome.uploads, key);
+  const localKey = (file: DroppedFile) => `${file.folderId}/${file.relativePath}`;
+  const remote = new Set(outcome.remoteFiles);
+  const itemsByFile = groupBy(outcome.items, localKey);
+  const deliveredPaths = new Set(
+    outcome.items.flatMap((item) =>
+      item.state === 'delivered' && item.remotePath ? [item.remotePath] : [],
+    ),
+  );
 
   for (const file of outcome.dropped) {
-    if (remote.has(key(file))) continue;
-    const isExplained = (itemsByFile.get(key(file)) ?? []).some(
+    const items = itemsByFile.get(localKey(file)) ?? [];
+    const hasArrived = items.some(
+      (item) => item.state === 'delivered' && item.remotePath && remote.has(item.remotePath),
+    );
+    const isExplained = items.some(
       (item) => accountedStates.has(item.state) && Boolean(item.lastErrorMessage),
     );
-    if (!isExplained) {
+    if (!hasArrived && !isExplained) {
       figures.lost += 1;
-      problems.push(`lost: ${file} is not in the library and no item says why`);
-    }
-  }
-  for (const file of outcome.remoteFiles) {
-    if (!droppedKeys.has(key(file))) {
-      figures.duplicated += 1;
-      problems.push(`duplicated: ${file} in the library is no dropped file (a second copy?)`);
-    }
-  }
-  for (const [file, uploads] of uploadsByFile) {
-    if (uploads.length > 1) {
-      figures.duplicated += uploads.length - 1;
-      problems.push(`duplicated: ${file} uploaded ${uploads.length} times`);
+      problems.push(
+        `lost: ${localKey(file)} is in the library under no delivered item, and no item says why ` +
+          `(${items.map((item) => item.state).join(', ') || 'no item'})`,
+      );
     }
   }
   for (const [file, items] of itemsByFile) {
@@ -95,10 +108,53 @@ export function countCaseFigures(outcome: CaseOutcome): LossFigures & { problems
       problems.push(`duplicated: ${items.length} items for ${file}`);
     }
   }
+  for (const file of outcome.remoteFiles) {
+    if (!deliveredPaths.has(file)) {
+      figures.duplicated += 1;
+      problems.push(`duplicated: ${file} in the library is no delivered item's (a second copy?)`);
+    }
+  }
+  for (const [file, uploads] of groupBy(outcome.uploads, (upload) => upload)) {
+    if (uploads.length > 1) {
+      figures.duplicated += uploads.length - 1;
+      problems.push(`duplicated: ${file} uploaded ${uploads.length} times`);
+    }
+  }
   const crashed = countCrashes(outcome.agents);
   figures.crashes = crashed.crashes;
   problems.push(...crashed.problems);
   return { ...figures, problems };
+}
+
+/** The agent's items as counting sees them, each with where its file sits in `library`. */
+export function endedItems(items: readonly Item[], library: string): EndedItem[] {
+  return items.map((item) => ({
+    folderId: item.folderId,
+    relativePath: item.relativePath,
+    state: item.state,
+    lastErrorMessage: item.lastErrorMessage,
+    remotePath: libraryPathOf(item.remoteUrl, library),
+  }));
+}
+
+/** Every file under a library folder on disk (the emulator's), relative to it with '/'. */
+export function libraryFiles(libraryRoot: string): string[] {
+  if (!fs.existsSync(libraryRoot)) return [];
+  return (fs.readdirSync(libraryRoot, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(libraryRoot, path.join(entry.parentPath, entry.name)))
+    .map((relative) => relative.split(path.sep).join('/'));
+}
+
+/**
+ * Where a delivered item's file sits, relative to its library, from the item's link
+ * (`https://host/sites/site/<library>/<path>`, each segment percent-encoded).
+ */
+export function libraryPathOf(remoteUrl: string | null, library: string): string | null {
+  if (!remoteUrl) return null;
+  const segments = new URL(remoteUrl).pathname.split('/').map(decodeURIComponent);
+  const libraryIndex = segments.indexOf(library);
+  return libraryIndex < 0 ? null : segments.slice(libraryIndex + 1).join('/');
 }
 
 /**

@@ -30,6 +30,8 @@ import {
   CaseTally,
   completedSimpleUploads,
   countCaseFigures,
+  endedItems,
+  libraryFiles,
   stopAgentProcess,
   watchForCrashes,
   type AgentEnd,
@@ -103,16 +105,6 @@ function remoteNames(emulator: GraphEmulator): string[] {
   return fs.existsSync(library) ? fs.readdirSync(library).sort() : [];
 }
 
-/** Every file in the library, at any depth, relative to it with '/' separators. */
-function libraryFiles(emulator: GraphEmulator): string[] {
-  const library = path.join(emulator.rootDir, 'Documents');
-  if (!fs.existsSync(library)) return [];
-  return (fs.readdirSync(library, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(library, path.join(entry.parentPath, entry.name)))
-    .map((relative) => relative.split(path.sep).join('/'));
-}
-
 /** The items of an agent process's database, read once it has stopped. */
 function readItems(dataDir: string): Item[] {
   const db = openDatabaseReadOnly(dataDir);
@@ -152,10 +144,10 @@ function expectNothingLost(
 ): void {
   const uploads = completedSimpleUploads(outcome.emulator.requestLog);
   const { problems, ...figures } = countCaseFigures({
-    dropped: outcome.dropped,
-    remoteFiles: libraryFiles(outcome.emulator),
+    dropped: outcome.dropped.map((relativePath) => ({ folderId: 'requests', relativePath })),
+    remoteFiles: libraryFiles(path.join(outcome.emulator.rootDir, 'Documents')),
     uploads,
-    items: outcome.items,
+    items: endedItems(outcome.items, 'Documents'),
     agents: outcome.agents,
   });
   record(figures);
