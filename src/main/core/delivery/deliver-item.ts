@@ -7,6 +7,7 @@ import type { Clock } from '../lifecycle/index.ts';
 import type { Item, Store } from '../store/index.ts';
 import { renderColumns } from './column-template.ts';
 import { DeliveryError } from './errors.ts';
+import { setColumnsAfterUpload } from './set-columns.ts';
 import type { DriveItem, SharePointClient } from './sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
 import type { UploadSessionFile } from './upload-session-body.ts';
@@ -48,6 +49,8 @@ export interface ItemDeliveryContext {
   store: Store;
   bus: EventBus;
   clock: Clock;
+  /** Random source for jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
   signal: AbortSignal;
   /**
    * Records `verifying` (committed when it resolves) before remote work that follows the upload:
@@ -199,7 +202,17 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
     });
     if (Object.keys(fields).length > 0) {
       await context.recordVerifying();
-      await sharepoint.setFields(driveId, remote.id, fields, targetPath, signal);
+      await setColumnsAfterUpload({
+        sharepoint,
+        clock: context.clock,
+        driveId,
+        itemId: remote.id,
+        fields,
+        label: targetPath,
+        delaysMs: context.config.delivery.retry.inProcessDelaysMs,
+        random: context.random ?? Math.random,
+        signal,
+      });
     }
   }
   return { remote, isModifiedByServer, wasAlreadyThere };

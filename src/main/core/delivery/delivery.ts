@@ -747,6 +747,7 @@ class DeliveryWorker implements Delivery {
         store,
         bus,
         clock,
+        ...(this.#options.random ? { random: this.#options.random } : {}),
         signal: entry.controller.signal,
         recordVerifying: () =>
           this.#commit(() => void store.transitionItem(item.id, 'verifying', {}), oneStoreCall),

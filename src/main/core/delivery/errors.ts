@@ -176,6 +176,20 @@ export function classifyHttpFailure(
       `SharePoint found nothing at the path while ${context.action}`,
     );
   }
+  if (status === 409 && graphCode === 'resourceModified') {
+    return make(
+      'transient',
+      'graph.item-busy',
+      `SharePoint is still busy with the file (it changes it right after an upload) while ${context.action}; SiteDrop reads it again and retries, without uploading it again`,
+    );
+  }
+  if (status === 412) {
+    return make(
+      'transient',
+      'graph.item-changed',
+      `The file changed in SharePoint since SiteDrop read it while ${context.action}; SiteDrop reads it again and retries`,
+    );
+  }
   if (status === 409) {
     return make(
       'permanent',

@@ -14,6 +14,8 @@ export interface GraphCall {
   path: string;
   body?: string | Buffer;
   contentType?: string;
+  /** Extra request headers (e.g. If-Match). */
+  headers?: Record<string, string>;
   signal: AbortSignal;
   action: string;
 }
@@ -56,6 +58,7 @@ export class GraphClient {
       .option('signal', call.signal)
       .option(actionOption, call.action);
     if (call.contentType) request.header('Content-Type', call.contentType);
+    for (const [name, value] of Object.entries(call.headers ?? {})) request.header(name, value);
     let raw: Response;
     switch (call.method) {
       case 'GET':

@@ -214,30 +214,52 @@ function monotonicHalfOpenAfter(
   return { next: start };
 }
 
-/** Failures the upload loop answers itself (ask the session, open a new one), never by resending. */
-const answeredByUploadLoop = new Set([
+/**
+ * Failures their caller answers itself, never by sending the same request again: the upload
+ * loop (ask the session, open a new one, look at the target) and the column update (read the
+ * item's eTag again first).
+ */
+const answeredByCaller = new Set([
   'upload.range-not-satisfiable',
   'upload.session-expired',
   'network.response-lost',
+  'graph.item-busy',
+  'graph.item-changed',
+]);
+
+/** Failures that say nothing about SharePoint's health: the breaker does not count them. */
+const notServiceFailures = new Set([
+  'graph.throttled',
+  'graph.locked',
+  'graph.item-busy',
+  'graph.item-changed',
+  'upload.range-not-satisfiable',
+  'upload.session-expired',
 ]);
 
 /** Whether an error is worth another try in process. */
 function isRetriableInProcess(error: unknown): boolean {
   if (!(error instanceof DeliveryError) || !error.isTransient) return false;
-  if (answeredByUploadLoop.has(error.code)) return false;
+  if (answeredByCaller.has(error.code)) return false;
   return error.retryAfterMs === undefined || error.retryAfterMs <= inProcessWaitLimitMs;
 }
 
 /** Whether an error says SharePoint (or the way to it) is unwell: counted by the breaker. */
 function isServiceFailure(error: unknown): boolean {
-  return (
-    error instanceof DeliveryError &&
-    error.isTransient &&
-    error.code !== 'graph.throttled' &&
-    error.code !== 'graph.locked' &&
-    error.code !== 'upload.range-not-satisfiable' &&
-    error.code !== 'upload.session-expired'
-  );
+  return error instanceof DeliveryError && error.isTransient && !notServiceFailures.has(error.code);
+}
+
+/**
+ * The wait before in-process try number `attempt` (1 for the first retry): the matching entry
+ * of delivery.retry.inProcessDelaysMs (the last one beyond the list), ±20 % jitter.
+ */
+export function inProcessDelayMs(
+  delaysMs: readonly number[],
+  attempt: number,
+  random: () => number,
+): number {
+  const baseMs = delaysMs[Math.min(attempt - 1, delaysMs.length - 1)] ?? 0;
+  return Math.round(baseMs * (0.8 + 0.4 * random()));
 }
 
 /**
@@ -269,8 +291,7 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     backoff: new DelegateBackoff((context) => {
       const error = 'error' in context.result ? context.result.error : undefined;
       const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-      const baseMs = delays[Math.min(context.attempt - 1, delays.length - 1)] ?? 0;
-      const waitMs = retryAfterMs ?? Math.round(baseMs * (0.8 + 0.4 * random()));
+      const waitMs = retryAfterMs ?? inProcessDelayMs(delays, context.attempt, random);
       pendingWaits.set(context.signal, waitMs);
       return 0;
     }),

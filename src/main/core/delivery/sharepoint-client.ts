@@ -279,24 +279,50 @@ export class SharePointClient {
     return { kind: 'completed', item: toDriveItem(body) };
   }
 
-  /** Sets column values on the list item behind a drive item. */
+  /**
+   * Sets column values on the list item behind a drive item.
+   *
+   * @param ifMatch the list item's eTag: SharePoint then answers 412 instead of writing when the
+   *   item changed since (Graph, Update listItem, "if-match").
+   * @throws DeliveryError: `graph.item-busy` (409 resourceModified), `graph.item-changed` (412).
+   */
   async setFields(
     driveId: string,
     itemId: string,
     fields: Record<string, string>,
     label: string,
     signal: AbortSignal,
+    ifMatch?: string,
   ): Promise<void> {
     await this.#graphJson(
       {
         method: 'PATCH',
-        path: `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}/listItem/fields`,
+        path: `${this.#listItemPath(driveId, itemId)}/fields`,
         body: JSON.stringify(fields),
         contentType: 'application/json',
+        ...(ifMatch === undefined ? {} : { headers: { 'If-Match': ifMatch } }),
         signal,
       },
       { action: `setting the columns of "${label}"` },
     );
+  }
+
+  /** The eTag of the list item behind a drive item, or null when SharePoint gives none. */
+  async getListItemETag(
+    driveId: string,
+    itemId: string,
+    label: string,
+    signal: AbortSignal,
+  ): Promise<string | null> {
+    const body = await this.#graphJson(
+      { method: 'GET', path: `${this.#listItemPath(driveId, itemId)}?$select=id,eTag`, signal },
+      { action: `reading the list item of "${label}"` },
+    );
+    return typeof body.eTag === 'string' ? body.eTag : null;
+  }
+
+  #listItemPath(driveId: string, itemId: string): string {
+    return `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}/listItem`;
   }
 
   #itemPath(driveId: string, path: string): string {

@@ -26,6 +26,34 @@ describe('Retry-After parsing', () => {
 describe('failure classification', () => {
   const context = { action: 'uploading "a.pdf"' };
 
+  it('tells a busy item (409 resourceModified) and a moved eTag (412) from a name conflict', () => {
+    const columns = { action: 'setting the columns of "a.pdf"' };
+    expect(classifyHttpFailure(409, 'resourceModified', null, undefined, columns)).toMatchObject({
+      kind: 'transient',
+      code: 'graph.item-busy',
+    });
+    expect(classifyHttpFailure(412, 'resourceModified', null, undefined, columns)).toMatchObject({
+      kind: 'transient',
+      code: 'graph.item-changed',
+    });
+    expect(classifyHttpFailure(409, 'nameAlreadyExists', null, undefined, context)).toMatchObject({
+      kind: 'permanent',
+      code: 'graph.conflict',
+    });
+  });
+
+  it('names the authority when msal-node cannot resolve it', () => {
+    const failure = classifyTokenFailure(
+      Object.assign(new Error('endpoints_resolution_error'), {
+        errorCode: 'endpoints_resolution_error',
+      }),
+      'https://login.example.com',
+    );
+    expect(failure).toMatchObject({ kind: 'auth', code: 'auth.authority-unreachable' });
+    expect(failure.message).toContain('https://login.example.com');
+    expect(failure.message).toContain('sharepoint.authorityHost');
+  });
+
   it('retries throttling and outages, keeping the server wait', () => {
     const throttled = classifyHttpFailure(429, 'activityLimitReached', 'slow down', 5_000, context);
     expect(throttled).toMatchObject({
