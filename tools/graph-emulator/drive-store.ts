@@ -359,6 +359,48 @@ export class DriveStore {
     }
   }
 
+  /**
+   * Rename and/or move an item within the library (driveitem-update.md, driveitem-move.md): the
+   * new name must be one SharePoint accepts and free in the new parent (409 nameAlreadyExists;
+   * the item's own name in another case is free), a folder cannot go below itself, and the disk
+   * follows before the record changes. The id stays; the eTag changes.
+   */
+  moveItem(item: ItemRecord, parent: ItemRecord, name: string): Promise<ItemRecord> {
+    return this.serialize(async () => {
+      if (!this.#byId.has(item.id) || !this.#byId.has(parent.id)) throw itemNotFound();
+      if (item.parent === undefined) {
+        throw new GraphError(
+          400,
+          'invalidRequest',
+          'The root of a library cannot be moved or renamed.',
+        );
+      }
+      assertFolder(parent);
+      for (let current: ItemRecord | undefined = parent; current; current = current.parent) {
+        if (current === item) {
+          throw new GraphError(400, 'invalidRequest', 'A folder cannot be moved into itself.');
+        }
+      }
+      if (parent === item.parent && name === item.name) return item;
+      this.#assertAllowed(parent, name, item.isFolder);
+      const taken = parent.children.get(name.toLowerCase());
+      if (taken && taken !== item) throw nameAlreadyExists(name);
+      const oldParent = item.parent;
+      const diskName = await this.#diskNames.diskNameFor(name);
+      await this.#moveIntoPlace(this.diskPath(item), path.join(this.diskPath(parent), diskName));
+      oldParent.children.delete(item.name.toLowerCase());
+      item.name = name;
+      item.diskName = diskName;
+      item.parent = parent;
+      parent.children.set(name.toLowerCase(), item);
+      item.version += 1;
+      item.modifiedAt = Date.now();
+      this.#touchAncestors(oldParent);
+      this.#touchAncestors(parent);
+      return item;
+    });
+  }
+
   /** Delete an item (a folder with everything below it), on disk too. */
   deleteItem(item: ItemRecord): Promise<void> {
     return this.serialize(async () => {

@@ -33,6 +33,7 @@ import type { UploadSessionStore, UploadTarget } from './upload-sessions.ts';
 import type { DownloadUrls } from './downloads.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 import { assertValidActionBody, assertValidResourceBody } from './metadata/service-metadata.ts';
+import { patchDriveItem } from './item-patch.ts';
 
 /**
  * Largest body a simple upload (PUT …/content) accepts: "This method only supports files up to
@@ -219,6 +220,8 @@ export class GraphApi {
       case 'DELETE ':
         await store.deleteItem(existing());
         return sendEmpty(context, 204);
+      case 'PATCH ':
+        return patchDriveItem(context, store, existing());
       case 'GET /children':
         return this.#listChildren(context, store, existing());
       case 'POST /children':
