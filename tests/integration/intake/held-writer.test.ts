@@ -60,22 +60,27 @@ describe.skipIf(process.platform === 'darwin')(
       },
     );
 
-    it('takes a file that another program has open only to read it', async () => {
-      const { agent, folderPaths } = await startTestAgent({
-        folders: [{ stabilityWindowMs: windowMs }],
-      });
-      const file = path.join(folderPaths[0]!, 'scan.pdf');
-      const content = randomBytes(100_000);
-      fs.writeFileSync(file, content);
-      const viewer = await holdFileOpen(file, 'r');
+    // Windows refuses the exclusive open to a viewer's handle as to a writer's: there a file open
+    // in a viewer waits until it is closed (docs/intake.md).
+    it.skipIf(process.platform === 'win32')(
+      'takes a file that another program has open only to read it',
+      async () => {
+        const { agent, folderPaths } = await startTestAgent({
+          folders: [{ stabilityWindowMs: windowMs }],
+        });
+        const file = path.join(folderPaths[0]!, 'scan.pdf');
+        const content = randomBytes(100_000);
+        fs.writeFileSync(file, content);
+        const viewer = await holdFileOpen(file, 'r');
 
-      const item = await waitFor(() => listAllItems(agent.store)[0], {
-        timeoutMs: windowMs * 10,
-        description: 'the item, while a viewer has the file open',
-      });
-      expect(item).toMatchObject({ sizeBytes: content.length, sha256: sha256(content) });
-      await viewer.close();
-    });
+        const item = await waitFor(() => listAllItems(agent.store)[0], {
+          timeoutMs: windowMs * 10,
+          description: 'the item, while a viewer has the file open',
+        });
+        expect(item).toMatchObject({ sizeBytes: content.length, sha256: sha256(content) });
+        await viewer.close();
+      },
+    );
 
     it('takes a file found held open when the agent starts only once its writer closes it', async () => {
       const folder = makeTempDir();

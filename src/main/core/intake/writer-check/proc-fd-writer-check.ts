@@ -41,8 +41,8 @@ const deletedSuffix = ' (deleted)';
  * it again), so a listing taken after the file last changed shows it. The fd found is looked at
  * again when asked (a writer that closed it since holds nothing). So one listing answers for
  * every file unchanged since before it was taken, for up to `snapshotMaxAgeMs`: the files of a
- * burst, whose windows end together, share one; single files arriving less than a window apart
- * share one. What a listing misses is a program that opened the file after it and has written
+ * burst, whose windows end together, share one, and so do single files that come due within
+ * that age of one another. What a listing misses is a program that opened the file after it and has written
  * nothing yet; once that program writes, the file's window starts again.
  *
  * readlink of an fd link never touches the file's own file system (the kernel names the open
