@@ -1,4 +1,9 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import {
+  spawn,
+  spawnSync,
+  type ChildProcessWithoutNullStreams,
+  type SpawnOptionsWithoutStdio,
+} from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
@@ -36,16 +41,15 @@ export function runCli(
   return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A long-running `sitedrop` process (agent, demo) with its output collected. */
-export class CliProcess {
+/** A long-running child process with its output collected, killed when the test finishes. */
+export class CollectedProcess {
   readonly child: ChildProcessWithoutNullStreams;
   stdout = '';
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  /** `user` runs it as another user (uid and gid; needs root), e.g. to prove a file mode holds. */
-  constructor(args: string[], env: NodeJS.ProcessEnv, user: { uid?: number; gid?: number } = {}) {
-    this.child = spawn(process.execPath, [binPath, ...args], { env, ...user });
+  constructor(command: string, args: string[], options: SpawnOptionsWithoutStdio = {}) {
+    this.child = spawn(command, args, options);
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
@@ -70,5 +74,13 @@ export class CliProcess {
         throw new Error(`timed out waiting for "${text}":\n${this.stdout}\n${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+}
+
+/** A long-running `sitedrop` process (agent, demo) with its output collected. */
+export class CliProcess extends CollectedProcess {
+  /** `user` runs it as another user (uid and gid; needs root), e.g. to prove a file mode holds. */
+  constructor(args: string[], env: NodeJS.ProcessEnv, user: { uid?: number; gid?: number } = {}) {
+    super(process.execPath, [binPath, ...args], { env, ...user });
   }
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { LoggedEvent } from '../../shared/events.ts';
 import type { StatusReport } from '../../shared/feed-protocol.ts';
 import { itemStates } from '../../shared/item-state.ts';
+import { inspectDataDirLock } from '../core/data-dir-lock/index.ts';
 import { toStatusItem } from '../core/feed/index.ts';
 import {
   countItemsByState,
@@ -96,13 +95,8 @@ function describeLocalFile(event: LoggedEvent | undefined): string {
 }
 
 function describeAgent(dataDir: string): string {
-  try {
-    const { pid } = JSON.parse(fs.readFileSync(path.join(dataDir, 'agent.lock'), 'utf8')) as {
-      pid: number;
-    };
-    process.kill(pid, 0);
-    return `agent running, PID ${pid}`;
-  } catch {
-    return 'agent not running';
-  }
+  // The lock decides whether an agent runs; agent.lock only names it.
+  const { isHeld, holder } = inspectDataDirLock(dataDir);
+  if (!isHeld) return 'agent not running';
+  return holder ? `agent running, PID ${holder.pid}` : 'agent running';
 }

@@ -31,9 +31,8 @@ describe('sitedrop agent (a real process)', () => {
     await first.waitForOutput('Stop:');
     const second = runCli(['agent'], env);
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toContain(
-      `Another SiteDrop agent (PID ${first.child.pid}) is already using`,
-    );
+    expect(second.stderr).toContain(`Another SiteDrop agent (PID ${first.child.pid}, started `);
+    expect(second.stderr).toContain(`is already using ${path.join(home, '.config', 'sitedrop')}.`);
     expect(first.child.exitCode).toBeNull();
   });
 
