@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { Agent } from '../../src/main/core/agent.ts';
 import type { Item } from '../../src/main/core/store/index.ts';
 import type { RequestRecord } from '../../tools/graph-emulator/index.ts';
 import type { CliProcess } from '../helpers/cli.ts';
@@ -208,6 +209,18 @@ export function completedSimpleUploads(requestLog: readonly RequestRecord[]): st
     if (record.status >= 200 && record.status < 300) uploads.push(decodeURIComponent(match[1]));
   }
   return uploads;
+}
+
+/** Closes agents run in the test process; what they or the process threw counts as crashes. */
+export async function closeInProcessAgents(
+  agents: readonly Agent[],
+  thrown: () => readonly unknown[],
+): Promise<AgentEnd> {
+  const errors: unknown[] = [];
+  for (const agent of agents) {
+    await agent.close('case finished').catch((error: unknown) => errors.push(error));
+  }
+  return { kind: 'in-process', errors: [...errors, ...thrown()] };
 }
 
 /**

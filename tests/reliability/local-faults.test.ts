@@ -28,6 +28,7 @@ import { listAllItems } from '../helpers/test-agent.ts';
 import { sleep, waitFor } from '../helpers/wait-for.ts';
 import {
   CaseTally,
+  closeInProcessAgents,
   completedSimpleUploads,
   countCaseFigures,
   endedItems,
@@ -113,18 +114,6 @@ function readItems(dataDir: string): Item[] {
   } finally {
     db.close();
   }
-}
-
-/** Closes agents run in the test process; what they or the process threw counts as crashes. */
-async function closeInProcessAgents(
-  agents: readonly Agent[],
-  thrown: () => readonly unknown[],
-): Promise<AgentEnd> {
-  const errors: unknown[] = [];
-  for (const agent of agents) {
-    await agent.close('case finished').catch((error: unknown) => errors.push(error));
-  }
-  return { kind: 'in-process', errors: [...errors, ...thrown()] };
 }
 
 const tally = new CaseTally<LossFigures>();
