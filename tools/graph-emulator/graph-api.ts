@@ -13,6 +13,7 @@ import { randomToken } from './ids.ts';
 import {
   badSegment,
   checkIfMatch,
+  checkListItemIfMatch,
   clientFileTimes,
   conflictBehavior,
   decode,
@@ -244,6 +245,7 @@ export class GraphApi {
         const item = existing();
         const fields = await readJsonObject(context.body);
         assertValidResourceBody('microsoft.graph.fieldValueSet', fields);
+        checkListItemIfMatch(context, item);
         store.updateFields(item, fields);
         return sendJson(context, 200, renderFields(store, item));
       }

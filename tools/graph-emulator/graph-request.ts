@@ -72,6 +72,25 @@ export function checkIfMatch(context: RequestContext, item: ItemRecord | undefin
   }
 }
 
+/**
+ * Enforce an If-Match header on a list item (listitem-update.md: "If this request header is
+ * included and the eTag provided does not match the current eTag on the item, a 412 Precondition
+ * Failed response is returned and the item will not be updated"). The list item's eTag is
+ * `"{guid},{version}"` (its `@odata.etag`); the driveItem's `"{GUID},{version}"` names the same
+ * version, so either form matches, braces and case aside.
+ */
+export function checkListItemIfMatch(context: RequestContext, item: ItemRecord): void {
+  const ifMatch = context.request.headers['if-match'];
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const normalize = (tag: string): string => tag.trim().replace(/[{}]/g, '').toLowerCase();
+  const current = normalize(`"${item.guid},${item.version}"`);
+  if (normalize(ifMatch) !== current) {
+    throw new GraphError(412, 'resourceModified', "ETag does not match current item's value", {
+      innerCode: 'entityTagDoesNotMatch',
+    });
+  }
+}
+
 /** Percent-decode one path segment; 400 when malformed. */
 export function decode(segment: string): string {
   try {
