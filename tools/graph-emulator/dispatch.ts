@@ -18,9 +18,10 @@ import type { EmulatorOrigins } from './origins.ts';
 import type { AccessTokenStore } from './access-tokens.ts';
 import type { IdentityService } from './identity.ts';
 import type { EmulatorThrottleOptions } from './options.ts';
-import type { RequestLog } from './request-log.ts';
+import type { RequestLog, RequestRecord } from './request-log.ts';
 import { preciseNow } from './request-log.ts';
 import type { ResourceBudget } from './throttle.ts';
+import { chargeSharePointUnits, sharePointResourceUnits } from './resource-units.ts';
 import type { UploadSessionStore } from './upload-sessions.ts';
 import { UPLOAD_PATH_PREFIX } from './upload-sessions.ts';
 
@@ -131,7 +132,7 @@ async function dispatch(
     }
     if (kind === 'graph') {
       const principal = targets.tokens.authenticate(request.headers.authorization);
-      chargeBudget(targets, method, rawPath);
+      chargeBudget(targets, context, record);
       return targets.graph.handle(context, principal);
     }
     if (!(await targets.identity.handle(context))) {
@@ -219,13 +220,29 @@ function applyFault(
   );
 }
 
-function chargeBudget(targets: DispatchTargets, method: string, rawPath: string): void {
+/**
+ * Charge a Graph request to the throttle budget: by SharePoint's resource-unit table with
+ * `costs: 'sharepoint'` (see resource-units.ts), else `costPerUpload` / `costPerRequest`, where a
+ * refused request is not charged.
+ */
+function chargeBudget(
+  targets: DispatchTargets,
+  context: RequestContext,
+  record: RequestRecord,
+): void {
   if (!targets.throttle) return;
   const { options, budget } = targets.throttle;
+  const { method, rawPath } = context;
+  if (options.costs === 'sharepoint') {
+    record.resourceUnits = sharePointResourceUnits(method, rawPath, context.query);
+    chargeSharePointUnits(budget, record.resourceUnits, context.response);
+    return;
+  }
   const cost = GraphApi.isUploadOperation(method, rawPath)
-    ? options.costPerUpload
+    ? (options.costPerUpload ?? 0)
     : (options.costPerRequest ?? 0);
   const decision = budget.tryConsume(cost, Date.now());
+  if (decision.allowed && cost > 0) record.resourceUnits = cost;
   if (!decision.allowed) {
     throw new GraphError(429, 'activityLimitReached', 'The request has been throttled', {
       innerCode: 'throttledRequest',

@@ -37,11 +37,18 @@ export interface EmulatorClientOptions {
 
 /** SharePoint-style throttling: a budget of resource units per rolling minute. */
 export interface EmulatorThrottleOptions {
-  /** Units available in any 60-second window. */
+  /** Units available in any 60-second window (SharePoint: 1,200 and up, by tenant size). */
   resourceUnitsPerMinute: number;
-  /** Units charged for each upload operation (simple PUT content, createUploadSession). */
-  costPerUpload: number;
-  /** Units charged for every other Graph API request. Default 0 (only uploads are counted). */
+  /**
+   * 'sharepoint': every Graph request costs what SharePoint's resource-unit table says (1 get or
+   * download or tokened delta, 2 list or write, 5 permissions), throttled requests count too,
+   * and RateLimit-* headers come from 80 % of the budget (see resource-units.ts). Otherwise the
+   * fixed costs below apply. Required unless costs is 'sharepoint'.
+   */
+  costs?: 'sharepoint';
+  /** Fixed costs: units charged for each upload operation (simple PUT content, createUploadSession). */
+  costPerUpload?: number;
+  /** Fixed costs: units charged for every other Graph API request. Default 0. */
   costPerRequest?: number;
 }
 
@@ -179,6 +186,11 @@ export function resolveEmulatorOptions(options: GraphEmulatorOptions): ResolvedE
         );
       }
       seen.add(key);
+    }
+  }
+  if (options.throttle && options.throttle.costs !== 'sharepoint') {
+    if (options.throttle.costPerUpload === undefined) {
+      throw new Error("throttle.costPerUpload is required unless throttle.costs is 'sharepoint'");
     }
   }
   return {

@@ -22,6 +22,8 @@ export interface RequestRecord {
   retryAfter: string | undefined;
   /** Id of the fault rule that hit this request, if any. */
   faultId: string | undefined;
+  /** Resource units charged to the throttle budget, when throttling is on and it charged any. */
+  resourceUnits?: number;
 }
 
 /** Precise wall-clock milliseconds, comparable across processes on one machine. */
