@@ -13,6 +13,7 @@ import { DriveStore } from './drive-store.ts';
 import { DownloadUrls } from './downloads.ts';
 import type { SiteInfo } from './drive-store.ts';
 import { FaultController } from './faults.ts';
+import { MissingHashes, attachMissingHashes } from './missing-hashes.ts';
 import { GraphApi } from './graph-api.ts';
 import type { SiteEntry } from './graph-api.ts';
 import { driveIdFrom, guidFrom, randomToken } from './ids.ts';
@@ -44,9 +45,11 @@ export interface GraphEmulator {
   readonly controlToken: string;
   /** Fault rules, applied to every request except the control API. */
   readonly faults: FaultController;
+  /** Files whose driveItems leave out their quickXorHash (none unless a rule is added). */
+  readonly missingHashes: MissingHashes;
   /** Every request answered so far (live array, oldest first). */
   readonly requestLog: readonly RequestRecord[];
-  /** Clear fault rules, the request log and the throttle budget. */
+  /** Clear fault rules, missing-hash rules, the request log and the throttle budget. */
   reset(): void;
   /** Stop listening, destroy open connections and drop upload sessions. Idempotent. */
   close(): Promise<void>;
@@ -135,6 +138,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     drives: () => sites.flatMap((site) => site.drives),
   });
   const faults = new FaultController();
+  const missingHashes = new MissingHashes();
+  for (const drive of sites.flatMap((site) => site.drives)) {
+    attachMissingHashes(drive, missingHashes);
+  }
   const log = new RequestLog();
   const throttle = resolved.throttle && {
     options: resolved.throttle,
@@ -142,6 +149,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   };
   const reset = (): void => {
     faults.clear();
+    missingHashes.clear();
     log.clear();
     throttle?.budget.reset();
   };
@@ -222,6 +230,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     caFile: resolved.caFile,
     controlToken,
     faults,
+    missingHashes,
     requestLog: log.records,
     reset,
     close() {

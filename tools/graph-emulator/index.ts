@@ -27,6 +27,8 @@ export type {
 } from './options.ts';
 export { FaultController, faultRuleFromJson } from './faults.ts';
 export type { FaultRule, FaultRuleState } from './faults.ts';
+export { MissingHashes } from './missing-hashes.ts';
+export type { MissingHashRule } from './missing-hashes.ts';
 export type { RequestRecord } from './request-log.ts';
 export { CONTROL_TOKEN_HEADER } from './control-api.ts';
 export {

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { DriveInfo, DriveStore, ItemRecord, SiteInfo } from './drive-store.ts';
 import { guidFrom } from './ids.ts';
+import { isQuickXorHashShown } from './missing-hashes.ts';
 
 /** Identity shown in createdBy/lastModifiedBy: the emulator acts as "SharePoint App". */
 const APPLICATION_IDENTITY = {
@@ -175,7 +176,10 @@ export function renderItem(store: DriveStore, item: ItemRecord): Record<string, 
   if (item.isFolder) {
     json['folder'] = { childCount: item.children.size };
   } else {
-    json['file'] = { mimeType: mimeTypeOf(item.name), hashes: { quickXorHash: item.quickXorHash } };
+    json['file'] = {
+      mimeType: mimeTypeOf(item.name),
+      hashes: isQuickXorHashShown(store, item) ? { quickXorHash: item.quickXorHash } : {},
+    };
   }
   // The client's times when it sent them (createUploadSession's item.fileSystemInfo), else the
   // server's: fileSystemInfo is "File system information on client" (resources/driveitem.md).
