@@ -123,7 +123,9 @@ async function dispatch(
   await respondWithErrors(context, kind, async () => {
     await delay(delayMs);
     if (fault) applyFault(targets, context, fault);
-    if (kind === 'upload') return targets.uploads.handle(context);
+    if (kind === 'upload') {
+      return targets.uploads.handle(context, { loseFragment: fault?.rule.loseFragment === true });
+    }
     if (kind === 'download') {
       return targets.downloads.handle(context, {
         ignoreRange: fault?.rule.ignoreRange === true,

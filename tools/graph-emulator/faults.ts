@@ -45,6 +45,11 @@ export interface FaultRule {
   ignoreRange?: boolean;
   /** On a download URL: answer as to an expired URL (401), whatever its expiry. */
   expireDownloadUrl?: boolean;
+  /**
+   * On an upload-URL PUT that does not complete the file: acknowledge it (202), then lose its
+   * bytes, so nextExpectedRanges lists them as a gap before the next expected range.
+   */
+  loseFragment?: boolean;
 }
 
 /** A rule as the controller keeps it. */
@@ -74,6 +79,7 @@ export const faultRuleJsonSchema = z
     expireToken: z.boolean().optional(),
     ignoreRange: z.boolean().optional(),
     expireDownloadUrl: z.boolean().optional(),
+    loseFragment: z.boolean().optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 // pre-authenticated upload URL (PUT a fragment, GET status, DELETE cancel). Fragment rules follow
 // https://learn.microsoft.com/graph/api/driveitem-createuploadsession.
 
+import { createReadStream } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
@@ -9,6 +10,7 @@ import type { ClientFileTimes, ConflictBehavior, DriveStore, ItemRecord } from '
 import { GraphError, sendEmpty, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import { randomToken } from './ids.ts';
+import { ReceivedRanges } from './received-ranges.ts';
 import type { EmulatorOrigins } from './origins.ts';
 import { renderItem } from './render.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
@@ -38,8 +40,12 @@ interface UploadSession {
   readonly tempPath: string;
   expiresAt: number;
   declaredSize: number | undefined;
-  nextOffset: number;
+  /** Bytes held, gaps and the high-water mark: the source of nextExpectedRanges. */
+  readonly received: ReceivedRanges;
+  /** The quickXorHash of the bytes so far, while they arrived in order with no gap. */
   hash: QuickXorHash;
+  /** False once a fragment came out of order or was lost: hash the file at completion instead. */
+  isHashStreamed: boolean;
   isBusy: boolean;
 }
 
@@ -80,8 +86,9 @@ export class UploadSessionStore {
       tempPath: path.join(this.#tempDirectory, `${id}.part`),
       expiresAt: Date.now() + this.#lifetimeMs,
       declaredSize,
-      nextOffset: 0,
+      received: new ReceivedRanges(),
       hash: new QuickXorHash(),
+      isHashStreamed: true,
       isBusy: false,
     };
     await writeFile(session.tempPath, '');
@@ -127,7 +134,10 @@ export class UploadSessionStore {
   }
 
   /** Serve a request to an upload URL (PUT fragment, GET status, DELETE cancel). */
-  async handle(context: RequestContext): Promise<void> {
+  async handle(
+    context: RequestContext,
+    faults: UploadUrlFaults = { loseFragment: false },
+  ): Promise<void> {
     if (context.request.headers.authorization !== undefined) {
       throw new GraphError(
         401,
@@ -158,7 +168,7 @@ export class UploadSessionStore {
       await this.#discard(session);
       sendEmpty(context, 204);
     } else if (context.method === 'PUT') {
-      await this.#receiveFragment(context, session);
+      await this.#receiveFragment(context, session, faults);
     } else {
       throw new GraphError(
         405,
@@ -169,15 +179,17 @@ export class UploadSessionStore {
   }
 
   #status(session: UploadSession): Record<string, unknown> {
-    const complete =
-      session.declaredSize !== undefined && session.nextOffset >= session.declaredSize;
     return {
       expirationDateTime: new Date(session.expiresAt).toISOString(),
-      nextExpectedRanges: complete ? [] : [`${session.nextOffset}-`],
+      nextExpectedRanges: session.received.missing(session.declaredSize),
     };
   }
 
-  async #receiveFragment(context: RequestContext, session: UploadSession): Promise<void> {
+  async #receiveFragment(
+    context: RequestContext,
+    session: UploadSession,
+    faults: UploadUrlFaults,
+  ): Promise<void> {
     const { start, end, total } = parseContentRange(context.request.headers['content-range']);
     const length = end - start + 1;
     const contentLength = context.request.headers['content-length'];
@@ -199,7 +211,7 @@ export class UploadSessionStore {
         { innerCode: 'fragmentLengthMismatch' },
       );
     }
-    if (session.isBusy || start < session.nextOffset) {
+    if (session.isBusy || session.received.overlaps(start, end)) {
       throw new GraphError(
         416,
         'invalidRange',
@@ -209,11 +221,13 @@ export class UploadSessionStore {
         },
       );
     }
-    if (start > session.nextOffset) {
+    // A fragment continues at the high-water mark, or fills a gap from its first byte (several
+    // nextExpectedRanges, "parts of the file that the server hasn't yet received").
+    if (!session.received.isExpectedStart(start)) {
       throw new GraphError(
         416,
         'invalidRange',
-        `The uploaded fragment is out of order: expected a fragment starting at byte ${session.nextOffset}.`,
+        `The uploaded fragment is out of order: expected a fragment starting at byte ${session.received.firstExpected()}.`,
         { innerCode: 'fragmentOutOfOrder' },
       );
     }
@@ -237,7 +251,8 @@ export class UploadSessionStore {
     }
     session.declaredSize = total;
     session.isBusy = true;
-    const working = session.hash.clone();
+    const isInOrder = session.isHashStreamed && start === session.received.highWater;
+    const working = isInOrder ? session.hash.clone() : new QuickXorHash();
     try {
       const received = await receiveToFile(context.body, session.tempPath, {
         start,
@@ -255,13 +270,20 @@ export class UploadSessionStore {
     } finally {
       session.isBusy = false;
     }
-    session.hash = working;
-    session.nextOffset = end + 1;
+    if (isInOrder) session.hash = working;
+    else session.isHashStreamed = false;
+    session.received.add(start, end);
     session.expiresAt = Date.now() + this.#lifetimeMs;
-    if (!isLast) {
+    if (!session.received.isComplete(total)) {
       sendJson(context, 202, this.#status(session));
+      if (faults.loseFragment) {
+        // The fault: the fragment was acknowledged, then lost; the session reports it missing.
+        session.received.forget(start, end);
+        session.isHashStreamed = false;
+      }
       return;
     }
+    if (!session.isHashStreamed) session.hash = await hashFile(session.tempPath);
     await this.#complete(context, session, total);
   }
 
@@ -291,6 +313,22 @@ export class UploadSessionStore {
     this.#sessions.delete(session.id);
     sendJson(context, committed.created ? 201 : 200, renderItem(store, committed.item));
   }
+}
+
+/** What a fault rule may change about one upload-URL request. */
+export interface UploadUrlFaults {
+  /**
+   * Acknowledge a fragment that does not complete the file (202), then lose its bytes: the
+   * session lists them as a gap in nextExpectedRanges from then on.
+   */
+  readonly loseFragment: boolean;
+}
+
+/** The quickXorHash of a whole file, read from disk. */
+async function hashFile(filePath: string): Promise<QuickXorHash> {
+  const hash = new QuickXorHash();
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash;
 }
 
 function parseContentRange(header: string | undefined): {
