@@ -18,10 +18,7 @@ import { sleep } from '../helpers/wait-for.ts';
 import {
   CaseTally,
   closeInProcessAgents,
-  completedSimpleUploads,
-  countCaseFigures,
-  endedItems,
-  libraryFiles,
+  countEmulatorCase,
   watchForCrashes,
   type LossFigures,
 } from './case-figures.ts';
@@ -194,15 +191,17 @@ describe('the bad-input corpus (tests/corpus/): every case ends in its expected 
       ...placed.filter((entry) => ['delivered', 'quarantined'].includes(entry.spec.expect)),
       ...goodFiles.map((relativePath) => ({ folderId: 'good', relativePath })),
     ];
-    const endedAs = endedItems(items(), 'Documents');
-    const { problems: lossProblems, ...figures } = countCaseFigures({
+    const {
+      lost,
+      duplicated,
+      crashes,
+      problems: lossProblems,
+    } = countEmulatorCase(emulator, {
       dropped: mustEnd.map(({ folderId, relativePath }) => ({ folderId, relativePath })),
-      remoteFiles: libraryFiles(library),
-      uploads: completedSimpleUploads(emulator.requestLog),
-      items: endedAs,
+      items: items(),
       agents: [await closeInProcessAgents([agent], thrown)],
     });
-    record(figures);
+    record({ lost, duplicated, crashes });
     expect(lossProblems).toEqual([]);
   }, 90_000);
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { Agent } from '../../src/main/core/agent.ts';
 import type { Item } from '../../src/main/core/store/index.ts';
-import type { RequestRecord } from '../../tools/graph-emulator/index.ts';
+import type { GraphEmulator, RequestRecord } from '../../tools/graph-emulator/index.ts';
 import type { CliProcess } from '../helpers/cli.ts';
 
 /** Lost, duplicated and crashed, as counted from one case of a file-dropping suite. */
@@ -128,7 +128,7 @@ export function countCaseFigures(outcome: CaseOutcome): LossFigures & { problems
 }
 
 /** The agent's items as counting sees them, each with where its file sits in `library`. */
-export function endedItems(items: readonly Item[], library: string): EndedItem[] {
+function endedItems(items: readonly Item[], library: string): EndedItem[] {
   return items.map((item) => ({
     folderId: item.folderId,
     relativePath: item.relativePath,
@@ -139,12 +139,36 @@ export function endedItems(items: readonly Item[], library: string): EndedItem[]
 }
 
 /** Every file under a library folder on disk (the emulator's), relative to it with '/'. */
-export function libraryFiles(libraryRoot: string): string[] {
+function libraryFiles(libraryRoot: string): string[] {
   if (!fs.existsSync(libraryRoot)) return [];
   return (fs.readdirSync(libraryRoot, { recursive: true, withFileTypes: true }) as fs.Dirent[])
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(libraryRoot, path.join(entry.parentPath, entry.name)))
     .map((relative) => relative.split(path.sep).join('/'));
+}
+
+/**
+ * Counts a case run against the Graph emulator, whose library is `Documents`: where the agent's
+ * items say each dropped file went, what the library holds and what its request log shows was
+ * uploaded. Returns the uploads too, so a suite can check that it saw them.
+ */
+export function countEmulatorCase(
+  emulator: GraphEmulator,
+  outcome: {
+    dropped: readonly DroppedFile[];
+    items: readonly Item[];
+    agents: readonly AgentEnd[];
+  },
+): LossFigures & { problems: string[]; uploads: string[] } {
+  const uploads = completedSimpleUploads(emulator.requestLog);
+  const counted = countCaseFigures({
+    dropped: outcome.dropped,
+    remoteFiles: libraryFiles(path.join(emulator.rootDir, 'Documents')),
+    uploads,
+    items: endedItems(outcome.items, 'Documents'),
+    agents: outcome.agents,
+  });
+  return { ...counted, uploads };
 }
 
 /**

@@ -29,10 +29,7 @@ import { sleep, waitFor } from '../helpers/wait-for.ts';
 import {
   CaseTally,
   closeInProcessAgents,
-  completedSimpleUploads,
-  countCaseFigures,
-  endedItems,
-  libraryFiles,
+  countEmulatorCase,
   stopAgentProcess,
   watchForCrashes,
   type AgentEnd,
@@ -131,15 +128,12 @@ function expectNothingLost(
     agents: readonly AgentEnd[];
   },
 ): void {
-  const uploads = completedSimpleUploads(outcome.emulator.requestLog);
-  const { problems, ...figures } = countCaseFigures({
+  const { lost, duplicated, crashes, problems, uploads } = countEmulatorCase(outcome.emulator, {
     dropped: outcome.dropped.map((relativePath) => ({ folderId: 'requests', relativePath })),
-    remoteFiles: libraryFiles(path.join(outcome.emulator.rootDir, 'Documents')),
-    uploads,
-    items: endedItems(outcome.items, 'Documents'),
+    items: outcome.items,
     agents: outcome.agents,
   });
-  record(figures);
+  record({ lost, duplicated, crashes });
   expect(problems).toEqual([]);
   // Each file went up once, and the request log showed it: the upload count is seen, not assumed.
   expect([...uploads].sort()).toEqual([...outcome.dropped].sort());
