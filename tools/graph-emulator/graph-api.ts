@@ -44,6 +44,14 @@ export const MAX_SIMPLE_UPLOAD_BYTES = 250_000_000;
 /** Page size of children listings when the client sets no $top. */
 const DEFAULT_PAGE_SIZE = 200;
 
+/**
+ * The `$select` of a driveItem request; it is also taken without the `$`, as in
+ * driveitem-get-content.md's `GET /drive/items/{item-ID}?select=id,@microsoft.graph.downloadUrl`.
+ */
+function driveItemSelect(query: URLSearchParams): string | null {
+  return query.get('$select') ?? query.get('select');
+}
+
 /** A site with its libraries. */
 export interface SiteEntry {
   readonly info: SiteInfo;
@@ -210,7 +218,7 @@ export class GraphApi {
       if (!addressed) throw itemNotFound();
       return addressed;
     };
-    const select = context.query.get('$select');
+    const select = driveItemSelect(context.query);
     switch (`${method} ${action}`) {
       case 'GET ':
         return sendJson(
@@ -266,7 +274,7 @@ export class GraphApi {
     const page = children.slice(skip, skip + top);
     const body: Record<string, unknown> = {
       value: page.map((child) =>
-        applySelect(this.#renderForGet(context, store, child), context.query.get('$select')),
+        applySelect(this.#renderForGet(context, store, child), driveItemSelect(context.query)),
       ),
     };
     if (skip + top < children.length) {

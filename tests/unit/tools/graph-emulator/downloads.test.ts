@@ -163,6 +163,11 @@ describe('graph emulator downloads (driveitem-get-content.md)', () => {
       `/v1.0/drives/${emulator.driveId}/items/${item.id}?$select=id,@microsoft.graph.downloadUrl`,
     );
     expect(Object.keys(selected.json()).sort()).toEqual(['@microsoft.graph.downloadUrl', 'id']);
+    // The page's own example spells it without the `$`.
+    const unprefixed = await emulator.test.call(
+      `/v1.0/drives/${emulator.driveId}/items/${item.id}?select=id,@microsoft.graph.downloadUrl`,
+    );
+    expect(Object.keys(unprefixed.json()).sort()).toEqual(['@microsoft.graph.downloadUrl', 'id']);
     const notSelected = await emulator.test.call(
       `/v1.0/drives/${emulator.driveId}/items/${item.id}?$select=id`,
     );
