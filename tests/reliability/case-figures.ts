@@ -13,13 +13,6 @@ export interface LossFigures {
   crashes: number;
 }
 
-/** One of the agent's items at the end of a case, as far as counting needs it. */
-export interface EndedItem {
-  relativePath: string;
-  state: string;
-  lastErrorMessage: string | null;
-}
-
 /** How one agent ended: a child process, or an agent run inside the test process. */
 export type AgentEnd =
   | {
