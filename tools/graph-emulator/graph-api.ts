@@ -416,9 +416,6 @@ export class GraphApi {
     const item = (
       typeof body['item'] === 'object' && body['item'] !== null ? body['item'] : {}
     ) as Record<string, unknown>;
-    if (body['deferCommit'] === true) {
-      throw new GraphError(400, 'notSupported', 'deferCommit is not supported by the emulator.');
-    }
     checkIfMatch(context, target.kind === 'existing' ? target.item : undefined);
     const behavior = conflictBehavior(
       item['@microsoft.graph.conflictBehavior'] ??
@@ -431,6 +428,7 @@ export class GraphApi {
       200,
       await this.#uploads.create(store, target, behavior, fileSize, context.origins, {
         fileSystemInfo: clientFileTimes(item['fileSystemInfo']),
+        isCommitDeferred: body['deferCommit'] === true,
       }),
     );
   }

@@ -37,6 +37,8 @@ interface UploadSession {
   readonly target: UploadTarget;
   readonly behavior: ConflictBehavior;
   readonly fileSystemInfo: ClientFileTimes | undefined;
+  /** deferCommit: the last byte range does not create the file; a POST to the upload URL does. */
+  readonly isCommitDeferred: boolean;
   readonly tempPath: string;
   expiresAt: number;
   declaredSize: number | undefined;
@@ -73,7 +75,7 @@ export class UploadSessionStore {
     behavior: ConflictBehavior,
     declaredSize: number | undefined,
     origins: EmulatorOrigins,
-    client: { fileSystemInfo?: ClientFileTimes } = {},
+    client: { fileSystemInfo?: ClientFileTimes; isCommitDeferred?: boolean } = {},
   ): Promise<Record<string, unknown>> {
     const id = randomToken(16);
     const session: UploadSession = {
@@ -83,6 +85,7 @@ export class UploadSessionStore {
       target,
       behavior,
       fileSystemInfo: client.fileSystemInfo,
+      isCommitDeferred: client.isCommitDeferred ?? false,
       tempPath: path.join(this.#tempDirectory, `${id}.part`),
       expiresAt: Date.now() + this.#lifetimeMs,
       declaredSize,
@@ -167,6 +170,8 @@ export class UploadSessionStore {
         throw new GraphError(409, 'invalidRequest', 'A fragment is being received.');
       await this.#discard(session);
       sendEmpty(context, 204);
+    } else if (context.method === 'POST') {
+      await this.#commitDeferred(context, session);
     } else if (context.method === 'PUT') {
       await this.#receiveFragment(context, session, faults);
     } else {
@@ -284,7 +289,51 @@ export class UploadSessionStore {
       return;
     }
     if (!session.isHashStreamed) session.hash = await hashFile(session.tempPath);
+    if (session.isCommitDeferred) {
+      sendJson(context, 202, this.#status(session));
+      return;
+    }
     await this.#complete(context, session, total);
+  }
+
+  /**
+   * Complete a deferCommit session: "send a final POST request to the upload URL with
+   * zero-length content" after the final byte range (driveitem-createuploadsession.md,
+   * "Completing a file") → 201/200 with the driveItem. Before every byte is in → 400
+   * (inner uploadSessionIncomplete, concepts/errors.md).
+   */
+  async #commitDeferred(context: RequestContext, session: UploadSession): Promise<void> {
+    if (!session.isCommitDeferred) {
+      throw new GraphError(
+        405,
+        'invalidRequest',
+        'POST completes only an upload session created with "deferCommit": true.',
+      );
+    }
+    const { headers } = context.request;
+    if (headers['content-length'] !== '0' || headers['transfer-encoding'] !== undefined) {
+      throw new GraphError(
+        400,
+        'invalidRequest',
+        'The POST that completes an upload session has zero-length content (Content-Length: 0).',
+      );
+    }
+    const total = session.declaredSize;
+    if (total === undefined || !session.received.isComplete(total)) {
+      throw new GraphError(
+        400,
+        'invalidRequest',
+        'The upload session is incomplete: upload every byte range before completing it.',
+        { innerCode: 'uploadSessionIncomplete' },
+      );
+    }
+    if (session.isBusy) throw new GraphError(409, 'invalidRequest', 'The session is completing.');
+    session.isBusy = true;
+    try {
+      await this.#complete(context, session, total);
+    } finally {
+      session.isBusy = false;
+    }
   }
 
   async #complete(context: RequestContext, session: UploadSession, total: number): Promise<void> {
