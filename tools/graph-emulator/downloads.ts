@@ -129,7 +129,8 @@ export class DownloadUrls {
     };
     const pathItemId = decodeURIComponent(context.rawPath.slice(DOWNLOAD_PATH_PREFIX.length));
     if (pathItemId !== itemId) throw invalid('The download URL credential is not valid.');
-    // Expired: the tempauth token is no longer valid, which SharePoint answers with 401.
+    // Expired: the tempauth token is no longer valid. SharePoint's download.aspx answers a
+    // tempauth it does not accept with 401 (OneDrive/onedrive-api-docs#1686, #792).
     if (faults.expire || expiresAt <= Date.now()) {
       throw invalid('The download URL has expired; get a new one from Microsoft Graph.');
     }

@@ -7,7 +7,10 @@ import type { ServerResponse } from 'node:http';
 import { GraphError } from './http-util.ts';
 import type { ResourceBudget } from './throttle.ts';
 
-/** Share of the per-minute budget from which SharePoint adds RateLimit headers (80 %). */
+/**
+ * Share of the per-minute budget from which SharePoint adds RateLimit headers (80 %). SharePoint
+ * sends them to apps with application permissions only; every emulator token is app-only.
+ */
 export const RATE_LIMIT_HEADERS_FROM = 0.8;
 
 /** Collections: a GET of one is a multi-item query. */
