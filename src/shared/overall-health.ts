@@ -5,6 +5,7 @@
  * means (issue 6). Pure: no Node, no DOM.
  */
 import type { ItemState } from './item-state.ts';
+import { countInGroup } from './state-vocabulary.ts';
 
 /** The four looks of the tray icon, from best to worst news. */
 export const overallHealthStates = ['ok', 'working', 'paused', 'attention'] as const;
@@ -24,29 +25,25 @@ export interface HealthInputs {
   unavailableFolderCount: number;
 }
 
-const workingStates: readonly ItemState[] = [
-  'detected',
-  'queued',
-  'uploading',
-  'verifying',
-  'retrying',
-];
-
 /**
- * The overall health: `attention` when a person is needed (a failed item, SharePoint failing,
- * a folder that cannot be read), else `paused` when delivery is paused, else `working` while
- * files wait for or are in delivery, else `ok`.
+ * The overall health: `attention` when a person is needed (a file that needs you: failed or set
+ * aside; SharePoint failing; a folder that cannot be read), else `paused` when delivery is
+ * paused, else `working` while files are on their way or will be retried, else `ok`.
  *
- * Quarantined items do not keep the icon in `attention`: the file was moved aside with an
- * `.error.txt` next to it and the person was notified; a permanent red icon for a handled
- * file would teach people to ignore the icon.
+ * A set-aside (quarantined) file was never sent: until someone corrects it and drops it again,
+ * "All good" would be untrue, so it counts as needing a person like a failed one.
  */
 export function overallHealth(inputs: HealthInputs): OverallHealth {
-  const count = (state: ItemState) => inputs.counts[state] ?? 0;
-  if (count('failed') > 0 || inputs.breaker === 'open' || inputs.unavailableFolderCount > 0) {
+  if (
+    countInGroup(inputs.counts, 'needs-you') > 0 ||
+    inputs.breaker === 'open' ||
+    inputs.unavailableFolderCount > 0
+  ) {
     return 'attention';
   }
   if (inputs.isPaused) return 'paused';
-  if (workingStates.some((state) => count(state) > 0)) return 'working';
+  if (countInGroup(inputs.counts, 'on-its-way') + countInGroup(inputs.counts, 'will-retry') > 0) {
+    return 'working';
+  }
   return 'ok';
 }

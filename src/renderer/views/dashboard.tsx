@@ -305,6 +305,15 @@ function healthReasons(
       link: '/activity?state=failed',
     });
   }
+  if (counts.quarantined > 0) {
+    reasons.push({
+      text:
+        counts.quarantined === 1
+          ? '1 file was set aside and needs correcting'
+          : `${formatCount(counts.quarantined)} files were set aside and need correcting`,
+      link: '/activity?state=quarantined',
+    });
+  }
   if (breaker === 'open') reasons.push({ text: 'SharePoint cannot be reached right now' });
   if (authFailed) {
     reasons.push({ text: 'SharePoint refused SiteDrop’s sign-in', link: '/settings' });

@@ -24,6 +24,8 @@ export interface AgentSetup {
   policy?: Record<string, unknown>;
   /** Extra delivery settings. */
   delivery?: Record<string, unknown>;
+  /** Extra settings of the watched folder (e.g. `requests: { enabled: true }`). */
+  folder?: Record<string, unknown>;
   /** Another emulator to point the agent at (one the test started itself, e.g. with more clients). */
   emulator?: Pick<EmulatorProcess, 'authorityHost' | 'graphBaseUrl' | 'caFile'>;
 }

@@ -90,10 +90,22 @@ export async function startEmulatorProcess(directory: string): Promise<EmulatorP
 export function emulatorAgentConfig(
   emulator: Pick<EmulatorProcess, 'authorityHost' | 'graphBaseUrl' | 'caFile'>,
   watchFolder: string,
-  overrides: { siteUrl?: string; delivery?: Record<string, unknown> } = {},
+  overrides: {
+    siteUrl?: string;
+    delivery?: Record<string, unknown>;
+    folder?: Record<string, unknown>;
+  } = {},
 ): Record<string, unknown> {
   return {
-    folders: [{ id: 'office', path: watchFolder, label: 'Site office', stabilityWindowMs: 300 }],
+    folders: [
+      {
+        id: 'office',
+        path: watchFolder,
+        label: 'Site office',
+        stabilityWindowMs: 300,
+        ...overrides.folder,
+      },
+    ],
     sharepoint: {
       siteUrl: overrides.siteUrl ?? demoSiteUrl,
       library: demoLibrary,

@@ -12,7 +12,7 @@ describe('overallHealth', () => {
     expect(overallHealth({ ...calm, breaker: 'half-open' })).toBe('ok');
   });
 
-  it('does not stay in attention for quarantined files, which were already reported', () => {
-    expect(overallHealth({ ...calm, counts: { quarantined: 3, delivered: 9 } })).toBe('ok');
+  it('needs a person while files are set aside, since they were never sent', () => {
+    expect(overallHealth({ ...calm, counts: { quarantined: 3, delivered: 9 } })).toBe('attention');
   });
 });
