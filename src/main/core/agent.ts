@@ -253,8 +253,18 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 /** Creates the embedded default request folder (never a configured one: it may be a share). */
 function ensureDefaultRequestFolder(config: Config, defaults: ConfigInput): void {
   for (const folder of config.folders) {
-    if (isDefaultRequestFolder(folder.path, defaults)) {
+    if (!isDefaultRequestFolder(folder.path, defaults)) continue;
+    try {
       fs.mkdirSync(folder.path, { recursive: true });
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new Error(
+        `Cannot create the request folder ${folder.path} (${code ?? message}). ` +
+          'Move away a file that stands in its path, make its parent writable, ' +
+          'or set the folder to another path in Settings or the config file (folders[].path). ' +
+          '`sitedrop doctor` shows which.',
+        { cause: error },
+      );
     }
   }
 }

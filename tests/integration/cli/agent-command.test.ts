@@ -24,6 +24,21 @@ describe('sitedrop agent (a real process)', () => {
     expect(fs.existsSync(path.join(dataDir, 'agent.lock'))).toBe(false);
   });
 
+  it('stops with a sentence naming the request folder and the fix when it cannot create it', () => {
+    const home = makeTempDir();
+    const blocker = path.join(home, 'SiteDrop');
+    fs.writeFileSync(blocker, 'a file where the folder goes');
+    const result = runCli(['agent'], cliEnvironment(home));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      `Cannot create the request folder ${path.join(blocker, 'Requests')} (ENOTDIR). ` +
+        'Move away a file that stands in its path',
+    );
+    expect(result.stderr).toContain('`sitedrop doctor` shows which.');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.readFileSync(blocker, 'utf8')).toBe('a file where the folder goes');
+  });
+
   it('refuses a second agent on the same data directory, naming the PID that holds it', async () => {
     const home = makeTempDir();
     const env = cliEnvironment(home);
