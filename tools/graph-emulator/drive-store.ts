@@ -7,6 +7,8 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { QuickXorHash } from '../../src/shared/quick-xor-hash.ts';
 import { DiskNameMap } from './disk-names.ts';
+import { ItemJournal, journaledItemOf } from './item-journal.ts';
+import type { JournaledItem } from './item-journal.ts';
 import { guidFrom, itemIdFrom } from './ids.ts';
 import { GraphError } from './http-util.ts';
 import { assertPathFits, assertValidName } from './name-rules.ts';
@@ -92,52 +94,106 @@ export class DriveStore {
   readonly root: ItemRecord;
   readonly #byId = new Map<string, ItemRecord>();
   readonly #diskNames: DiskNameMap;
+  readonly #journal: ItemJournal;
   /** The library's server-relative path, decoded ('/sites/SiteOffice/Documents'). */
   readonly #serverRelativeRoot: string;
   #nextListItemId = 1;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(info: DriveInfo, diskNames: DiskNameMap) {
+  private constructor(info: DriveInfo, diskNames: DiskNameMap, journal: ItemJournal) {
     this.info = info;
     this.#diskNames = diskNames;
+    this.#journal = journal;
+    this.#nextListItemId = journal.largestListItemId() + 1;
     this.#serverRelativeRoot = decodeURIComponent(new URL(info.webUrl).pathname);
     this.root = this.#newRecord(undefined, 'root', '', true, info.createdAt);
   }
 
   /**
    * Open a library: create its folder if needed and index the files already in it. Names the
-   * disk could not hold are read back from `<rootDir>/.graph-emulator-state/` (disk-names.ts).
+   * disk could not hold (disk-names.ts) and what the emulator knew of each item (ids, versions,
+   * column values: item-journal.ts) are read back from `<rootDir>/.graph-emulator-state/`.
    */
   static async open(info: DriveInfo): Promise<DriveStore> {
     const stateDirectory = path.join(path.dirname(info.directory), '.graph-emulator-state');
-    const store = new DriveStore(info, await DiskNameMap.open(stateDirectory, info.name));
+    const store = new DriveStore(
+      info,
+      await DiskNameMap.open(stateDirectory, info.name),
+      await ItemJournal.open(stateDirectory, info.name),
+    );
     await mkdir(info.directory, { recursive: true });
-    await store.#scan(store.root, info.directory);
+    const found = new Map<string, JournaledItem>();
+    await store.#scan(store.root, info.directory, '', found);
+    await store.#journal.rewrite(found);
     return store;
   }
 
-  async #scan(folder: ItemRecord, directory: string): Promise<void> {
+  /**
+   * Index a directory. An item the journal knows keeps its id, list item id, versions, times and
+   * column values; a file whose bytes differ from the journal's (changed behind the emulator's
+   * back) gets new eTag and cTag versions, as any change does.
+   */
+  async #scan(
+    folder: ItemRecord,
+    directory: string,
+    diskRelative: string,
+    found: Map<string, JournaledItem>,
+  ): Promise<void> {
     const entries = await readdir(directory, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const entryPath = path.join(directory, entry.name);
       if (!entry.isDirectory() && !entry.isFile()) continue;
       const stats = await stat(entryPath);
       const name = this.#diskNames.realNameOf(entry.name);
+      const entryRelative = joinRelative(diskRelative, entry.name);
+      const recalled = this.#journal.recalled(entryRelative);
       const record = this.#newRecord(
         folder,
         name,
         entry.name,
         entry.isDirectory(),
         stats.birthtimeMs,
+        recalled,
       );
-      record.modifiedAt = stats.mtimeMs;
+      if (!recalled) record.modifiedAt = stats.mtimeMs;
       if (entry.isDirectory()) {
-        await this.#scan(record, entryPath);
+        await this.#scan(record, entryPath, entryRelative, found);
       } else {
         record.size = stats.size;
         record.quickXorHash = await hashFile(entryPath);
+        if (recalled && recalled.quickXorHash !== record.quickXorHash) {
+          record.version += 1;
+          record.contentVersion += 1;
+          record.modifiedAt = stats.mtimeMs;
+        }
       }
+      found.set(entryRelative, journaledItemOf(record));
     }
+  }
+
+  /** Record an item's current state in the journal, under its path on disk. */
+  #remember(item: ItemRecord): void {
+    this.#journal.record(this.#diskRelative(item), journaledItemOf(item));
+  }
+
+  /** Record that an item and everything below it are gone from their paths on disk. */
+  #forget(item: ItemRecord): void {
+    this.#journal.record(this.#diskRelative(item), null);
+    for (const child of item.children.values()) this.#forget(child);
+  }
+
+  /** An item's path on disk below the library, '/'-separated ('' for the root). */
+  #diskRelative(record: ItemRecord): string {
+    const names: string[] = [];
+    for (let current = record; current.parent !== undefined; current = current.parent) {
+      names.unshift(current.diskName);
+    }
+    return names.join('/');
+  }
+
+  /** Write what the journal has pending. Idempotent. */
+  close(): Promise<void> {
+    return this.#journal.close();
   }
 
   #newRecord(
@@ -146,9 +202,10 @@ export class DriveStore {
     diskName: string,
     isFolder: boolean,
     createdAt: number,
+    recalled?: JournaledItem,
   ): ItemRecord {
     const relative = parent === undefined ? '' : joinRelative(this.relativePath(parent), name);
-    const id = itemIdFrom(this.info.id, relative);
+    const id = recalled?.id ?? itemIdFrom(this.info.id, relative);
     const record: ItemRecord = {
       id,
       name,
@@ -157,15 +214,15 @@ export class DriveStore {
       isFolder,
       children: new Map(),
       guid: guidFrom(`${this.info.id}/${id}`),
-      listItemId: parent === undefined ? 0 : this.#nextListItemId++,
-      createdAt,
-      modifiedAt: createdAt,
-      version: 1,
-      contentVersion: 1,
-      fileSystemInfo: undefined,
+      listItemId: recalled?.listItemId ?? (parent === undefined ? 0 : this.#nextListItemId++),
+      createdAt: recalled?.createdAt ?? createdAt,
+      modifiedAt: recalled?.modifiedAt ?? createdAt,
+      version: recalled?.version ?? 1,
+      contentVersion: recalled?.contentVersion ?? 1,
+      fileSystemInfo: recalled?.fileSystemInfo,
       size: 0,
       quickXorHash: '',
-      fields: new Map(),
+      fields: new Map(Object.entries(recalled?.fields ?? {})),
     };
     this.#byId.set(id, record);
     parent?.children.set(name.toLowerCase(), record);
@@ -198,11 +255,7 @@ export class DriveStore {
 
   /** Where an item lives on disk (its own and its folders' disk names under the library). */
   diskPath(record: ItemRecord): string {
-    const names: string[] = [];
-    for (let current = record; current.parent !== undefined; current = current.parent) {
-      names.unshift(current.diskName);
-    }
-    return path.join(this.info.directory, ...names);
+    return path.join(this.info.directory, ...this.#diskRelative(record).split('/'));
   }
 
   /**
@@ -265,6 +318,7 @@ export class DriveStore {
       await mkdir(path.join(this.diskPath(parent), diskName), { recursive: true });
       const item = this.#newRecord(parent, name, diskName, true, Date.now());
       this.#touchAncestors(parent);
+      this.#remember(item);
       return { item, created: true };
     });
   }
@@ -340,6 +394,7 @@ export class DriveStore {
         item.contentVersion += 1;
       }
       this.#touchAncestors(parent);
+      this.#remember(item);
       return { item, created: existing === undefined };
     });
   }
@@ -388,6 +443,7 @@ export class DriveStore {
       const oldParent = item.parent;
       const diskName = await this.#diskNames.diskNameFor(name);
       await this.#moveIntoPlace(this.diskPath(item), path.join(this.diskPath(parent), diskName));
+      this.#forget(item);
       oldParent.children.delete(item.name.toLowerCase());
       item.name = name;
       item.diskName = diskName;
@@ -397,6 +453,11 @@ export class DriveStore {
       item.modifiedAt = Date.now();
       this.#touchAncestors(oldParent);
       this.#touchAncestors(parent);
+      const rememberAll = (record: ItemRecord): void => {
+        this.#remember(record);
+        for (const child of record.children.values()) rememberAll(child);
+      };
+      rememberAll(item);
       return item;
     });
   }
@@ -416,6 +477,7 @@ export class DriveStore {
 
   async #remove(item: ItemRecord): Promise<void> {
     await rm(this.diskPath(item), { recursive: true, force: true });
+    this.#forget(item);
     const forget = (record: ItemRecord): void => {
       this.#byId.delete(record.id);
       for (const child of record.children.values()) forget(child);
@@ -440,6 +502,17 @@ export class DriveStore {
     }
     item.version += 1;
     item.modifiedAt = Date.now();
+    this.#remember(item);
+  }
+
+  /** Set the client's times of an item (PATCH fileSystemInfo; resources/filesysteminfo.md). */
+  setFileSystemInfo(item: ItemRecord, times: ClientFileTimes): void {
+    item.fileSystemInfo = {
+      createdAt: times.createdAt ?? item.fileSystemInfo?.createdAt,
+      modifiedAt: times.modifiedAt ?? item.fileSystemInfo?.modifiedAt,
+    };
+    item.version += 1;
+    this.#remember(item);
   }
 
   /** "name 1.ext", "name 2.ext", … : the first free variant, as SharePoint renames. */

@@ -242,6 +242,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         for (const socket of sockets) socket.destroy();
         await Promise.all(closed);
         await uploads.discardAll();
+        // Each library's journal of ids and versions gets its last lines (item-journal.ts).
+        await Promise.all(sites.flatMap((site) => site.drives.map((drive) => drive.close())));
         await rm(tempDirectory, { recursive: true, force: true });
       })();
       return closing;

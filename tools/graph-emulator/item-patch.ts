@@ -34,13 +34,7 @@ export async function patchDriveItem(
     );
   }
   const times = clientFileTimes(body['fileSystemInfo']);
-  if (times) {
-    item.fileSystemInfo = {
-      createdAt: times.createdAt ?? item.fileSystemInfo?.createdAt,
-      modifiedAt: times.modifiedAt ?? item.fileSystemInfo?.modifiedAt,
-    };
-    item.version += 1;
-  }
+  if (times) store.setFileSystemInfo(item, times);
   sendJson(context, 200, renderItem(store, item));
 }
 
