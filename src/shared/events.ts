@@ -30,6 +30,11 @@ export const eventDataSchemas = {
     itemId,
     remoteUrl: z.string(),
     isModifiedByServer: z.boolean(),
+    /**
+     * How the delivery was verified when not by size and quickXorHash both (SharePoint gave no
+     * hash): a sentence for people. Absent for a delivery verified in full.
+     */
+    verificationNote: z.string().optional(),
   }),
   'item.retrying': z.object({ itemId, nextAttemptAt: z.number(), ...errorFields }),
   'item.failed': z.object({ itemId, ...errorFields }),

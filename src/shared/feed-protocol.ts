@@ -101,6 +101,11 @@ export const ItemViewSchema = z.object({
   quickXorHash: z.string().nullable(),
   /** The file's web URL in SharePoint, once delivered. */
   remoteUrl: z.string().nullable(),
+  /**
+   * How a delivered file was verified when not by size and quickXorHash both (SharePoint gave no
+   * hash), as a sentence: "Size checked; SharePoint gave no hash". Null or absent otherwise.
+   */
+  verificationNote: z.string().nullable().optional(),
   errorCode: z.string().nullable(),
   /** A sentence for people: what happened and what happens next. */
   errorMessage: z.string().nullable(),
@@ -293,6 +298,8 @@ export const StatusReportSchema = z.object({
       quickXorHash: z.string().nullable(),
       remoteUrl: z.string().nullable(),
       error: z.string().nullable(),
+      /** How a delivered file was verified when SharePoint gave no hash; null otherwise. */
+      verificationNote: z.string().nullable().optional(),
     }),
   ),
 });

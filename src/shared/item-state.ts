@@ -56,7 +56,8 @@ export const allowedTransitions: Readonly<Record<ItemState, readonly ItemState[]
   queued: ['uploading', 'quarantined', 'skipped', 'gone', 'cancelled', 'queued', 'failed'],
   uploading: ['verifying', 'retrying', 'failed', 'queued', 'gone', 'cancelled', 'delivered'],
   verifying: ['delivered', 'retrying', 'failed', 'queued'],
-  retrying: ['uploading', 'queued', 'failed', 'gone', 'cancelled'],
+  // retrying → verifying: an uploaded file SharePoint gave no hash for is read again, not sent.
+  retrying: ['uploading', 'verifying', 'queued', 'failed', 'gone', 'cancelled'],
   delivered: ['queued'],
   failed: ['queued', 'gone', 'cancelled'],
   quarantined: ['queued'],

@@ -388,6 +388,7 @@ function patchItem(item: ItemView, event: LoggedEvent): ItemView {
       return {
         ...item,
         remoteUrl: event.data.remoteUrl,
+        verificationNote: event.data.verificationNote ?? null,
         errorCode: null,
         errorMessage: null,
         nextAttemptAt: null,

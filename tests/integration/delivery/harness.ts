@@ -225,6 +225,13 @@ export async function emulatorGraphGet(
   emulator: GraphEmulator,
   graphPath: string,
 ): Promise<Record<string, unknown>> {
+  return httpsJson(emulator, 'GET', `${emulator.graphBaseUrl}${graphPath}`, {
+    authorization: `Bearer ${await emulatorToken(emulator)}`,
+  });
+}
+
+/** An access token of the demo app from the emulator (to act as a person in SharePoint). */
+export async function emulatorToken(emulator: GraphEmulator): Promise<string> {
   const tokenResponse = await httpsJson(
     emulator,
     'POST',
@@ -239,9 +246,7 @@ export async function emulatorGraphGet(
       scope: `${emulator.authorityHost}/.default`,
     }).toString(),
   );
-  return httpsJson(emulator, 'GET', `${emulator.graphBaseUrl}${graphPath}`, {
-    authorization: `Bearer ${String(tokenResponse.access_token)}`,
-  });
+  return String(tokenResponse.access_token);
 }
 
 function httpsJson(

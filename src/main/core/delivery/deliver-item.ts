@@ -7,6 +7,13 @@ import type { Clock } from '../lifecycle/index.ts';
 import type { Item, Store } from '../store/index.ts';
 import { renderColumns } from './column-template.ts';
 import { DeliveryError } from './errors.ts';
+import {
+  HashPendingError,
+  countHashlessReads,
+  hashRereadDelaysMs,
+  isAwaitingHash,
+  noHashNote,
+} from './hash-check.ts';
 import { setColumnsAfterUpload } from './set-columns.ts';
 import type { DriveItem, SharePointClient } from './sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
@@ -37,6 +44,8 @@ export interface DeliveryResult {
   isModifiedByServer: boolean;
   /** The identical file was already at the target (a crash or a lost response before). */
   wasAlreadyThere: boolean;
+  /** How it was verified when not by size and hash both (noHashNote), else null. */
+  verificationNote: string | null;
 }
 
 /** Everything delivering one item needs. */
@@ -148,6 +157,12 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
 
   let remote: DriveItem | undefined;
   let wasAlreadyThere = false;
+  if (isAwaitingHash(item)) {
+    // Uploaded before, and SharePoint gave no hash then: read it again; never upload again.
+    // A file that is gone meanwhile (deleted in SharePoint) is uploaded as if new.
+    remote = await sharepoint.getItemById(driveId, item.remoteId, targetPath, signal);
+    if (remote) await context.recordVerifying();
+  }
   const isSmall = item.sizeBytes <= context.config.delivery.simpleUploadMaxBytes;
   // An item that may have been sent before (an earlier attempt, a crash, a lost response, a
   // stored session) is looked for before it is sent again (exactly-once in effect). A small
@@ -156,7 +171,7 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
   // issue 7: one request per fresh small file instead of two).
   const mayHaveBeenSent = item.attempts > 1 || item.uploadSessionUrl !== null;
   const mustLookFirst = mayHaveBeenSent || (folder.conflict !== 'replace' && !isSmall);
-  if (mustLookFirst) {
+  if (!remote && mustLookFirst) {
     const existing = await sharepoint.getItemByPath(driveId, targetPath, signal);
     if (existing && isIdentical(existing, item)) {
       remote = existing;
@@ -193,7 +208,9 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
       });
     }
   }
-  const isModifiedByServer = verify(remote, item, targetPath);
+  const { isModifiedByServer, verificationNote } = verify(remote, item, targetPath, () =>
+    countHashlessReads(context.store, item.id),
+  );
   if (columns.length > 0) {
     const fields = renderColumns(folder.target.columns, {
       folder,
@@ -215,7 +232,7 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
       });
     }
   }
-  return { remote, isModifiedByServer, wasAlreadyThere };
+  return { remote, isModifiedByServer, wasAlreadyThere, verificationNote };
 }
 
 /** Whether a remote file is the same content as the item (size and quickXorHash). */
@@ -236,12 +253,42 @@ function isOfficeDocument(targetPath: string): boolean {
 /**
  * Compares Graph's size and quickXorHash with the item's.
  *
- * @returns whether SharePoint modified the file (Office documents only).
- * @throws DeliveryError (verify.mismatch) for any other difference: never a silent success.
+ * A file without a hash (SharePoint may not have one yet) whose size matches is read again a
+ * few times over the next minutes (HashPendingError); when none ever comes, the matching size
+ * is what verified it, and the delivery says so (noHashNote). A hash that comes must match.
+ *
+ * @param countHashlessReads earlier reads of this upload that came without a hash (read from
+ *   the store only when this one has none).
+ * @returns whether SharePoint modified the file (Office documents only), and a note when the
+ *   hash could not be checked.
+ * @throws DeliveryError (verify.mismatch) for any other difference: never a silent success;
+ *   HashPendingError while a hash may still come.
  */
-function verify(remote: DriveItem, item: Item, targetPath: string): boolean {
-  if (isIdentical(remote, item)) return false;
-  if (isOfficeDocument(targetPath) && remote.quickXorHash !== null) return true;
+function verify(
+  remote: DriveItem,
+  item: Item,
+  targetPath: string,
+  countHashlessReads: () => number,
+): { isModifiedByServer: boolean; verificationNote: string | null } {
+  if (isIdentical(remote, item)) return { isModifiedByServer: false, verificationNote: null };
+  const isOffice = isOfficeDocument(targetPath);
+  if (isOffice && remote.quickXorHash !== null) {
+    return { isModifiedByServer: true, verificationNote: null };
+  }
+  if (
+    !remote.isFolder &&
+    remote.quickXorHash === null &&
+    (isOffice || remote.size === item.sizeBytes)
+  ) {
+    const hashlessReads = countHashlessReads();
+    if (hashlessReads < hashRereadDelaysMs.length) {
+      throw new HashPendingError(remote, hashlessReads + 1);
+    }
+    return {
+      isModifiedByServer: isOffice && remote.size !== item.sizeBytes,
+      verificationNote: noHashNote,
+    };
+  }
   throw new DeliveryError(
     `SharePoint reports ${remote.size} bytes with quickXorHash ${remote.quickXorHash ?? 'missing'} for "${targetPath}", but the file has ${item.sizeBytes} bytes with quickXorHash ${item.quickXorHash ?? 'missing'}: the copy in SharePoint is not the file that was sent. Press Retry to send it again`,
     { kind: 'permanent', code: 'verify.mismatch' },

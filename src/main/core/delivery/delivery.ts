@@ -29,6 +29,7 @@ import {
   deliverItem,
 } from './deliver-item.ts';
 import { DeliveryError } from './errors.ts';
+import { HashPendingError, isAwaitingHash, recordHashPending } from './hash-check.ts';
 import { GraphClient } from './graph-client.ts';
 import { HttpTransport } from './http-transport.ts';
 import {
@@ -604,6 +605,16 @@ class DeliveryWorker implements Delivery {
       item = store.transitionItem(item.id, 'queued', restartedEvent(item));
     }
     const attempt = item.attempts + 1;
+    if (item.state === 'retrying' && isAwaitingHash(item)) {
+      // Uploaded already: this attempt only reads the file's hash again (hash-check.ts).
+      const verifying = store.transitionItem(
+        item.id,
+        'verifying',
+        {},
+        { attempts: attempt, nextAttemptAt: null },
+      );
+      return { item: verifying, folder, attemptId: store.startAttempt(verifying.id) };
+    }
     const uploading = store.transitionItem(
       item.id,
       'uploading',
@@ -737,6 +748,8 @@ class DeliveryWorker implements Delivery {
     const { store, config, bus, clock, logger } = this.#options;
     const parts = this.#parts;
     if (!parts) return;
+    let verifyingRecorded: Promise<void> | undefined =
+      item.state === 'verifying' ? Promise.resolve() : undefined;
     try {
       const result = await deliverItem({
         item,
@@ -749,8 +762,14 @@ class DeliveryWorker implements Delivery {
         clock,
         ...(this.#options.random ? { random: this.#options.random } : {}),
         signal: entry.controller.signal,
-        recordVerifying: () =>
-          this.#commit(() => void store.transitionItem(item.id, 'verifying', {}), oneStoreCall),
+        recordVerifying: () => {
+          // Once per attempt: a hash read again and the columns after it both ask for it.
+          verifyingRecorded ??= this.#commit(
+            () => void store.transitionItem(item.id, 'verifying', {}),
+            oneStoreCall,
+          );
+          return verifyingRecorded;
+        },
       });
       // One commit, shared with the other workers' changes of this turn, for verifying (unless
       // recorded before setting columns), delivered and the attempt's end: fsyncs bound
@@ -759,11 +778,16 @@ class DeliveryWorker implements Delivery {
         () =>
           store.recordDelivered(
             item.id,
-            { remoteUrl: result.remote.webUrl, isModifiedByServer: result.isModifiedByServer },
+            {
+              remoteUrl: result.remote.webUrl,
+              isModifiedByServer: result.isModifiedByServer,
+              ...(result.verificationNote ? { verificationNote: result.verificationNote } : {}),
+            },
             {
               remoteId: result.remote.id,
               remoteUrl: result.remote.webUrl,
               remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
+              verificationNote: result.verificationNote,
               uploadSessionUrl: null,
               uploadSessionExpiresAt: null,
               uploadNextOffset: null,
@@ -854,6 +878,7 @@ class DeliveryWorker implements Delivery {
       store.requeueItem(item.id, 'changed');
       return outcome('changed');
     }
+    if (error instanceof HashPendingError) return recordHashPending(store, clock, item, error);
     if (isBreakerOpenError(error)) {
       const nextAttemptAt =
         parts?.policies.nextProbeAt ?? clock.now() + config.delivery.breaker.probeIntervalMs;

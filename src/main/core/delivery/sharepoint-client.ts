@@ -129,6 +129,27 @@ export class SharePointClient {
     return toDriveItem(parseJson(response));
   }
 
+  /** A drive item by its id, or undefined when it no longer exists (404). */
+  async getItemById(
+    driveId: string,
+    itemId: string,
+    label: string,
+    signal: AbortSignal,
+  ): Promise<DriveItem | undefined> {
+    const response = await this.#graphCall(
+      {
+        method: 'GET',
+        path: `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}`,
+        signal,
+      },
+      { action: `reading "${label}" in SharePoint again`, notFound: 'item' },
+      'request',
+      [404],
+    );
+    if (response.status === 404) return undefined;
+    return toDriveItem(parseJson(response));
+  }
+
   /**
    * Creates a folder in a parent folder; a folder that already exists (409, e.g. created by a
    * concurrent upload) is fine.

@@ -12,6 +12,7 @@ export function toItemView(item: Item): ItemView {
     sha256: item.sha256,
     quickXorHash: item.quickXorHash,
     remoteUrl: item.remoteUrl,
+    verificationNote: item.verificationNote,
     errorCode: item.lastErrorCode,
     errorMessage: item.lastErrorMessage,
     attempts: item.attempts,
@@ -50,5 +51,6 @@ export function toStatusItem(item: Item): StatusReport['items'][number] {
     quickXorHash: item.quickXorHash,
     remoteUrl: item.remoteUrl,
     error: item.lastErrorMessage,
+    verificationNote: item.verificationNote,
   };
 }

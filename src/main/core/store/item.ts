@@ -28,6 +28,11 @@ export interface Item {
   remoteUrl: string | null;
   /** The hash SharePoint reports when it rewrote the file (Office documents). */
   remoteQuickXorHash: string | null;
+  /**
+   * How the delivery was verified, when not by size and quickXorHash both: e.g. "Size checked;
+   * SharePoint gave no hash". Null for a delivery verified in full, and before delivery.
+   */
+  verificationNote: string | null;
   /** The upload session's URL: a bearer capability, never logged or shown. */
   uploadSessionUrl: string | null;
   uploadSessionExpiresAt: number | null;
@@ -76,6 +81,7 @@ export function newVersionFields(newItem: NewItem, now: number): ItemFields {
     remoteId: null,
     remoteUrl: null,
     remoteQuickXorHash: null,
+    verificationNote: null,
     // An upload session holds the old content's bytes: the new version starts over.
     uploadSessionUrl: null,
     uploadSessionExpiresAt: null,
@@ -105,6 +111,7 @@ export const itemColumns: Readonly<Record<keyof Item, string>> = {
   remoteId: 'remote_id',
   remoteUrl: 'remote_url',
   remoteQuickXorHash: 'remote_quick_xor_hash',
+  verificationNote: 'verification_note',
   uploadSessionUrl: 'upload_session_url',
   uploadSessionExpiresAt: 'upload_session_expires_at',
   uploadNextOffset: 'upload_next_offset',

@@ -130,6 +130,15 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'a verification note on each item, for a delivery verified by its size alone',
+    up(db) {
+      // SharePoint may give no quickXorHash for a file (resources/hashes.md: "in some cases hash
+      // values may not be available"); such a delivery says so in this note.
+      db.exec(`ALTER TABLE items ADD COLUMN verification_note TEXT;`);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

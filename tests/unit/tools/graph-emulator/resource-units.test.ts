@@ -26,7 +26,7 @@ describe(`SharePoint resource units, ${throttlingPage}`, () => {
     ['DELETE', '/v1.0/drives/d/items/i', 2, 'delete'],
     ['GET', '/v1.0/drives/d/items/i/permissions', 5, 'permission operation'],
     ['GET', '/v1.0/drives/d/items/i?$expand=permissions', 5, '$expand=permissions'],
-  ])('%s %s costs %i (%s)', (method, path, units) => {
+  ])(`${throttlingPage}: %s %s costs %i (%s)`, (method, path, units) => {
     expect(cost(method, path)).toBe(units);
   });
 });
@@ -36,7 +36,7 @@ describe(`graph emulator throttling by SharePoint's resource units, ${throttling
     throttle: { resourceUnitsPerMinute: 10, costs: 'sharepoint' },
   });
 
-  it('charges each request by the table, adds RateLimit headers from 80 % of the budget, and logs the units', async () => {
+  it(`${throttlingPage}: charges each request by the table, adds RateLimit headers from 80 % of the budget, and logs the units`, async () => {
     const { test, driveId } = emulator;
     // driveId() spent 1 (site) + 2 (drives list) = 3 units.
     const put = await test.call(`/v1.0/drives/${driveId}/root:/a.txt:/content`, {
@@ -58,7 +58,7 @@ describe(`graph emulator throttling by SharePoint's resource units, ${throttling
     expect(logged.map((record) => record.resourceUnits)).toEqual([1, 2, 2, 1, 2]);
   });
 
-  it('answers 429 with Retry-After and RateLimit headers past the budget, and counts the throttled request too', async () => {
+  it(`${throttlingPage}: answers 429 with Retry-After and RateLimit headers past the budget, and counts the throttled request too`, async () => {
     const { test, driveId } = emulator; // 3 spent
     for (const name of ['1.txt', '2.txt', '3.txt']) {
       const put = await test.call(`/v1.0/drives/${driveId}/root:/${name}:/content`, {
