@@ -114,35 +114,37 @@ export class SharePointClient {
   }
 
   /** The item at a library-relative path, or undefined when nothing is there. */
-  async getItemByPath(
+  getItemByPath(
     driveId: string,
     path: string,
     signal: AbortSignal,
   ): Promise<DriveItem | undefined> {
-    const response = await this.#graphCall(
-      { method: 'GET', path: `${this.#itemPath(driveId, path)}`, signal },
-      { action: `looking at "${path}" in SharePoint`, notFound: 'item' },
-      'request',
-      [404],
+    return this.#getDriveItem(
+      this.#itemPath(driveId, path),
+      `looking at "${path}" in SharePoint`,
+      signal,
     );
-    if (response.status === 404) return undefined;
-    return toDriveItem(parseJson(response));
   }
 
   /** A drive item by its id, or undefined when it no longer exists (404). */
-  async getItemById(
+  getItemById(
     driveId: string,
     itemId: string,
     label: string,
     signal: AbortSignal,
   ): Promise<DriveItem | undefined> {
+    const itemPath = `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}`;
+    return this.#getDriveItem(itemPath, `reading "${label}" in SharePoint again`, signal);
+  }
+
+  async #getDriveItem(
+    itemPath: string,
+    action: string,
+    signal: AbortSignal,
+  ): Promise<DriveItem | undefined> {
     const response = await this.#graphCall(
-      {
-        method: 'GET',
-        path: `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}`,
-        signal,
-      },
-      { action: `reading "${label}" in SharePoint again`, notFound: 'item' },
+      { method: 'GET', path: itemPath, signal },
+      { action, notFound: 'item' },
       'request',
       [404],
     );
