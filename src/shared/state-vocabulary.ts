@@ -7,6 +7,7 @@
  * (`src/shared/item-state.ts`) stay the protocol's and `status --json`'s vocabulary.
  * Pure: no Node, no DOM.
  */
+import { formatCount } from './format/count.ts';
 import type { ItemState } from './item-state.ts';
 
 /** The groups of states a person thinks in, in the order they are shown. */
@@ -107,4 +108,21 @@ export function countInGroup(
 /** Whether a string is a group key (an activity filter value, for one). */
 export function isItemStateGroupKey(value: string): value is ItemStateGroupKey {
   return (itemStateGroupKeys as readonly string[]).includes(value);
+}
+
+/**
+ * The non-zero states of a group of several, as "2 failed, 4 set aside"; '' for a group of one
+ * state or with none of its states counted. The dashboard's tiles and `sitedrop status` both
+ * print it.
+ */
+export function describeGroupBreakdown(
+  counts: Partial<Record<ItemState, number>>,
+  key: ItemStateGroupKey,
+): string {
+  const { states } = itemStateGroups[key];
+  if (states.length < 2) return '';
+  return states
+    .filter((state) => (counts[state] ?? 0) > 0)
+    .map((state) => `${formatCount(counts[state] ?? 0)} ${itemStateLabels[state].toLowerCase()}`)
+    .join(', ');
 }

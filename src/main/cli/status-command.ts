@@ -1,6 +1,14 @@
 import type { LoggedEvent } from '../../shared/events.ts';
 import type { StatusReport } from '../../shared/feed-protocol.ts';
-import { itemStates } from '../../shared/item-state.ts';
+import type { ItemState } from '../../shared/item-state.ts';
+import { formatCount } from '../../shared/format/count.ts';
+import {
+  countInGroup,
+  describeGroupBreakdown,
+  itemStateGroupKeys,
+  itemStateGroups,
+  itemStateLabels,
+} from '../../shared/state-vocabulary.ts';
 import { inspectDataDirLock } from '../core/data-dir-lock/index.ts';
 import { toStatusItem } from '../core/feed/index.ts';
 import {
@@ -24,7 +32,9 @@ export interface StatusOptions {
 
 /**
  * Reads the database read-only (safe while the agent runs) and reports counts by state, the
- * most recent items and the latest errors.
+ * most recent items and the latest files that need a person or will be retried. The human
+ * output speaks the window's words (src/shared/state-vocabulary.ts); `--json` keeps the state
+ * keys, a contract for scripts.
  *
  * @returns the text to print.
  */
@@ -36,16 +46,18 @@ export function runStatus(options: StatusOptions): string {
     const items = listItemRows(db, { limit }).map(itemFromRow);
     const report: StatusReport = { counts, items: items.map(toStatusItem) };
     if (options.json) return JSON.stringify(report);
-    const errors = listItemRows(db, {
-      states: ['failed', 'quarantined', 'retrying'],
-      limit: 5,
-    }).map(itemFromRow);
+    const latestOf = (states: readonly ItemState[]) =>
+      listItemRows(db, { states: [...states], limit: 5 }).map(itemFromRow);
+    const attention = {
+      needsYou: latestOf(itemStateGroups['needs-you'].states),
+      willRetry: latestOf(itemStateGroups['will-retry'].states),
+    };
     const localFiles = latestItemEventsOfTypes(
       db,
       items.filter((item) => item.state === 'delivered').map((item) => item.id),
       ['item.archived', 'item.local-deleted'],
     );
-    return formatStatus(options.dataDir, report, items, errors, localFiles);
+    return formatStatus(options.dataDir, report, items, attention, localFiles);
   } finally {
     db.close();
   }
@@ -55,35 +67,47 @@ function formatStatus(
   dataDir: string,
   report: StatusReport,
   items: Item[],
-  errors: Item[],
+  attention: { needsYou: Item[]; willRetry: Item[] },
   localFiles: ReadonlyMap<number, LoggedEvent>,
 ): string {
   const lines = [`SiteDrop status for ${dataDir} (${describeAgent(dataDir)})`];
-  const nonZero = itemStates.filter((state) => report.counts[state] > 0);
-  lines.push(
-    nonZero.length === 0
-      ? '  No files yet.'
-      : `  ${nonZero.map((state) => `${state} ${report.counts[state]}`).join(' · ')}`,
-  );
+  const isEmpty = Object.values(report.counts).every((count) => count === 0);
+  lines.push(isEmpty ? '  No files yet.' : `  ${describeGroupCounts(report.counts)}`);
   if (items.length > 0) {
     lines.push('', 'Recent items (newest first):');
     for (const item of items) {
       const link = item.remoteUrl ? `  ${item.remoteUrl}` : '';
       const localFile = describeLocalFile(localFiles.get(item.id));
       lines.push(
-        `  #${item.id}  ${item.state.padEnd(11)} ${item.folderId}/${item.relativePath}  ${formatBytes(item.sizeBytes)}${link}${localFile}`,
+        `  #${item.id}  ${itemStateLabels[item.state].padEnd(stateLabelWidth)} ${item.folderId}/${item.relativePath}  ${formatBytes(item.sizeBytes)}${link}${localFile}`,
       );
     }
   }
-  if (errors.length > 0) {
-    lines.push('', 'Latest problems:');
-    for (const item of errors) {
+  for (const [title, latest] of [
+    [`${itemStateGroups['needs-you'].label} (latest):`, attention.needsYou],
+    [`${itemStateGroups['will-retry'].label} (latest):`, attention.willRetry],
+  ] as const) {
+    if (latest.length === 0) continue;
+    lines.push('', title);
+    for (const item of latest) {
       lines.push(
-        `  #${item.id}  ${item.state}: ${item.relativePath} — ${item.lastErrorMessage ?? ''}`,
+        `  #${item.id}  ${itemStateLabels[item.state]}: ${item.relativePath} — ${item.lastErrorMessage ?? ''}`,
       );
     }
   }
   return lines.join('\n');
+}
+
+const stateLabelWidth = Math.max(...Object.values(itemStateLabels).map((label) => label.length));
+
+/** Every group with its count, and the states of a group of several: as the dashboard's tiles. */
+function describeGroupCounts(counts: StatusReport['counts']): string {
+  return itemStateGroupKeys
+    .map((key) => {
+      const breakdown = describeGroupBreakdown(counts, key);
+      return `${itemStateGroups[key].label} ${formatCount(countInGroup(counts, key))}${breakdown ? ` (${breakdown})` : ''}`;
+    })
+    .join(' · ');
 }
 
 /** What the after-upload action did with a delivered item's local file, or '' when nothing. */

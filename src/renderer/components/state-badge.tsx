@@ -1,23 +1,10 @@
 /**
  * An item's state as a word with a symbol and a colour: never colour alone, so it reads in
- * both themes, in high contrast and for colour-blind people.
+ * both themes, in high contrast and for colour-blind people. The words are the shared
+ * vocabulary's (src/shared/state-vocabulary.ts), the same as `sitedrop status` prints.
  */
 import type { ItemState } from '../../shared/item-state.ts';
-
-/** Each state in words people use. */
-export const stateLabels: Readonly<Record<ItemState, string>> = {
-  detected: 'Detected',
-  queued: 'Waiting',
-  uploading: 'Uploading',
-  verifying: 'Checking',
-  delivered: 'Delivered',
-  retrying: 'Will retry',
-  failed: 'Failed',
-  quarantined: 'Set aside',
-  skipped: 'Already there',
-  gone: 'File removed',
-  cancelled: 'Cancelled',
-};
+import { itemStateLabels } from '../../shared/state-vocabulary.ts';
 
 const stateSymbols: Readonly<Record<ItemState, string>> = {
   detected: '•',
@@ -57,7 +44,7 @@ export function stateTone(state: ItemState): 'good' | 'busy' | 'warn' | 'bad' | 
 export function StateBadge(props: { state: ItemState }) {
   return (
     <span className={`badge tone-${stateTone(props.state)}`} data-state={props.state}>
-      <span aria-hidden="true">{stateSymbols[props.state]}</span> {stateLabels[props.state]}
+      <span aria-hidden="true">{stateSymbols[props.state]}</span> {itemStateLabels[props.state]}
     </span>
   );
 }

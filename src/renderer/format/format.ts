@@ -34,7 +34,6 @@ const fullDateTime = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit',
 });
-const counts = new Intl.NumberFormat();
 
 /** `HH:MM` for a time today, else a short date and time. */
 export function formatTime(epochMs: number, nowMs: number = Date.now()): string {
@@ -60,9 +59,4 @@ export function formatIn(epochMs: number, nowMs: number = Date.now()): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return `in ${minutes} minutes`;
   return `in ${Math.round(minutes / 60)} hours`;
-}
-
-/** A count with thousands separators. */
-export function formatCount(count: number): string {
-  return counts.format(count);
 }

@@ -50,7 +50,7 @@ export function describeProblem(
         title: 'Set aside: the file cannot be sent as it is',
         whatHappened: said ?? 'The file is not a valid request.',
         whatNext:
-          'SiteDrop moved it into the quarantine folder, with a note ending in .error.txt next to it, and will not send it.',
+          'SiteDrop moved it into the folder’s set-aside folder (named in Settings), with a note ending in .error.txt next to it, and will not send it.',
         whatYouCanDo:
           'Correct the file as the note says and drop it into the watched folder again.',
         needsPerson: true,

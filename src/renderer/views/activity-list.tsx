@@ -20,22 +20,36 @@ import {
   type ChangeEvent,
 } from 'react';
 import type { ItemFilterParams, ItemView, StateCounts } from '../../shared/feed-protocol.ts';
-import { itemStates, pendingItemStates, type ItemState } from '../../shared/item-state.ts';
-import { StateBadge, stateLabels } from '../components/state-badge.tsx';
+import { itemStates, type ItemState } from '../../shared/item-state.ts';
+import {
+  isItemStateGroupKey,
+  itemStateGroupKeys,
+  itemStateGroups,
+  itemStateLabels,
+} from '../../shared/state-vocabulary.ts';
+import { StateBadge } from '../components/state-badge.tsx';
 import { UploadProgress } from '../components/upload-progress.tsx';
 import { useFeedState, type Feed } from '../feed/feed-context.tsx';
 import type { ItemChange, ItemProgress } from '../feed/feed-state.ts';
 import { FeedCommandError } from '../feed/feed-connection.ts';
-import { formatBytes, formatCount, formatTime } from '../format/format.ts';
+import { formatCount } from '../../shared/format/count.ts';
+import { formatBytes, formatTime } from '../format/format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ItemWindow } from './activity/item-window.ts';
 import { rowHeightPx, stackedRowQuery } from './activity/row-height.ts';
 
-/** State filters beyond single states: groups people think in. */
-const stateGroups: Readonly<Record<string, { label: string; states: readonly ItemState[] }>> = {
-  pending: { label: 'On their way', states: pendingItemStates },
-  problems: { label: 'Problems', states: ['failed', 'retrying', 'quarantined'] },
+/** Group filters of older links, read as the group that now says the same. */
+const formerGroupKeys: Readonly<Record<string, string>> = {
+  pending: 'on-its-way',
+  problems: 'needs-you',
 };
+
+/** States offered one by one: the members of groups of several (the others are their group). */
+const singleStateChoices: readonly ItemState[] = itemStateGroupKeys
+  .map((key) => itemStateGroups[key].states)
+  .filter((states) => states.length > 1)
+  .flat()
+  .filter((itemState) => itemState !== 'detected');
 
 const searchDelayMs = 250;
 /**
@@ -411,24 +425,26 @@ function Filters(props: { stateFilter: string; folderFilter: string; query: stri
         <label htmlFor={stateId}>State</label>
         <select
           id={stateId}
-          value={props.stateFilter}
+          value={formerGroupKeys[props.stateFilter] ?? props.stateFilter}
           onChange={(event: ChangeEvent<HTMLSelectElement>) =>
             setParam('state', event.target.value)
           }
         >
           <option value="">All states</option>
-          {Object.entries(stateGroups).map(([value, group]) => (
-            <option key={value} value={value}>
-              {group.label}
-            </option>
-          ))}
-          {itemStates
-            .filter((itemState) => itemState !== 'detected')
-            .map((itemState) => (
-              <option key={itemState} value={itemState}>
-                {stateLabels[itemState]}
+          <optgroup label="Groups">
+            {itemStateGroupKeys.map((key) => (
+              <option key={key} value={key}>
+                {itemStateGroups[key].label}
               </option>
             ))}
+          </optgroup>
+          <optgroup label="One state">
+            {singleStateChoices.map((itemState) => (
+              <option key={itemState} value={itemState}>
+                {itemStateLabels[itemState]}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </div>
       <div className="field">
@@ -464,8 +480,8 @@ function Filters(props: { stateFilter: string; folderFilter: string; query: stri
 
 function statesOf(stateFilter: string): readonly ItemState[] | undefined {
   if (stateFilter === '') return undefined;
-  const group = stateGroups[stateFilter];
-  if (group) return group.states;
+  const groupKey = formerGroupKeys[stateFilter] ?? stateFilter;
+  if (isItemStateGroupKey(groupKey)) return itemStateGroups[groupKey].states;
   return (itemStates as readonly string[]).includes(stateFilter)
     ? [stateFilter as ItemState]
     : undefined;

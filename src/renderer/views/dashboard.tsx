@@ -4,15 +4,20 @@
  */
 import { useState } from 'react';
 import type { ConnectionView, FolderView, StateCounts } from '../../shared/feed-protocol.ts';
-import { pendingItemStates, type ItemState } from '../../shared/item-state.ts';
 import { overallHealth, type OverallHealth } from '../../shared/overall-health.ts';
+import {
+  countInGroup,
+  itemStateGroupKeys,
+  itemStateGroups,
+} from '../../shared/state-vocabulary.ts';
 import { ExportDiagnostics } from '../components/export-diagnostics.tsx';
-import { stateLabels } from '../components/state-badge.tsx';
 import { useFeedState, type Feed } from '../feed/feed-context.tsx';
 import { FeedCommandError } from '../feed/feed-connection.ts';
-import { formatBytes, formatCount, formatIn, formatTime } from '../format/format.ts';
+import { formatCount } from '../../shared/format/count.ts';
+import { formatBytes, formatIn, formatTime } from '../format/format.ts';
 import { Link } from '../router.tsx';
 import { useNow } from '../format/use-now.ts';
+import { StateTiles } from './dashboard/state-tiles.tsx';
 
 const healthWords: Readonly<Record<OverallHealth, { title: string; tone: string }>> = {
   ok: { title: 'All good', tone: 'good' },
@@ -38,7 +43,8 @@ export function Dashboard() {
     breaker: connection.breaker,
     unavailableFolderCount: unavailable.length,
   });
-  const queueDepth = sum(counts, pendingItemStates);
+  const onItsWay = countInGroup(counts, 'on-its-way');
+  const willRetry = countInGroup(counts, 'will-retry');
   const throughput = state.throughput(nowMs);
   const reasons = healthReasons(
     counts,
@@ -56,7 +62,7 @@ export function Dashboard() {
         data-health={health}
       >
         <h2 id="health-title">{healthWords[health].title}</h2>
-        <p>{healthSentence(health, queueDepth, counts)}</p>
+        <p>{healthSentence(health, onItsWay, willRetry, counts)}</p>
         {reasons.length > 0 ? (
           <ul>
             {reasons.map((reason) => (
@@ -94,8 +100,12 @@ export function Dashboard() {
           <h2 id="throughput-title">Throughput</h2>
           <dl className="figures">
             <div>
-              <dt>Waiting or on their way</dt>
-              <dd data-testid="queue-depth">{formatCount(queueDepth)}</dd>
+              <dt>{itemStateGroups['on-its-way'].label}</dt>
+              <dd data-testid="queue-depth">{formatCount(onItsWay)}</dd>
+            </div>
+            <div>
+              <dt>{itemStateGroups['will-retry'].label}</dt>
+              <dd>{formatCount(willRetry)}</dd>
             </div>
             <div>
               <dt>Uploading now</dt>
@@ -115,21 +125,7 @@ export function Dashboard() {
 
       <section className="card" aria-labelledby="counts-title">
         <h2 id="counts-title">Files by state</h2>
-        <ul className="counts">
-          {(Object.keys(stateLabels) as ItemState[])
-            .filter((itemState) => itemState !== 'detected')
-            .map((itemState) => (
-              <li key={itemState}>
-                <Link
-                  to={`/activity?state=${itemState}`}
-                  aria-label={`${stateLabels[itemState]}: ${formatCount(counts[itemState])} files`}
-                >
-                  <span className="count-number">{formatCount(counts[itemState])}</span>
-                  <span className="count-label">{stateLabels[itemState]}</span>
-                </Link>
-              </li>
-            ))}
-        </ul>
+        <StateTiles counts={counts} />
       </section>
 
       <section className="card" aria-labelledby="folders-title">
@@ -143,9 +139,11 @@ export function Dashboard() {
                 <tr>
                   <th scope="col">Folder</th>
                   <th scope="col">Availability</th>
-                  <th scope="col">Waiting</th>
-                  <th scope="col">Delivered</th>
-                  <th scope="col">Problems</th>
+                  {itemStateGroupKeys.map((key) => (
+                    <th key={key} scope="col">
+                      {itemStateGroups[key].label}
+                    </th>
+                  ))}
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -174,7 +172,6 @@ export function Dashboard() {
 function FolderRow(props: { feed: Feed; folder: FolderView; isAllPaused: boolean }) {
   const { folder } = props;
   const name = folder.label ?? folder.id;
-  const problems = folder.counts.failed + folder.counts.retrying + folder.counts.quarantined;
   return (
     <tr data-folder={folder.id}>
       <th scope="row">
@@ -189,17 +186,20 @@ function FolderRow(props: { feed: Feed; folder: FolderView; isAllPaused: boolean
             : 'Not checked yet'}
         {folder.isPaused ? <div className="small">Delivery paused</div> : null}
       </td>
-      <td>{formatCount(sum(folder.counts, pendingItemStates))}</td>
-      <td>{formatCount(folder.counts.delivered)}</td>
-      <td>
-        {problems > 0 ? (
-          <Link to={`/activity?folder=${encodeURIComponent(folder.id)}&state=problems`}>
-            {formatCount(problems)}
-          </Link>
-        ) : (
-          '0'
-        )}
-      </td>
+      {itemStateGroupKeys.map((key) => {
+        const count = countInGroup(folder.counts, key);
+        return (
+          <td key={key} data-group={key}>
+            {count > 0 ? (
+              <Link to={`/activity?folder=${encodeURIComponent(folder.id)}&state=${key}`}>
+                {formatCount(count)}
+              </Link>
+            ) : (
+              '0'
+            )}
+          </td>
+        );
+      })}
       <td>
         {props.isAllPaused ? null : (
           <PauseButton
@@ -276,14 +276,28 @@ function RetryAllFailed(props: { feed: Feed; count: number }) {
   );
 }
 
-function healthSentence(health: OverallHealth, queueDepth: number, counts: StateCounts): string {
+function healthSentence(
+  health: OverallHealth,
+  onItsWay: number,
+  willRetry: number,
+  counts: StateCounts,
+): string {
   switch (health) {
     case 'ok':
       return counts.delivered > 0
         ? 'Every file dropped so far has arrived in SharePoint or needs nothing more.'
         : 'Nothing to deliver yet. Files dropped into a watched folder appear here.';
     case 'working':
-      return `${formatCount(queueDepth)} file${queueDepth === 1 ? ' is' : 's are'} on the way to SharePoint.`;
+      return [
+        onItsWay > 0
+          ? `${formatCount(onItsWay)} ${onItsWay === 1 ? 'file is on its' : 'files are on their'} way to SharePoint.`
+          : '',
+        willRetry > 0
+          ? `${formatCount(willRetry)} ${willRetry === 1 ? 'file' : 'files'} will be retried, by SiteDrop itself.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
     case 'paused':
       return 'Delivery is paused: files are recorded and kept safely until it resumes.';
     case 'attention':
@@ -342,8 +356,4 @@ function connectionWords(
     case 'unknown':
       return 'Not checked yet';
   }
-}
-
-function sum(counts: StateCounts, states: readonly ItemState[]): number {
-  return states.reduce((total, itemState) => total + (counts[itemState] ?? 0), 0);
 }

@@ -309,7 +309,7 @@ function describeEvent(type: string): string {
     'item.delivered': 'Delivered',
     'item.retrying': 'Attempt failed; waiting to try again',
     'item.failed': 'Failed: needs a person',
-    'item.quarantined': 'Set aside (quarantined)',
+    'item.quarantined': 'Set aside: cannot be sent as it is',
     'item.skipped': 'Skipped: already in SharePoint',
     'item.gone': 'The file was removed before it was sent',
     'item.cancelled': 'Cancelled',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   emulatorAgentConfig,
   findFreePort,
+  runCli,
   startAgentProcess,
   startEmulatorProcess,
   type AgentProcess,
@@ -48,6 +49,8 @@ export interface SiteDrop {
   open(page: Page, screen?: string): Promise<void>;
   /** The bytes the emulator stored for a path in the library. */
   delivered(libraryPath: string): Buffer | undefined;
+  /** What `sitedrop status` prints for this data directory (the human output). */
+  status(): string;
 }
 
 export const test = base.extend<{ sitedrop: SiteDrop }>({
@@ -112,6 +115,7 @@ export const test = base.extend<{ sitedrop: SiteDrop }>({
         const file = path.join(emulator.rootDir, 'Documents', ...libraryPath.split('/'));
         return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
       },
+      status: () => runCli(['status', '--data-dir', dataDir]),
     };
     try {
       await use(sitedrop);

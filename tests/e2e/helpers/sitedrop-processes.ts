@@ -3,7 +3,7 @@
  * Graph/SharePoint emulator, driven through its control API for fault injection) and
  * `sitedrop agent` configured for it. Each close() stops its process and waits for it to exit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -152,6 +152,11 @@ export async function startAgentProcess(options: {
     output: () => collected.get(child) ?? '',
     close: () => stopProcess(child),
   };
+}
+
+/** Runs one `sitedrop` command to its end and returns what it printed on stdout. */
+export function runCli(args: string[]): string {
+  return execFileSync(process.execPath, [cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
 }
 
 /** A TCP port that was free a moment ago. */

@@ -237,7 +237,7 @@ function FolderFields(props: {
           value={folder.invalidNames}
           options={[
             { value: 'rename', label: 'Upload under a valid name' },
-            { value: 'quarantine', label: 'Move to the quarantine folder' },
+            { value: 'quarantine', label: 'Set the file aside' },
           ]}
           hint="Names SharePoint refuses (characters such as : or |, reserved names)."
           problem={props.problemOf(at('invalidNames'))}
@@ -245,10 +245,10 @@ function FolderFields(props: {
           onChange={(invalidNames) => props.onChange({ ...folder, invalidNames })}
         />
         <TextField
-          label="Quarantine folder"
+          label="Set-aside folder"
           field={at('quarantineFolder')}
           value={folder.quarantineFolder}
-          hint="Inside the watched folder; files that cannot be uploaded go there."
+          hint="Inside the watched folder; files that cannot be sent as they are go there, each with a note ending in .error.txt."
           problem={props.problemOf(at('quarantineFolder'))}
           lockedReason={lockedReason}
           onChange={(quarantineFolder) => props.onChange({ ...folder, quarantineFolder })}

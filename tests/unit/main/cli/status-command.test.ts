@@ -37,7 +37,7 @@ describe('sitedrop status', () => {
 
     const lines = runStatus({ dataDir, json: false, all: false }).split('\n');
     expect(lines.find((line) => line.includes('site/plan.pdf'))).toMatch(
-      /delivered .*\(local file archived to \/srv\/in\/Sent\/plan\.pdf\)$/,
+      /Delivered .*\(local file archived to \/srv\/in\/Sent\/plan\.pdf\)$/,
     );
     expect(lines.find((line) => line.includes('scan.pdf'))).toMatch(/\(local file deleted\)$/);
     expect(lines.find((line) => line.includes('kept.pdf'))).not.toMatch(/local file/);
