@@ -152,7 +152,7 @@ export class DriveStore {
     recalled?: JournaledItem,
   ): ItemRecord {
     const relative = parent === undefined ? '' : joinRelative(this.relativePath(parent), name);
-    const id = recalled?.id ?? itemIdFrom(this.info.id, relative);
+    const id = recalled?.id ?? this.#freeId(relative);
     const record: ItemRecord = {
       id,
       name,
@@ -174,6 +174,18 @@ export class DriveStore {
     this.#byId.set(id, record);
     parent?.children.set(name.toLowerCase(), record);
     return record;
+  }
+
+  /**
+   * A new item's id, derived from its path; if another item holds that id (it was created at this
+   * path and moved away, or the journal gives it to an item not yet indexed), the next variant.
+   */
+  #freeId(relative: string): string {
+    let id = itemIdFrom(this.info.id, relative);
+    for (let variant = 1; this.#byId.has(id) || this.#journal.knowsId(id); variant++) {
+      id = itemIdFrom(this.info.id, `${relative}\n${variant}`);
+    }
+    return id;
   }
 
   /** The item with this id, if it exists. */

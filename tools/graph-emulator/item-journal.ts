@@ -37,6 +37,8 @@ export class ItemJournal {
   #pending: string[] = [];
   #flushing: Promise<void> | undefined;
   #failure: unknown;
+  /** The ids in the journal as read at start (built on first use). */
+  #ids: Set<string> | undefined;
 
   private constructor(file: string, items: Map<string, JournaledItem>) {
     this.#file = file;
@@ -65,6 +67,12 @@ export class ItemJournal {
       else items.set(entry.path, entry.item);
     }
     return new ItemJournal(file, items);
+  }
+
+  /** Whether the journal gives `id` to an item (so a new item must not take it). */
+  knowsId(id: string): boolean {
+    this.#ids ??= new Set([...this.#items.values()].map((item) => item.id));
+    return this.#ids.has(id);
   }
 
   /** The largest list item id the journal knows (0 when none): new items get larger ones. */

@@ -132,6 +132,16 @@ describe('move (api-reference/v1.0/api/driveitem-move.md)', () => {
     expect(inside.status).toBe(200);
   });
 
+  it("gives a new file at a moved file's old path an id of its own (resources/driveitem.md: id identifies the item in the drive)", async () => {
+    const target = await folder('Id Target');
+    const first = await put('same-path.txt', 'first');
+    expect((await patch(first.id, { parentReference: { id: target.id } })).status).toBe(200);
+    const second = await put('same-path.txt', 'second');
+    expect(second.id).not.toBe(first.id);
+    const moved = await shared.test.call(`/v1.0/drives/${shared.driveId}/items/${first.id}`);
+    expect(moved.json<DriveItem>().parentReference.id).toBe(target.id);
+  });
+
   it('refuses to move a folder into itself', async () => {
     const outer = await folder('Outer');
     const inner = await folder('Inner', 'Outer');
