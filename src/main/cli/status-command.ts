@@ -1,6 +1,7 @@
 import type { LoggedEvent } from '../../shared/events.ts';
 import type { StatusReport } from '../../shared/feed-protocol.ts';
 import type { ItemState } from '../../shared/item-state.ts';
+import { formatBytes } from '../../shared/format/bytes.ts';
 import { formatCount } from '../../shared/format/count.ts';
 import {
   countInGroup,
@@ -19,7 +20,6 @@ import {
   openDatabaseReadOnly,
   type Item,
 } from '../core/store/index.ts';
-import { formatBytes } from './data-dir-option.ts';
 
 /** Options of `sitedrop status`. */
 export interface StatusOptions {

@@ -2,7 +2,7 @@
  * Upload progress as a native <progress> element: announced by screen readers with its name
  * and value, and drawn by the browser in both themes.
  */
-import { formatBytes } from '../format/format.ts';
+import { formatBytes } from '../../shared/format/bytes.ts';
 
 /** A progress bar with "sent of total" next to it. */
 export function UploadProgress(props: { name: string; sentBytes: number; totalBytes: number }) {

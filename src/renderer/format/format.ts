@@ -1,20 +1,7 @@
 /**
- * How numbers, sizes and times read on screen. Times are shown in the viewer's locale and time
- * zone; sizes in binary units with one decimal.
+ * How times read on screen, in the viewer's locale and time zone. Sizes and counts read the same
+ * in the window and the CLI: src/shared/format/.
  */
-
-/** e.g. `0 B`, `12.3 KB`, `4.0 MB` (1 KB = 1024 bytes). */
-export function formatBytes(sizeBytes: number): string {
-  if (sizeBytes < 1024) return `${sizeBytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = sizeBytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 // Formatters are made once: `toLocaleString(undefined, options)` builds a new Intl formatter on
 // every call (a fraction of a millisecond each), which made every page of the 100,000-item

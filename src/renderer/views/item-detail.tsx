@@ -12,7 +12,8 @@ import { UploadProgress } from '../components/upload-progress.tsx';
 import { desktopApi } from '../desktop-bridge.ts';
 import { useFeedState } from '../feed/feed-context.tsx';
 import { FeedCommandError } from '../feed/feed-connection.ts';
-import { formatBytes, formatDateTime } from '../format/format.ts';
+import { formatBytes } from '../../shared/format/bytes.ts';
+import { formatDateTime } from '../format/format.ts';
 import { Link } from '../router.tsx';
 
 type Detail = CommandResult<'getItem'>;

@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Config } from '../../../shared/config-schema.ts';
 import type { ConnectionTestResult, SettingsView } from '../../../shared/feed-protocol.ts';
+import { formatBytes } from '../../../shared/format/bytes.ts';
 import { useFeedState } from '../../feed/feed-context.tsx';
 import { FeedCommandError } from '../../feed/feed-connection.ts';
 import { FolderEditor } from './folder-editor.tsx';
@@ -334,9 +335,6 @@ function describeCertificateKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-const kib = 1024;
-const mib = 1024 * 1024;
-
 /** Delivery: parallel uploads, upload sizes, timeouts, retries and the circuit breaker. */
 function DeliveryFields(props: {
   delivery: Config['delivery'];
@@ -374,13 +372,13 @@ function DeliveryFields(props: {
           ['chunkSizeBytes'],
           'Upload chunk size (bytes)',
           delivery.chunkSizeBytes,
-          `A multiple of 327680 (320 KiB), less than 60 MiB. Now ${formatSize(delivery.chunkSizeBytes)}.`,
+          `A multiple of 327680 (320 KiB), less than 60 MiB. Now ${describeSize(delivery.chunkSizeBytes)}.`,
         )}
         {number(
           ['simpleUploadMaxBytes'],
           'Largest file sent in one request (bytes)',
           delivery.simpleUploadMaxBytes,
-          `Larger files go in chunks through an upload session. Now ${formatSize(delivery.simpleUploadMaxBytes)}.`,
+          `Larger files go in chunks through an upload session. Now ${describeSize(delivery.simpleUploadMaxBytes)}.`,
         )}
         {number(
           ['requestTimeoutMs'],
@@ -460,10 +458,9 @@ function DeliveryFields(props: {
   );
 }
 
-function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes)) return 'not a number';
-  if (bytes >= mib) return `${(bytes / mib).toFixed(bytes % mib === 0 ? 0 : 2)} MiB`;
-  return `${(bytes / kib).toFixed(bytes % kib === 0 ? 0 : 1)} KiB`;
+/** A size being edited, which may not be a number yet. */
+function describeSize(bytes: number): string {
+  return Number.isFinite(bytes) ? formatBytes(bytes) : 'not a number';
 }
 
 function formatDuration(ms: number): string {
