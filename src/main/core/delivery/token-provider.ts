@@ -51,7 +51,7 @@ type Credential =
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
   readonly #scope: string;
-  /** How long one sign-in may take, discovery included: delivery.requestTimeoutMs. */
+  /** How long one sign-in may take, discovery included (signInTimeoutMs). */
   readonly #timeoutMs: number;
   #application: ConfidentialClientApplication | undefined;
   #credentialKey: string | undefined;
@@ -66,7 +66,7 @@ export class TokenProvider {
     this.#options = options;
     const { graphBaseUrl } = resolveCloudEndpoints(options.config.sharepoint);
     this.#scope = `${new URL(graphBaseUrl).origin}/.default`;
-    this.#timeoutMs = options.config.delivery.requestTimeoutMs;
+    this.#timeoutMs = signInTimeoutMs(options.config.delivery.requestTimeoutMs);
   }
 
   /**
@@ -334,6 +334,15 @@ class TransportNetworkClient implements INetworkModule {
     }
     return { status: response.status, headers: response.headers, body };
   }
+}
+
+/**
+ * How long a sign-in may take: a little under the request timeout, so that a sign-in that hangs
+ * is reported as one (auth.sign-in-timeout) before the Graph request waiting for its token times
+ * out as a network failure, which would only be retried.
+ */
+export function signInTimeoutMs(requestTimeoutMs: number): number {
+  return Math.floor(requestTimeoutMs * 0.9);
 }
 
 /**
