@@ -155,6 +155,9 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
           </a>
         </p>
       ) : null}
+      {item.state === 'delivered' && item.verificationNote ? (
+        <p className="muted small verification-note">{item.verificationNote}</p>
+      ) : null}
       <ProblemNotice item={item} />
       <div className="actions">
         {showItemInFolder ? (
