@@ -119,6 +119,10 @@ const notHeld: DataDirLockState = { isHeld: false, holder: undefined };
 function tryTakeLock(lockFile: string): Database | undefined {
   let database: Database;
   try {
+    // Owner-only like everything else in the data directory; SQLite would create it 0644. No
+    // lock of this process is on the file yet, so opening and closing it here drops none.
+    fs.closeSync(fs.openSync(lockFile, 'a', 0o600));
+    if (process.platform !== 'win32') fs.chmodSync(lockFile, 0o600);
     // timeout 0: a contender is refused at once instead of waiting on SQLite's busy handler.
     database = new BetterSqlite3(lockFile, { timeout: 0 });
   } catch (error) {
