@@ -32,7 +32,9 @@ export function FolderEditor(props: {
   };
   return (
     <fieldset className="card">
-      <legend>Watched folders</legend>
+      <legend>
+        <h2>Watched folders</h2>
+      </legend>
       {lockedReason ? (
         <p className="hint lock-reason">
           <span aria-hidden="true">🔒 </span>

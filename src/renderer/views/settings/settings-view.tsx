@@ -169,7 +169,9 @@ export function SettingsScreen() {
       </p>
 
       <fieldset className="card">
-        <legend>SharePoint connection</legend>
+        <legend>
+          <h2>SharePoint connection</h2>
+        </legend>
         <div className="form-grid">
           <TextField
             label="Tenant"
@@ -360,7 +362,9 @@ function DeliveryFields(props: {
   };
   return (
     <fieldset className="card">
-      <legend>Delivery</legend>
+      <legend>
+        <h2>Delivery</h2>
+      </legend>
       <div className="form-grid">
         {number(
           ['concurrency'],
