@@ -105,3 +105,22 @@ export function nameAlreadyExists(name: string): GraphError {
     `The specified item name already exists. Name: ${name}`,
   );
 }
+
+/** "name 1.ext", "name 2.ext", … : the first variant free in `parent`, as SharePoint renames. */
+export function freeName(parent: ItemRecord, name: string): string {
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const extension = dot > 0 ? name.slice(dot) : '';
+  for (let counter = 1; ; counter++) {
+    const candidate = `${stem} ${counter}${extension}`;
+    if (!parent.children.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
+/** Mark a folder and every folder above it modified now (a change below them). */
+export function touchAncestors(folder: ItemRecord): void {
+  const now = Date.now();
+  for (let current: ItemRecord | undefined = folder; current; current = current.parent) {
+    current.modifiedAt = now;
+  }
+}

@@ -2,15 +2,16 @@
 // disk as plain files under `<rootDir>/<library>/`. Every mutation runs through one queue per
 // library, so conflict checks and renames on disk never interleave.
 
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DiskNameMap } from './disk-names.ts';
 import {
   assertFolder,
-  hashFile,
+  freeName,
   itemNotFound,
   joinRelative,
   nameAlreadyExists,
+  touchAncestors,
 } from './drive-records.ts';
 import type {
   ClientFileTimes,
@@ -24,6 +25,7 @@ import type { JournaledItem } from './item-journal.ts';
 import { guidFrom, itemIdFrom } from './ids.ts';
 import { GraphError } from './http-util.ts';
 import { assertPathFits, assertValidName } from './name-rules.ts';
+import { walkLibrary } from './library-walk.ts';
 
 export { hashFile, itemNotFound } from './drive-records.ts';
 export type {
@@ -69,53 +71,44 @@ export class DriveStore {
       await ItemJournal.open(stateDirectory, info.name),
     );
     await mkdir(info.directory, { recursive: true });
-    const found = new Map<string, JournaledItem>();
-    await store.#scan(store.root, info.directory, '', found);
-    await store.#journal.rewrite(found);
+    await store.#index();
     return store;
   }
 
   /**
-   * Index a directory. An item the journal knows keeps its id, list item id, versions, times and
-   * column values; a file whose bytes differ from the journal's (changed behind the emulator's
-   * back) gets new eTag and cTag versions, as any change does.
+   * Index the library's directory. An item the journal knows keeps its id, list item id,
+   * versions, times and column values; a file whose bytes differ from the journal's (changed
+   * behind the emulator's back) gets new eTag and cTag versions, as any change does. The journal
+   * is then rewritten as exactly what was found.
    */
-  async #scan(
-    folder: ItemRecord,
-    directory: string,
-    diskRelative: string,
-    found: Map<string, JournaledItem>,
-  ): Promise<void> {
-    const entries = await readdir(directory, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const entryPath = path.join(directory, entry.name);
-      if (!entry.isDirectory() && !entry.isFile()) continue;
-      const stats = await stat(entryPath);
-      const name = this.#diskNames.realNameOf(entry.name);
-      const entryRelative = joinRelative(diskRelative, entry.name);
-      const recalled = this.#journal.recalled(entryRelative);
+  async #index(): Promise<void> {
+    const folders = new Map<string, ItemRecord>([['', this.root]]);
+    const found = new Map<string, JournaledItem>();
+    for await (const entry of walkLibrary(this.info.directory)) {
+      const diskPath = joinRelative(entry.parentDiskPath, entry.diskName);
+      const recalled = this.#journal.recalled(diskPath);
+      const parent = folders.get(entry.parentDiskPath) ?? this.root;
+      const name = this.#diskNames.realNameOf(entry.diskName);
       const record = this.#newRecord(
-        folder,
+        parent,
         name,
-        entry.name,
-        entry.isDirectory(),
-        stats.birthtimeMs,
+        entry.diskName,
+        entry.isFolder,
+        entry.birthtimeMs,
         recalled,
       );
-      if (!recalled) record.modifiedAt = stats.mtimeMs;
-      if (entry.isDirectory()) {
-        await this.#scan(record, entryPath, entryRelative, found);
-      } else {
-        record.size = stats.size;
-        record.quickXorHash = await hashFile(entryPath);
-        if (recalled && recalled.quickXorHash !== record.quickXorHash) {
-          record.version += 1;
-          record.contentVersion += 1;
-          record.modifiedAt = stats.mtimeMs;
-        }
+      record.size = entry.size;
+      record.quickXorHash = entry.quickXorHash;
+      if (!recalled) record.modifiedAt = entry.mtimeMs;
+      else if (!entry.isFolder && recalled.quickXorHash !== entry.quickXorHash) {
+        record.version += 1;
+        record.contentVersion += 1;
+        record.modifiedAt = entry.mtimeMs;
       }
-      found.set(entryRelative, journaledItemOf(record));
+      if (entry.isFolder) folders.set(diskPath, record);
+      found.set(diskPath, journaledItemOf(record));
     }
+    await this.#journal.rewrite(found);
   }
 
   /** Record an item's current state in the journal, under its path on disk. */
@@ -269,14 +262,14 @@ export class DriveStore {
         if (behavior === 'fail') throw nameAlreadyExists(name);
         if (behavior === 'replace' && existing.isFolder) return { item: existing, created: false };
         if (behavior === 'replace') await this.#remove(existing);
-        else name = this.#freeName(parent, name);
+        else name = freeName(parent, name);
         this.#assertAllowed(parent, name, true);
       }
       // The directory first: a record exists only for what the disk holds.
       const diskName = await this.#diskNames.diskNameFor(name);
       await mkdir(path.join(this.diskPath(parent), diskName), { recursive: true });
       const item = this.#newRecord(parent, name, diskName, true, Date.now());
-      this.#touchAncestors(parent);
+      touchAncestors(parent);
       this.#remember(item);
       return { item, created: true };
     });
@@ -327,7 +320,7 @@ export class DriveStore {
           throw nameAlreadyExists(name);
         }
         if (existing && behavior === 'rename') {
-          name = this.#freeName(parent, name);
+          name = freeName(parent, name);
           this.#assertAllowed(parent, name, false);
           existing = undefined;
         }
@@ -352,7 +345,7 @@ export class DriveStore {
         item.version += 1;
         item.contentVersion += 1;
       }
-      this.#touchAncestors(parent);
+      touchAncestors(parent);
       this.#remember(item);
       return { item, created: existing === undefined };
     });
@@ -410,8 +403,8 @@ export class DriveStore {
       parent.children.set(name.toLowerCase(), item);
       item.version += 1;
       item.modifiedAt = Date.now();
-      this.#touchAncestors(oldParent);
-      this.#touchAncestors(parent);
+      touchAncestors(oldParent);
+      touchAncestors(parent);
       const rememberAll = (record: ItemRecord): void => {
         this.#remember(record);
         for (const child of record.children.values()) rememberAll(child);
@@ -430,7 +423,7 @@ export class DriveStore {
       if (!this.#byId.has(item.id)) throw itemNotFound();
       const parent = item.parent;
       await this.#remove(item);
-      this.#touchAncestors(parent);
+      touchAncestors(parent);
     });
   }
 
@@ -472,23 +465,5 @@ export class DriveStore {
     };
     item.version += 1;
     this.#remember(item);
-  }
-
-  /** "name 1.ext", "name 2.ext", … : the first free variant, as SharePoint renames. */
-  #freeName(parent: ItemRecord, name: string): string {
-    const dot = name.lastIndexOf('.');
-    const stem = dot > 0 ? name.slice(0, dot) : name;
-    const extension = dot > 0 ? name.slice(dot) : '';
-    for (let counter = 1; ; counter++) {
-      const candidate = `${stem} ${counter}${extension}`;
-      if (!parent.children.has(candidate.toLowerCase())) return candidate;
-    }
-  }
-
-  #touchAncestors(folder: ItemRecord): void {
-    const now = Date.now();
-    for (let current: ItemRecord | undefined = folder; current; current = current.parent) {
-      current.modifiedAt = now;
-    }
   }
 }
