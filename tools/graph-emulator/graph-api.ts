@@ -21,6 +21,7 @@ import {
 } from './graph-request.ts';
 import type { Principal } from './access-tokens.ts';
 import {
+  LIBRARY_QUOTA_BYTES,
   applySelect,
   renderColumns,
   renderDrive,
@@ -423,6 +424,16 @@ export class GraphApi {
       'fail',
     );
     const fileSize = typeof item['fileSize'] === 'number' ? item['fileSize'] : undefined;
+    // "If the fileSize parameter is specified and exceeds the available quota, a 507 Insufficient
+    // Storage response is returned and the upload session won't be created."
+    // (driveitem-createuploadsession.md)
+    if (fileSize !== undefined && fileSize > LIBRARY_QUOTA_BYTES - store.folderSize(store.root)) {
+      throw new GraphError(
+        507,
+        'quotaLimitReached',
+        `The file (${fileSize} bytes) is larger than the library's remaining quota.`,
+      );
+    }
     sendJson(
       context,
       200,

@@ -53,6 +53,9 @@ export function renderSite(site: SiteInfo): Record<string, unknown> {
   };
 }
 
+/** Every library's storage quota (1 TiB), reported in the drive's `quota`. */
+export const LIBRARY_QUOTA_BYTES = 1_099_511_627_776;
+
 /** A drive resource (document library). */
 export function renderDrive(info: DriveInfo, usedBytes: number): Record<string, unknown> {
   return {
@@ -67,9 +70,9 @@ export function renderDrive(info: DriveInfo, usedBytes: number): Record<string, 
     owner: { group: { displayName: `${info.site.displayName} Owners` } },
     quota: {
       deleted: 0,
-      remaining: 1099511627776 - usedBytes,
+      remaining: LIBRARY_QUOTA_BYTES - usedBytes,
       state: 'normal',
-      total: 1099511627776,
+      total: LIBRARY_QUOTA_BYTES,
       used: usedBytes,
     },
   };

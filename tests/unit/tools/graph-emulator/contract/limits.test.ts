@@ -49,6 +49,23 @@ describe('upload session fragments (api-reference/v1.0/api/driveitem-createuploa
   });
 });
 
+describe('quota (api-reference/v1.0/api/driveitem-createuploadsession.md, "If the fileSize parameter is specified and exceeds the available quota, a 507 …")', () => {
+  it('refuses createUploadSession with 507 quotaLimitReached when item.fileSize exceeds the remaining quota, and creates no session', async () => {
+    const drive = await shared.test.call(`/v1.0/drives/${shared.driveId}`);
+    const { remaining } = drive.json<{ quota: { remaining: number } }>().quota;
+    const session = (fileSize: number) =>
+      shared.test.call(`/v1.0/drives/${shared.driveId}/root:/huge.bin:/createUploadSession`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ item: { fileSize } }),
+      });
+    const refused = await session(remaining + 1);
+    expect(refused.status).toBe(507);
+    expect(refused.json()).toMatchObject({ error: { code: 'quotaLimitReached' } });
+    expect((await session(remaining)).status).toBe(200);
+  });
+});
+
 describe('simple upload (api-reference/v1.0/api/driveitem-put-content.md: "only supports files up to 250 MB in size")', () => {
   it('takes 250 MB as 250,000,000 bytes and refuses a declared body of one byte more with 413', async () => {
     expect(MAX_SIMPLE_UPLOAD_BYTES).toBe(250_000_000);
