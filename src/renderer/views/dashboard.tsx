@@ -32,6 +32,7 @@ export function Dashboard() {
   const feed = useFeedState();
   const { state } = feed;
   const nowMs = useNow(1_000);
+  const [retryAllMessage, setRetryAllMessage] = useState<string | undefined>();
   if (!state.hasSnapshot || state.counts === undefined || state.connection === undefined) {
     return <p className="muted">Loading the agent’s status…</p>;
   }
@@ -73,7 +74,16 @@ export function Dashboard() {
             ))}
           </ul>
         ) : null}
-        {counts.failed > 0 ? <RetryAllFailed feed={feed} count={counts.failed} /> : null}
+        {counts.failed > 0 ? (
+          <p>
+            <RetryAllFailed feed={feed} count={counts.failed} onResult={setRetryAllMessage} />
+          </p>
+        ) : null}
+        {/* Outside the button, which goes once no file is failed: the result stays readable and
+            is announced, as a live region present before its text changes is. */}
+        <p role="status" className="retry-all-result">
+          {retryAllMessage}
+        </p>
       </section>
 
       <div className="grid">
@@ -255,25 +265,22 @@ function PauseButton(props: {
   );
 }
 
-function RetryAllFailed(props: { feed: Feed; count: number }) {
-  const [message, setMessage] = useState<string | undefined>();
+function RetryAllFailed(props: { feed: Feed; count: number; onResult: (message: string) => void }) {
+  const { onResult } = props;
   const onClick = () => {
     props.feed.connection?.request('retryAllFailed', {}).then(
       (result) =>
-        setMessage(
-          `${result.itemIds.length} file${result.itemIds.length === 1 ? '' : 's'} queued again.`,
+        onResult(
+          `${formatCount(result.itemIds.length)} file${result.itemIds.length === 1 ? '' : 's'} queued again: SiteDrop sends ${result.itemIds.length === 1 ? 'it' : 'them'} now.`,
         ),
       (failure: unknown) =>
-        setMessage(failure instanceof FeedCommandError ? failure.message : String(failure)),
+        onResult(failure instanceof FeedCommandError ? failure.message : String(failure)),
     );
   };
   return (
-    <p>
-      <button type="button" onClick={onClick}>
-        Retry all {formatCount(props.count)} failed
-      </button>{' '}
-      <span role="status">{message}</span>
-    </p>
+    <button type="button" onClick={onClick}>
+      Retry {formatCount(props.count)} failed file{props.count === 1 ? '' : 's'}
+    </button>
   );
 }
 

@@ -15,6 +15,7 @@ import { FeedCommandError } from '../feed/feed-connection.ts';
 import { formatBytes } from '../../shared/format/bytes.ts';
 import { formatDateTime } from '../format/format.ts';
 import { Link } from '../router.tsx';
+import { useRetryOutcome } from './retry-outcome.ts';
 
 type Detail = CommandResult<'getItem'>;
 
@@ -65,22 +66,24 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
     };
   }, [feed.state, itemId, load]);
 
+  const retryOutcome = useRetryOutcome(feed.state, itemId);
   const run = (command: 'retryItem' | 'cancelItem') => {
     setIsConfirmingCancel(false);
     setActionMessage(undefined);
+    if (command === 'retryItem') retryOutcome.startRetry();
+    else retryOutcome.clear();
     feed.connection?.request(command, { itemId }).then(
       () => {
-        setActionMessage({
-          text: command === 'retryItem' ? 'Queued again: SiteDrop sends it now.' : 'Cancelled.',
-          isError: false,
-        });
+        if (command === 'cancelItem') setActionMessage({ text: 'Cancelled.', isError: false });
         load();
       },
-      (failure: unknown) =>
+      (failure: unknown) => {
+        retryOutcome.clear();
         setActionMessage({
           text: failure instanceof Error ? failure.message : String(failure),
           isError: true,
-        }),
+        });
+      },
     );
   };
 
@@ -186,11 +189,12 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
             </button>
           </span>
         ) : null}
-        {actionMessage ? (
-          <span
-            role={actionMessage.isError ? 'alert' : 'status'}
-            className={actionMessage.isError ? 'error-text' : ''}
-          >
+        {/* Always present, so what is put in it is announced. */}
+        <span role="status">
+          {actionMessage && !actionMessage.isError ? actionMessage.text : retryOutcome.text}
+        </span>
+        {actionMessage?.isError ? (
+          <span role="alert" className="error-text">
             {actionMessage.text}
           </span>
         ) : null}
@@ -212,7 +216,9 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
           <dt>Last change</dt>
           <dd>{formatDateTime(item.updatedAt)}</dd>
           <dt>Attempts</dt>
-          <dd>{item.attempts}</dd>
+          <dd>
+            <AttemptCount detail={detail} />
+          </dd>
           {item.duplicateOfItemId !== null ? (
             <>
               <dt>Same content as</dt>
@@ -302,6 +308,21 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
         </ol>
       </section>
     </div>
+  );
+}
+
+/**
+ * Every attempt the table below lists, and when Retry started the count over (delivery's own
+ * count, which its retry policy uses), how many of them came since.
+ */
+function AttemptCount(props: { detail: Detail }) {
+  const all = props.detail.attempts.length;
+  const sinceRetry = props.detail.item.attempts;
+  if (sinceRetry >= all) return <>{all}</>;
+  return (
+    <>
+      {all} ({sinceRetry} since it was last queued again)
+    </>
   );
 }
 
