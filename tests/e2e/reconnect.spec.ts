@@ -49,5 +49,5 @@ test('after the agent restarts, the page reconnects and shows what happened mean
   expect(hello?.sync?.mode).toBe('events');
 
   await page.getByRole('link', { name: 'Dashboard' }).click();
-  await expect(page.getByRole('link', { name: 'Delivered: 2 files' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '2 Delivered', exact: true })).toBeVisible();
 });
