@@ -108,7 +108,7 @@ test('invalid delivery and folder values are refused inline with the schema’s 
   await chunk.fill('1000000');
   await expect(
     page.getByText(
-      'Upload chunk size (bytes) must be a multiple of 327680 bytes (320 KiB), as Graph requires.',
+      'Upload chunk size (bytes) must be a multiple of 327680 bytes (320 KiB), as Graph requires: use 10485760 (10 MiB).',
     ),
   ).toBeVisible();
   await expect(chunk).toHaveAttribute('aria-invalid', 'true');
