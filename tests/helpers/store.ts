@@ -43,3 +43,11 @@ export function queueItem(store: Store, overrides: Partial<NewItem> = {}) {
     reason: 'new',
   });
 }
+
+/**
+ * Claims the next item due for delivery for `owner`, as delivery's worker pool claims its free
+ * slots (Store.claimDeliveries), one at a time.
+ */
+export function claimNext(store: Store, owner: string, excludedFolderIds: readonly string[] = []) {
+  return store.claimDeliveries(owner, excludedFolderIds, 1)[0];
+}

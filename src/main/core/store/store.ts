@@ -414,15 +414,6 @@ export class Store {
   }
 
   /**
-   * Claims the next item due for delivery for `owner`, or returns undefined.
-   *
-   * @param excludedFolderIds folders whose delivery is paused.
-   */
-  claimNextDelivery(owner: string, excludedFolderIds: readonly string[] = []): Item | undefined {
-    return this.claimDeliveries(owner, excludedFolderIds, 1)[0];
-  }
-
-  /**
    * Claims up to `limit` items due for delivery for `owner`, oldest due first, in one
    * transaction: a worker pool fills its free slots with one query and one commit (or none,
    * inside a group commit) instead of one per item.

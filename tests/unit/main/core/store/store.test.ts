@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreInvariantError, type Attempt } from '../../../../../src/main/core/store/index.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
-import { buildNewItem, openTestStore, queueItem } from '../../../../helpers/store.ts';
+import { buildNewItem, claimNext, openTestStore, queueItem } from '../../../../helpers/store.ts';
 
 describe('store', () => {
   it('queues a file as item, outbox row and event in one step, and publishes after commit', () => {
@@ -24,7 +24,7 @@ describe('store', () => {
         },
       ],
     ]);
-    expect(store.claimNextDelivery('worker-1')?.id).toBe(item.id);
+    expect(claimNext(store, 'worker-1')?.id).toBe(item.id);
   });
 
   it('counts items per folder and state with one scan of the state index, without a sort', () => {
@@ -72,7 +72,7 @@ describe('store', () => {
     expect(after?.state).toBe('queued');
     expect(after?.lastErrorMessage).toBeNull();
     expect(store.lastEventSeq()).toBe(eventsBefore);
-    expect(store.claimNextDelivery('worker-1')?.id).toBe(item.id); // outbox row still there
+    expect(claimNext(store, 'worker-1')?.id).toBe(item.id); // outbox row still there
     expect(published).toEqual([]); // nobody heard of a change that rolled back
   });
 
@@ -208,7 +208,7 @@ describe('store', () => {
     };
     expect(attempt(oneStep!.id)).toEqual(attempt(stepwise.id));
     expect(attempt(verified!.id).outcome).toBe('already-there');
-    expect(store.claimNextDelivery('worker-1')).toBeUndefined(); // no outbox rows left
+    expect(claimNext(store, 'worker-1')).toBeUndefined(); // no outbox rows left
 
     const queued = queueItem(store, { relativePath: 'd.pdf' });
     expect(() => store.recordDelivered(queued.id, eventData, changes, 0, 'delivered')).toThrow(
@@ -239,9 +239,9 @@ describe('store', () => {
     const { store, clock } = openTestStore(makeTempDir());
     const first = queueItem(store, { relativePath: 'a.pdf' });
     const second = queueItem(store, { relativePath: 'b.pdf' });
-    expect(store.claimNextDelivery('w1')?.id).toBe(first.id);
-    expect(store.claimNextDelivery('w2')?.id).toBe(second.id);
-    expect(store.claimNextDelivery('w3')).toBeUndefined();
+    expect(claimNext(store, 'w1')?.id).toBe(first.id);
+    expect(claimNext(store, 'w2')?.id).toBe(second.id);
+    expect(claimNext(store, 'w3')).toBeUndefined();
 
     store.transitionItem(first.id, 'uploading', { attempt: 1 });
     const retryAt = clock.now() + 60_000;
@@ -251,18 +251,18 @@ describe('store', () => {
       { nextAttemptAt: retryAt, errorCode: 'graph.throttled', errorMessage: 'busy' },
       { nextAttemptAt: retryAt, attempts: 1 },
     );
-    expect(store.claimNextDelivery('w1')).toBeUndefined();
+    expect(claimNext(store, 'w1')).toBeUndefined();
     expect(store.nextDeliveryDueAt()).toBe(retryAt);
     clock.advance(60_000);
-    expect(store.claimNextDelivery('w1')?.id).toBe(first.id);
+    expect(claimNext(store, 'w1')?.id).toBe(first.id);
   });
 
   it('skips paused folders when claiming', () => {
     const { store } = openTestStore(makeTempDir());
     queueItem(store, { folderId: 'paused-one' });
     const other = queueItem(store, { folderId: 'running' });
-    expect(store.claimNextDelivery('w', ['paused-one'])?.id).toBe(other.id);
-    expect(store.claimNextDelivery('w', ['paused-one'])).toBeUndefined();
+    expect(claimNext(store, 'w', ['paused-one'])?.id).toBe(other.id);
+    expect(claimNext(store, 'w', ['paused-one'])).toBeUndefined();
   });
 
   it('finds a delivered duplicate by content, target path and library', () => {
@@ -280,10 +280,10 @@ describe('store', () => {
   it('releases claims left by a process that died', () => {
     const { store } = openTestStore(makeTempDir());
     const item = queueItem(store);
-    store.claimNextDelivery('dead-process');
-    expect(store.claimNextDelivery('new-process')).toBeUndefined();
+    claimNext(store, 'dead-process');
+    expect(claimNext(store, 'new-process')).toBeUndefined();
     expect(store.releaseAllClaims()).toBe(1);
-    expect(store.claimNextDelivery('new-process')?.id).toBe(item.id);
+    expect(claimNext(store, 'new-process')?.id).toBe(item.id);
   });
 
   it('puts a failed item back in the queue with a fresh start', () => {
@@ -302,7 +302,7 @@ describe('store', () => {
     expect(store.listFailedItemIds()).toEqual([item.id]);
     const requeued = store.requeueItem(item.id);
     expect(requeued).toMatchObject({ state: 'queued', attempts: 0, lastErrorMessage: null });
-    expect(store.claimNextDelivery('w')?.id).toBe(item.id);
+    expect(claimNext(store, 'w')?.id).toBe(item.id);
   });
 
   it('pages items newest first with state, folder and text filters', () => {
