@@ -6,6 +6,7 @@
  * offering the last applied `seq` and the log's id so the agent replays what was missed. Does
  * not own what the frames mean: it hands snapshots, events and progress to its listener.
  */
+import { exponentialBackoffMs } from '../../shared/backoff.ts';
 import type { LoggedEvent } from '../../shared/events.ts';
 import {
   feedCloseCodes,
@@ -58,7 +59,7 @@ export class FeedCommandError extends Error {
   }
 }
 
-/** Reconnect delays: 250 ms doubling to 10 s, each with up to 20% jitter. */
+/** Reconnect delays: 250 ms doubling to 10 s, each spread by ±20 % (src/shared/backoff.ts). */
 const firstRetryDelayMs = 250;
 const maxRetryDelayMs = 10_000;
 const requestTimeoutMs = 30_000;
@@ -292,8 +293,16 @@ export class FeedConnection {
 
   #scheduleReconnect(isImmediate: boolean): void {
     this.#failedAttempts += 1;
-    const base = Math.min(maxRetryDelayMs, firstRetryDelayMs * 2 ** (this.#failedAttempts - 1));
-    const delayMs = isImmediate ? 0 : Math.round(base * (1 + Math.random() * 0.2));
+    const delayMs = isImmediate
+      ? 0
+      : exponentialBackoffMs(
+          {
+            firstDelayMs: firstRetryDelayMs,
+            maxDelayMs: maxRetryDelayMs,
+            attempt: this.#failedAttempts,
+          },
+          { jitterRatio: 0.2, random: Math.random },
+        );
     this.#listener.onStatus({
       kind: 'reconnecting',
       attempt: this.#failedAttempts,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { exponentialBackoffMs } from '../../../shared/backoff.ts';
 import {
   isTenantConfigured,
   resolveCloudEndpoints,
@@ -1013,7 +1014,8 @@ function restartedEvent(item: Item) {
  */
 export function storedDelayMs(config: Config, attempts: number, random: () => number): number {
   const { storedDelayMinMs, storedDelayMaxMs } = config.delivery.retry;
-  const exponent = Math.min(Math.max(0, attempts - 1), 30);
-  const base = Math.min(storedDelayMaxMs, storedDelayMinMs * 2 ** exponent);
-  return Math.round(base * (0.9 + 0.2 * random()));
+  return exponentialBackoffMs(
+    { firstDelayMs: storedDelayMinMs, maxDelayMs: storedDelayMaxMs, attempt: attempts },
+    { jitterRatio: 0.1, random },
+  );
 }

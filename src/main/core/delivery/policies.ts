@@ -16,6 +16,7 @@ import {
   type TimeoutPolicy,
 } from 'cockatiel';
 import type { Config } from '../../../shared/config-schema.ts';
+import { listedBackoffMs } from '../../../shared/backoff.ts';
 import type { Clock } from '../lifecycle/index.ts';
 import { DeliveryError, timeoutFailure } from './errors.ts';
 import { ThrottleGate } from './throttle-gate.ts';
@@ -258,8 +259,7 @@ export function inProcessDelayMs(
   attempt: number,
   random: () => number,
 ): number {
-  const baseMs = delaysMs[Math.min(attempt - 1, delaysMs.length - 1)] ?? 0;
-  return Math.round(baseMs * (0.8 + 0.4 * random()));
+  return listedBackoffMs(delaysMs, attempt, { jitterRatio: 0.2, random });
 }
 
 /**
