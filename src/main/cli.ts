@@ -1,8 +1,8 @@
 /**
  * The headless entry: `sitedrop agent | demo | status | retry | doctor | emulator`.
  *
- * The interfaces here are a contract for scripts, tests and IT tooling (DESIGN.md,
- * "Interfaces"); docs/cli.md documents every flag. Keep them stable; add freely.
+ * The interfaces here are a contract for scripts, tests and IT tooling; docs/cli.md documents
+ * every flag. Keep them stable; add freely.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -2,7 +2,7 @@
  * The one schema for everything the agent reads: watched folders, the SharePoint target, auth,
  * delivery policies, the feed port, logging and desktop behaviour.
  *
- * Layers (DESIGN.md, "Config"): built-in defaults < user config file < managed policy file.
+ * Layers (docs/configuration.md): built-in defaults < user config file < managed policy file.
  * Every object is strict: an unknown key is an error, not silently ignored. Secrets never live
  * here: the client secret and certificate key are held by the secret store.
  * Documented field by field in docs/configuration.md; keep the two together.

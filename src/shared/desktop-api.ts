@@ -1,7 +1,7 @@
 /**
  * The desktop shell's IPC contract: every operation the window may ask of the Electron main
- * process, with the runtime schema of its arguments, typed once (STYLE.md §4, after GitHub
- * Desktop's app/src/lib/ipc-shared.ts).
+ * process, with the runtime schema of its arguments, typed once so the two sides cannot drift
+ * (after GitHub Desktop's app/src/lib/ipc-shared.ts).
  *
  * The preload exposes exactly these operations as `window.sitedrop` (one function each, never
  * ipcRenderer itself); the main process validates the sender and the arguments of every call.

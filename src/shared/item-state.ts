@@ -1,5 +1,5 @@
 /**
- * The item lifecycle, defined once for the agent, the feed and the UI (DESIGN.md, "Item lifecycle").
+ * The item lifecycle, defined once for the agent, the feed and the UI (docs/architecture.md, rule 3).
  *
  * Main path: detected → queued → uploading → verifying → delivered.
  * Side exits: retrying (waits for its next attempt time), failed (needs a person; Retry puts it

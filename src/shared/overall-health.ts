@@ -2,7 +2,7 @@
  * The agent's overall health in one word, for the tray icon and the window's header.
  *
  * Defined once here so the desktop shell and the renderer agree on what "needs attention"
- * means (issue 6). Pure: no Node, no DOM.
+ * means (docs/ui.md, "Screens"). Pure: no Node, no DOM.
  */
 import type { ItemState } from './item-state.ts';
 import { countInGroup } from './state-vocabulary.ts';

@@ -1,6 +1,6 @@
 /**
  * Auto-update through electron-updater, only where an update's signature is verified against
- * the configured publisher, and only over HTTPS (issue 6; docs/deployment.md, "Updates").
+ * the configured publisher, and only over HTTPS (docs/deployment.md, "Updates").
  *
  * The update feed is the organisation's: electron-builder writes it into the packaged app's
  * resources/app-update.yml from the `publish` settings given at build time. Without that file

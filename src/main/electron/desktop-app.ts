@@ -1,6 +1,6 @@
 /**
  * The desktop app's lifecycle: the thin shell around the same core that runs headless
- * (DESIGN.md, "Layers"; issue 6).
+ * (docs/architecture.md, "Layers"; docs/deployment.md, "The desktop app's security").
  *
  * One instance per user (a second launch focuses the first window); the agent runs on the
  * per-user data directory (app.getPath('userData'), the core's defaultDataDir); the window

@@ -1,5 +1,5 @@
 /**
- * Start at login (issue 6): on by default for packaged builds, off for development runs, and
+ * Start at login (docs/deployment.md, `desktop.startAtLogin`): on by default for packaged builds, off for development runs, and
  * `desktop.startAtLogin` in the user config or the managed policy decides when set.
  */
 import fs from 'node:fs';

@@ -1,5 +1,6 @@
 /**
- * The SiteDrop window: the renderer served by the agent's feed, locked down (issue 6).
+ * The SiteDrop window: the renderer served by the agent's feed, locked down (docs/deployment.md,
+ * "The desktop app's security").
  *
  * Closing the window hides it: the agent keeps running in the tray until the person chooses
  * Quit (or the OS ends the session).

@@ -1,7 +1,7 @@
 /**
  * Desktop secrets (client secret, certificate key, token cache) encrypted with Electron's
  * safeStorage: DPAPI on Windows, the Keychain on macOS, the Secret Service (GNOME Keyring,
- * KWallet) on Linux (issue 6).
+ * KWallet) on Linux, so no secret is kept in clear on disk (docs/architecture.md, rule 7).
  */
 import path from 'node:path';
 import { safeStorage } from 'electron';

@@ -1,6 +1,6 @@
 /**
  * The tray icon: its look follows the agent's overall health, and its menu holds what a person
- * needs without opening the window (issue 6).
+ * needs without opening the window (docs/deployment.md, "The desktop app's security").
  */
 import path from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';

@@ -1,6 +1,7 @@
 /**
  * The window's security rules, in one place: the Content-Security-Policy, navigation and
- * window.open refused, permissions denied (issue 6; Electron's security checklist).
+ * window.open refused, permissions denied (Electron's security checklist,
+ * https://www.electronjs.org/docs/latest/tutorial/security).
  *
  * The window shows the agent's own page (the feed's origin, http://127.0.0.1:PORT) and nothing
  * else. The one way out is a link to the configured SharePoint host, which opens in the

@@ -4,7 +4,8 @@ import type { Disposable } from './disposable-store.ts';
 export type TimerHandle = Disposable;
 
 /**
- * Time as the core sees it (STYLE.md §6: the core takes a Clock, so tests own time).
+ * Time as the core sees it: the core takes a Clock instead of calling Date.now() or setTimeout,
+ * so tests own time (docs/architecture.md, rule 8; after pg-boss's src/clock.ts).
  *
  * `now()` is wall-clock epoch milliseconds, for timestamps that are stored and shown.
  * `monotonicNow()` never jumps backwards: use it for waits and durations, so a clock change
