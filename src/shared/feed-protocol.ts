@@ -313,131 +313,155 @@ const folderScope = {
 };
 
 const secretValue = z.string().min(1).max(16_384).nullable();
+const noParams = z.object({});
+const itemResult = z.object({ item: ItemViewSchema });
+const deliveryResult = z.object({ delivery: DeliveryViewSchema });
 
 /**
- * The parameters of each command, keyed by its `type`. A client message is
- * `{ type, v, id, ...params }`.
+ * The command table: every command a client can send, by its `type`, with the schema of its
+ * parameters and of its result. The client message union, the result messages and the exported
+ * per-command schemas are all derived from it, so a new command is one entry here (and its
+ * handler in the feed). A client message is `{ type, v, id, ...params }`.
  */
-export const commandParamSchemas = {
+export const feedCommandTable = {
   /** Puts a failed or cancelled item back in the queue. */
-  retryItem: z.object({ itemId }),
+  retryItem: { params: z.object({ itemId }), result: itemResult },
   /** Puts every failed item back in the queue. */
-  retryAllFailed: z.object({}),
+  retryAllFailed: { params: noParams, result: z.object({ itemIds: z.array(itemId) }) },
   /** Cancels an item that is not delivered yet. */
-  cancelItem: z.object({ itemId }),
+  cancelItem: { params: z.object({ itemId }), result: itemResult },
   /** Stops starting new uploads for a folder, or for all (folderId null). */
-  pauseDelivery: z.object(folderScope),
+  pauseDelivery: { params: z.object(folderScope), result: deliveryResult },
   /** Undoes pauseDelivery. */
-  resumeDelivery: z.object(folderScope),
+  resumeDelivery: { params: z.object(folderScope), result: deliveryResult },
   /** Checks each step to SharePoint with the current settings. */
-  testConnection: z.object({}),
+  testConnection: { params: noParams, result: ConnectionTestResultSchema },
   /** Reads the settings, which fields are locked and which secrets are set. */
-  getSettings: z.object({}),
+  getSettings: { params: noParams, result: SettingsViewSchema },
   /**
    * Changes the user config file with a JSON merge patch (RFC 7396: objects merge, `null`
    * removes a field so its default applies, arrays and values replace), and sets (a string)
    * or removes (null) secrets. Validated with the config schema; policy-locked fields are
    * refused. Takes effect without a restart, except the fields listed in the result.
    */
-  saveSettings: z.object({
-    config: z.record(z.string(), z.unknown()).optional(),
-    secrets: z
-      .object({ clientSecret: secretValue.optional(), certificateKey: secretValue.optional() })
-      .optional(),
-  }),
+  saveSettings: {
+    params: z.object({
+      config: z.record(z.string(), z.unknown()).optional(),
+      secrets: z
+        .object({ clientSecret: secretValue.optional(), certificateKey: secretValue.optional() })
+        .optional(),
+    }),
+    result: z.object({
+      settings: SettingsViewSchema,
+      /** Dotted paths of the fields that changed. */
+      changedFields: z.array(z.string()),
+      /** Changed fields that take effect only after the agent restarts (e.g. feed.port). */
+      restartRequiredFields: z.array(z.string()),
+    }),
+  },
   /** A page of items, newest first. */
-  listItems: z.object({ filter: ItemFilterSchema.optional() }),
+  listItems: {
+    params: z.object({ filter: ItemFilterSchema.optional() }),
+    result: z.object({ items: z.array(ItemViewSchema), nextCursor: itemId.nullable() }),
+  },
   /** One item with its attempts and its events. */
-  getItem: z.object({ itemId }),
+  getItem: {
+    params: z.object({ itemId }),
+    result: z.object({
+      item: ItemViewSchema,
+      attempts: z.array(AttemptViewSchema),
+      /** The item's logged events, oldest first (at most the latest 500). */
+      events: z.array(LoggedEventSchema),
+    }),
+  },
   /** A fresh snapshot (e.g. after settings changed the folders). */
-  getSnapshot: z.object({}),
+  getSnapshot: { params: noParams, result: z.object({ snapshot: SnapshotSchema }) },
   /** Counts and recent items, as `sitedrop status --json`. */
-  getStatus: z.object({}),
-} as const;
+  getStatus: { params: noParams, result: StatusReportSchema },
+} as const satisfies Record<string, { params: z.ZodObject; result: z.ZodType }>;
+
+type CommandTable = typeof feedCommandTable;
 
 /** Every command a client can send. */
-export type CommandType = keyof typeof commandParamSchemas;
+export type CommandType = keyof CommandTable;
 
 /** Every command type, in a stable order. */
-export const commandTypes = Object.keys(commandParamSchemas) as CommandType[];
+export const commandTypes = Object.keys(feedCommandTable) as CommandType[];
+
+/** The parameter schema of each command, keyed by its `type` (from the command table). */
+export const commandParamSchemas = Object.fromEntries(
+  commandTypes.map((command) => [command, feedCommandTable[command].params]),
+) as { [C in CommandType]: CommandTable[C]['params'] };
+
+/** The result schema of each command, keyed by its `type` (from the command table). */
+export const commandResultSchemas = Object.fromEntries(
+  commandTypes.map((command) => [command, feedCommandTable[command].result]),
+) as { [C in CommandType]: CommandTable[C]['result'] };
 
 /** The parameters of command C. */
-export type CommandParams<C extends CommandType> = z.infer<(typeof commandParamSchemas)[C]>;
-
-const itemResult = z.object({ item: ItemViewSchema });
-const deliveryResult = z.object({ delivery: DeliveryViewSchema });
-
-/** The result of each command, keyed by its `type`. */
-export const commandResultSchemas = {
-  retryItem: itemResult,
-  retryAllFailed: z.object({ itemIds: z.array(itemId) }),
-  cancelItem: itemResult,
-  pauseDelivery: deliveryResult,
-  resumeDelivery: deliveryResult,
-  testConnection: ConnectionTestResultSchema,
-  getSettings: SettingsViewSchema,
-  saveSettings: z.object({
-    settings: SettingsViewSchema,
-    /** Dotted paths of the fields that changed. */
-    changedFields: z.array(z.string()),
-    /** Changed fields that take effect only after the agent restarts (e.g. feed.port). */
-    restartRequiredFields: z.array(z.string()),
-  }),
-  listItems: z.object({ items: z.array(ItemViewSchema), nextCursor: itemId.nullable() }),
-  getItem: z.object({
-    item: ItemViewSchema,
-    attempts: z.array(AttemptViewSchema),
-    /** The item's logged events, oldest first (at most the latest 500). */
-    events: z.array(LoggedEventSchema),
-  }),
-  getSnapshot: z.object({ snapshot: SnapshotSchema }),
-  getStatus: StatusReportSchema,
-} as const satisfies Record<CommandType, z.ZodType>;
+export type CommandParams<C extends CommandType> = z.infer<CommandTable[C]['params']>;
 
 /** The result of command C. */
-export type CommandResult<C extends CommandType> = z.infer<(typeof commandResultSchemas)[C]>;
+export type CommandResult<C extends CommandType> = z.infer<CommandTable[C]['result']>;
 
-function commandMessage<C extends CommandType, P extends z.ZodRawShape>(
-  type: C,
-  params: z.ZodObject<P>,
-) {
-  return params.extend({ type: z.literal(type), v: version, id: RequestIdSchema });
+/** The schema of command C's client message: its parameters plus `type`, `v` and `id`. */
+type CommandMessageSchema<C extends CommandType> =
+  CommandTable[C]['params'] extends z.ZodObject<infer Shape extends z.core.$ZodShape>
+    ? z.ZodObject<
+        z.core.util.Extend<
+          Shape,
+          { type: z.ZodLiteral<C>; v: typeof version; id: typeof RequestIdSchema }
+        >
+      >
+    : never;
+
+/** The schema of command C's result message. */
+type ResultMessageSchema<C extends CommandType> = z.ZodObject<{
+  type: z.ZodLiteral<'result'>;
+  v: typeof version;
+  id: typeof RequestIdSchema;
+  command: z.ZodLiteral<C>;
+  result: CommandTable[C]['result'];
+}>;
+
+/** One schema per command, in the table's order, as the non-empty list zod's unions take. */
+function schemaPerCommand<S>(schemaOf: (command: CommandType) => S): [S, ...S[]] {
+  return commandTypes.map(schemaOf) as [S, ...S[]];
 }
-
-function resultMessage<C extends CommandType, R extends z.ZodType>(command: C, result: R) {
-  return z.object({
-    type: z.literal('result'),
-    v: version,
-    id: RequestIdSchema,
-    command: z.literal(command),
-    result,
-  });
-}
-
-const params = commandParamSchemas;
-const results = commandResultSchemas;
 
 /** Every message a client may send: one command each. */
-export const ClientMessageSchema = z.discriminatedUnion('type', [
-  commandMessage('retryItem', params.retryItem),
-  commandMessage('retryAllFailed', params.retryAllFailed),
-  commandMessage('cancelItem', params.cancelItem),
-  commandMessage('pauseDelivery', params.pauseDelivery),
-  commandMessage('resumeDelivery', params.resumeDelivery),
-  commandMessage('testConnection', params.testConnection),
-  commandMessage('getSettings', params.getSettings),
-  commandMessage('saveSettings', params.saveSettings),
-  commandMessage('listItems', params.listItems),
-  commandMessage('getItem', params.getItem),
-  commandMessage('getSnapshot', params.getSnapshot),
-  commandMessage('getStatus', params.getStatus),
-]);
+export const ClientMessageSchema = z.discriminatedUnion(
+  'type',
+  schemaPerCommand(
+    (command) =>
+      feedCommandTable[command].params.extend({
+        type: z.literal(command),
+        v: version,
+        id: RequestIdSchema,
+      }) as unknown as { [C in CommandType]: CommandMessageSchema<C> }[CommandType],
+  ),
+);
 
 /** A message a client sends. */
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 /** The client message of command C. */
 export type CommandMessage<C extends CommandType> = Extract<ClientMessage, { type: C }>;
+
+/** Every result message: a command's reply, its `result` checked against that command's schema. */
+const ResultMessageSchema = z.discriminatedUnion(
+  'command',
+  schemaPerCommand(
+    (command) =>
+      z.object({
+        type: z.literal('result'),
+        v: version,
+        id: RequestIdSchema,
+        command: z.literal(command),
+        result: feedCommandTable[command].result,
+      }) as unknown as { [C in CommandType]: ResultMessageSchema<C> }[CommandType],
+  ),
+);
 
 /**
  * The first message on every connection: who the server is and how it will bring the client
@@ -508,20 +532,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     totalBytes: nonNegativeInt,
     at: epochMs,
   }),
-  z.discriminatedUnion('command', [
-    resultMessage('retryItem', results.retryItem),
-    resultMessage('retryAllFailed', results.retryAllFailed),
-    resultMessage('cancelItem', results.cancelItem),
-    resultMessage('pauseDelivery', results.pauseDelivery),
-    resultMessage('resumeDelivery', results.resumeDelivery),
-    resultMessage('testConnection', results.testConnection),
-    resultMessage('getSettings', results.getSettings),
-    resultMessage('saveSettings', results.saveSettings),
-    resultMessage('listItems', results.listItems),
-    resultMessage('getItem', results.getItem),
-    resultMessage('getSnapshot', results.getSnapshot),
-    resultMessage('getStatus', results.getStatus),
-  ]),
+  ResultMessageSchema,
   ErrorMessageSchema,
 ]);
 
