@@ -31,3 +31,18 @@ test('files set aside are not "All good": the dashboard says they need correctin
     await expect(row.locator('[data-state="quarantined"]')).toHaveText(/Set aside/);
   }
 });
+
+test('a file set aside appears in the activity list as it happens, without reloading', async ({
+  page,
+  sitedrop,
+}) => {
+  await sitedrop.start({ folder: { requests: { enabled: true } } });
+  await sitedrop.open(page, '/activity');
+  sitedrop.drop('site-plan.pdf', 'plan');
+  await expect(page.getByRole('article', { name: 'site-plan.pdf' })).toBeVisible();
+
+  sitedrop.drop('order-1.json', '{"request_id": "R1",');
+  const row = page.getByRole('article', { name: 'order-1.json' });
+  await expect(row.locator('.badge')).toHaveText(/Set aside$/);
+  await expect(page.getByRole('article')).toHaveCount(2);
+});

@@ -162,14 +162,33 @@ export function ActivityList() {
   }, [isReady, fetchPage, feed.state, filterKey]);
 
   // Live events change the rows they concern, when those are held; queued items newer than
-  // every row that match the filter appear at the top.
+  // every row that match the filter appear at the top. A file set aside or skipped as it is
+  // recorded has no queued event, and its event carries no name: it is fetched, then goes on
+  // top the same way.
   useEffect(() => {
     const parsedFilter = JSON.parse(filterKey) as ItemFilterParams;
-    return feed.state.onDidChangeItem((change) => {
+    let isCurrent = true;
+    const off = feed.state.onDidChangeItem((change) => {
       const itemWindow = windowRef.current;
       if (itemWindow && applyItemChange(itemWindow, change, parsedFilter)) rerender();
+      const { event } = change;
+      if (change.item !== undefined || !recordedWithoutQueueing.has(event.type)) return;
+      if (!('itemId' in event.data)) return;
+      feed.connection?.request('getItem', { itemId: event.data.itemId }).then(
+        ({ item }) => {
+          const current = windowRef.current;
+          if (!isCurrent || !current) return;
+          if (matchesFilter(item, parsedFilter) && current.prepend(item, true)) rerender();
+        },
+        // The page that holds it shows it once fetched; nothing to tell here.
+        () => undefined,
+      );
     });
-  }, [feed.state, filterKey]);
+    return () => {
+      isCurrent = false;
+      off();
+    };
+  }, [feed.state, feed.connection, filterKey]);
 
   // Keep the window around the view: drop far pages, fetch dropped ones that come near, and
   // the next page when the view nears the end of what is loaded.
@@ -496,6 +515,9 @@ function buildFilter(stateFilter: string, folderFilter: string, query: string): 
     ...(query ? { search: query } : {}),
   };
 }
+
+/** Events of a file recorded straight into its state, without an `item.queued` before. */
+const recordedWithoutQueueing: ReadonlySet<string> = new Set(['item.quarantined', 'item.skipped']);
 
 /** The filter of the list that shows every item. */
 const unfilteredKey = JSON.stringify(buildFilter('', '', ''));
