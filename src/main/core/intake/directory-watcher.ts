@@ -30,12 +30,12 @@ const pathsPerTurn = 256;
 const hasNativeRecursiveWatch = process.platform === 'darwin' || process.platform === 'win32';
 
 /**
- * Watches a folder tree with `fs.watch` at directory level and keeps nothing per file (issue 7,
- * figures 7 and 8): on Linux one inotify watch per folder, on macOS and Windows one recursive
- * watch for the tree. chokidar 6, which intake used before, holds a name set per folder and, at
- * start, stats every file concurrently: 100,000 files sitting in the tree cost ~315 MiB of peak
- * RSS in chokidar alone. Intake needs no more than "this name changed": every decision re-reads
- * the file, and the catch-up and reconciliation scans find what the events missed.
+ * Watches a folder tree with `fs.watch` at directory level and keeps nothing per file, so memory
+ * follows the number of folders, not of files: on Linux one inotify watch per folder, on macOS and
+ * Windows one recursive watch for the tree. chokidar 6 holds a name set per folder and, at start,
+ * stats every file concurrently, which costs memory per file (docs/performance.md, "Why the code is
+ * shaped so", Intake). Intake needs no more than "this name changed": every decision re-reads the
+ * file, and the catch-up and reconciliation scans find what the events missed.
  *
  * Names are collected and handed on in batches of at most `pathsPerTurn`, one batch per
  * event-loop turn, so a burst of thousands of files never holds the thread (the feed shares it).

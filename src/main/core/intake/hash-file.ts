@@ -51,10 +51,11 @@ export async function hashFile(
 }
 
 /**
- * hashFile for a small file on a local disk, synchronously: open, read and close cost ~10 µs
- * together, against three thread-pool round trips with a promise each (~15 µs of main-thread
- * time apiece under load; issue 7, figure 2). The buffer is the file's size plus one byte, so a
- * file read whole in one read ends there: a shorter read than asked is the end of a regular
+ * hashFile for a small file on a local disk, synchronously: open, read and close together cost less
+ * main-thread time than the three thread-pool round trips, each with its promise, that the
+ * asynchronous calls make (docs/performance.md, "Why the code is shaped so", Intake). Network
+ * shares and larger files keep the asynchronous path. The buffer is the file's size plus one byte,
+ * so a file read whole in one read ends there: a shorter read than asked is the end of a regular
  * file at that moment, and the caller's lstat afterwards catches one that grew since.
  */
 export function hashSmallFileSync(

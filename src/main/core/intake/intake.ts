@@ -11,8 +11,8 @@ import { createWriterCheck } from './writer-check/create-writer-check.ts';
 const concurrentReads = 4;
 /**
  * How many small files (up to smallFileBytes) intake reads at once besides: enough that a burst's
- * records become ready together and share a commit (group commit; issue 7), while their buffers
- * stay small (at most 64 × 64 KiB).
+ * records become ready together and share a commit (the store's group commit: one fsync for
+ * many files), while their buffers stay small (at most 64 × 64 KiB).
  */
 const concurrentSmallReads = 64;
 const smallFileBytes = 64 * 1024;

@@ -73,8 +73,8 @@ export function createPathRules(folder: FolderConfig): PathRules {
  * One matcher for a glob list: a glob with a '/' is matched against the whole relative path, one
  * without against the last name only (picomatch's own `basename` option applies to every glob).
  * Each side is one RegExp of picomatch's expressions: picomatch's matcher for a list tests them
- * one by one, ~3 µs a path for the built-in list, paid twice for each event of a burst (issue 7,
- * figure 2).
+ * one by one, and intake matches every event of a burst against both lists, so one expression
+ * per list keeps that cost flat (docs/performance.md, "Why the code is shaped so", Intake).
  */
 function compileGlobs(patterns: readonly string[]): (relativePath: string) => boolean {
   const pathGlobs = toRegExp(patterns.filter((pattern) => pattern.includes('/')));

@@ -11,9 +11,10 @@ type RecordedLine = { itemId: number; path: string; state: Item['state']; sizeBy
  * the first and the last, and each file its own line at `debug`. A quarantined file always gets
  * a line of its own: it waits for someone to act.
  *
- * Why: a line cost ~4 µs, a tenth of a burst file's work after its window (issue 7, figure 2),
- * and 10,000 lines of one burst pushed everything else out of the size-capped log. Every file's
- * history stays in the store's event log (the item page, `sitedrop status`).
+ * Why: a log line is a sizeable share of a burst file's work after its window (docs/performance.md,
+ * "Why the code is shaped so", Logging), and 10,000 lines of one burst would push everything else
+ * out of the size-capped log. Every file's history stays in the store's event log (the item page,
+ * `sitedrop status`).
  */
 export class RecordedFilesLog {
   readonly #logger: Logger;

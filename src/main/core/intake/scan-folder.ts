@@ -27,8 +27,9 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /**
    * lstat in the thread pool, one promise per file (network shares, where one can take long).
-   * Otherwise a part's files are stat'ed synchronously: on a local disk that is ~3 µs a file
-   * against ~8 µs and a promise, a request and a Stats array of garbage each (issue 7).
+   * Otherwise a part's files are stat'ed synchronously: on a local disk a synchronous lstat costs
+   * less than a thread-pool round trip, and makes no promise, request or Stats garbage per file
+   * (docs/performance.md, "Why the code is shaped so", Intake).
    */
   isStatSlow: boolean;
 }
@@ -51,7 +52,8 @@ const concurrentLstats = 16;
  * Walks a watched folder and yields its regular files with size and mtime, a few at a time and
  * one folder after another, for the catch-up and reconciliation scans. Nothing is held per file
  * beyond one part: a folder is read as a stream of entries, so a scan of 100,000 files keeps
- * next to nothing alive and the heap does not grow with the tree (issue 7, figure 7). After a
+ * next to nothing alive and the heap does not grow with the tree (startup on a large backlog
+ * must not cost memory per file; docs/performance.md, "Why the code is shaped so"). After a
  * folder's last part, a part with `isListed` says its listing is complete; a folder that cannot
  * be listed gets none.
  *

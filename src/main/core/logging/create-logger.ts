@@ -44,8 +44,8 @@ export async function createLogger(options: LoggerOptions): Promise<AgentLogger>
     mkdir: true,
     mode: 0o600,
     // SonicBoom measures the byte length of the chunk it appends to on every line (sonic-boom
-    // 4.2 and 5.0): chunks of up to 4 KiB instead of 16 KiB cost a burst of 10,000 log lines
-    // ~8 ms instead of ~32 ms (issue 7, figure 2). Writes stay asynchronous and in order.
+    // 4.2 and 5.0), so small chunks keep a burst of log lines cheap (docs/performance.md, "Why
+    // the code is shaped so", Logging). Writes stay asynchronous and in order.
     maxWrite: 4096,
   });
   // Size rotation runs on the stream's 'drain', so the stream stays asynchronous; wait until
@@ -54,7 +54,7 @@ export async function createLogger(options: LoggerOptions): Promise<AgentLogger>
     file.once('ready', resolve);
     file.once('error', reject);
   });
-  // A full or failing disk must not stop the agent (issue 8: a clear state, not a crash). An
+  // A full or failing disk must not stop the agent (docs/durability.md, "A full disk"). An
   // 'error' event without a listener would end the process; SonicBoom keeps the lines it could
   // not write and tries again with the next one, so say it once on stderr and carry on.
   let isWriteFailing = false;
@@ -83,8 +83,8 @@ export async function createLogger(options: LoggerOptions): Promise<AgentLogger>
       serializers: { err: (error: unknown) => redactor.redactValue(error) },
       hooks: {
         // Every argument of every call (merge object, message, interpolated values) is
-        // redacted here, once: a second pass in formatters.log doubled the cost of a log line
-        // (a tenth of intake's work per file in a burst; issue 7, figure 2).
+        // redacted here, once: a second pass in formatters.log would double the cost of a log
+        // line, which intake pays per file in a burst.
         logMethod(args, method) {
           const redacted = args.map((arg) => redactor.redactValue(arg));
           return method.apply(this, redacted as Parameters<typeof method>);

@@ -71,7 +71,7 @@ export class SecretRedactor {
       if (result.includes(value)) result = result.split(value).join(censor);
     }
     // Most texts (file paths, messages) hold none of what every pattern needs: one test then
-    // spares the five replacements (a log line per file in a burst; issue 7, figure 2).
+    // spares the five replacements, on a path that runs once per log line.
     if (!mayHoldSecretPattern.test(result)) return result;
     for (const [pattern, replacement] of secretPatterns)
       result = result.replace(pattern, replacement);
