@@ -3,7 +3,8 @@ import type { FolderConfig } from '../../../shared/config-schema.ts';
 
 /**
  * Names intake never takes, in every folder: Office lock and temp files, browser and transfer
- * partials, hidden files and the files operating systems leave behind (issue 3, "Watching").
+ * partials, hidden files and the files operating systems leave behind (docs/intake.md,
+ * "Ignored out of the box").
  *
  * Matched against each name in a path (a hidden folder hides everything in it).
  */
