@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** How the window reaches the agent's feed (the same port and token a browser would use). */
-export interface FeedConnection {
+export interface FeedAddress {
   /** http://127.0.0.1:PORT, without the token. */
   url: string;
   /** The per-data-directory token: `Authorization: Bearer <token>` or subprotocol `token.<token>`. */
@@ -46,7 +46,7 @@ export const desktopRequestSchemas = {
 
 /** Every operation, with its signature: the renderer calls `window.sitedrop.<name>(…)`. */
 export interface DesktopApi {
-  getFeedConnection(): Promise<FeedConnection>;
+  getFeedConnection(): Promise<FeedAddress>;
   /** Resolves false when the folder is not a watched one or the file is not there. */
   showItemInFolder(location: ItemLocation): Promise<boolean>;
   /** Resolves false when the link is not on the configured SharePoint host (nothing opens). */

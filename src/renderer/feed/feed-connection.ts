@@ -10,6 +10,7 @@ import { exponentialBackoffMs } from '../../shared/backoff.ts';
 import type { LoggedEvent } from '../../shared/events.ts';
 import {
   feedCloseCodes,
+  FeedCommandError,
   feedPath,
   feedProtocolVersion,
   feedSubprotocol,
@@ -22,6 +23,9 @@ import {
   type ServerMessage,
   type Snapshot,
 } from '../../shared/feed-protocol.ts';
+
+/** The views import the refusal from here; it is the protocol's own (src/shared). */
+export { FeedCommandError } from '../../shared/feed-protocol.ts';
 
 /** Where the connection stands, for the header's status line. */
 export type ConnectionStatus =
@@ -43,20 +47,6 @@ export interface FeedListener {
   /** Transient upload progress of one item. */
   onProgress(itemId: number, sentBytes: number, totalBytes: number): void;
   onStatus(status: ConnectionStatus): void;
-}
-
-/** A command the agent refused, with its stable code and a sentence for people. */
-export class FeedCommandError extends Error {
-  readonly code: string;
-  /** For `settings.invalid`: every problem, by dotted field path. */
-  readonly problems: readonly { field: string; message: string }[];
-
-  constructor(code: string, message: string, problems: { field: string; message: string }[] = []) {
-    super(message);
-    this.name = 'FeedCommandError';
-    this.code = code;
-    this.problems = problems;
-  }
 }
 
 /** Reconnect delays: 250 ms doubling to 10 s, each spread by ±20 % (src/shared/backoff.ts). */

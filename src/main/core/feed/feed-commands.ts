@@ -3,6 +3,7 @@ import { isTenantConfigured } from '../../../shared/config-schema.ts';
 import {
   commandTypes,
   emptyStateCounts,
+  FeedCommandError,
   feedErrorCodes,
   type ClientMessage,
   type CommandMessage,
@@ -55,18 +56,6 @@ export interface FeedCommands {
   getSettings(): Promise<SettingsView>;
   /** Validates and saves settings; they take effect without a restart. */
   saveSettings(params: CommandParams<'saveSettings'>): Promise<CommandResult<'saveSettings'>>;
-}
-
-/** A command's refusal: a stable code from feedErrorCodes and a sentence naming the fix. */
-export class FeedCommandError extends Error {
-  readonly code: string;
-  readonly problems: { field: string; message: string }[] | undefined;
-
-  constructor(code: string, message: string, problems?: { field: string; message: string }[]) {
-    super(message);
-    this.code = code;
-    this.problems = problems;
-  }
 }
 
 /**

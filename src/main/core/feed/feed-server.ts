@@ -9,6 +9,7 @@ import {
   ClientMessageSchema,
   commandTypes,
   feedCloseCodes,
+  FeedCommandError,
   feedErrorCodes,
   feedMaxClientFrameBytes,
   feedPath,
@@ -17,6 +18,7 @@ import {
   feedSubprotocol,
   feedSubprotocolOf,
   type ErrorMessage,
+  type FeedProblem,
   type FeedProtocolVersion,
   type HelloMessage,
   type ServerMessage,
@@ -27,7 +29,7 @@ import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { Store } from '../store/index.ts';
 import { FeedClient } from './feed-client.ts';
-import { FeedCommandError, FeedCommandRunner, type FeedCommands } from './feed-commands.ts';
+import { FeedCommandRunner, type FeedCommands } from './feed-commands.ts';
 import { toEventRuns } from './event-frames.ts';
 import { readOrCreateFeedToken } from './feed-token.ts';
 import {
@@ -161,10 +163,14 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     const fail = (
       code: string,
       message: string,
-      problems?: ErrorMessage['problems'],
+      problems: readonly FeedProblem[] = [],
     ): CommandOutcome => ({
       ok: false,
-      error: { ...errorMessage(code, message, version), id, ...(problems ? { problems } : {}) },
+      error: {
+        ...errorMessage(code, message, version),
+        id,
+        ...(problems.length > 0 ? { problems: [...problems] } : {}),
+      },
     });
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       return fail(feedErrorCodes.malformed, 'A message must be one JSON object.');

@@ -15,7 +15,8 @@ export {
   type FeedLimits,
   type FeedOptions,
 } from './feed-server.ts';
-export { FeedCommandError, type FeedCommands } from './feed-commands.ts';
+export { FeedCommandError } from '../../../shared/feed-protocol.ts';
+export type { FeedCommands } from './feed-commands.ts';
 export {
   createSettingsCommands,
   restartRequiredFields,

@@ -1,5 +1,6 @@
 import type { ConfigInput } from '../../../shared/config-schema.ts';
 import {
+  FeedCommandError,
   feedErrorCodes,
   type CommandParams,
   type CommandResult,
@@ -16,7 +17,7 @@ import {
 import type { SecretRedactor } from '../logging/index.ts';
 import { secretNames, type SecretStore } from '../platform.ts';
 import type { Store } from '../store/index.ts';
-import { FeedCommandError, type FeedCommands } from './feed-commands.ts';
+import type { FeedCommands } from './feed-commands.ts';
 
 /** Fields whose change takes effect only at the next start. */
 export const restartRequiredFields: readonly string[] = [
