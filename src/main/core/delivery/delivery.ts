@@ -108,13 +108,6 @@ const commitGatherMs = 4;
 /** A wall-clock step back smaller than this is drift, not a change of the time. */
 const clockJumpToleranceMs = 1_000;
 
-/**
- * A commit work that is one store call (atomic by itself, its own savepoint): it needs no
- * savepoint around it, under which SQLite would journal the call's pages twice (figure 3's CPU
- * per file), and it may run again (GroupCommitOptions).
- */
-const oneStoreCall = { isAtomic: true, isRepeatable: true } as const;
-
 interface InFlight {
   controller: AbortController;
   isCancelRequested: boolean;
@@ -545,7 +538,8 @@ class DeliveryWorker implements Delivery {
    */
   #claim(count: number): void {
     this.#reservedSlots += count;
-    const claiming = this.#commit(() => this.#startClaims(count))
+    const claiming = this.#commit
+      .run(() => this.#startClaims(count))
       .then(
         (claims) => {
           this.#reservedSlots -= count;
@@ -765,9 +759,8 @@ class DeliveryWorker implements Delivery {
         signal: entry.controller.signal,
         recordVerifying: () => {
           // Once per attempt: a hash read again and the columns after it both ask for it.
-          verifyingRecorded ??= this.#commit(
+          verifyingRecorded ??= this.#commit.runSingleWrite(
             () => void store.transitionItem(item.id, 'verifying', {}),
-            oneStoreCall,
           );
           return verifyingRecorded;
         },
@@ -775,31 +768,29 @@ class DeliveryWorker implements Delivery {
       // One commit, shared with the other workers' changes of this turn, for verifying (unless
       // recorded before setting columns), delivered and the attempt's end: fsyncs bound
       // delivery's rate of small files (docs/performance.md, figure 3).
-      const delivered = this.#commit(
-        () =>
-          store.recordDelivered(
-            item.id,
-            {
-              remoteUrl: result.remote.webUrl,
-              isModifiedByServer: result.isModifiedByServer,
-              ...(result.verificationNote ? { verificationNote: result.verificationNote } : {}),
-            },
-            {
-              remoteId: result.remote.id,
-              remoteUrl: result.remote.webUrl,
-              remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
-              verificationNote: result.verificationNote,
-              uploadSessionUrl: null,
-              uploadSessionExpiresAt: null,
-              uploadNextOffset: null,
-              lastErrorCode: null,
-              lastErrorMessage: null,
-              nextAttemptAt: null,
-            },
-            attemptId,
-            result.wasAlreadyThere ? 'already-there' : 'delivered',
-          ),
-        oneStoreCall,
+      const delivered = this.#commit.runSingleWrite(() =>
+        store.recordDelivered(
+          item.id,
+          {
+            remoteUrl: result.remote.webUrl,
+            isModifiedByServer: result.isModifiedByServer,
+            ...(result.verificationNote ? { verificationNote: result.verificationNote } : {}),
+          },
+          {
+            remoteId: result.remote.id,
+            remoteUrl: result.remote.webUrl,
+            remoteQuickXorHash: result.isModifiedByServer ? result.remote.quickXorHash : null,
+            verificationNote: result.verificationNote,
+            uploadSessionUrl: null,
+            uploadSessionExpiresAt: null,
+            uploadNextOffset: null,
+            lastErrorCode: null,
+            lastErrorMessage: null,
+            nextAttemptAt: null,
+          },
+          attemptId,
+          result.wasAlreadyThere ? 'already-there' : 'delivered',
+        ),
       );
       // The next item's claim joins the same commit: its slot needs no network any more.
       this.#lendSlot(entry);

@@ -213,7 +213,7 @@ export class FolderIntake {
     warmUpHashing();
     this.#options.store.findLatestVersion(this.folder.id, name);
     resolvePlainTargetPath(this.folder, this.#options.libraryName, name);
-    await this.#recordContext.commit(() => undefined);
+    await this.#recordContext.commit.run(() => undefined);
   }
 
   /** The folder's health now. */

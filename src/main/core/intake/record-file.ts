@@ -112,9 +112,8 @@ export function recordWithTarget(
 ): Promise<RecordOutcome> {
   const { newItem, cause } = toNewItem(context, file, hashes, target);
   if (cause) return quarantine(context, newItem, cause).then((item) => ({ item }));
-  return context.commit(
-    () => recordInTransaction(context, newItem, { sha256: hashes.sha256, target, reason }),
-    atomicWork,
+  return context.commit.runSingleWrite(() =>
+    recordInTransaction(context, newItem, { sha256: hashes.sha256, target, reason }),
   );
 }
 
@@ -131,9 +130,10 @@ export type RecordResult = StepResult<RecordOutcome>;
 
 /**
  * Records several finished files as one work of the next commit: the files of a burst that came
- * due in the same turn. Each file's record is atomic by itself (Store.tryAtomic), so one that
- * fails is rolled back alone and its error is given in its place; a failed COMMIT fails them
- * all. A file to be quarantined is moved and recorded on its own first, as recordWithTarget does.
+ * due in the same turn. Each file's record is a step atomic by itself (GroupCommit.runSteps), so
+ * one that fails is rolled back alone and its error is given in its place; a failed COMMIT fails
+ * them all. A file to be quarantined is moved and recorded on its own first, as recordWithTarget
+ * does.
  *
  * Why not one recordWithTarget each: a commit work, a promise and their reactions per file were
  * several of the ~40 µs a burst file took after its window (issue 7, figure 2).
@@ -161,14 +161,12 @@ export function recordTogether(
   const committed =
     toCommit.length === 0
       ? Promise.resolve()
-      : context
-          .commit(() => {
+      : context.commit
+          .runSteps((tryStep) => {
             for (const { index, newItem, record } of toCommit) {
-              results[index] = context.store.tryAtomic(() =>
-                recordInTransaction(context, newItem, record),
-              );
+              results[index] = tryStep(() => recordInTransaction(context, newItem, record));
             }
-          }, atomicWork)
+          })
           .catch((error: unknown) => {
             for (const { index } of toCommit) results[index] = { isOk: false, error };
           });
@@ -268,13 +266,6 @@ function recordInTransaction(
     }),
   };
 }
-
-/**
- * A record's work makes one store write at most, last (see recordInTransaction); recordTogether's
- * runs each file's record as a step of its own (Store.tryAtomic). Both only read and write the
- * store (and their results), so they may run again (GroupCommitOptions.isRepeatable).
- */
-const atomicWork = { isAtomic: true, isRepeatable: true } as const;
 
 /** Moves the file to the quarantine folder, writes its `.error.txt`, records the item. */
 async function quarantine(

@@ -1,40 +1,63 @@
-import type { StepResult, Store } from './store.ts';
+import type { Store } from './store.ts';
 
-/** Runs a store write in the next shared commit; resolves with its result after COMMIT. */
-export type GroupCommit = <T>(work: () => T, options?: GroupCommitOptions) => Promise<T>;
+/** How one step of a work ended (GroupCommit.runSteps). */
+export type StepResult<T> = { isOk: true; value: T } | { isOk: false; error: unknown };
 
-/** How one work joins the commit. */
-export interface GroupCommitOptions {
+/**
+ * Runs one step of a work of many steps (GroupCommit.runSteps) and returns how it ended. The
+ * group commit supplies it: in a run with savepoints a step that throws is caught and rolled
+ * back alone; in the run with none, its throw ends the run, and the batch runs again with them.
+ */
+export type TryStep = <T>(step: () => T) => StepResult<T>;
+
+/**
+ * Store writes that share the next commit; each promise resolves with its work's result after
+ * COMMIT. Each way of joining the commit is its own function.
+ */
+export interface GroupCommit {
+  /** Runs work in a savepoint of its own: a throw rolls back its writes alone. */
+  run<T>(work: () => T): Promise<T>;
   /**
-   * The work never throws with a write of its own done: it makes at most one store write and
-   * nothing after it can throw, or it catches the error of each of its writes itself. A store
-   * call is atomic by itself (its own savepoint), so such a work needs no savepoint around it:
-   * two statements fewer per record, and no savepoint held open over a work of many writes,
-   * under which each write's savepoint journals its pages anew (a work recording 512 files took
-   * three times as long in one; issue 7, figure 2).
+   * Runs a work that only reads and writes the store and makes one store write at most, last
+   * (a store call is atomic by itself: its own savepoint). So it needs no savepoint around it,
+   * and it may run twice: a batch of such works first runs with no savepoint at all; when one
+   * throws, the whole batch is rolled back and runs again with each work on its own.
+   *
+   * A savepoint held over a store write makes SQLite journal the pages it touches again: no
+   * savepoint is two statements fewer per record and ~14% less work for SQLite per recorded file
+   * (docs/performance.md).
    */
-  isAtomic?: boolean;
+  runSingleWrite<T>(work: () => T): Promise<T>;
   /**
-   * The work only reads and writes the store, and run again on the same store it does the same
-   * (its other effects, if any, are overwritten by the second run); it catches no store error
-   * itself but through Store.tryAtomic, which lets it through here. A batch of such works first
-   * runs with no savepoint at all; if one of them throws, the whole batch is rolled back and run
-   * again the guarded way (each work on its own). A savepoint held over a store write made each
-   * recorded file ~14% more work for SQLite, which journals the pages it touches (issue 7,
-   * figure 2).
+   * Runs a work of many steps, each one store write as for runSingleWrite, through `tryStep`, so
+   * that one step can fail alone and the work goes on with the next. Like runSingleWrite, it
+   * only reads and writes the store (and its results) and may run twice; no savepoint is held
+   * over the whole work, under which each step's savepoint would journal its pages anew.
    */
-  isRepeatable?: boolean;
+  runSteps<T>(work: (tryStep: TryStep) => T): Promise<T>;
 }
 
 type Outcome = StepResult<unknown>;
 
 interface Waiting {
-  work: () => unknown;
-  isAtomic: boolean;
-  isRepeatable: boolean;
+  work: (tryStep: TryStep) => unknown;
+  /** runSingleWrite and runSteps: no savepoint around it, and it may run twice. */
+  isSingleWrite: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/** A step in the run with no savepoints: a throw ends the run (and the batch runs again). */
+const runUnguarded: TryStep = (step) => ({ isOk: true, value: step() });
+
+/** A step in a run with savepoints: its store call rolls itself back, and the work goes on. */
+const tryGuarded: TryStep = (step) => {
+  try {
+    return { isOk: true, value: step() };
+  } catch (error) {
+    return { isOk: false, error };
+  }
+};
 
 /**
  * Group commit (issue 7): store writes that become ready in the same event-loop turn share one
@@ -44,7 +67,7 @@ interface Waiting {
  * delivery's rate of small files). Intake records files through one; delivery claims items and
  * records their outcomes through another.
  *
- * Each work runs in its own savepoint inside the batch: one that throws is rolled back alone
+ * Each work is rolled back alone when it throws (in its own savepoint, or by its store call's)
  * and its caller's promise rejects with the error; the others commit. Every promise settles
  * only after the batch's COMMIT, and the store publishes the events after it too, so "a state is
  * reached exactly when its transaction commits" (docs/architecture.md, rules 1 and 2) holds for
@@ -68,7 +91,7 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
         store.withoutSavepoints(() =>
           batch.map((entry): Outcome => {
             try {
-              return { isOk: true, value: entry.work() };
+              return { isOk: true, value: entry.work(runUnguarded) };
             } catch (error) {
               hasWorkFailed = true;
               throw error;
@@ -89,7 +112,9 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
         try {
           return {
             isOk: true,
-            value: entry.isAtomic ? entry.work() : store.transaction(entry.work),
+            value: entry.isSingleWrite
+              ? entry.work(tryGuarded)
+              : store.transaction(() => entry.work(tryGuarded)),
           };
         } catch (error) {
           // Its savepoint is rolled back; the caller hears of it below, after the commit.
@@ -104,7 +129,7 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
     waiting = [];
     let outcomes: Outcome[];
     try {
-      const isRepeatable = batch.every((entry) => entry.isRepeatable);
+      const isRepeatable = batch.every((entry) => entry.isSingleWrite);
       outcomes = (isRepeatable ? runOptimistically(batch) : undefined) ?? runGuarded(batch);
     } catch (error) {
       for (const entry of batch) entry.reject(error);
@@ -117,18 +142,18 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
     });
   };
 
-  return <T>(work: () => T, workOptions: GroupCommitOptions = {}) =>
+  const join = <T>(work: (tryStep: TryStep) => T, isSingleWrite: boolean) =>
     new Promise<T>((resolve, reject) => {
-      waiting.push({
-        work,
-        isAtomic: workOptions.isAtomic ?? false,
-        isRepeatable: workOptions.isRepeatable ?? false,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-      });
+      waiting.push({ work, isSingleWrite, resolve: resolve as (value: unknown) => void, reject });
       if (isScheduled) return;
       isScheduled = true;
       if (gatherMs > 0) setTimeout(flush, gatherMs);
       else setImmediate(flush);
     });
+
+  return {
+    run: (work) => join(work, false),
+    runSingleWrite: (work) => join(work, true),
+    runSteps: (work) => join(work, true),
+  };
 }

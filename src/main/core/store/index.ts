@@ -11,11 +11,15 @@ export type {
   Attempt,
   AttemptResult,
   ItemFilter,
-  StepResult,
   StoreOptions,
   TransitionEventData,
 } from './store.ts';
-export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.ts';
+export {
+  createGroupCommit,
+  type GroupCommit,
+  type StepResult,
+  type TryStep,
+} from './group-commit.ts';
 export type { Item, ItemChanges, NewItem, PathVersion } from './item.ts';
 export { itemFromRow, newVersionFields } from './item.ts';
 export { latestItemEventsOfTypes } from './latest-item-events.ts';

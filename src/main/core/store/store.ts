@@ -60,9 +60,6 @@ export interface ItemFilter {
   limit: number;
 }
 
-/** How one step of a transaction ended (Store.tryAtomic). */
-export type StepResult<T> = { isOk: true; value: T } | { isOk: false; error: unknown };
-
 /** Options to open the store. */
 export interface StoreOptions {
   dataDir: string;
@@ -145,7 +142,7 @@ export class Store {
   /**
    * Runs fn in the open transaction with no savepoint for the transactions nested in it: one of
    * them that throws leaves its writes half done, so a throw out of fn must end the whole
-   * transaction (the group commit's optimistic run; see GroupCommitOptions.isRepeatable).
+   * transaction (the group commit's run with no savepoints; see GroupCommit.runSingleWrite).
    */
   withoutSavepoints<T>(fn: () => T): T {
     if (!this.#isInTransaction) {
@@ -157,21 +154,6 @@ export class Store {
       return fn();
     } finally {
       this.#areSavepointsSkipped = wereSkipped;
-    }
-  }
-
-  /**
-   * Runs fn, a step atomic by itself (it makes one store call that writes, last), in the open
-   * transaction and returns how it ended, so that one step of many can fail alone. Under
-   * withoutSavepoints the store call has no savepoint and a throw may leave it half done: it is
-   * not caught there, and the end of the whole transaction undoes it.
-   */
-  tryAtomic<T>(fn: () => T): StepResult<T> {
-    if (this.#areSavepointsSkipped) return { isOk: true, value: fn() };
-    try {
-      return { isOk: true, value: fn() };
-    } catch (error) {
-      return { isOk: false, error };
     }
   }
 

@@ -12,7 +12,7 @@ describe('group commit', () => {
     const seenBeforeCommit: number[] = [];
     const results = await Promise.all(
       ['a.pdf', 'b.pdf', 'c.pdf'].map((name) =>
-        commit(() => {
+        commit.run(() => {
           seenBeforeCommit.push(published.length);
           return queueItem(store, { relativePath: name });
         }),
@@ -32,17 +32,17 @@ describe('group commit', () => {
     const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     const { store, published } = openTestStore(makeTempDir());
     const immediate = createGroupCommit(store);
-    const alone = immediate(() => queueItem(store, { relativePath: 'alone.pdf' }));
+    const alone = immediate.run(() => queueItem(store, { relativePath: 'alone.pdf' }));
     await nextTurn();
     expect(published).toHaveLength(1);
     await alone;
 
     const gathering = createGroupCommit(store, { gatherMs: 50 });
-    const first = gathering(() => queueItem(store, { relativePath: 'first.pdf' }));
+    const first = gathering.run(() => queueItem(store, { relativePath: 'first.pdf' }));
     await nextTurn();
     await nextTurn();
     expect(published).toHaveLength(1);
-    const second = gathering(() => queueItem(store, { relativePath: 'second.pdf' }));
+    const second = gathering.run(() => queueItem(store, { relativePath: 'second.pdf' }));
     let publishedWhenFirstCommitted = 0;
     void first.then(() => (publishedWhenFirstCommitted = published.length));
     await Promise.all([first, second]);
@@ -53,51 +53,30 @@ describe('group commit', () => {
     const { store, published } = openTestStore(makeTempDir());
     const commit = createGroupCommit(store);
     const outcomes = await Promise.allSettled([
-      commit(() => queueItem(store, { relativePath: 'kept-1.pdf' })),
-      commit(() => {
+      commit.run(() => queueItem(store, { relativePath: 'kept-1.pdf' })),
+      commit.run(() => {
         queueItem(store, { relativePath: 'rolled-back.pdf' });
         throw new Error('disk said no');
       }),
-      commit(() => queueItem(store, { relativePath: 'kept-2.pdf' })),
+      commit.run(() => queueItem(store, { relativePath: 'kept-2.pdf' })),
     ]);
     expectOnlyTheFailedOneMissing(store, outcomes);
     expect(published).toHaveLength(2);
   });
 
-  it('runs an atomic work without a savepoint of its own: its one store call still rolls back whole', async () => {
-    const dataDir = makeTempDir();
-    const { store, published } = openTestStore(dataDir);
-    // The item row of refused.pdf is written, then its event is refused: the call fails midway.
-    const side = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'));
-    side.exec(
-      "CREATE TRIGGER refuse_event BEFORE INSERT ON events WHEN NEW.data LIKE '%refused.pdf%' BEGIN SELECT RAISE(ABORT, 'disk said no'); END",
-    );
-    side.close();
-    const commit = createGroupCommit(store);
-    const atomic = { isAtomic: true };
-    const outcomes = await Promise.allSettled([
-      commit(() => queueItem(store, { relativePath: 'kept-1.pdf' }), atomic),
-      commit(() => queueItem(store, { relativePath: 'refused.pdf' }), atomic),
-      commit(() => queueItem(store, { relativePath: 'kept-2.pdf' }), atomic),
-    ]);
-    expectOnlyTheFailedOneMissing(store, outcomes);
-    expect(published.map((event) => event.type)).toEqual(['item.queued', 'item.queued']);
-  });
-
-  it('runs repeatable works with no savepoint; when one fails midway, runs them again and keeps the others once', async () => {
+  it('runs single writes with no savepoint; when one fails midway, runs them again and keeps the others once', async () => {
     const dataDir = makeTempDir();
     const { store, published } = openTestStore(dataDir);
     refuseEventsOf(dataDir, 'refused.pdf');
     const commit = createGroupCommit(store);
-    const repeatable = { isAtomic: true, isRepeatable: true };
     let runs = 0;
     const outcomes = await Promise.allSettled([
-      commit(() => {
+      commit.runSingleWrite(() => {
         runs += 1;
         return queueItem(store, { relativePath: 'kept-1.pdf' });
-      }, repeatable),
-      commit(() => queueItem(store, { relativePath: 'refused.pdf' }), repeatable),
-      commit(() => queueItem(store, { relativePath: 'kept-2.pdf' }), repeatable),
+      }),
+      commit.runSingleWrite(() => queueItem(store, { relativePath: 'refused.pdf' })),
+      commit.runSingleWrite(() => queueItem(store, { relativePath: 'kept-2.pdf' })),
     ]);
     // The first run was rolled back whole (refused.pdf's item row was written without its
     // event); the second ran each work on its own.
@@ -115,11 +94,11 @@ describe('group commit', () => {
     const { store } = openTestStore(dataDir);
     refuseEventsOf(dataDir, 'refused.pdf');
     const commit = createGroupCommit(store);
-    const steps = () =>
+    const results = await commit.runSteps((tryStep) =>
       ['kept-1.pdf', 'refused.pdf', 'kept-2.pdf'].map((name) =>
-        store.tryAtomic(() => queueItem(store, { relativePath: name })),
-      );
-    const results = await commit(steps, { isAtomic: true, isRepeatable: true });
+        tryStep(() => queueItem(store, { relativePath: name })),
+      ),
+    );
     expect(results.map((result) => result.isOk)).toEqual([true, false, true]);
     const paths = store.listItems({ limit: 10 }).map((item) => item.relativePath);
     expect(paths.sort()).toEqual(['kept-1.pdf', 'kept-2.pdf']);
