@@ -6,7 +6,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test } from './helpers/fixtures.ts';
+import { expect, test, type SiteDrop } from './helpers/fixtures.ts';
 
 /** What a person would be stopped by; minor and moderate findings are left to review. */
 const blockingImpacts = new Set(['serious', 'critical']);
@@ -24,11 +24,21 @@ const blockingRules = new Set(['heading-order']);
  */
 const extraRules = { 'label-content-name-mismatch': { enabled: true } };
 
-test('every screen passes axe with no serious or critical violation, in light and dark', async ({
-  page,
-  sitedrop,
-}) => {
-  test.setTimeout(120_000);
+// One test per scheme, each with its own agent, so the two can run side by side.
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`every screen passes axe with no serious or critical violation, in the ${colorScheme} scheme`, async ({
+    page,
+    sitedrop,
+  }) => {
+    test.setTimeout(90_000);
+    await page.emulateMedia({ colorScheme });
+    const found = await checkEveryScreen(page, sitedrop);
+    expect(found).toEqual([]);
+  });
+}
+
+/** Makes a delivered and a failed file, runs axe on every screen, and lists what blocks. */
+async function checkEveryScreen(page: Page, sitedrop: SiteDrop): Promise<string[]> {
   await sitedrop.start();
   await sitedrop.emulator.addFault({ method: 'PUT', path: 'refused.pdf', status: 403 });
   await sitedrop.open(page, '/activity');
@@ -75,22 +85,19 @@ test('every screen passes axe with no serious or critical violation, in light an
   ];
 
   const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    for (const screen of screens) {
-      await sitedrop.open(page, screen.path);
-      await screen.ready(page);
-      const results = await new AxeBuilder({ page }).options({ rules: extraRules }).analyze();
-      for (const violation of results.violations) {
-        const isBlocking =
-          blockingImpacts.has(violation.impact ?? '') || blockingRules.has(violation.id);
-        if (!isBlocking) continue;
-        const targets = violation.nodes.map((node) => node.target.join(' ')).join(' | ');
-        found.push(
-          `${screen.name} (${colorScheme}): ${violation.id} ×${violation.nodes.length} — ${violation.help}: ${targets}`,
-        );
-      }
+  for (const screen of screens) {
+    await sitedrop.open(page, screen.path);
+    await screen.ready(page);
+    const results = await new AxeBuilder({ page }).options({ rules: extraRules }).analyze();
+    for (const violation of results.violations) {
+      const isBlocking =
+        blockingImpacts.has(violation.impact ?? '') || blockingRules.has(violation.id);
+      if (!isBlocking) continue;
+      const targets = violation.nodes.map((node) => node.target.join(' ')).join(' | ');
+      found.push(
+        `${screen.name}: ${violation.id} ×${violation.nodes.length} — ${violation.help}: ${targets}`,
+      );
     }
   }
-  expect(found).toEqual([]);
-});
+  return found;
+}
