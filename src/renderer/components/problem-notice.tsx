@@ -1,6 +1,6 @@
 /**
  * An item's problem as three sentences people can act on: what happened, what SiteDrop will
- * do next, what you can do (issue 5). The stable code is shown small, for the admin.
+ * do next, what you can do. The stable code is shown small, for the admin.
  */
 import type { ItemView } from '../../shared/feed-protocol.ts';
 import { describeProblem } from '../problems/describe-problem.ts';

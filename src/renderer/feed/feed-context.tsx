@@ -82,7 +82,8 @@ export function FeedProvider(props: { token: string | undefined; children: React
   }, [token]);
 
   // A layout effect: the socket opens right after the first render is committed, before that
-  // render is painted and passive effects run (issue 7, figure 10: the first rows wait on it).
+  // render is painted and passive effects run: the first rows wait on it (docs/ui.md, "How it
+  // stays current").
   useLayoutEffect(() => {
     feed.connection?.start();
     return () => feed.connection?.close();

@@ -146,7 +146,7 @@ export class FeedState {
    * The last snapshot's newest items as the first page of the list without filters, with the
    * item changes since to apply to them; once per snapshot (undefined after, or when too much
    * changed since). The activity list paints its first rows from it, without waiting for a
-   * listItems round trip (issue 7, figure 10).
+   * listItems round trip (tests/e2e/activity-100k.measure.spec.ts measures the first paint).
    */
   takeSnapshotPage(): SnapshotPage | undefined {
     const page = this.#snapshotPage;

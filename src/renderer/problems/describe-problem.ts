@@ -1,5 +1,5 @@
 /**
- * Problems written for people (issue 5): for an item that did not (yet) arrive, what happened,
+ * Problems written for people: for an item that did not (yet) arrive, what happened,
  * what SiteDrop will do next, and what a person can do. The agent's `errorMessage` is already a
  * sentence naming the cause; this adds the next step and the advice, chosen by state and by the
  * error code's family (docs/feed.md; codes from the delivery and intake capabilities).

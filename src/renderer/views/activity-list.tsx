@@ -57,7 +57,7 @@ const searchDelayMs = 250;
  * Rows a fetched page holds (the protocol allows up to 500). The page checks every message
  * against the protocol's schemas, and under its Content-Security-Policy zod cannot compile them:
  * a page of 500 items took one task of 52-78 ms to check on a slow host, one of 200 stays well
- * under the 50 ms of a long task (issue 7, figure 10).
+ * under the 50 ms of a long task (tests/e2e/activity-100k.measure.spec.ts).
  */
 const pageSize = 200;
 /** Fetch the next page when the view comes within this many rows of the loaded end. */
@@ -146,7 +146,7 @@ export function ActivityList() {
       const itemWindow = windowRef.current;
       itemWindow?.reset();
       // Without filters the first page is the snapshot's newest items, with what changed since
-      // applied as the live events are: the first rows need no round trip (issue 7, figure 10).
+      // applied as the live events are: the first rows need no round trip.
       const page = filterKey === unfilteredKey ? feed.state.takeSnapshotPage() : undefined;
       if (itemWindow && page) {
         itemWindow.appendPage(undefined, page.items, page.nextCursor);

@@ -1,6 +1,6 @@
 /**
  * The dashboard: overall health in one glance, the SharePoint connection and its breaker,
- * each watched folder with its counts and availability, throughput and queue depth (issue 5).
+ * each watched folder with its counts and availability, throughput and queue depth.
  */
 import { useState } from 'react';
 import type { ConnectionView, FolderView, StateCounts } from '../../shared/feed-protocol.ts';

@@ -1,6 +1,6 @@
 /**
  * One item: its problem in words, the request metadata, every attempt with its time, HTTP
- * status and error, the target path, its history, and Retry / Cancel (issue 5). Refreshes
+ * status and error, the target path, its history, and Retry / Cancel. Refreshes
  * itself when an event about the item arrives.
  */
 import { useCallback, useEffect, useState } from 'react';

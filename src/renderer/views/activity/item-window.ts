@@ -1,6 +1,6 @@
 /**
- * The activity list's rows, as a bounded window of pages over the agent's items (issue 5: smooth
- * with 100,000 items). The list knows every page it has scrolled through (its id range and its
+ * The activity list's rows, as a bounded window of pages over the agent's items (smooth with
+ * 100,000 items). The list knows every page it has scrolled through (its id range and its
  * number of rows: a few numbers each), but keeps the item views only of the pages near the
  * viewport; far pages are dropped and fetched again through the protocol's `listItems` cursor
  * (`beforeId`) when the person scrolls back. So memory and the work per page stay the same

@@ -4,7 +4,7 @@
  * (target library and folder, column mapping, conflict and after-upload behaviour, filters).
  * Validated inline with the shared config schema; saved through saveSettings, which takes
  * effect without a restart; "Test connection" shows each step. Fields the managed policy
- * sets are read-only with the reason (issue 5).
+ * sets are read-only with the reason.
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Config } from '../../../shared/config-schema.ts';
