@@ -224,7 +224,7 @@ export const ConnectionTestResultSchema = z.object({
 /** The outcome of "Test connection". */
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;
 
-/** The shape of `sitedrop status --json` and `GET /api/status` (DESIGN.md, "Interfaces"). */
+/** The shape of `sitedrop status --json` and `GET /api/status` (docs/feed.md, "HTTP API"). */
 export const StatusReportSchema = z.object({
   counts: StateCountsSchema,
   items: z.array(

@@ -7,21 +7,21 @@
  * the command implementations shared by the WebSocket and the HTTP API; serving the built UI.
  * Does not own: what the commands do inside delivery, intake or config (the agent supplies
  * them as FeedCommands), the protocol's types (src/shared), or the UI (src/renderer).
+ *
+ * Its parts, composed by startFeed (feed-server.ts): commands/ (the command table's handlers
+ * and the parse-run-reply boundary), broadcast/ (events and progress to every client), websocket/
+ * (upgrade, connection start, per-client pacing), http/ (request checks, API routes, the UI's
+ * files, listening on 127.0.0.1).
  */
-export {
-  FeedPortInUseError,
-  startFeed,
-  type Feed,
-  type FeedLimits,
-  type FeedOptions,
-} from './feed-server.ts';
+export { startFeed, type Feed, type FeedLimits, type FeedOptions } from './feed-server.ts';
+export { FeedPortInUseError } from './http/index.ts';
 export { FeedCommandError } from '../../../shared/feed-protocol.ts';
-export type { FeedCommands } from './feed-commands.ts';
 export {
   createSettingsCommands,
   restartRequiredFields,
+  type FeedCommands,
   type SettingsCommandsOptions,
-} from './settings-commands.ts';
+} from './commands/index.ts';
 export { feedTokenFileName, readOrCreateFeedToken } from './feed-token.ts';
 export { feedPortFromEnvironment } from './feed-port.ts';
 export { toStatusItem } from './item-view.ts';

@@ -1,5 +1,5 @@
-import type { LoggedEvent } from '../../../shared/events.ts';
-import type { FeedProtocolVersion } from '../../../shared/feed-protocol.ts';
+import type { LoggedEvent } from '../../../../shared/events.ts';
+import type { FeedProtocolVersion } from '../../../../shared/feed-protocol.ts';
 
 /** One frame ready to send, and the seq of the last event it carries. */
 export interface EventFrame {
@@ -16,7 +16,7 @@ const maxEventsPerFrame = 500;
  * `event` frame per event for version 1 (built only when a version-1 client asks).
  *
  * Frames hold the event JSON as serialized here, spliced into the envelope, so an event is
- * stringified once however many clients and versions it goes to (issue 7, figure 9).
+ * stringified once however many clients and versions it goes to.
  */
 export class EventRun {
   readonly firstSeq: number;

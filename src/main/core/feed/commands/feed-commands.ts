@@ -1,5 +1,5 @@
-import type { Config } from '../../../shared/config-schema.ts';
-import { isTenantConfigured } from '../../../shared/config-schema.ts';
+import type { Config } from '../../../../shared/config-schema.ts';
+import { isTenantConfigured } from '../../../../shared/config-schema.ts';
 import {
   commandTypes,
   emptyStateCounts,
@@ -17,12 +17,12 @@ import {
   type SettingsView,
   type Snapshot,
   type StateCounts,
-} from '../../../shared/feed-protocol.ts';
-import { itemStates, terminalItemStates } from '../../../shared/item-state.ts';
-import type { EventBus } from '../events/index.ts';
-import type { Clock, Disposable } from '../lifecycle/index.ts';
-import type { Item, Store } from '../store/index.ts';
-import { toAttemptView, toItemView, toStatusItem } from './item-view.ts';
+} from '../../../../shared/feed-protocol.ts';
+import { itemStates, terminalItemStates } from '../../../../shared/item-state.ts';
+import type { EventBus } from '../../events/index.ts';
+import type { Clock, Disposable } from '../../lifecycle/index.ts';
+import type { Item, Store } from '../../store/index.ts';
+import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
 
 /**
  * What the agent supplies to the feed: the operations that belong to other capabilities.
@@ -60,7 +60,7 @@ export interface FeedCommands {
 
 /**
  * Per-folder counts added up: every item's, by state (the per-folder counts hold every folder
- * with items, configured or not). One count of the items serves both (issue 7, figure 10).
+ * with items, configured or not). One count of the items serves both.
  */
 function totalCounts(perFolder: Iterable<StateCounts>): StateCounts {
   const total = emptyStateCounts();

@@ -1,11 +1,11 @@
-import type { ConfigInput } from '../../../shared/config-schema.ts';
+import type { ConfigInput } from '../../../../shared/config-schema.ts';
 import {
   FeedCommandError,
   feedErrorCodes,
   type CommandParams,
   type CommandResult,
   type SettingsView,
-} from '../../../shared/feed-protocol.ts';
+} from '../../../../shared/feed-protocol.ts';
 import {
   ConfigError,
   ConfigLockedError,
@@ -13,10 +13,10 @@ import {
   readUserConfigValues,
   saveUserConfig,
   type SavedUserConfig,
-} from '../config/index.ts';
-import type { SecretRedactor } from '../logging/index.ts';
-import { secretNames, type SecretStore } from '../platform.ts';
-import type { Store } from '../store/index.ts';
+} from '../../config/index.ts';
+import type { SecretRedactor } from '../../logging/index.ts';
+import { secretNames, type SecretStore } from '../../platform.ts';
+import type { Store } from '../../store/index.ts';
 import type { FeedCommands } from './feed-commands.ts';
 
 /** Fields whose change takes effect only at the next start. */

@@ -1,10 +1,23 @@
-import { feedErrorCodes, type FeedProtocolVersion } from '../../../shared/feed-protocol.ts';
+import {
+  feedErrorCodes,
+  type ErrorMessage,
+  type FeedProtocolVersion,
+} from '../../../../shared/feed-protocol.ts';
+import { errorMessage } from '../commands/index.ts';
 
 /**
  * The protocol version of the HTTP API's messages. Version 2 changed only how the WebSocket
  * frames events, so HTTP replies (and their `v`) are version 1's.
  */
 export const httpApiProtocolVersion: FeedProtocolVersion = 1;
+
+/**
+ * The body of a refused HTTP request or WebSocket upgrade: an `error` message without a request
+ * id, in the HTTP API's version.
+ */
+export function refusalMessage(code: string, message: string): ErrorMessage {
+  return errorMessage(code, message, httpApiProtocolVersion);
+}
 
 /** What an API path and method ask for: a command message to parse, or a refusal. */
 export type ApiRoute =

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { feedTokenSubprotocolPrefix } from '../../../shared/feed-protocol.ts';
-import { isSameToken } from './feed-token.ts';
+import { feedTokenSubprotocolPrefix } from '../../../../shared/feed-protocol.ts';
+import { isSameToken } from '../feed-token.ts';
 
 /** Why a request is refused: the HTTP status and a sentence that names the fix. */
 export interface Refusal {

@@ -1,8 +1,8 @@
 import type { WebSocket } from 'ws';
-import { feedCloseCodes, type FeedProtocolVersion } from '../../../shared/feed-protocol.ts';
-import type { Clock, TimerHandle } from '../lifecycle/index.ts';
-import type { Store } from '../store/index.ts';
-import { toEventRuns, type EventRun } from './event-frames.ts';
+import { feedCloseCodes, type FeedProtocolVersion } from '../../../../shared/feed-protocol.ts';
+import type { Clock, TimerHandle } from '../../lifecycle/index.ts';
+import type { Store } from '../../store/index.ts';
+import { toEventRuns, type EventReceiver, type EventRun } from '../broadcast/index.ts';
 
 /** Limits of one client's outgoing data. */
 export interface FeedClientLimits {
@@ -37,7 +37,7 @@ const replayBatchSize = 50;
  * client has not read. A client that is behind and reads nothing for stallTimeoutMs is closed
  * with 4001 (reconnect with lastSeq).
  */
-export class FeedClient {
+export class FeedClient implements EventReceiver {
   /** The protocol version this client speaks (its subprotocol): what `v` its messages carry. */
   readonly version: FeedProtocolVersion;
   readonly #socket: WebSocket;

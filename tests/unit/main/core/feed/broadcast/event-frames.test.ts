@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LoggedEvent } from '../../../../../src/shared/events.ts';
-import { ServerMessageSchema } from '../../../../../src/shared/feed-protocol.ts';
-import { toEventRuns } from '../../../../../src/main/core/feed/event-frames.ts';
+import type { LoggedEvent } from '../../../../../../src/shared/events.ts';
+import { ServerMessageSchema } from '../../../../../../src/shared/feed-protocol.ts';
+import { toEventRuns } from '../../../../../../src/main/core/feed/broadcast/event-frames.ts';
 
 function queued(seq: number, path = `file-${seq}.pdf`): LoggedEvent {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routeApiRequest } from '../../../../../src/main/core/feed/http-api.ts';
-import { ClientMessageSchema } from '../../../../../src/shared/feed-protocol.ts';
+import { routeApiRequest } from '../../../../../../src/main/core/feed/http/http-api.ts';
+import { ClientMessageSchema } from '../../../../../../src/shared/feed-protocol.ts';
 
 const route = (method: string, url: string, body: Record<string, unknown> = {}) => {
   const parsed = new URL(url, 'http://127.0.0.1');

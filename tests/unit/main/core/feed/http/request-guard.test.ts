@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkHostAndOrigin, checkToken } from '../../../../../src/main/core/feed/request-guard.ts';
+import {
+  checkHostAndOrigin,
+  checkToken,
+} from '../../../../../../src/main/core/feed/http/request-guard.ts';
 
 const token = 'A'.repeat(43);
 const guard = { port: 47_821, allowedOrigins: ['app://sitedrop'] };
