@@ -28,6 +28,31 @@ describe('intake: request files and names SharePoint refuses', () => {
     expect(item.request).toEqual(validRequest);
   });
 
+  it('queues the set-aside item again when the corrected file is dropped under the same name', async () => {
+    const { agent, folderPaths } = await startTestAgent({
+      folders: [{ requests: { enabled: true } }],
+    });
+    const folder = folderPaths[0]!;
+    const file = path.join(folder, 'REQ-2026-0042.request.json');
+    fs.writeFileSync(file, JSON.stringify({ ...validRequest, timestamp: 'yesterday' }));
+    const setAside = await waitFor(() =>
+      listAllItems(agent.store).find((item) => item.state === 'quarantined'),
+    );
+
+    fs.writeFileSync(file, JSON.stringify(validRequest));
+    await waitFor(() => agent.store.getItem(setAside.id)?.state === 'queued', {
+      description: 'the set-aside item queued again',
+    });
+    const items = listAllItems(agent.store);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      id: setAside.id,
+      request: validRequest,
+      lastErrorCode: null,
+    });
+    expect(items.filter((item) => item.state === 'quarantined')).toEqual([]);
+  });
+
   it('quarantines an invalid request with an error file that says what is wrong and how to fix it', async () => {
     const { agent, folderPaths } = await startTestAgent({
       folders: [{ requests: { enabled: true } }],

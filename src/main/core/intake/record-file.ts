@@ -49,9 +49,17 @@ export interface RecordContext {
 
 /**
  * States whose item is re-queued with the new content when its file changes: the version was
- * not delivered yet (docs/intake.md, "One item per file version").
+ * not delivered yet (docs/intake.md, "One item per file version"). A set-aside item is one: the
+ * corrected file dropped again is what the person was asked for, and the item then no longer
+ * waits on them.
  */
-const replaceableStates: readonly ItemState[] = ['queued', 'retrying', 'failed', 'gone'];
+const replaceableStates: readonly ItemState[] = [
+  'queued',
+  'retrying',
+  'failed',
+  'gone',
+  'quarantined',
+];
 
 /** States not yet delivered that become `gone` when their file disappears. */
 export const goneCapableStates: readonly ItemState[] = ['queued', 'retrying', 'failed'];
