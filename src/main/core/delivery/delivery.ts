@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { exponentialBackoffMs } from '../../../shared/backoff.ts';
 import {
   isTenantConfigured,
   resolveCloudEndpoints,
@@ -23,19 +22,13 @@ import {
   type ConnectionTestParts,
   type ConnectionTestReport,
 } from './connection-test.ts';
-import {
-  LocalFileChangedError,
-  LocalFileGoneError,
-  cancelSession,
-  deliverItem,
-} from './deliver-item.ts';
+import { cancelSession, deliverItem } from './deliver-item.ts';
 import { DeliveryError } from './errors.ts';
-import { HashPendingError, isAwaitingHash, recordHashPending } from './hash-check.ts';
+import { isAwaitingHash } from './hash-check.ts';
 import { GraphClient } from './graph-client.ts';
 import { HttpTransport } from './http-transport.ts';
 import {
   createDeliveryPolicies,
-  inProcessWaitLimitMs,
   isBreakerOpenError,
   type BreakerChange,
   type BreakerState,
@@ -44,6 +37,14 @@ import {
 import { SharePointClient } from './sharepoint-client.ts';
 import { TargetResolver } from './target-resolver.ts';
 import { TokenProvider } from './token-provider.ts';
+import {
+  classifyAttemptFailure,
+  nextStateAfterFailure,
+} from './outcomes/next-state-after-failure.ts';
+import { recordFailure } from './outcomes/record-failure.ts';
+import { restartedEvent } from './outcomes/restarted-event.ts';
+import { storedDelayMs } from './resilience/index.ts';
+import { Slots } from './worker/slots.ts';
 
 /** What startDelivery needs: the agent's parts. */
 export interface DeliveryOptions {
@@ -151,16 +152,8 @@ class DeliveryWorker implements Delivery {
    * gathered for a few milliseconds: a slot does not wait for them, it sends its item ahead.
    */
   readonly #commit: GroupCommit;
-  /** Slots promised to claims that wait for their commit. */
-  #reservedSlots = 0;
-  /**
-   * Claims committed (uploading, with their attempt) and not yet sent: up to one per slot, so a
-   * slot whose item is done starts the next at once instead of waiting for a claim's commit
-   * (docs/performance.md, figure 3). One that cannot be sent goes back to the queue unsent.
-   */
-  readonly #ahead: Claim[] = [];
-  /** In-flight items whose network work is over (isFinishing). */
-  #finishingCount = 0;
+  /** Items claimed, held ahead and sending; one that cannot be sent goes back unsent. */
+  readonly #slots: Slots<Claim>;
   readonly #pendingClaims = new Set<Promise<void>>();
   /** Claims the store could not give back (e.g. a full disk): tried again on every pump. */
   readonly #unreleasedClaims = new Set<number>();
@@ -186,6 +179,10 @@ class DeliveryWorker implements Delivery {
     this.#options = options;
     this.#pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
     this.#commit = createGroupCommit(options.store, { gatherMs: commitGatherMs });
+    this.#slots = new Slots<Claim>(
+      options.config.delivery.concurrency,
+      () => (this.#parts?.policies.breakerState ?? 'closed') === 'closed',
+    );
   }
 
   async start(): Promise<void> {
@@ -473,7 +470,7 @@ class DeliveryWorker implements Delivery {
     this.#rescheduleAfterClockJump();
     this.#retryReleases();
     this.#startAhead();
-    const free = this.#claimLimit() - this.#claimedSlots();
+    const free = this.#slots.freeToClaim;
     if (free > 0) this.#claim(free);
   }
 
@@ -498,35 +495,12 @@ class DeliveryWorker implements Delivery {
 
   /** Starts claimed-ahead items while slots are free (the caller checked #holdMs). */
   #startAhead(): void {
-    while (this.#ahead.length > 0 && this.#sendingSlots() < this.#slotLimit()) {
-      const claim = this.#ahead.shift()!;
+    for (let claim = this.#slots.takeNextToSend(); claim; claim = this.#slots.takeNextToSend()) {
       if (this.#pausedFolders.has(claim.folder.id)) this.#giveBack([claim], { isUnsent: true });
       else this.#run(claim);
     }
     // A half-open breaker lets one probe through: nothing waits ahead of it.
-    if (this.#claimLimit() === this.#slotLimit()) this.#giveBackAhead(() => true);
-  }
-
-  /** Items talking to SharePoint. */
-  #sendingSlots(): number {
-    return this.#inFlight.size - this.#finishingCount;
-  }
-
-  /** Slots taken: items sending, claimed ahead, and claims waiting for their commit. */
-  #claimedSlots(): number {
-    return this.#sendingSlots() + this.#ahead.length + this.#reservedSlots;
-  }
-
-  /** How many items may be claimed: one ahead per slot while the breaker is closed. */
-  #claimLimit(): number {
-    const slots = this.#slotLimit();
-    return this.#parts?.policies.breakerState === 'closed' ? 2 * slots : slots;
-  }
-
-  /** How many items may be in flight: delivery.concurrency, or one probe while half-open. */
-  #slotLimit(): number {
-    const breaker = this.#parts?.policies.breakerState ?? 'closed';
-    return breaker === 'closed' ? this.#options.config.delivery.concurrency : 1;
+    if (!this.#slots.canHoldAhead) this.#giveBackAhead(() => true);
   }
 
   /**
@@ -537,23 +511,23 @@ class DeliveryWorker implements Delivery {
    * looked for first (exactly-once).
    */
   #claim(count: number): void {
-    this.#reservedSlots += count;
+    this.#slots.reserve(count);
     const claiming = this.#commit
       .run(() => this.#startClaims(count))
       .then(
         (claims) => {
-          this.#reservedSlots -= count;
+          this.#slots.unreserve(count);
           if (this.#isClosed) {
             this.#giveBack(claims);
             return;
           }
-          this.#ahead.push(...claims);
+          this.#slots.holdAhead(claims);
           if (this.#holdMs() > 0) this.#giveBackAhead(() => true);
           else this.#startAhead();
           this.#scheduleNextDue();
         },
         (error: unknown) => {
-          this.#reservedSlots -= count;
+          this.#slots.unreserve(count);
           this.#options.logger.error({ err: error }, 'Could not claim items for delivery');
           this.#schedulePump(this.#pollIntervalMs);
         },
@@ -621,10 +595,7 @@ class DeliveryWorker implements Delivery {
 
   /** Gives back the claimed-ahead items that `isMatch` picks, unsent. */
   #giveBackAhead(isMatch: (claim: Claim) => boolean): void {
-    const given: Claim[] = [];
-    for (let index = this.#ahead.length - 1; index >= 0; index -= 1) {
-      if (isMatch(this.#ahead[index]!)) given.unshift(...this.#ahead.splice(index, 1));
-    }
+    const given = this.#slots.takeAheadWhere(isMatch);
     if (given.length > 0) this.#giveBack(given, { isUnsent: true });
   }
 
@@ -694,7 +665,7 @@ class DeliveryWorker implements Delivery {
   /** Wakes the pump when the next waiting item falls due, while a slot is free. */
   #scheduleNextDue(): void {
     const { store, clock } = this.#options;
-    if (this.#claimedSlots() >= this.#claimLimit()) return;
+    if (this.#slots.freeToClaim === 0) return;
     const dueAt = store.nextDeliveryDueAt(this.#excludedFolders());
     if (dueAt !== null) {
       this.#schedulePump(Math.min(Math.max(0, dueAt - clock.now()), this.#pollIntervalMs));
@@ -732,9 +703,10 @@ class DeliveryWorker implements Delivery {
       done: Promise.resolve(),
     };
     this.#inFlight.set(claim.item.id, entry);
+    this.#slots.startSending();
     entry.done = this.#deliver(claim, entry).finally(() => {
       this.#inFlight.delete(claim.item.id);
-      if (entry.isFinishing) this.#finishingCount -= 1;
+      this.#slots.end(entry.isFinishing);
       this.#schedulePump(0);
     });
   }
@@ -814,127 +786,50 @@ class DeliveryWorker implements Delivery {
 
   #lendSlot(entry: InFlight): void {
     entry.isFinishing = true;
-    this.#finishingCount += 1;
+    this.#slots.lend();
     this.#pump();
   }
 
-  /** Turns a failure into the item's next state; returns the attempt's record. */
+  /** Turns a failure into the item's next state (nextStateAfterFailure); returns the attempt's record. */
   async #recordFailure(item: Item, error: unknown, entry: InFlight): Promise<AttemptResult> {
     const { store, clock, config, logger } = this.#options;
     const current = store.getItem(item.id) ?? item;
-    const sessionUrl = current.uploadSessionUrl;
-    const parts = this.#parts;
-    const dropSession = async () => {
-      if (sessionUrl && parts) {
-        await cancelSession(
-          { sharepoint: parts.sharepoint, signal: AbortSignal.timeout(10_000) },
-          sessionUrl,
-        );
-      }
-    };
-    const noSession = {
-      uploadSessionUrl: null,
-      uploadSessionExpiresAt: null,
-      uploadNextOffset: null,
-    };
-    const outcome = (name: string, failure?: DeliveryError): AttemptResult => ({
-      outcome: name,
-      httpStatus: failure?.httpStatus ?? null,
-      errorCode: failure?.code ?? null,
-      errorMessage: failure?.message ?? null,
+    const failure = classifyAttemptFailure(error, {
+      isAborted: entry.controller.signal.aborted,
+      isCancelRequested: entry.isCancelRequested,
     });
-
-    if (entry.controller.signal.aborted) {
-      if (entry.isCancelRequested) {
-        await dropSession();
-        store.transitionItem(item.id, 'cancelled', {}, noSession);
-        return outcome('cancelled');
-      }
-      store.transitionItem(item.id, 'queued', restartedEvent(item));
-      return outcome('interrupted');
-    }
-    if (error instanceof LocalFileGoneError) {
-      await dropSession();
-      store.transitionItem(item.id, 'gone', {}, noSession);
-      return outcome('gone');
-    }
-    if (error instanceof LocalFileChangedError) {
-      await dropSession();
-      store.updateItem(item.id, {
-        sizeBytes: error.sizeBytes,
-        mtimeMs: error.mtimeMs,
-        sha256: null,
-        quickXorHash: null,
-        ...noSession,
-      });
-      store.requeueItem(item.id, 'changed');
-      return outcome('changed');
-    }
-    if (error instanceof HashPendingError) return recordHashPending(store, clock, item, error);
-    if (isBreakerOpenError(error)) {
-      const nextAttemptAt =
-        parts?.policies.nextProbeAt ?? clock.now() + config.delivery.breaker.probeIntervalMs;
-      store.transitionItem(
-        item.id,
-        'retrying',
-        {
-          nextAttemptAt,
-          errorCode: 'connection.paused',
-          errorMessage: `Waiting for SharePoint to recover: ${this.#breaker.detail}`,
-        },
-        // Waiting for the breaker does not use up an attempt (issue 4).
-        { nextAttemptAt, attempts: Math.max(0, current.attempts - 1) },
-      );
-      return outcome('deferred');
-    }
-    const failure =
-      error instanceof DeliveryError
-        ? error
-        : new DeliveryError(`Delivery failed unexpectedly: ${(error as Error).message ?? error}`, {
-            kind: 'transient',
-            code: 'internal.unexpected',
-            cause: error,
-          });
-    if (!(error instanceof DeliveryError)) {
+    if (failure.kind === 'error' && failure.isBug) {
       logger.error({ err: error, itemId: item.id }, 'Unexpected delivery failure (a bug)');
     }
-    if (failure.kind === 'permanent' || failure.kind === 'config') {
-      if (failure.kind === 'config') this.#reportConfigError(failure);
-      store.transitionItem(
-        item.id,
-        'failed',
-        { errorCode: failure.code, errorMessage: failure.message },
-        { lastErrorCode: failure.code, lastErrorMessage: failure.message, nextAttemptAt: null },
-      );
-      return outcome('failed', failure);
-    }
     const now = clock.now();
-    // A Retry-After is never cut short: the wall clock reads whole milliseconds, rounded down,
-    // so the wait starts one millisecond later than the reading.
-    const waitMs =
-      failure.retryAfterMs !== undefined && failure.retryAfterMs > inProcessWaitLimitMs
-        ? failure.retryAfterMs + 1
-        : storedDelayMs(config, current.attempts, this.#options.random ?? Math.random);
-    if (now + waitMs - current.firstQueuedAt > config.delivery.retry.maxAgeMs) {
-      const days = Math.round(config.delivery.retry.maxAgeMs / 86_400_000);
-      const message = `Gave up after ${days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : `${Math.round(config.delivery.retry.maxAgeMs / 60_000)} minutes`} of retries: ${failure.message}`;
-      store.transitionItem(
-        item.id,
-        'failed',
-        { errorCode: failure.code, errorMessage: message },
-        { lastErrorCode: failure.code, lastErrorMessage: message, nextAttemptAt: null },
-      );
-      return outcome('failed', failure);
+    const next = nextStateAfterFailure(failure, {
+      attempts: current.attempts,
+      firstQueuedAt: current.firstQueuedAt,
+      now,
+      config,
+      breakerProbeAt:
+        this.#parts?.policies.nextProbeAt ?? now + config.delivery.breaker.probeIntervalMs,
+      breakerDetail: this.#breaker.detail,
+      random: this.#options.random ?? Math.random,
+    });
+    if (next.outcome === 'failed' && next.failure.kind === 'config') {
+      this.#reportConfigError(next.failure);
     }
-    const nextAttemptAt = now + waitMs;
-    store.transitionItem(
-      item.id,
-      'retrying',
-      { nextAttemptAt, errorCode: failure.code, errorMessage: failure.message },
-      { nextAttemptAt, lastErrorCode: failure.code, lastErrorMessage: failure.message },
+    const result = await recordFailure(store, item, next, () =>
+      this.#dropSession(current.uploadSessionUrl),
     );
-    if (failure.kind === 'auth') this.#holdForAuth(failure, waitMs);
-    return outcome('retrying', failure);
+    if (next.outcome === 'retrying' && next.isAuthHold)
+      this.#holdForAuth(next.failure, next.waitMs);
+    return result;
+  }
+
+  /** Cancels an upload session that is no longer of use (never throws). */
+  async #dropSession(sessionUrl: string | null): Promise<void> {
+    if (!sessionUrl || !this.#parts) return;
+    await cancelSession(
+      { sharepoint: this.#parts.sharepoint, signal: AbortSignal.timeout(10_000) },
+      sessionUrl,
+    );
   }
 
   /** After an auth failure, no item is tried until the wait is over (no burst of failures). */
@@ -987,26 +882,4 @@ class DeliveryWorker implements Delivery {
     const { clock } = this.#options;
     return clock.now() + (monotonicMs - clock.monotonicNow());
   }
-}
-
-/** The item.queued event of an item put back in the queue unsent, or after an interruption. */
-function restartedEvent(item: Item) {
-  return {
-    folderId: item.folderId,
-    path: item.relativePath,
-    sizeBytes: item.sizeBytes,
-    reason: 'restarted' as const,
-  };
-}
-
-/**
- * The wait before a stored retry: delivery.retry.storedDelayMinMs doubling with each attempt,
- * capped at storedDelayMaxMs, with ±10 % jitter.
- */
-export function storedDelayMs(config: Config, attempts: number, random: () => number): number {
-  const { storedDelayMinMs, storedDelayMaxMs } = config.delivery.retry;
-  return exponentialBackoffMs(
-    { firstDelayMs: storedDelayMinMs, maxDelayMs: storedDelayMaxMs, attempt: attempts },
-    { jitterRatio: 0.1, random },
-  );
 }

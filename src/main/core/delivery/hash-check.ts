@@ -1,4 +1,3 @@
-import type { Clock } from '../lifecycle/index.ts';
 import type { AttemptResult, Item, Store } from '../store/index.ts';
 import { DeliveryError } from './errors.ts';
 import type { DriveItem } from './sharepoint-client.ts';
@@ -64,11 +63,10 @@ export function countHashlessReads(store: Store, itemId: number): number {
  */
 export function recordHashPending(
   store: Store,
-  clock: Clock,
   item: Item,
   pending: HashPendingError,
+  nextAttemptAt: number,
 ): AttemptResult {
-  const nextAttemptAt = clock.now() + pending.waitMs;
   store.transitionItem(
     item.id,
     'retrying',

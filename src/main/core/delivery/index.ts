@@ -8,7 +8,8 @@
  * Does not own: finding files or hashing them first (intake), the item lifecycle and its
  * events (src/shared, written through the store), or showing anything (the feed and the UI).
  */
-export { startDelivery, storedDelayMs } from './delivery.ts';
+export { startDelivery } from './delivery.ts';
+export { storedDelayMs } from './resilience/index.ts';
 export type { ConnectionState, Delivery, DeliveryOptions, DeliveryPauseState } from './delivery.ts';
 export type { ConnectionTestReport, ConnectionTestStep } from './connection-test.ts';
 export { DeliveryError, parseRetryAfterMs } from './errors.ts';
