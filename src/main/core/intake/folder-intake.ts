@@ -92,9 +92,10 @@ const missingCodes = new Set(['ENOENT', 'ENOTDIR']);
 /** The least time a file must be missing before its item is recorded as gone. */
 const goneGraceMs = 1_000;
 /**
- * How many files that came due are taken in one event-loop turn (and share one commit): a turn
- * of prepared small files takes ~20 ms, well within the feed's 50 ms; 128 made four times as
- * many fsyncs in a burst (issue 7, figure 2: 537 -> 506 ms for 10,000 files).
+ * How many files that came due are taken in one event-loop turn (and share one commit): a turn of
+ * prepared small files stays well within the 50 ms the feed, which shares the thread, may wait, and
+ * fewer per turn would mean more fsyncs in a burst (docs/performance.md, "Why the code is shaped
+ * so", Intake).
  */
 const duePerTurn = 512;
 /**
@@ -198,9 +199,9 @@ export class FolderIntake {
 
   /**
    * Runs once, on nothing, the code a file goes through when it is seen, read and recorded: the
-   * first file dropped after start then does not wait for it to be compiled (issue 7, figure 1:
-   * the first file of a run took ~4 ms longer than the others, and its first hashing, half a
-   * window later, held up the event of the file dropped then by ~3 ms). No file is read and
+   * first file dropped after start then does not wait for it to be compiled, nor does its
+   * hashing, half a window later, hold up the event of a file dropped then
+   * (docs/performance.md, "Why the code is shaped so", Intake). No file is read and
    * nothing is written: the folder's rules, hashing of zeros, a lookup, a target path and an
    * empty commit.
    */
@@ -372,9 +373,9 @@ export class FolderIntake {
   #onPathChanged(relativePath: string): Promise<void> | undefined {
     if (this.#isClosed || this.#rules.isIgnored(relativePath, undefined)) return undefined;
     // On a local disk the whole look is synchronous (an lstat, a store lookup, a timer): through
-    // the thread pool, with three promises, a burst of 10,000 names fell ~250 ms behind the
-    // program moving them in (issue 7, figure 2). A file seen empty because its writer has not
-    // written yet is looked at again on the write's own event.
+    // the thread pool, with three promises, intake falls behind a program moving a burst of files
+    // in (docs/performance.md, "Why the code is shaped so", Intake). A file seen empty because its
+    // writer has not written yet is looked at again on the write's own event.
     return this.#withStats(relativePath, (stats) => this.#onPathStats(relativePath, stats));
   }
 
@@ -508,12 +509,13 @@ export class FolderIntake {
    * observe, for a file seen at this size and mtime: start or reset its wait, unless the store
    * knows this version already.
    *
-   * `isLookupDeferred` (a watcher's event): the store is not asked now, since the file is looked
-   * up anyway halfway through its wait (#prepare) or when it is taken (#readAndRecord), and a
-   * known version is dropped then. An event rarely names a known version (a chmod); each of a
-   * burst's 10,000 is new, and the lookup, in a read transaction of its own, was ~6 µs of the
-   * ~25 µs per event that made intake fall behind the program moving them in (issue 7, figure
-   * 2). Scans keep the lookup: a catch-up over 100,000 known files must not wait on any.
+   * `isLookupDeferred` (a watcher's event): the store is not asked now, since the file is looked up
+   * anyway halfway through its wait (#prepare) or when it is taken (#readAndRecord), and a known
+   * version is dropped then. An event rarely names a known version (a chmod); each of a burst's
+   * 10,000 is new, and the lookup, in a read transaction of its own, is a large share of the work
+   * per event that decides whether intake keeps up with a burst (docs/performance.md, "Why the code
+   * is shaped so", Intake). Scans keep the lookup: a catch-up over 100,000 known files must not
+   * wait on any.
    */
   #observeVersion(
     relativePath: string,
@@ -580,14 +582,14 @@ export class FolderIntake {
   }
 
   /**
-   * How long a file seen now has held still already: since its change time (every write sets
-   * it, and so does a move into the folder), when intake sees it later than that, as the events
-   * of a burst wait their turn (issue 7, figure 2: the last of 10,000 files moved in at once was
-   * looked at ~80 ms after it arrived, and its window ended that much later). Whole milliseconds,
-   * and at most half the window: intake watches every file itself for at least half of it. None
-   * when the change time is unknown (scans) or cannot be trusted: on a network share (its clock
-   * is the server's), before the mtime, or in whole seconds (FAT and some network file systems
-   * stamp times in 1-2 s steps).
+   * How long a file seen now has held still already: since its change time (every write sets it,
+   * and so does a move into the folder), when intake sees it later than that, as the events of a
+   * burst wait their turn: counted from when intake sees it, the last files of a burst would wait
+   * their turn and then a whole window more (docs/performance.md, "Why the code is shaped so",
+   * Intake). Whole milliseconds, and at most half the window: intake watches every file itself for
+   * at least half of it. None when the change time is unknown (scans) or cannot be trusted: on a
+   * network share (its clock is the server's), before the mtime, or in whole seconds (FAT and some
+   * network file systems stamp times in 1-2 s steps).
    */
   #heldStillMs(current: FileVersion): number {
     const { changedAtMs } = current;
@@ -634,7 +636,7 @@ export class FolderIntake {
     }
     // Before the next turn is scheduled, so that this turn's records join the commit scheduled
     // first, and commit before the next turn's (which would otherwise join it: twice the files
-    // per commit, and their events held back a turn longer; figure 9's delay doubled).
+    // per commit, and their events held back a turn longer, which doubles the feed's delay).
     this.#recordGathered();
     if (this.#due.size > 0 && !this.#isDueScheduled) {
       this.#isDueScheduled = true;
@@ -670,9 +672,9 @@ export class FolderIntake {
     const heldMs = this.#options.clock.monotonicNow() - candidate.stableSinceMs;
     if (heldMs < this.folder.stabilityWindowMs) {
       if (candidate.isToPrepare && !this.#prepare(relativePath, candidate)) return undefined;
-      // Not rounded to whole milliseconds: a trial that did (fewer timer lists in a burst) put
-      // these timers in the list of the half-window ones and made single files ~0.7 ms slower,
-      // with a 15-35 ms straggler in every run (issue 7, figure 1).
+      // Not rounded to whole milliseconds: rounded, these timers share Node's timer list with
+      // the half-window ones, and single files come due later, some of them much later
+      // (docs/performance.md, "Why the code is shaped so", Intake).
       candidate.timer = this.#options.clock.setTimeout(
         () => this.#markDue(relativePath),
         this.folder.stabilityWindowMs - heldMs,
@@ -694,12 +696,12 @@ export class FolderIntake {
   }
 
   /**
-   * Halfway through its window, a small file on a local disk is read and hashed, so that when
-   * the window ends only an lstat and its record are left (issue 7: the burst of figure 2 waited
-   * on ~60 µs of reading and hashing per file after the window, the single files of figure 1 on
-   * a cold read). The hashes stand for the file as long as its size and mtime do: the lstat at
-   * the end of the window compares them, and any change makes a new candidate without them. A
-   * file that cannot be read now (another program holds it) is read when it is taken, as before.
+   * Halfway through its window, a small file on a local disk is read and hashed, so that when the
+   * window ends only an lstat and its record are left: neither a burst nor a single file waits on
+   * reading and hashing after its window (docs/performance.md, "Why the code is shaped so",
+   * Intake). The hashes stand for the file as long as its size and mtime do: the lstat at the end
+   * of the window compares them, and any change makes a new candidate without them. A file that
+   * cannot be read now (another program holds it) is read when it is taken, as before.
    *
    * @returns whether the candidate still waits (false: it was dropped or replaced).
    */
@@ -1127,7 +1129,7 @@ export class FolderIntake {
     return this.#rules.isRequestFile(relativePath) ? requestFileMaxBytes : 0;
   }
 
-  /** lstat, synchronously (on a local disk ~3 µs, against a thread-pool round trip). */
+  /** lstat, synchronously (on a local disk cheaper than a thread-pool round trip). */
   #lstatNow(relativePath: string): fs.Stats | 'missing' | undefined {
     try {
       return fs.lstatSync(this.#absolute(relativePath));

@@ -143,8 +143,9 @@ export type RecordResult = StepResult<RecordOutcome>;
  * them all. A file to be quarantined is moved and recorded on its own first, as recordWithTarget
  * does.
  *
- * Why not one recordWithTarget each: a commit work, a promise and their reactions per file were
- * several of the ~40 µs a burst file took after its window (issue 7, figure 2).
+ * Why not one recordWithTarget each: a commit work, a promise and their reactions per file are a
+ * large share of a burst file's work after its window (docs/performance.md, "Why the code is
+ * shaped so", Intake).
  */
 export function recordTogether(
   context: RecordContext,
