@@ -6,14 +6,11 @@
  * Does not own: deciding what happens to an item (intake and delivery do), or the wire format
  * of events (src/shared). Listeners hear of changes through the event bus, after commit.
  */
-export { Store, StoreInvariantError, countItemsByState, listItemRows } from './store.ts';
-export type {
-  Attempt,
-  AttemptResult,
-  ItemFilter,
-  StoreOptions,
-  TransitionEventData,
-} from './store.ts';
+export { Store, type StoreOptions } from './store.ts';
+export { StoreInvariantError } from './errors.ts';
+export { countItemsByState, listItemRows, type ItemFilter } from './item-queries.ts';
+export type { TransitionEventData } from './items.ts';
+export type { Attempt, AttemptResult } from './attempts.ts';
 export {
   createGroupCommit,
   type GroupCommit,
