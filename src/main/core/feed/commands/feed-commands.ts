@@ -1,5 +1,4 @@
 import type { Config } from '../../../../shared/config-schema.ts';
-import { isTenantConfigured } from '../../../../shared/config-schema.ts';
 import {
   commandTypes,
   emptyStateCounts,
@@ -11,9 +10,6 @@ import {
   type CommandResult,
   type CommandType,
   type ConnectionTestResult,
-  type ConnectionView,
-  type DeliveryView,
-  type FolderHealth,
   type SettingsView,
   type Snapshot,
   type StateCounts,
@@ -23,6 +19,7 @@ import type { EventBus } from '../../events/index.ts';
 import type { Clock, Disposable } from '../../lifecycle/index.ts';
 import type { Item, Store } from '../../store/index.ts';
 import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
+import { ReportedState, type StateReporters } from './reported-state.ts';
 
 /**
  * What the agent supplies to the feed: the operations that belong to other capabilities.
@@ -32,7 +29,7 @@ import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
  * their state falls back to what the feed heard on the event bus (connection.changed,
  * folder.available/unavailable, delivery.paused/resumed), or "unknown".
  */
-export interface FeedCommands {
+export interface FeedCommands extends StateReporters {
   /** Puts failed or cancelled items back in the queue (the feed checked their states). */
   retryItems(itemIds: readonly number[]): void;
   /**
@@ -44,12 +41,6 @@ export interface FeedCommands {
   pauseDelivery?(folderId: string | null): void;
   /** Undoes pauseDelivery. */
   resumeDelivery?(folderId: string | null): void;
-  /** Whether delivery is paused. */
-  deliveryState?(): DeliveryView;
-  /** The breaker and what delivery knows of the connection. */
-  connectionState?(): Omit<ConnectionView, 'isConfigured'>;
-  /** Whether intake can read a watched folder. */
-  folderHealth?(folderId: string): FolderHealth;
   /** Checks each step to SharePoint with the current settings. */
   testConnection?(signal: AbortSignal): Promise<ConnectionTestResult>;
   /** The settings screen's data. */
@@ -96,37 +87,12 @@ export interface FeedCommandRunnerOptions {
  */
 export class FeedCommandRunner implements Disposable {
   readonly #options: FeedCommandRunnerOptions;
-  readonly #heard: HeardState;
-  readonly #subscription: Disposable;
+  readonly #reported: ReportedState;
   readonly #handlers: Handlers;
 
   constructor(options: FeedCommandRunnerOptions) {
     this.#options = options;
-    this.#heard = { connection: undefined, folders: new Map(), delivery: undefined };
-    this.#subscription = options.bus.onDidAny((event) => {
-      if (event.seq === undefined) return;
-      if (event.type === 'connection.changed') {
-        this.#heard.connection = {
-          ...event.data,
-          status:
-            event.data.status ?? (event.data.breaker === 'closed' ? 'ready' : 'paused-by-breaker'),
-          changedAt: event.at,
-        };
-      } else if (event.type === 'folder.available' || event.type === 'folder.unavailable') {
-        const isAvailable = event.type === 'folder.available';
-        this.#heard.folders.set(event.data.folderId, {
-          status: isAvailable ? 'available' : 'unavailable',
-          reason: event.type === 'folder.unavailable' ? event.data.reason : null,
-          changedAt: event.at,
-        });
-      } else if (event.type === 'delivery.paused' || event.type === 'delivery.resumed') {
-        this.#heard.delivery = applyPause(
-          this.#heard.delivery ?? { isPaused: false, pausedFolderIds: [] },
-          event.data.folderId,
-          event.type === 'delivery.paused',
-        );
-      }
-    });
+    this.#reported = new ReportedState(options.bus, options.commands);
     this.#handlers = this.#buildHandlers();
   }
 
@@ -156,7 +122,7 @@ export class FeedCommandRunner implements Disposable {
   takeSnapshot(): Snapshot {
     const { store, clock } = this.#options;
     const config = this.#options.getConfig();
-    const delivery = this.#deliveryState();
+    const delivery = this.#reported.delivery();
     return store.readConsistently(() => {
       const seq = store.lastEventSeq();
       const perFolder = store.countsByFolderAndState();
@@ -169,11 +135,11 @@ export class FeedCommandRunner implements Disposable {
           id: folder.id,
           path: folder.path,
           label: folder.label ?? null,
-          health: this.#folderHealth(folder.id),
+          health: this.#reported.folderHealth(folder.id),
           isPaused: delivery.isPaused || delivery.pausedFolderIds.includes(folder.id),
           counts: perFolder.get(folder.id) ?? emptyStateCounts(),
         })),
-        connection: this.#connectionState(config),
+        connection: this.#reported.connection(config),
         delivery,
         items: page.items,
         nextCursor: page.nextCursor,
@@ -183,7 +149,7 @@ export class FeedCommandRunner implements Disposable {
 
   /** Stops listening to the bus. */
   close(): void {
-    void this.#subscription.close();
+    this.#reported.close();
   }
 
   #buildHandlers(): Handlers {
@@ -223,13 +189,13 @@ export class FeedCommandRunner implements Disposable {
         const pause = this.#require(commands.pauseDelivery, 'Pausing delivery');
         this.#checkFolder(folderId);
         pause.call(commands, folderId);
-        return { delivery: this.#deliveryState() };
+        return { delivery: this.#reported.delivery() };
       },
       resumeDelivery: ({ folderId }) => {
         const resume = this.#require(commands.resumeDelivery, 'Resuming delivery');
         this.#checkFolder(folderId);
         resume.call(commands, folderId);
-        return { delivery: this.#deliveryState() };
+        return { delivery: this.#reported.delivery() };
       },
       testConnection: async () => {
         const test = this.#require(commands.testConnection, 'Testing the connection');
@@ -300,50 +266,4 @@ export class FeedCommandRunner implements Disposable {
     }
     return operation;
   }
-
-  #deliveryState(): DeliveryView {
-    return (
-      this.#options.commands.deliveryState?.() ??
-      this.#heard.delivery ?? { isPaused: false, pausedFolderIds: [] }
-    );
-  }
-
-  #connectionState(config: Config): ConnectionView {
-    const isConfigured = isTenantConfigured(config);
-    const reported = this.#options.commands.connectionState?.() ?? this.#heard.connection;
-    if (reported) {
-      const changedAt = reported.changedAt ?? this.#heard.connection?.changedAt ?? null;
-      return { ...reported, isConfigured, changedAt };
-    }
-    return {
-      isConfigured,
-      status: isConfigured ? 'unknown' : 'not-configured',
-      breaker: 'closed',
-      nextProbeAt: null,
-      detail: isConfigured
-        ? 'Not checked yet.'
-        : 'SharePoint is not connected: set the site, tenant and client id in Settings.',
-      changedAt: null,
-    };
-  }
-
-  #folderHealth(folderId: string): FolderHealth {
-    return (
-      this.#options.commands.folderHealth?.(folderId) ??
-      this.#heard.folders.get(folderId) ?? { status: 'unknown', reason: null, changedAt: null }
-    );
-  }
-}
-
-interface HeardState {
-  connection: Omit<ConnectionView, 'isConfigured'> | undefined;
-  folders: Map<string, FolderHealth>;
-  delivery: DeliveryView | undefined;
-}
-
-function applyPause(state: DeliveryView, folderId: string | null, isPaused: boolean): DeliveryView {
-  if (folderId === null)
-    return { isPaused, pausedFolderIds: isPaused ? state.pausedFolderIds : [] };
-  const others = state.pausedFolderIds.filter((id) => id !== folderId);
-  return { isPaused: state.isPaused, pausedFolderIds: isPaused ? [...others, folderId] : others };
 }
