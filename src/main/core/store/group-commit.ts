@@ -1,5 +1,8 @@
 import type { Store } from './store.ts';
 
+/** What a group commit needs of the store: its transactions, and nesting without savepoints. */
+export type GroupCommitStore = Pick<Store, 'transaction' | 'withoutSavepoints'>;
+
 /** How one step of a work ended (GroupCommit.runSteps). */
 export type StepResult<T> = { isOk: true; value: T } | { isOk: false; error: unknown };
 
@@ -60,12 +63,12 @@ const tryGuarded: TryStep = (step) => {
 };
 
 /**
- * Group commit (issue 7): store writes that become ready in the same event-loop turn share one
- * IMMEDIATE transaction, so a burst costs one WAL fsync per batch instead of one per write
- * (synchronous=FULL made 10,000 files take ~25 s in intake, almost all of it in COMMIT; four
- * commits per delivered item, each blocking the thread all delivery workers share, bounded
- * delivery's rate of small files). Intake records files through one; delivery claims items and
- * records their outcomes through another.
+ * Group commit: store writes that become ready in the same event-loop turn share one IMMEDIATE
+ * transaction, so a burst costs one WAL fsync per batch instead of one per write. With
+ * synchronous=FULL each COMMIT waits for the disk, on the thread that intake and every delivery
+ * worker share: one per write is most of the time a burst of files takes (docs/performance.md).
+ * Intake records files through one; delivery claims items and records their outcomes through
+ * another.
  *
  * Each work is rolled back alone when it throws (in its own savepoint, or by its store call's)
  * and its caller's promise rejects with the error; the others commit. Every promise settles
@@ -78,7 +81,10 @@ const tryGuarded: TryStep = (step) => {
  * callers do not wait for the commit to go on (delivery, whose slots send the item they hold
  * ahead meanwhile): responses that arrive a few milliseconds apart then share one fsync.
  */
-export function createGroupCommit(store: Store, options: { gatherMs?: number } = {}): GroupCommit {
+export function createGroupCommit(
+  store: GroupCommitStore,
+  options: { gatherMs?: number } = {},
+): GroupCommit {
   const gatherMs = options.gatherMs ?? 0;
   let waiting: Waiting[] = [];
   let isScheduled = false;
@@ -129,8 +135,8 @@ export function createGroupCommit(store: Store, options: { gatherMs?: number } =
     waiting = [];
     let outcomes: Outcome[];
     try {
-      const isRepeatable = batch.every((entry) => entry.isSingleWrite);
-      outcomes = (isRepeatable ? runOptimistically(batch) : undefined) ?? runGuarded(batch);
+      const isEverySingleWrite = batch.every((entry) => entry.isSingleWrite);
+      outcomes = (isEverySingleWrite ? runOptimistically(batch) : undefined) ?? runGuarded(batch);
     } catch (error) {
       for (const entry of batch) entry.reject(error);
       return;

@@ -86,7 +86,7 @@ function openAndCheck(file: string): Database {
     const result = db.pragma('quick_check', { simple: true });
     if (result !== 'ok') throw new CorruptDatabaseError(`quick_check: ${String(result)}`);
     // The check read every page: give back the memory it left SQLite holding (~8 MiB of a
-    // 100,000-item database's ~17 MiB peak; issue 7, figure 7).
+    // 100,000-item database's ~17 MiB peak; docs/performance.md).
     db.pragma('shrink_memory');
     migrate(db);
     return db;
