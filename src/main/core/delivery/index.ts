@@ -10,7 +10,9 @@
  */
 export { startDelivery } from './delivery.ts';
 export { storedDelayMs } from './resilience/index.ts';
-export type { ConnectionState, Delivery, DeliveryOptions, DeliveryPauseState } from './delivery.ts';
+export type { Delivery, DeliveryOptions } from './delivery.ts';
+export type { ConnectionState } from './worker/connection-status.ts';
+export type { DeliveryPauseState } from './worker/pause-state.ts';
 export type { ConnectionTestReport, ConnectionTestStep } from './connection-test.ts';
 export { DeliveryError, parseRetryAfterMs } from './errors.ts';
 export type { DeliveryErrorKind } from './errors.ts';

@@ -1,0 +1,59 @@
+import { resolveCloudEndpoints, type Config } from '../../../shared/config-schema.ts';
+import type { Clock } from '../lifecycle/index.ts';
+import type { Logger, SecretRedactor } from '../logging/index.ts';
+import type { SecretStore } from '../platform.ts';
+import type { Store } from '../store/index.ts';
+import type { ConnectionTestParts } from './connection-test.ts';
+import { GraphClient } from './graph-client.ts';
+import { HttpTransport } from './http-transport.ts';
+import { createDeliveryPolicies, type BreakerChange, type DeliveryPolicies } from './policies.ts';
+import { SharePointClient } from './sharepoint-client.ts';
+import { TargetResolver } from './target-resolver.ts';
+import { TokenProvider } from './token-provider.ts';
+
+/** What delivery talks to SharePoint with: one transport, one policy stack, one token source. */
+export type DeliveryParts = ConnectionTestParts & {
+  transport: HttpTransport;
+  policies: DeliveryPolicies;
+};
+
+/** What createDeliveryParts needs. */
+export interface DeliveryPartsOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  secretStore: SecretStore;
+  redactor: SecretRedactor;
+  random?: () => number;
+  onBreakerChange: (change: BreakerChange) => void;
+}
+
+/**
+ * Builds delivery's connection to SharePoint for a configured tenant: the keep-alive transport,
+ * the policies, msal-node's token provider, the Graph and SharePoint clients and the resolver
+ * of sites, libraries and folders. The caller closes the transport.
+ */
+export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryParts {
+  const { config, store, clock, logger, secretStore, redactor } = options;
+  const transport = HttpTransport.fromConfig(config);
+  const policies = createDeliveryPolicies({
+    delivery: config.delivery,
+    clock,
+    ...(options.random ? { random: options.random } : {}),
+    onBreakerChange: options.onBreakerChange,
+  });
+  const tokens = new TokenProvider({ config, secretStore, redactor, transport, logger });
+  const graph = new GraphClient({
+    graphBaseUrl: resolveCloudEndpoints(config.sharepoint).graphBaseUrl,
+    tokens,
+    transport,
+  });
+  const sharepoint = new SharePointClient({ graph, transport, policies, clock });
+  const targets = new TargetResolver({
+    siteUrl: config.sharepoint.siteUrl ?? '',
+    store,
+    sharepoint,
+  });
+  return { tokens, sharepoint, targets, transport, policies };
+}

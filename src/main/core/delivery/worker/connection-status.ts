@@ -1,0 +1,160 @@
+import { isTenantConfigured, type Config } from '../../../../shared/config-schema.ts';
+import type { Clock } from '../../lifecycle/index.ts';
+import type { Logger } from '../../logging/index.ts';
+import type { Store } from '../../store/index.ts';
+import type { DeliveryError } from '../errors.ts';
+import type { BreakerChange, BreakerState, DeliveryPolicies } from '../policies.ts';
+
+/** Whether delivery can talk to SharePoint, as the UI shows it. */
+export interface ConnectionState {
+  status: 'not-configured' | 'ready' | 'paused-by-breaker' | 'auth-failed';
+  breaker: BreakerState;
+  /** While paused: when the next probe or sign-in attempt runs (epoch ms). */
+  nextProbeAt: number | null;
+  /** A sentence for people: what is wrong and how to fix it, or that all is well. */
+  detail: string;
+}
+
+/** What ConnectionStatus reads and writes. */
+export interface ConnectionStatusOptions {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** The policies, once delivery has a tenant to talk to. */
+  policies: () => DeliveryPolicies | undefined;
+}
+
+/**
+ * The connection as people see it: the breaker, and the hold after an auth failure (no item is
+ * tried until its wait is over, so a refused credential does not make a burst of failures).
+ * Every change is a `connection.changed` event.
+ */
+export class ConnectionStatus {
+  readonly #options: ConnectionStatusOptions;
+  #authFailure: string | null = null;
+  #holdUntilMonotonic: number | null = null;
+  #breaker: BreakerChange = { breaker: 'closed', nextProbeAt: null, detail: '' };
+  /** Whether delivery has a tenant and a stored credential (set by the worker). */
+  isReady = false;
+  /** Configuration failures logged so far: every item of a folder meets the same one. */
+  readonly #reportedConfigErrors = new Set<string>();
+
+  constructor(options: ConnectionStatusOptions) {
+    this.#options = options;
+  }
+
+  /** Why the breaker last changed, for the sentence of an item that waits for it. */
+  get breakerDetail(): string {
+    return this.#breaker.detail;
+  }
+
+  /** How long the auth failure's hold still lasts (0: none). */
+  authHoldMs(): number {
+    if (this.#holdUntilMonotonic === null) return 0;
+    const remainingMs = this.#holdUntilMonotonic - this.#options.clock.monotonicNow();
+    if (remainingMs > 0) return remainingMs;
+    this.#holdUntilMonotonic = null;
+    return 0;
+  }
+
+  /** The state the UI shows. */
+  state(): ConnectionState {
+    const { config, policies } = this.#options;
+    if (!this.isReady) return notConnected(config);
+    const breaker = policies()?.breakerState ?? 'closed';
+    if (breaker === 'open') {
+      return {
+        status: 'paused-by-breaker',
+        breaker,
+        nextProbeAt: policies()?.nextProbeAt ?? null,
+        detail: this.#breaker.detail,
+      };
+    }
+    if (this.#authFailure && this.#holdUntilMonotonic !== null) {
+      return {
+        status: 'auth-failed',
+        breaker,
+        nextProbeAt: this.#wallTimeOf(this.#holdUntilMonotonic),
+        detail: this.#authFailure,
+      };
+    }
+    return {
+      status: 'ready',
+      breaker,
+      nextProbeAt: null,
+      detail: `Connected to ${config.sharepoint.siteUrl}`,
+    };
+  }
+
+  /** After an auth failure, no item is tried for `waitMs`; a new reason is an event. */
+  holdForAuth(failure: DeliveryError, waitMs: number): void {
+    const { clock, store } = this.#options;
+    this.#holdUntilMonotonic = clock.monotonicNow() + waitMs;
+    const isNew = this.#authFailure !== failure.message;
+    this.#authFailure = failure.message;
+    if (isNew) {
+      store.appendEvent({
+        type: 'connection.changed',
+        data: {
+          status: this.state().status,
+          breaker: this.#options.policies()?.breakerState ?? 'closed',
+          nextProbeAt: clock.now() + waitMs,
+          detail: failure.message,
+        },
+      });
+    }
+  }
+
+  /** A delivery succeeded: an auth failure, if any, is over. */
+  clearAuthFailure(): void {
+    if (this.#authFailure === null) return;
+    this.#authFailure = null;
+    this.#holdUntilMonotonic = null;
+    this.#options.store.appendEvent({
+      type: 'connection.changed',
+      data: {
+        status: this.state().status,
+        breaker: this.#options.policies()?.breakerState ?? 'closed',
+        nextProbeAt: null,
+        detail: 'Signed in again',
+      },
+    });
+  }
+
+  /** Records a change of the breaker as an event and in the log. */
+  recordBreakerChange(change: BreakerChange): void {
+    this.#breaker = change;
+    const { store, logger } = this.#options;
+    store.appendEvent({
+      type: 'connection.changed',
+      data: { ...change, status: this.state().status },
+    });
+    logger.warn({ breaker: change.breaker, nextProbeAt: change.nextProbeAt }, change.detail);
+  }
+
+  /** Logs a configuration failure once per message. */
+  reportConfigError(failure: DeliveryError): void {
+    if (this.#reportedConfigErrors.has(failure.message)) return;
+    this.#reportedConfigErrors.add(failure.message);
+    this.#options.logger.error({ code: failure.code }, failure.message);
+  }
+
+  #wallTimeOf(monotonicMs: number): number {
+    const { clock } = this.#options;
+    return clock.now() + (monotonicMs - clock.monotonicNow());
+  }
+}
+
+/** The state of a delivery without a tenant or a stored credential: what to set. */
+function notConnected(config: Config): ConnectionState {
+  const isSecret = config.auth.method === 'secret';
+  return {
+    status: 'not-configured',
+    breaker: 'closed',
+    nextProbeAt: null,
+    detail: isTenantConfigured(config)
+      ? `Not connected: no ${isSecret ? 'client secret' : 'certificate key'} is stored. Set ${isSecret ? 'SITEDROP_CLIENT_SECRET' : 'SITEDROP_CERTIFICATE_KEY'} or enter it in Settings; files stay queued until then`
+      : 'Not connected: set sharepoint.siteUrl, auth.tenantId and auth.clientId, and store the client secret or certificate key (docs/delivery.md); files stay queued until then',
+  };
+}
