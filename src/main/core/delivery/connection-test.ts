@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
-import type { TokenProvider } from './token-provider.ts';
-import type { SharePointClient } from './sharepoint-client.ts';
+import type { TokenProvider } from './graph/token-provider.ts';
+import type { SharePointClient } from './graph/sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
 
 /** One step of "Test connection". */

@@ -8,10 +8,10 @@ import type { Item, Store } from '../store/index.ts';
 import { renderColumns } from './column-template.ts';
 import { DeliveryError } from './errors.ts';
 import { countHashlessReads, isAwaitingHash } from './hash-check.ts';
-import { setColumnsAfterUpload } from './set-columns.ts';
-import type { DriveItem, SharePointClient } from './sharepoint-client.ts';
+import { setColumnsAfterUpload } from './graph/set-columns.ts';
+import type { DriveItem, SharePointClient } from './graph/sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
-import type { UploadSessionFile } from './upload-session-body.ts';
+import type { UploadSessionFile } from './graph/upload-session-body.ts';
 import { isIdentical, verifyUpload } from './verify-upload.ts';
 
 /** The local file is no longer there: the item is `gone`. */

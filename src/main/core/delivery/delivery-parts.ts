@@ -4,12 +4,16 @@ import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { SecretStore } from '../platform.ts';
 import type { Store } from '../store/index.ts';
 import type { ConnectionTestParts } from './connection-test.ts';
-import { GraphClient } from './graph-client.ts';
-import { HttpTransport } from './http-transport.ts';
-import { createDeliveryPolicies, type BreakerChange, type DeliveryPolicies } from './policies.ts';
-import { SharePointClient } from './sharepoint-client.ts';
+import { GraphClient } from './graph/graph-client.ts';
+import { HttpTransport } from './graph/http-transport.ts';
+import {
+  createDeliveryPolicies,
+  type BreakerChange,
+  type DeliveryPolicies,
+} from './resilience/policies.ts';
+import { SharePointClient } from './graph/sharepoint-client.ts';
 import { TargetResolver } from './target-resolver.ts';
-import { TokenProvider } from './token-provider.ts';
+import { TokenProvider } from './graph/token-provider.ts';
 
 /** What delivery talks to SharePoint with: one transport, one policy stack, one token source. */
 export type DeliveryParts = ConnectionTestParts & {

@@ -1,6 +1,6 @@
 import type { AttemptResult, Item, Store } from '../store/index.ts';
 import { DeliveryError } from './errors.ts';
-import type { DriveItem } from './sharepoint-client.ts';
+import type { DriveItem } from './graph/sharepoint-client.ts';
 
 /**
  * How long to wait before each new read of a file that SharePoint gave no quickXorHash for:

@@ -17,4 +17,4 @@ export type { ConnectionTestReport, ConnectionTestStep } from './connection-test
 export { DeliveryError, parseRetryAfterMs } from './errors.ts';
 export type { DeliveryErrorKind } from './errors.ts';
 export { renderColumnTemplate } from './column-template.ts';
-export { sitedropUserAgent } from './http-transport.ts';
+export { sitedropUserAgent } from './graph/http-transport.ts';

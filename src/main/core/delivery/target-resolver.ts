@@ -1,6 +1,6 @@
 import type { Store } from '../store/index.ts';
 import { DeliveryError } from './errors.ts';
-import type { SharePointClient } from './sharepoint-client.ts';
+import type { SharePointClient } from './graph/sharepoint-client.ts';
 
 /**
  * Where files go: the configured site URL resolved to a site id, each library name to a drive

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Item } from '../store/index.ts';
 import { DeliveryError } from './errors.ts';
 import { HashPendingError, hashRereadDelaysMs, noHashNote } from './hash-check.ts';
-import type { DriveItem } from './sharepoint-client.ts';
+import type { DriveItem } from './graph/sharepoint-client.ts';
 
 /** Extensions SharePoint rewrites after upload (it promotes properties into the file). */
 const officeExtensions = new Set([

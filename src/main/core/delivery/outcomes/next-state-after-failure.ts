@@ -2,7 +2,7 @@ import type { Config } from '../../../../shared/config-schema.ts';
 import { LocalFileChangedError, LocalFileGoneError } from '../deliver-item.ts';
 import { DeliveryError } from '../errors.ts';
 import { HashPendingError } from '../hash-check.ts';
-import { inProcessWaitLimitMs, isBreakerOpenError } from '../policies.ts';
+import { inProcessWaitLimitMs, isBreakerOpenError } from '../resilience/index.ts';
 import { storedDelayMs } from '../resilience/index.ts';
 
 /** A failed attempt, classified once: what it met, whatever threw it. */

@@ -3,7 +3,7 @@ import type { Clock } from '../../lifecycle/index.ts';
 import type { Logger } from '../../logging/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { DeliveryError } from '../errors.ts';
-import type { BreakerChange, BreakerState, DeliveryPolicies } from '../policies.ts';
+import type { BreakerChange, BreakerState, DeliveryPolicies } from '../resilience/index.ts';
 
 /** Whether delivery can talk to SharePoint, as the UI shows it. */
 export interface ConnectionState {

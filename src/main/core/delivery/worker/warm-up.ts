@@ -2,7 +2,7 @@ import type { Config } from '../../../../shared/config-schema.ts';
 import type { Logger } from '../../logging/index.ts';
 import type { DeliveryParts } from '../delivery-parts.ts';
 import { DeliveryError } from '../errors.ts';
-import { isBreakerOpenError } from '../policies.ts';
+import { isBreakerOpenError } from '../resilience/index.ts';
 import { storedDelayMs } from '../resilience/index.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HashPendingError, noHashNote } from '../../../../../src/main/core/delivery/hash-check.ts';
-import type { DriveItem } from '../../../../../src/main/core/delivery/sharepoint-client.ts';
+import type { DriveItem } from '../../../../../src/main/core/delivery/graph/sharepoint-client.ts';
 import { verifyUpload } from '../../../../../src/main/core/delivery/verify-upload.ts';
 import type { Item } from '../../../../../src/main/core/store/index.ts';
 

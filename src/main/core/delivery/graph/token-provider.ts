@@ -9,10 +9,10 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { resolveCloudEndpoints, type Config } from '../../../shared/config-schema.ts';
-import type { Logger, SecretRedactor } from '../logging/index.ts';
-import { secretNames, type SecretStore } from '../platform.ts';
-import { DeliveryError, classifyTokenFailure, signInTimeoutFailure } from './errors.ts';
+import { resolveCloudEndpoints, type Config } from '../../../../shared/config-schema.ts';
+import type { Logger, SecretRedactor } from '../../logging/index.ts';
+import { secretNames, type SecretStore } from '../../platform.ts';
+import { DeliveryError, classifyTokenFailure, signInTimeoutFailure } from '../errors.ts';
 import type { HttpTransport } from './http-transport.ts';
 
 /** Options of the TokenProvider. */

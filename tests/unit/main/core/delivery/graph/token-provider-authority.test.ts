@@ -1,15 +1,15 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema } from '../../../../../src/shared/config-schema.ts';
-import { MemorySecretStore } from '../../../../../src/main/cli/demo-command.ts';
+import { ConfigSchema } from '../../../../../../src/shared/config-schema.ts';
+import { MemorySecretStore } from '../../../../../../src/main/cli/demo-command.ts';
 import type {
   HttpRequest,
   HttpResponse,
   HttpTransport,
-} from '../../../../../src/main/core/delivery/http-transport.ts';
-import { TokenProvider } from '../../../../../src/main/core/delivery/token-provider.ts';
-import { SecretRedactor } from '../../../../../src/main/core/logging/index.ts';
-import { secretNames } from '../../../../../src/main/core/platform.ts';
+} from '../../../../../../src/main/core/delivery/graph/http-transport.ts';
+import { TokenProvider } from '../../../../../../src/main/core/delivery/graph/token-provider.ts';
+import { SecretRedactor } from '../../../../../../src/main/core/logging/index.ts';
+import { secretNames } from '../../../../../../src/main/core/platform.ts';
 
 const tenantId = '5d1c0a6e-7f3b-4c2a-9e51-0d3e5a7b9c11';
 

@@ -14,11 +14,12 @@ import {
   type IBreaker,
   type IHalfOpenAfterBackoffContext,
   type TimeoutPolicy,
+  type CircuitBreakerPolicy,
 } from 'cockatiel';
-import type { Config } from '../../../shared/config-schema.ts';
-import { listedBackoffMs } from '../../../shared/backoff.ts';
-import type { Clock } from '../lifecycle/index.ts';
-import { DeliveryError, timeoutFailure } from './errors.ts';
+import type { Config } from '../../../../shared/config-schema.ts';
+import { listedBackoffMs } from '../../../../shared/backoff.ts';
+import type { Clock } from '../../lifecycle/index.ts';
+import { DeliveryError, timeoutFailure } from '../errors.ts';
 import { ThrottleGate } from './throttle-gate.ts';
 
 /**
@@ -194,7 +195,7 @@ export class RunOrRateBreaker implements IBreaker {
  * time elapsed plus the interval, so the comparison holds exactly while less than the interval
  * has passed on the monotonic clock: a wall-clock change (a user, NTP, a laptop resuming) never
  * keeps the breaker open for days nor probes early (issue 4, "Timers use monotonic time").
- * tests/unit/main/core/delivery/policies.test.ts pins this down against cockatiel's behaviour.
+ * tests/unit/main/core/delivery/resilience/policies.test.ts pins this down against cockatiel's behaviour.
  */
 function monotonicHalfOpenAfter(
   intervalMs: number,
@@ -302,34 +303,11 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     halfOpenAfter: monotonicHalfOpenAfter(delivery.breaker.probeIntervalMs, clock),
     breaker: new RunOrRateBreaker(delivery.breaker, clock),
   });
-  breakerPolicy.onBreak((reason) => {
-    probeAtMonotonic = clock.monotonicNow() + delivery.breaker.probeIntervalMs;
-    const nextProbeAt = clock.now() + delivery.breaker.probeIntervalMs;
-    const error = 'error' in reason ? reason.error : undefined;
-    options.onBreakerChange({
-      breaker: 'open',
-      nextProbeAt,
-      detail:
-        error instanceof Error
-          ? `Paused after repeated failures: ${error.message}`
-          : 'Paused after repeated failures',
-    });
-  });
-  breakerPolicy.onHalfOpen(() => {
-    probeAtMonotonic = null;
-    options.onBreakerChange({
-      breaker: 'half-open',
-      nextProbeAt: null,
-      detail: 'Probing SharePoint with one request',
-    });
-  });
-  breakerPolicy.onReset(() => {
-    probeAtMonotonic = null;
-    options.onBreakerChange({
-      breaker: 'closed',
-      nextProbeAt: null,
-      detail: 'SharePoint answers again',
-    });
+  reportBreakerChanges(breakerPolicy, delivery.breaker.probeIntervalMs, clock, {
+    onChange: options.onBreakerChange,
+    onProbeAt: (atMonotonic) => {
+      probeAtMonotonic = atMonotonic;
+    },
   });
 
   const probeDueInMs = (): number | null => {
@@ -338,25 +316,7 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     return Math.max(0, Math.ceil(probeAtMonotonic - clock.monotonicNow()));
   };
 
-  const requestMs = delivery.requestTimeoutMs;
-  const sizedTimeout = (bytes: number) =>
-    requestMs + Math.ceil((bytes / minimumUploadBytesPerSecond) * 1000);
-  // Not aborted after a call returns: the transport settles only once the response has ended
-  // and then stops listening to the signal, so that abort would stop nothing, and it cost a
-  // DOMException (a captured stack) per request, ~25 µs (issue 7, figure 3).
-  const timeoutOf = (ms: number) =>
-    timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-  const timeouts: Record<TimeoutKind, { policy: TimeoutPolicy; ms: number }> = {
-    request: { ms: requestMs, policy: timeoutOf(requestMs) },
-    chunk: {
-      ms: sizedTimeout(delivery.chunkSizeBytes),
-      policy: timeoutOf(sizedTimeout(delivery.chunkSizeBytes)),
-    },
-    'simple-upload': {
-      ms: sizedTimeout(delivery.simpleUploadMaxBytes),
-      policy: timeoutOf(sizedTimeout(delivery.simpleUploadMaxBytes)),
-    },
-  };
+  const timeouts = createTimeouts(delivery);
 
   return {
     get breakerState(): BreakerState {
@@ -442,4 +402,76 @@ async function waitForGate(gate: ThrottleGate, signal: AbortSignal, action: stri
 /** Whether an error means the breaker is open (the call was not made). */
 export function isBreakerOpenError(error: unknown): boolean {
   return error instanceof BrokenCircuitError;
+}
+
+/**
+ * Turns the breaker's own events into BreakerChanges (with the next probe time) and tells the
+ * caller when the next probe is due on the monotonic clock (null: none is waited for).
+ */
+function reportBreakerChanges(
+  breakerPolicy: CircuitBreakerPolicy,
+  probeIntervalMs: number,
+  clock: Clock,
+  handlers: {
+    onChange: (change: BreakerChange) => void;
+    onProbeAt: (atMonotonic: number | null) => void;
+  },
+): void {
+  breakerPolicy.onBreak((reason) => {
+    handlers.onProbeAt(clock.monotonicNow() + probeIntervalMs);
+    const nextProbeAt = clock.now() + probeIntervalMs;
+    const error = 'error' in reason ? reason.error : undefined;
+    handlers.onChange({
+      breaker: 'open',
+      nextProbeAt,
+      detail:
+        error instanceof Error
+          ? `Paused after repeated failures: ${error.message}`
+          : 'Paused after repeated failures',
+    });
+  });
+  breakerPolicy.onHalfOpen(() => {
+    handlers.onProbeAt(null);
+    handlers.onChange({
+      breaker: 'half-open',
+      nextProbeAt: null,
+      detail: 'Probing SharePoint with one request',
+    });
+  });
+  breakerPolicy.onReset(() => {
+    handlers.onProbeAt(null);
+    handlers.onChange({
+      breaker: 'closed',
+      nextProbeAt: null,
+      detail: 'SharePoint answers again',
+    });
+  });
+}
+
+/**
+ * One timeout policy per kind of request: requestTimeoutMs, and for a chunk or a simple upload
+ * that plus the time its bytes take at the slowest upload rate allowed.
+ */
+function createTimeouts(
+  delivery: Config['delivery'],
+): Record<TimeoutKind, { policy: TimeoutPolicy; ms: number }> {
+  const requestMs = delivery.requestTimeoutMs;
+  const sizedTimeout = (bytes: number) =>
+    requestMs + Math.ceil((bytes / minimumUploadBytesPerSecond) * 1000);
+  // Not aborted after a call returns: the transport settles only once the response has ended
+  // and then stops listening to the signal, so that abort would stop nothing, and it cost a
+  // DOMException (a captured stack) per request, about 25 µs (docs/performance.md).
+  const timeoutOf = (ms: number) =>
+    timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+  return {
+    request: { ms: requestMs, policy: timeoutOf(requestMs) },
+    chunk: {
+      ms: sizedTimeout(delivery.chunkSizeBytes),
+      policy: timeoutOf(sizedTimeout(delivery.chunkSizeBytes)),
+    },
+    'simple-upload': {
+      ms: sizedTimeout(delivery.simpleUploadMaxBytes),
+      policy: timeoutOf(sizedTimeout(delivery.simpleUploadMaxBytes)),
+    },
+  };
 }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { GraphClient, encodePath } from '../../../../../src/main/core/delivery/graph-client.ts';
+import {
+  GraphClient,
+  encodePath,
+} from '../../../../../../src/main/core/delivery/graph/graph-client.ts';
 import type {
   HttpRequest,
   HttpResponse,
   HttpTransport,
-} from '../../../../../src/main/core/delivery/http-transport.ts';
-import type { TokenProvider } from '../../../../../src/main/core/delivery/token-provider.ts';
+} from '../../../../../../src/main/core/delivery/graph/http-transport.ts';
+import type { TokenProvider } from '../../../../../../src/main/core/delivery/graph/token-provider.ts';
 
 /** A transport that records each request and answers with the given statuses in turn. */
 function recordingTransport(statuses: number[]) {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import type { Config } from '../../../shared/config-schema.ts';
-import { sitedropVersion } from '../version.ts';
-import { DeliveryError, classifyNetworkFailure } from './errors.ts';
+import type { Config } from '../../../../shared/config-schema.ts';
+import { sitedropVersion } from '../../version.ts';
+import { DeliveryError, classifyNetworkFailure } from '../errors.ts';
 
 /** The User-Agent Microsoft's throttling guidance asks ISVs to send (decorated traffic). */
 export const sitedropUserAgent = `ISV|SiteDrop|SiteDrop/${sitedropVersion}`;

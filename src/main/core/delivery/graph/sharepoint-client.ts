@@ -1,10 +1,10 @@
-import type { Clock } from '../lifecycle/index.ts';
+import type { Clock } from '../../lifecycle/index.ts';
 import {
   DeliveryError,
   classifyHttpFailure,
   parseRetryAfterMs,
   type FailureContext,
-} from './errors.ts';
+} from '../errors.ts';
 import {
   encodePath,
   takeTransportFailure,
@@ -12,7 +12,7 @@ import {
   type GraphClient,
 } from './graph-client.ts';
 import type { FileRange, HttpResponse, HttpTransport } from './http-transport.ts';
-import type { DeliveryPolicies, TimeoutKind } from './policies.ts';
+import type { DeliveryPolicies, TimeoutKind } from '../resilience/index.ts';
 import { buildUploadSessionBody, type UploadSessionFile } from './upload-session-body.ts';
 
 /** A file or folder in a library, as much of a driveItem as delivery uses. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema } from '../../../../../src/shared/config-schema.ts';
-import { DeliveryError } from '../../../../../src/main/core/delivery/errors.ts';
-import { createDeliveryPolicies } from '../../../../../src/main/core/delivery/policies.ts';
-import { TestClock } from '../../../../helpers/test-clock.ts';
+import { ConfigSchema } from '../../../../../../src/shared/config-schema.ts';
+import { DeliveryError } from '../../../../../../src/main/core/delivery/errors.ts';
+import { createDeliveryPolicies } from '../../../../../../src/main/core/delivery/resilience/policies.ts';
+import { TestClock } from '../../../../../helpers/test-clock.ts';
 
 const throttled = (retryAfterMs: number) =>
   new DeliveryError('throttled', { kind: 'transient', code: 'graph.throttled', retryAfterMs });

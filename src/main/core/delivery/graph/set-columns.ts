@@ -1,6 +1,6 @@
-import type { Clock } from '../lifecycle/index.ts';
-import { DeliveryError } from './errors.ts';
-import { inProcessDelayMs } from './policies.ts';
+import type { Clock } from '../../lifecycle/index.ts';
+import { DeliveryError } from '../errors.ts';
+import { inProcessDelayMs } from '../resilience/index.ts';
 import type { SharePointClient } from './sharepoint-client.ts';
 
 /** What setting the columns of an uploaded file needs. */

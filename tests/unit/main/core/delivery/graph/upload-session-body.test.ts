@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUploadSessionBody } from '../../../../../src/main/core/delivery/upload-session-body.ts';
+import { buildUploadSessionBody } from '../../../../../../src/main/core/delivery/graph/upload-session-body.ts';
 
 describe('the createUploadSession body', () => {
   it('has only the documented "item" parameter, with size, conflict and the local times inside', () => {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigSchema } from '../../../../../src/shared/config-schema.ts';
-import { storedDelayMs } from '../../../../../src/main/core/delivery/index.ts';
-import { DeliveryError } from '../../../../../src/main/core/delivery/errors.ts';
+import { ConfigSchema } from '../../../../../../src/shared/config-schema.ts';
+import { storedDelayMs } from '../../../../../../src/main/core/delivery/index.ts';
+import { DeliveryError } from '../../../../../../src/main/core/delivery/errors.ts';
 import {
   createDeliveryPolicies,
   type BreakerChange,
-} from '../../../../../src/main/core/delivery/policies.ts';
-import { TestClock } from '../../../../helpers/test-clock.ts';
+} from '../../../../../../src/main/core/delivery/resilience/policies.ts';
+import { TestClock } from '../../../../../helpers/test-clock.ts';
 
 const throttled = (retryAfterMs?: number) =>
   new DeliveryError('throttled', {

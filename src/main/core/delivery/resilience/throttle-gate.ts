@@ -1,4 +1,4 @@
-import type { Clock } from '../lifecycle/index.ts';
+import type { Clock } from '../../lifecycle/index.ts';
 
 /**
  * Holds back every request to SharePoint while it has asked the app to wait (a 429 or 503 with
