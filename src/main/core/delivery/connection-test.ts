@@ -27,6 +27,17 @@ export interface ConnectionTestParts {
   targets: TargetResolver;
 }
 
+/** The steps of "Test connection", in the order they run. */
+const stepNames: readonly ConnectionTestStep['name'][] = [
+  'configuration',
+  'credential',
+  'token',
+  'site',
+  'library',
+  'folder',
+  'write',
+];
+
 /**
  * Checks, step by step, what delivery needs: configuration, a stored credential, a token, the
  * site, each library, each target folder, and write permission (by opening and cancelling an
@@ -38,18 +49,9 @@ export async function runConnectionTest(
   signal: AbortSignal,
 ): Promise<ConnectionTestReport> {
   const steps: ConnectionTestStep[] = [];
-  const names: ConnectionTestStep['name'][] = [
-    'configuration',
-    'credential',
-    'token',
-    'site',
-    'library',
-    'folder',
-    'write',
-  ];
   const finish = (failed?: ConnectionTestStep): ConnectionTestReport => {
     if (failed) steps.push(failed);
-    for (const name of names.slice(steps.length)) {
+    for (const name of stepNames.slice(steps.length)) {
       steps.push({ name, status: 'skipped', detail: 'Not checked: an earlier step failed' });
     }
     return { isOk: steps.every((step) => step.status === 'ok'), steps };
@@ -122,49 +124,70 @@ export async function runConnectionTest(
   } catch (error) {
     return finish(failure('library', error));
   }
-  const folderNotes: string[] = [];
   try {
-    for (const folder of config.folders) {
-      const library = folder.target.library ?? config.sharepoint.library;
-      const driveId = driveIds.get(library) ?? '';
-      const folderPath = folder.target.folderPath;
-      const columns = Object.keys(folder.target.columns);
-      await parts.targets.checkColumns(driveId, columns, signal);
-      if (folderPath === '') {
-        folderNotes.push(`"${folder.id}" → ${library} (top level)`);
-        continue;
-      }
-      const existing = await parts.sharepoint.getItemByPath(driveId, folderPath, signal);
-      folderNotes.push(
-        `"${folder.id}" → ${library}/${folderPath}${existing ? '' : ' (created at the first upload)'}`,
-      );
-    }
-    steps.push({
-      name: 'folder',
-      status: 'ok',
-      detail: folderNotes.join('; ') || 'No watched folders are configured',
-    });
+    const detail = await checkFolders(config, parts, driveIds, signal);
+    steps.push({ name: 'folder', status: 'ok', detail });
   } catch (error) {
     return finish(failure('folder', error));
   }
   try {
-    const library = config.sharepoint.library;
-    const driveId = driveIds.get(library) ?? '';
-    const probe = `.sitedrop-write-test-${randomUUID()}.tmp`;
-    const session = await parts.sharepoint.createUploadSession(
-      driveId,
-      probe,
-      { conflict: 'rename', sizeBytes: 1 },
-      signal,
-    );
-    await parts.sharepoint.deleteUploadSession(session.uploadUrl, signal);
-    steps.push({
-      name: 'write',
-      status: 'ok',
-      detail: `The app may write to "${library}" (an upload session was opened and cancelled)`,
-    });
+    const detail = await checkWrite(config, parts, driveIds, signal);
+    steps.push({ name: 'write', status: 'ok', detail });
   } catch (error) {
     return finish(failure('write', error));
   }
   return finish();
+}
+
+/**
+ * Checks each watched folder's columns and target folder; returns the step's detail.
+ *
+ * @param driveIds the drive id of each library, from the library step.
+ */
+async function checkFolders(
+  config: Config,
+  parts: ConnectionTestParts,
+  driveIds: ReadonlyMap<string, string>,
+  signal: AbortSignal,
+): Promise<string> {
+  const folderNotes: string[] = [];
+  for (const folder of config.folders) {
+    const library = folder.target.library ?? config.sharepoint.library;
+    const driveId = driveIds.get(library) ?? '';
+    const folderPath = folder.target.folderPath;
+    const columns = Object.keys(folder.target.columns);
+    await parts.targets.checkColumns(driveId, columns, signal);
+    if (folderPath === '') {
+      folderNotes.push(`"${folder.id}" → ${library} (top level)`);
+      continue;
+    }
+    const existing = await parts.sharepoint.getItemByPath(driveId, folderPath, signal);
+    folderNotes.push(
+      `"${folder.id}" → ${library}/${folderPath}${existing ? '' : ' (created at the first upload)'}`,
+    );
+  }
+  return folderNotes.join('; ') || 'No watched folders are configured';
+}
+
+/**
+ * Checks write permission on the default library by opening an upload session and cancelling
+ * it, so nothing is left in the library; returns the step's detail.
+ */
+async function checkWrite(
+  config: Config,
+  parts: ConnectionTestParts,
+  driveIds: ReadonlyMap<string, string>,
+  signal: AbortSignal,
+): Promise<string> {
+  const library = config.sharepoint.library;
+  const driveId = driveIds.get(library) ?? '';
+  const probe = `.sitedrop-write-test-${randomUUID()}.tmp`;
+  const session = await parts.sharepoint.createUploadSession(
+    driveId,
+    probe,
+    { conflict: 'rename', sizeBytes: 1 },
+    signal,
+  );
+  await parts.sharepoint.deleteUploadSession(session.uploadUrl, signal);
+  return `The app may write to "${library}" (an upload session was opened and cancelled)`;
 }
