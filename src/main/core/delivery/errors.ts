@@ -106,34 +106,8 @@ export function classifyHttpFailure(
   const make = (kind: DeliveryErrorKind, code: string, sentence: string) =>
     new DeliveryError(`${sentence}${codeNote}.${said}`, { ...base, kind, code });
 
-  if (status === 429) {
-    return make(
-      'transient',
-      'graph.throttled',
-      `SharePoint is throttling requests while ${context.action}; SiteDrop waits as long as it asks`,
-    );
-  }
-  if (status === 503 || status === 502 || status === 504) {
-    return make(
-      'transient',
-      'graph.unavailable',
-      `SharePoint is temporarily unavailable while ${context.action}; SiteDrop retries`,
-    );
-  }
-  if (status === 507) {
-    return make(
-      'permanent',
-      'graph.quota-exceeded',
-      `The SharePoint site is out of storage space while ${context.action}; ask a SharePoint admin to raise the site's quota, then press Retry`,
-    );
-  }
-  if (status >= 500) {
-    return make(
-      'transient',
-      'graph.server-error',
-      `SharePoint had an internal error while ${context.action}; SiteDrop retries`,
-    );
-  }
+  const serverSide = classifyServerSideFailure(status, context, make);
+  if (serverSide) return serverSide;
   if (status === 401) {
     return make(
       'auth',
@@ -148,34 +122,7 @@ export function classifyHttpFailure(
       `The app is not allowed to write to this site while ${context.action}: grant it Sites.Selected with the "write" role on the site (docs/delivery.md, "Least privilege") or consent Sites.ReadWrite.All`,
     );
   }
-  if (status === 404) {
-    if (context.notFound === 'site') {
-      return make(
-        'config',
-        'config.site-not-found',
-        `The SharePoint site was not found while ${context.action}: check sharepoint.siteUrl (it must be the site's address, e.g. https://contoso.sharepoint.com/sites/Office)`,
-      );
-    }
-    if (context.notFound === 'library') {
-      return make(
-        'config',
-        'config.library-not-found',
-        `The document library was not found while ${context.action}: check sharepoint.library or the folder's target.library (the library's display name, e.g. "Documents")`,
-      );
-    }
-    if (context.notFound === 'upload-session') {
-      return make(
-        'transient',
-        'upload.session-expired',
-        `The upload session expired or was removed while ${context.action}; SiteDrop starts a new one`,
-      );
-    }
-    return make(
-      'permanent',
-      'graph.not-found',
-      `SharePoint found nothing at the path while ${context.action}`,
-    );
-  }
+  if (status === 404) return classifyNotFound(context, make);
   if (status === 409 && graphCode === 'resourceModified') {
     return make(
       'transient',
@@ -229,6 +176,76 @@ export function classifyHttpFailure(
     'permanent',
     'graph.bad-request',
     `SharePoint refused the request while ${context.action}`,
+  );
+}
+
+/** Builds a DeliveryError with the status, Graph code and server sentence of one response. */
+type MakeFailure = (kind: DeliveryErrorKind, code: string, sentence: string) => DeliveryError;
+
+/** 429 and 5xx: throttling, an unavailable or broken service, or a full site. */
+function classifyServerSideFailure(
+  status: number,
+  context: FailureContext,
+  make: MakeFailure,
+): DeliveryError | undefined {
+  if (status === 429) {
+    return make(
+      'transient',
+      'graph.throttled',
+      `SharePoint is throttling requests while ${context.action}; SiteDrop waits as long as it asks`,
+    );
+  }
+  if (status === 503 || status === 502 || status === 504) {
+    return make(
+      'transient',
+      'graph.unavailable',
+      `SharePoint is temporarily unavailable while ${context.action}; SiteDrop retries`,
+    );
+  }
+  if (status === 507) {
+    return make(
+      'permanent',
+      'graph.quota-exceeded',
+      `The SharePoint site is out of storage space while ${context.action}; ask a SharePoint admin to raise the site's quota, then press Retry`,
+    );
+  }
+  if (status >= 500) {
+    return make(
+      'transient',
+      'graph.server-error',
+      `SharePoint had an internal error while ${context.action}; SiteDrop retries`,
+    );
+  }
+  return undefined;
+}
+
+/** 404: what was not found decides whether it is configuration, an expired session or a path. */
+function classifyNotFound(context: FailureContext, make: MakeFailure): DeliveryError {
+  if (context.notFound === 'site') {
+    return make(
+      'config',
+      'config.site-not-found',
+      `The SharePoint site was not found while ${context.action}: check sharepoint.siteUrl (it must be the site's address, e.g. https://contoso.sharepoint.com/sites/Office)`,
+    );
+  }
+  if (context.notFound === 'library') {
+    return make(
+      'config',
+      'config.library-not-found',
+      `The document library was not found while ${context.action}: check sharepoint.library or the folder's target.library (the library's display name, e.g. "Documents")`,
+    );
+  }
+  if (context.notFound === 'upload-session') {
+    return make(
+      'transient',
+      'upload.session-expired',
+      `The upload session expired or was removed while ${context.action}; SiteDrop starts a new one`,
+    );
+  }
+  return make(
+    'permanent',
+    'graph.not-found',
+    `SharePoint found nothing at the path while ${context.action}`,
   );
 }
 
