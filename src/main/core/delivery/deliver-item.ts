@@ -71,7 +71,7 @@ const hashBufferBytes = 1024 * 1024;
  * Files up to this size are checked and read synchronously. Each asynchronous fs call is a trip
  * through libuv's thread pool and back through an event loop that the workers' commits keep
  * busy: a 4 KiB file took ~0.6 ms to stat and ~3.5 ms to read that way, against tens of
- * microseconds in place, and ~0.2 ms more CPU per file (issue 7, figure 3). Larger files stay
+ * microseconds in place, and ~0.2 ms more CPU per file (docs/performance.md). Larger files stay
  * asynchronous, so a slow disk or share never holds the loop for long.
  */
 const syncReadMaxBytes = 64 * 1024;
@@ -140,8 +140,8 @@ async function deliverOnce(context: ItemDeliveryContext): Promise<DeliveryResult
   // An item that may have been sent before (an earlier attempt, a crash, a lost response, a
   // stored session) is looked for before it is sent again (exactly-once in effect). A small
   // file sent for the first time needs no look: its PUT asks SharePoint to refuse a taken name
-  // (conflictBehavior=fail), and only a refusal (409) makes it look (docs/delivery.md, step 4;
-  // issue 7: one request per fresh small file instead of two).
+  // (conflictBehavior=fail), and only a refusal (409) makes it look (docs/delivery.md, step 4):
+  // one request per fresh small file instead of two.
   const mayHaveBeenSent = item.attempts > 1 || item.uploadSessionUrl !== null;
   const mustLookFirst = mayHaveBeenSent || (folder.conflict !== 'replace' && !isSmall);
   if (!remote && mustLookFirst) {
@@ -237,7 +237,7 @@ async function ensureQuickXorHash(context: ItemDeliveryContext, localPath: strin
   if (context.item.quickXorHash) return context.item;
   const hash = new QuickXorHash();
   // One reused buffer: a stream allocates a fresh one per read, garbage that a large file
-  // turns into resident memory between collections (issue 7, figure 6).
+  // turns into resident memory between collections (docs/performance.md).
   const buffer = Buffer.allocUnsafe(hashBufferBytes);
   const handle = await fs.promises.open(localPath, 'r');
   try {
@@ -314,7 +314,7 @@ async function uploadSmall(
  * Uploads through an upload session in chunks of delivery.chunkSizeBytes, streamed from disk.
  *
  * The session URL, its expiry and the next offset are stored with the item after every chunk,
- * so a restart asks the session where it stands and continues (issue 4).
+ * so a restart asks the session where it stands and continues (docs/delivery.md, step 5).
  */
 async function uploadInSession(
   context: ItemDeliveryContext,

@@ -1,5 +1,5 @@
 /**
- * The one place where delivery failures are classified (STYLE.md §5): every error that leaves a
+ * The one place where delivery failures are classified: every error that leaves a
  * Graph call, the token endpoint or the local file system becomes a DeliveryError with a kind
  * (what to do about it), a stable code and a sentence a person can act on.
  *

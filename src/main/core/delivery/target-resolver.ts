@@ -5,7 +5,7 @@ import type { SharePointClient } from './graph/sharepoint-client.ts';
 /**
  * Where files go: the configured site URL resolved to a site id, each library name to a drive
  * id (both cached in the store's meta table, so a restart does not ask again, and in memory, so
- * a file does not read the table: ~17 µs per file in figure 3), folders known to exist, and each
+ * a file does not read the table: ~17 µs per file, docs/performance.md), folders known to exist, and each
  * library's column names.
  *
  * When a cached id stops working (404), `forget()` drops the caches and the next call asks

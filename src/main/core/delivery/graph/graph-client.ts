@@ -22,7 +22,7 @@ export interface GraphCall {
 
 /**
  * The Microsoft Graph client (@microsoft/microsoft-graph-client 3) with SiteDrop's own middleware
- * chain: no RetryHandler (cockatiel alone decides, issue 4: "one retry layer, not two"), a token
+ * chain: no RetryHandler (cockatiel alone decides: one retry layer, not two), a token
  * step that answers one 401 with one fresh token and one retry, and a final handler that sends
  * over the delivery's keep-alive HTTPS agent instead of global fetch.
  *
@@ -32,7 +32,7 @@ export interface GraphCall {
  * A PUT of file content (a small file's upload) skips the client and goes to the transport
  * with the same URL, headers and token steps: the client's request building, middleware
  * context and fetch Response (a web stream per response) cost ~0.3 ms of CPU per file and nothing the raw bytes need
- * (issue 7, figure 3; graph-client.test.ts pins the request to what the client sent).
+ * (docs/performance.md; graph-client.test.ts pins the request to what the client sent).
  */
 export class GraphClient {
   readonly #client: Client;

@@ -28,7 +28,7 @@ export type HttpBody = string | Buffer | FileRange;
  *
  * Reading a range as a stream allocated a fresh 1 MiB Buffer per read; for a 1 GiB upload that
  * is 1,024 MiB of short-lived off-heap garbage, which the allocator kept resident between
- * collections: +72 MiB RSS whatever the chunk size (issue 7, figure 6). A reused buffer, refilled
+ * collections: +72 MiB RSS whatever the chunk size (docs/performance.md). A reused buffer, refilled
  * only once the socket has taken its bytes, keeps an upload at this much plus TLS's copy.
  */
 export const fileRangeBufferBytes = 64 * 1024;
@@ -55,7 +55,7 @@ export interface HttpResponse {
 /**
  * HTTPS over one keep-alive agent, for Graph, upload URLs and the token endpoint.
  *
- * Issue 7 measured global fetch several times slower than an `https.Agent` for small PUTs, so
+ * Global fetch measures several times slower than an `https.Agent` for small PUTs, so
  * every request of delivery goes through here. Extra CAs (sharepoint.extraCaFile: a
  * TLS-inspecting proxy, or the demo emulator) are added to Node's root store on this agent only;
  * NODE_TLS_REJECT_UNAUTHORIZED is never touched.
@@ -77,7 +77,7 @@ export class HttpTransport {
         maxFreeSockets: Math.max(4, config.delivery.concurrency),
         // A secure context built once, not `ca`: https.Agent keys its socket pool by a name that
         // concatenates `ca`, so every request joined ~150 root certificates (~200 KB) into a
-        // string, about 0.5 ms of CPU per request (issue 7, figure 3 profile).
+        // string, about 0.5 ms of CPU per request (docs/performance.md).
         secureContext: tls.createSecureContext({
           ca: trustedCertificates(config.sharepoint.extraCaFile),
         }),

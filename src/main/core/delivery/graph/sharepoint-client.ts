@@ -45,7 +45,7 @@ export type ConflictBehavior = 'rename' | 'replace' | 'fail';
  * the shared policy stack, with failures classified in the words of what was being done.
  *
  * Upload URLs are bearer capabilities: they are sent without an Authorization header, never
- * logged, and never appear in an error message (issue 4).
+ * logged, and never appear in an error message (docs/delivery.md, step 5).
  */
 export class SharePointClient {
   readonly #graph: GraphClient;

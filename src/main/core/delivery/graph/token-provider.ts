@@ -46,7 +46,7 @@ type Credential =
  *
  * The last token is also kept in memory until msal would renew it: msal's cache lookup reads
  * the secret store, deserializes the cache and searches it on every call, ~0.1 ms of CPU per
- * Graph request (issue 7, figure 3).
+ * Graph request (docs/performance.md).
  */
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
@@ -86,7 +86,7 @@ export class TokenProvider {
    * An access token for Graph.
    *
    * Concurrent calls share one acquisition: eight workers starting at once, each with an empty
-   * cache, would otherwise send eight token requests (issue 7). A fresh call joins only a fresh
+   * cache, would otherwise send eight token requests. A fresh call joins only a fresh
    * acquisition (one that started after its 401), never one that may answer from the cache.
    *
    * @throws DeliveryError: `auth` when the credentials are refused or missing, `transient` when
@@ -181,7 +181,7 @@ export class TokenProvider {
       cache: { cachePlugin: this.#cachePlugin() },
       system: {
         networkClient: new TransportNetworkClient(this.#options.transport, this.#timeoutMs),
-        // One retry layer: the delivery policies decide (issue 4, "Resilience").
+        // One retry layer: the delivery policies decide (docs/delivery.md, "When SharePoint pushes back").
         disableInternalRetries: true,
         loggerOptions: {
           piiLoggingEnabled: false,

@@ -106,8 +106,8 @@ export interface BreakerRules {
 }
 
 /**
- * Opens on a run of failures or on a failure rate (issue 4: "opens on a run of failures or a
- * failure rate"), judged over a sliding window of monotonic time.
+ * Opens on a run of failures or on a failure rate (docs/delivery.md, "circuit breaker"),
+ * judged over a sliding window of monotonic time.
  *
  * cockatiel's ConsecutiveBreaker counts a run but has no window, and its SamplingBreaker, which
  * judges a rate, reads `Date.now()`, so a clock change would shift its window; this one keeps
@@ -194,7 +194,7 @@ export class RunOrRateBreaker implements IBreaker {
  * `duration` at that moment. This backoff answers with the wall time elapsed minus the monotonic
  * time elapsed plus the interval, so the comparison holds exactly while less than the interval
  * has passed on the monotonic clock: a wall-clock change (a user, NTP, a laptop resuming) never
- * keeps the breaker open for days nor probes early (issue 4, "Timers use monotonic time").
+ * keeps the breaker open for days nor probes early (docs/delivery.md, "Clock changes").
  * tests/unit/main/core/delivery/resilience/policies.test.ts pins this down against cockatiel's behaviour.
  */
 function monotonicHalfOpenAfter(
@@ -264,7 +264,7 @@ export function inProcessDelayMs(
 }
 
 /**
- * Builds the one policy stack of delivery (issue 4, "Resilience"), once per delivery instance.
+ * Builds the one policy stack of delivery (docs/delivery.md), once per delivery instance.
  *
  * bulkhead (delivery.concurrency) ▸ retry (delivery.retry.inProcessDelaysMs, ±20 % jitter;
  * Retry-After on 429/503 waited exactly, never less) ▸ throttle gate (a Retry-After holds back

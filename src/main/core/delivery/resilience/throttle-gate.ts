@@ -6,7 +6,7 @@ import type { Clock } from '../../lifecycle/index.ts';
  *
  * SharePoint throttles an app as a whole, not per file: a request sent while throttled is
  * refused and counts against the app, so waiting out Retry-After per item let the other workers
- * spend ~940 requests per minute on a closed budget (issue 7, figure 5). Microsoft's guidance:
+ * spend ~940 requests per minute on a closed budget (docs/performance.md). Microsoft's guidance:
  * "If you are throttled, wait the number of seconds specified in the Retry-After header before
  * you make your next request" (learn.microsoft.com/sharepoint/dev/general-development/
  * how-to-avoid-getting-throttled-or-blocked-in-sharepoint-online).
