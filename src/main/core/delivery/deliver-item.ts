@@ -69,9 +69,9 @@ const hashBufferBytes = 1024 * 1024;
 
 /**
  * Files up to this size are checked and read synchronously. Each asynchronous fs call is a trip
- * through libuv's thread pool and back through an event loop that the workers' commits keep
- * busy: a 4 KiB file took ~0.6 ms to stat and ~3.5 ms to read that way, against tens of
- * microseconds in place, and ~0.2 ms more CPU per file (docs/performance.md). Larger files stay
+ * through libuv's thread pool and back through an event loop that the workers' commits keep busy,
+ * so a small file waits far longer for its stat and read that way than they take in place, and
+ * costs more CPU (docs/performance.md, "Why the code is shaped so", Delivery). Larger files stay
  * asynchronous, so a slow disk or share never holds the loop for long.
  */
 const syncReadMaxBytes = 64 * 1024;

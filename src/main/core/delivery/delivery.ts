@@ -51,9 +51,10 @@ export interface Delivery extends Disposable {
 const defaultPollIntervalMs = 2_000;
 
 /**
- * How long delivery's group commit gathers claims and outcomes before committing them: about
- * one more file per fsync at hundreds of files a second (docs/performance.md); nothing waits
- * for it but the report of an outcome and a slot's refill.
+ * How long delivery's group commit gathers claims and outcomes before committing them: a few
+ * milliseconds gather more files per fsync and spend less CPU per file (docs/performance.md, "Why
+ * the code is shaped so", Delivery); nothing waits for it but the report of an outcome and a slot's
+ * refill.
  */
 const commitGatherMs = 4;
 

@@ -3,10 +3,10 @@ import { DeliveryError } from './errors.ts';
 import type { SharePointClient } from './graph/sharepoint-client.ts';
 
 /**
- * Where files go: the configured site URL resolved to a site id, each library name to a drive
- * id (both cached in the store's meta table, so a restart does not ask again, and in memory, so
- * a file does not read the table: ~17 µs per file, docs/performance.md), folders known to exist, and each
- * library's column names.
+ * Where files go: the configured site URL resolved to a site id, each library name to a drive id
+ * (both cached in the store's meta table, so a restart does not ask again, and in memory, so a file
+ * does not read the table, a cost every small file would pay; docs/performance.md, "Why the code is
+ * shaped so", Delivery), folders known to exist, and each library's column names.
  *
  * When a cached id stops working (404), `forget()` drops the caches and the next call asks
  * Graph again.

@@ -29,10 +29,11 @@ export interface GraphCall {
  * Responses come back raw (status, headers, body) whatever their status: SharePointClient
  * classifies failures with the context it knows (which site, which file).
  *
- * A PUT of file content (a small file's upload) skips the client and goes to the transport
- * with the same URL, headers and token steps: the client's request building, middleware
- * context and fetch Response (a web stream per response) cost ~0.3 ms of CPU per file and nothing the raw bytes need
- * (docs/performance.md; graph-client.test.ts pins the request to what the client sent).
+ * A PUT of file content (a small file's upload) skips the client and goes to the transport with the
+ * same URL, headers and token steps: the client's request building, middleware context and fetch
+ * Response (a web stream per response) cost CPU per file for nothing the raw bytes need
+ * (docs/performance.md, "Why the code is shaped so", Delivery; graph-client.test.ts pins the
+ * request to what the client sent).
  */
 export class GraphClient {
   readonly #client: Client;

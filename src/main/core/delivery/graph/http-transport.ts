@@ -26,10 +26,11 @@ export type HttpBody = string | Buffer | FileRange;
 /**
  * The size of the two buffers a file range is read into and sent from, reused for every read.
  *
- * Reading a range as a stream allocated a fresh 1 MiB Buffer per read; for a 1 GiB upload that
- * is 1,024 MiB of short-lived off-heap garbage, which the allocator kept resident between
- * collections: +72 MiB RSS whatever the chunk size (docs/performance.md). A reused buffer, refilled
- * only once the socket has taken its bytes, keeps an upload at this much plus TLS's copy.
+ * Reading a range as a stream allocates a fresh 1 MiB Buffer per read; for a 1 GiB upload that is
+ * 1,024 MiB of short-lived off-heap garbage, which the allocator keeps resident between
+ * collections, whatever the chunk size (docs/performance.md, "Why the code is shaped so",
+ * Delivery). A reused buffer, refilled only once the socket has taken its bytes, keeps an upload at
+ * this much plus TLS's copy.
  */
 export const fileRangeBufferBytes = 64 * 1024;
 
@@ -55,10 +56,10 @@ export interface HttpResponse {
 /**
  * HTTPS over one keep-alive agent, for Graph, upload URLs and the token endpoint.
  *
- * Global fetch measures several times slower than an `https.Agent` for small PUTs, so
- * every request of delivery goes through here. Extra CAs (sharepoint.extraCaFile: a
- * TLS-inspecting proxy, or the demo emulator) are added to Node's root store on this agent only;
- * NODE_TLS_REJECT_UNAUTHORIZED is never touched.
+ * Global fetch is several times slower than an `https.Agent` for small PUTs (docs/performance.md,
+ * "Why the code is shaped so", Delivery), so every request of delivery goes through here. Extra CAs
+ * (sharepoint.extraCaFile: a TLS-inspecting proxy, or the demo emulator) are added to Node's root
+ * store on this agent only; NODE_TLS_REJECT_UNAUTHORIZED is never touched.
  */
 export class HttpTransport {
   readonly #agent: https.Agent;
@@ -76,8 +77,8 @@ export class HttpTransport {
         maxSockets: Math.max(8, config.delivery.concurrency * 2),
         maxFreeSockets: Math.max(4, config.delivery.concurrency),
         // A secure context built once, not `ca`: https.Agent keys its socket pool by a name that
-        // concatenates `ca`, so every request joined ~150 root certificates (~200 KB) into a
-        // string, about 0.5 ms of CPU per request (docs/performance.md).
+        // concatenates `ca`, so every request would join the ~150 root certificates into one
+        // string (docs/performance.md, "Why the code is shaped so", Delivery).
         secureContext: tls.createSecureContext({
           ca: trustedCertificates(config.sharepoint.extraCaFile),
         }),

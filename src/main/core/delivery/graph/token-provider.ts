@@ -45,8 +45,8 @@ type Credential =
  * secret are registered with the logger's redactor as soon as they are known.
  *
  * The last token is also kept in memory until msal would renew it: msal's cache lookup reads
- * the secret store, deserializes the cache and searches it on every call, ~0.1 ms of CPU per
- * Graph request (docs/performance.md).
+ * the secret store, deserializes the cache and searches it on every call, CPU that every Graph
+ * request would pay (docs/performance.md, "Why the code is shaped so", Delivery).
  */
 export class TokenProvider {
   readonly #options: TokenProviderOptions;

@@ -458,9 +458,10 @@ function createTimeouts(
   const requestMs = delivery.requestTimeoutMs;
   const sizedTimeout = (bytes: number) =>
     requestMs + Math.ceil((bytes / minimumUploadBytesPerSecond) * 1000);
-  // Not aborted after a call returns: the transport settles only once the response has ended
-  // and then stops listening to the signal, so that abort would stop nothing, and it cost a
-  // DOMException (a captured stack) per request, about 25 µs (docs/performance.md).
+  // Not aborted after a call returns: the transport settles only once the response has ended and
+  // then stops listening to the signal, so that abort would stop nothing, and it cost a
+  // DOMException (a captured stack) per request (docs/performance.md, "Why the code is shaped so",
+  // Delivery).
   const timeoutOf = (ms: number) =>
     timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   return {

@@ -4,11 +4,12 @@ import type { Clock } from '../../lifecycle/index.ts';
  * Holds back every request to SharePoint while it has asked the app to wait (a 429 or 503 with
  * `Retry-After`), whichever worker and item the answer came to.
  *
- * SharePoint throttles an app as a whole, not per file: a request sent while throttled is
- * refused and counts against the app, so waiting out Retry-After per item let the other workers
- * spend ~940 requests per minute on a closed budget (docs/performance.md). Microsoft's guidance:
- * "If you are throttled, wait the number of seconds specified in the Retry-After header before
- * you make your next request" (learn.microsoft.com/sharepoint/dev/general-development/
+ * SharePoint throttles an app as a whole, not per file: a request sent while throttled is refused
+ * and counts against the app, so waiting out Retry-After per item would let the other workers spend
+ * hundreds of requests a minute on a closed budget (docs/performance.md, "Why the code is shaped
+ * so", Delivery). Microsoft's guidance: "If you are throttled, wait the number of seconds specified
+ * in the Retry-After header before you make your next request"
+ * (learn.microsoft.com/sharepoint/dev/general-development/
  * how-to-avoid-getting-throttled-or-blocked-in-sharepoint-online).
  *
  * Time is the Clock's monotonic time, so a wall-clock change never shortens nor stretches a wait.
