@@ -27,8 +27,8 @@ export interface GroupCommit {
    * throws, the whole batch is rolled back and runs again with each work on its own.
    *
    * A savepoint held over a store write makes SQLite journal the pages it touches again: no
-   * savepoint is two statements fewer per record and ~14% less work for SQLite per recorded file
-   * (docs/performance.md).
+   * savepoint is two statements fewer per record and less work for SQLite per recorded file
+   * (docs/performance.md, "Why the code is shaped so", Store).
    */
   runSingleWrite<T>(work: () => T): Promise<T>;
   /**

@@ -61,9 +61,10 @@ export class ItemQueries {
   }
 
   /**
-   * The relative paths of a folder's items in the given states, one at a time from the
-   * statement (no rows or items are built): intake's scans compare them with what is on disk,
-   * and 100,000 waiting items as whole rows cost ~250 MiB (docs/performance.md).
+   * The relative paths of a folder's items in the given states, one at a time from the statement
+   * (no rows or items are built): intake's scans compare them with what is on disk, and many
+   * waiting items loaded as whole rows would cost memory per item (docs/performance.md, "Why the
+   * code is shaped so", Store).
    *
    * @param directory when given, only the paths directly in this folder of the watched folder
    *   ('' for the watched folder itself), not in its subfolders.
@@ -129,9 +130,9 @@ export class ItemQueries {
 
 /**
  * The newest row (highest id) a lookup matches. SQLite 3.54 (in better-sqlite3 13) prepares a
- * statement with `column = ?` and ORDER BY anew on every run: ~24 µs for an item row by path,
- * against ~2.6 µs for the same lookup unordered (three such lookups were half of intake's work
- * per file). So `unordered` (the same WHERE, `LIMIT 2`) answers the usual case,
+ * statement with `column = ?` and ORDER BY anew on every run, several times the cost of the same
+ * lookup unordered, and intake makes such lookups for every file (docs/performance.md, "Why the
+ * code is shaped so", Store). So `unordered` (the same WHERE, `LIMIT 2`) answers the usual case,
  * none or one match; only two or more run `ordered` (ORDER BY id DESC LIMIT 1).
  */
 function newestOf(unordered: Statement, ordered: Statement, parameters: unknown[]): unknown {

@@ -40,7 +40,8 @@ export class ItemRows {
    *   serialize it twice.
    */
   insert(newItem: NewItem, requestJson: string | null, state: ItemState, now: number): number {
-    // Positional parameters: binding by name costs ~1 µs more per row.
+    // Positional parameters: binding by name costs more per row, on intake's path for every file
+    // (docs/performance.md, "Why the code is shaped so", Store).
     const { lastInsertRowid } = this.#insert.run(
       newItem.folderId,
       newItem.relativePath,

@@ -106,9 +106,9 @@ export const migrations: readonly Migration[] = [
     name: 'the folder in the state index, so counts per folder and state read the index alone',
     up(db) {
       // Every snapshot of the feed counts items per folder and state. Without the folder in an
-      // index, that looks up every row: ~100 ms at 100,000 items, a tenth of the dashboard's
-      // first paint (docs/performance.md). With it the count reads this index alone (~30 ms),
-      // though still through a sort (migration 4 takes next_attempt_at out).
+      // index, that looks up every row, a large share of the dashboard's first paint with many
+      // items (docs/performance.md, "Why the code is shaped so", Store). With it the count reads
+      // this index alone, though still through a sort (migration 4 takes next_attempt_at out).
       db.exec(`
         DROP INDEX items_by_state;
         CREATE INDEX items_by_state ON items (state, next_attempt_at, folder_id);
@@ -119,11 +119,11 @@ export const migrations: readonly Migration[] = [
     version: 4,
     name: 'the state index by state and folder alone, so counts per folder and state need no sort',
     up(db) {
-      // No query ranges over items.next_attempt_at (deliveries are claimed from the outbox), so
-      // the column only stood between state and folder: grouping by both still built a temporary
-      // B-tree, ~27 of the ~33 ms a feed snapshot spent counting 100,000 items
-      // (docs/performance.md). Ordered by (state, folder_id) the count is one scan of this index
-      // (~8 ms), and a folder's paths in given states are found by seeking it.
+      // No query ranges over items.next_attempt_at (deliveries are claimed from the outbox), so the
+      // column only stood between state and folder: grouping by both still built a temporary
+      // B-tree, most of a feed snapshot's count (docs/performance.md, "Why the code is shaped so",
+      // Store). Ordered by (state, folder_id) the count is one scan of this index, and a folder's
+      // paths in given states are found by seeking it.
       db.exec(`
         DROP INDEX items_by_state;
         CREATE INDEX items_by_state ON items (state, folder_id);

@@ -85,8 +85,8 @@ function openAndCheck(file: string): Database {
     db.pragma('foreign_keys = ON');
     const result = db.pragma('quick_check', { simple: true });
     if (result !== 'ok') throw new CorruptDatabaseError(`quick_check: ${String(result)}`);
-    // The check read every page: give back the memory it left SQLite holding (~8 MiB of a
-    // 100,000-item database's ~17 MiB peak; docs/performance.md).
+    // The check read every page: give back the memory it left SQLite holding, a large share of
+    // a big database's peak at start (docs/performance.md, "Why the code is shaped so", Store).
     db.pragma('shrink_memory');
     migrate(db);
     return db;

@@ -100,8 +100,9 @@ export class Transactions {
 
   /**
    * Runs fn in a savepoint of the open transaction, by statements prepared once: better-sqlite3's
-   * `db.transaction(fn)` builds its wrappers anew on every call (~11 µs against ~2 µs), and a
-   * group commit nests several per state change.
+   * `db.transaction(fn)` builds its wrappers anew on every call, several times the cost of the
+   * prepared statements, and a group commit nests several per state change (docs/performance.md,
+   * "Why the code is shaped so", Store).
    */
   #inSavepoint<T>(fn: () => T, pendingBefore: number): T {
     this.#savepoint.run();
