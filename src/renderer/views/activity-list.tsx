@@ -56,8 +56,9 @@ const searchDelayMs = 250;
 /**
  * Rows a fetched page holds (the protocol allows up to 500). The page checks every message
  * against the protocol's schemas, and under its Content-Security-Policy zod cannot compile them:
- * a page of 500 items took one task of 52-78 ms to check on a slow host, one of 200 stays well
- * under the 50 ms of a long task (tests/e2e/activity-100k.measure.spec.ts).
+ * checking a page of 500 items can be a long task (over 50 ms) on a slow host, and a page of 200
+ * stays well under it (docs/performance.md, "Why the code is shaped so", UI; measured by
+ * tests/e2e/activity-100k.measure.spec.ts).
  */
 const pageSize = 200;
 /** Fetch the next page when the view comes within this many rows of the loaded end. */
