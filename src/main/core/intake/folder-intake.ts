@@ -671,6 +671,7 @@ export class FolderIntake {
     }
     const heldMs = this.#options.clock.monotonicNow() - candidate.stableSinceMs;
     if (heldMs < this.folder.stabilityWindowMs) {
+      this.#writerCheck.prepare?.(candidate.stableSinceMs);
       if (candidate.isToPrepare && !this.#prepare(relativePath, candidate)) return undefined;
       // Not rounded to whole milliseconds: rounded, these timers share Node's timer list with
       // the half-window ones, and single files come due later, some of them much later

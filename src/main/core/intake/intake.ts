@@ -60,6 +60,7 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
   const commit = createGroupCommit(store);
   // One for every folder: one listing of open files answers for all files due together.
   const writerCheck = createWriterCheck(clock);
+  owned.add({ close: () => writerCheck.close?.() });
   const afterUploadRunning = new Set<number>();
   const pending = new Set<Promise<void>>();
   let isClosed = false;

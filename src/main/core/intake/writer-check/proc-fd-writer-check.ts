@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Clock } from '../../lifecycle/index.ts';
+import type { Clock, TimerHandle } from '../../lifecycle/index.ts';
 import type { FileIdentity, OpenWriter, WriterCheck } from './writer-check.ts';
 
 /** What a ProcFdWriterCheck needs. */
@@ -7,8 +7,13 @@ export interface ProcFdWriterCheckOptions {
   clock: Clock;
   /** Where proc(5) is mounted (default `/proc`). */
   procRoot?: string;
-  /** The longest one listing of every process's open files answers for (default 1 s). */
+  /** The longest one listing of every process's open files answers for (default 2.5 s). */
   snapshotMaxAgeMs?: number;
+  /**
+   * How long a listing asked for while another runs waits to start, gathering the requests of
+   * the files that come due meanwhile (default 100 ms).
+   */
+  gatherDelayMs?: number;
 }
 
 /**
@@ -42,7 +47,10 @@ const deletedSuffix = ' (deleted)';
  * again when asked (a writer that closed it since holds nothing). So one listing answers for
  * every file unchanged since before it was taken, for up to `snapshotMaxAgeMs`: the files of a
  * burst, whose windows end together, share one, and so do single files that come due within
- * that age of one another. What a listing misses is a program that opened the file after it and has written
+ * that age of one another. Intake asks for the listing halfway through a file's window
+ * (`prepare`), and it is taken then in the background, so a file's window ends with a look-up
+ * instead of a wait; only a file whose window ends before a background listing served it pays
+ * for a listing taken on the spot. What a listing misses is a program that opened the file after it and has written
  * nothing yet; once that program writes, the file's window starts again.
  *
  * readlink of an fd link never touches the file's own file system (the kernel names the open
@@ -61,12 +69,87 @@ export class ProcFdWriterCheck implements WriterCheck {
   readonly #clock: Clock;
   readonly #procRoot: string;
   readonly #snapshotMaxAgeMs: number;
+  readonly #gatherDelayMs: number;
   #snapshot: Snapshot | undefined;
+  /** When the listing being taken in the background started, if one is. */
+  #listingStartedAtMs: number | undefined;
+  /** The latest `unchangedSinceMs` a background listing must start after, not yet served. */
+  #wantedSinceMs: number | undefined;
+  #gatherTimer: TimerHandle | undefined;
+  #isClosed = false;
+  #onIdle: (() => void)[] = [];
 
   constructor(options: ProcFdWriterCheckOptions) {
     this.#clock = options.clock;
     this.#procRoot = options.procRoot ?? '/proc';
-    this.#snapshotMaxAgeMs = options.snapshotMaxAgeMs ?? 1_000;
+    this.#snapshotMaxAgeMs = options.snapshotMaxAgeMs ?? 2_500;
+    this.#gatherDelayMs = options.gatherDelayMs ?? 100;
+  }
+
+  /**
+   * Takes a listing in the background (asynchronous readdir and readlink, on libuv's thread
+   * pool) that starts after `unchangedSinceMs`, unless one did or will. One runs at a time; the
+   * files that come due while it runs share the next, started `gatherDelayMs` after it ends.
+   * Intake calls this halfway through a file's window, so the window's end finds the listing
+   * taken and does not wait for one.
+   */
+  prepare(unchangedSinceMs: number): void {
+    if (this.#isClosed) return;
+    const snapshot = this.#snapshot;
+    if (snapshot !== undefined && snapshot.takenAtMs >= unchangedSinceMs) return;
+    if (this.#listingStartedAtMs !== undefined && this.#listingStartedAtMs >= unchangedSinceMs) {
+      return;
+    }
+    this.#wantedSinceMs = Math.max(this.#wantedSinceMs ?? unchangedSinceMs, unchangedSinceMs);
+    if (this.#listingStartedAtMs === undefined && this.#gatherTimer === undefined) {
+      this.#startListing();
+    }
+  }
+
+  close(): void {
+    this.#isClosed = true;
+    this.#gatherTimer?.close();
+    this.#gatherTimer = undefined;
+    this.#settleIdle();
+  }
+
+  /** Resolves once no background listing runs or waits to start (for tests and shutdown). */
+  whenIdle(): Promise<void> {
+    if (this.#listingStartedAtMs === undefined && this.#gatherTimer === undefined) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#onIdle.push(resolve));
+  }
+
+  #settleIdle(): void {
+    const waiting = this.#onIdle;
+    this.#onIdle = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  #startListing(): void {
+    const startedAtMs = this.#clock.monotonicNow();
+    this.#listingStartedAtMs = startedAtMs;
+    this.#wantedSinceMs = undefined;
+    void this.#listOpenFilesInBackground().then((linksByName) => {
+      this.#listingStartedAtMs = undefined;
+      if (this.#isClosed) {
+        this.#settleIdle();
+        return;
+      }
+      if (this.#snapshot === undefined || this.#snapshot.takenAtMs < startedAtMs) {
+        this.#snapshot = { takenAtMs: startedAtMs, linksByName };
+      }
+      if (this.#wantedSinceMs === undefined) {
+        this.#settleIdle();
+        return;
+      }
+      this.#gatherTimer = this.#clock.setTimeout(() => {
+        this.#gatherTimer = undefined;
+        if (!this.#isClosed && this.#wantedSinceMs !== undefined) this.#startListing();
+        else this.#settleIdle();
+      }, this.#gatherDelayMs);
+    });
   }
 
   findWriter(
@@ -97,6 +180,36 @@ export class ProcFdWriterCheck implements WriterCheck {
     return this.#snapshot;
   }
 
+  /** What #listOpenFiles finds, read without blocking the event loop. Never rejects. */
+  async #listOpenFilesInBackground(): Promise<Map<string, string[]>> {
+    const linksByName = new Map<string, string[]>();
+    let processIds: string[];
+    try {
+      processIds = await fs.promises.readdir(this.#procRoot);
+    } catch {
+      return linksByName;
+    }
+    for (const processId of processIds) {
+      if (this.#isClosed) break;
+      const first = processId.charCodeAt(0);
+      if (first < 0x30 || first > 0x39) continue;
+      const fdDirectory = `${this.#procRoot}/${processId}/fd`;
+      let fds: string[];
+      try {
+        fds = await fs.promises.readdir(fdDirectory);
+      } catch {
+        continue;
+      }
+      const targets = await Promise.all(
+        fds.map((fd) => fs.promises.readlink(`${fdDirectory}/${fd}`).catch(() => undefined)),
+      );
+      targets.forEach((target, index) => {
+        if (target !== undefined) addLink(linksByName, `${fdDirectory}/${fds[index]}`, target);
+      });
+    }
+    return linksByName;
+  }
+
   /** Every readable process's fd links that point to a file, by the file's last name. */
   #listOpenFiles(): Map<string, string[]> {
     const linksByName = new Map<string, string[]>();
@@ -125,12 +238,7 @@ export class ProcFdWriterCheck implements WriterCheck {
         } catch {
           continue;
         }
-        // Sockets, pipes and anonymous inodes read as `socket:[…]`, `pipe:[…]`, `anon_inode:…`.
-        if (target.charCodeAt(0) !== 0x2f || target.endsWith(deletedSuffix)) continue;
-        const name = target.slice(target.lastIndexOf('/') + 1);
-        const sameName = linksByName.get(name);
-        if (sameName) sameName.push(link);
-        else linksByName.set(name, [link]);
+        addLink(linksByName, link, target);
       }
     }
     return linksByName;
@@ -151,6 +259,16 @@ export class ProcFdWriterCheck implements WriterCheck {
     const pid = Number(link.slice(this.#procRoot.length + 1, link.indexOf('/fd/')));
     return { pid, command: readCommand(`${this.#procRoot}/${pid}`) };
   }
+}
+
+/** Files an fd link by its target's last name; sockets, pipes and deleted files are passed over. */
+function addLink(linksByName: Map<string, string[]>, link: string, target: string): void {
+  // Sockets, pipes and anonymous inodes read as `socket:[…]`, `pipe:[…]`, `anon_inode:…`.
+  if (target.charCodeAt(0) !== 0x2f || target.endsWith(deletedSuffix)) return;
+  const name = target.slice(target.lastIndexOf('/') + 1);
+  const sameName = linksByName.get(name);
+  if (sameName) sameName.push(link);
+  else linksByName.set(name, [link]);
 }
 
 /** Whether open(2) flags allow writing: access mode `O_WRONLY` or `O_RDWR`. */

@@ -37,6 +37,14 @@ export interface WriterCheck {
     identity: FileIdentity,
     unchangedSinceMs: number,
   ): OpenWriter | undefined;
+  /**
+   * A file unchanged since `unchangedSinceMs` will be asked about when its window ends: a check
+   * that can gather its evidence beforehand, off the event loop, starts doing so, so that the
+   * window's end costs no more than a look-up. Optional; never throws.
+   */
+  prepare?(unchangedSinceMs: number): void;
+  /** Stops any gathering in progress or scheduled. Idempotent. */
+  close?(): void;
 }
 
 /** A check that never sees a writer: the quiet window alone decides (macOS, other systems). */

@@ -107,6 +107,65 @@ describe.runIf(process.platform === 'linux')('ProcFdWriterCheck (Linux, real /pr
   });
 });
 
+describe.runIf(process.platform === 'linux')(
+  'ProcFdWriterCheck.prepare (Linux, real /proc)',
+  () => {
+    it('lists open files in the background halfway through a window, so its end only looks up', async () => {
+      const clock = new TestClock();
+      const check = new ProcFdWriterCheck({ clock, snapshotMaxAgeMs: 1_000 });
+      const held = writeFile('scan.pdf');
+      const other = writeFile('order.pdf');
+      const heldWriter = await holdFileOpen(held, 'a');
+
+      // Both files last changed at 0; halfway through their windows, at 500, intake prepares.
+      clock.advance(500);
+      check.prepare(0);
+      check.prepare(0);
+      await check.whenIdle();
+      // A program that opens a file after the background listing is not in it: the window's end
+      // answers from that listing (taken at 500), without listing again.
+      await holdFileOpen(other, 'a');
+      clock.advance(500);
+      expect(check.findWriter(held, fs.statSync(held), 0)?.pid).toBe(heldWriter.pid);
+      expect(check.findWriter(other, fs.statSync(other), 0)).toBeUndefined();
+    });
+
+    it('gathers the files that come due during a listing into one more, after it', async () => {
+      const clock = new TestClock();
+      const check = new ProcFdWriterCheck({ clock, snapshotMaxAgeMs: 1_000, gatherDelayMs: 100 });
+      const file = writeFile('scan.pdf');
+      const late = writeFile('order.pdf');
+      check.prepare(0);
+      // A file that changed at 50, while the listing started at 0 runs, needs a later listing.
+      clock.advance(50);
+      check.prepare(50);
+      const writer = await holdFileOpen(file, 'a');
+      let isIdle = false;
+      void check.whenIdle().then(() => (isIdle = true));
+      while (!isIdle) {
+        clock.advance(100);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // The later listing started after the writer opened the file, and answers both look-ups:
+      // a program that opens a file after it is not seen, so nothing was listed on the spot.
+      await holdFileOpen(late, 'a');
+      expect(check.findWriter(file, fs.statSync(file), 50)?.pid).toBe(writer.pid);
+      expect(check.findWriter(late, fs.statSync(late), 50)).toBeUndefined();
+    });
+
+    it('starts nothing once closed', async () => {
+      const check = new ProcFdWriterCheck({ clock: new TestClock() });
+      check.close();
+      check.prepare(0);
+      await check.whenIdle();
+      const file = writeFile('scan.pdf');
+      const writer = await holdFileOpen(file, 'a');
+      // No background listing was kept: the look-up lists on the spot and sees the writer.
+      expect(check.findWriter(file, fs.statSync(file), 0)?.pid).toBe(writer.pid);
+    });
+  },
+);
+
 describe('isWriteMode', () => {
   it.each([
     [0o0, false], // O_RDONLY
