@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emulatorGraphGet, startBench } from './harness.ts';
+import { getDeliveredDriveItem, startBench } from './harness.ts';
 
 /** A bench whose folder maps two columns, as an admin sets them; stored retries after ~1 s. */
 async function startColumnBench() {
@@ -42,13 +42,7 @@ describe('columns of a file SharePoint is still processing (409 resourceModified
     const done = await bench.waitForState(item.id, ['delivered', 'failed']);
     expect(done.state, done.lastErrorMessage ?? '').toBe('delivered');
 
-    const driveId = bench.store.getMeta(
-      'delivery.driveId:https://contoso.sharepoint.com/sites/SiteOffice|documents',
-    );
-    const fields = await emulatorGraphGet(
-      bench.emulator,
-      `/drives/${encodeURIComponent(driveId ?? '')}/items/${encodeURIComponent(done.remoteId ?? '')}/listItem/fields`,
-    );
+    const fields = await getDeliveredDriveItem(bench, done, '/listItem/fields');
     expect(fields).toMatchObject({ RequestId: 'REQ-2026-0117', Title: 'scan' });
     expect(bench.requests({ method: 'PUT', pathIncludes: '/content' })).toHaveLength(1);
     expect(

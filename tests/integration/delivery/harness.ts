@@ -230,6 +230,24 @@ export async function emulatorGraphGet(
   });
 }
 
+/**
+ * A delivered item's driveItem in the bench's library (or a resource under it, e.g.
+ * `/listItem/fields`), as Graph serves it.
+ */
+export async function getDeliveredDriveItem(
+  bench: { store: { getMeta(key: string): string | undefined }; emulator: GraphEmulator },
+  item: { remoteId: string | null },
+  resourcePath = '',
+): Promise<Record<string, unknown>> {
+  const driveId = bench.store.getMeta(
+    'delivery.driveId:https://contoso.sharepoint.com/sites/SiteOffice|documents',
+  );
+  return emulatorGraphGet(
+    bench.emulator,
+    `/drives/${encodeURIComponent(driveId ?? '')}/items/${encodeURIComponent(item.remoteId ?? '')}${resourcePath}`,
+  );
+}
+
 /** An access token of the demo app from the emulator (to act as a person in SharePoint). */
 export async function emulatorToken(emulator: GraphEmulator): Promise<string> {
   const tokenResponse = await httpsJson(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uploadFragmentUnitBytes } from '../../../src/shared/config-schema.ts';
-import { emulatorGraphGet, hashFile, startBench, writeRandomFile } from './harness.ts';
+import { getDeliveredDriveItem, hashFile, startBench, writeRandomFile } from './harness.ts';
 
 // The emulator checks action bodies against Graph's published metadata, as Graph's OData layer
 // does: a parameter createUploadSession does not declare (it has "item" and "deferCommit") is
@@ -46,13 +46,7 @@ describe('opening an upload session that Graph validates', () => {
     const item = bench.queueExisting('plan.tif');
     const done = await bench.waitForState(item.id, ['delivered', 'failed']);
     expect(done.state, done.lastErrorMessage ?? '').toBe('delivered');
-    const driveId = bench.store.getMeta(
-      'delivery.driveId:https://contoso.sharepoint.com/sites/SiteOffice|documents',
-    );
-    const remote = await emulatorGraphGet(
-      bench.emulator,
-      `/drives/${encodeURIComponent(driveId ?? '')}/items/${encodeURIComponent(done.remoteId ?? '')}`,
-    );
+    const remote = await getDeliveredDriveItem(bench, done);
     const times = remote.fileSystemInfo as {
       lastModifiedDateTime: string;
       createdDateTime: string;
