@@ -25,14 +25,12 @@ async function startSilentServer(): Promise<{ port: number; connectedAt: number[
   return { port: (server.address() as net.AddressInfo).port, connectedAt };
 }
 
-/** A port on which nothing listens (taken, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * A port on which nothing listens: tcpmux's port 1, which no service of these machines offers, so
+ * a connection is refused. A port taken and released by the test could be taken again meanwhile
+ * by a server of a test running beside it.
+ */
+const refusingPort = 1;
 
 /** A bench whose sign-in goes to `authorityHost`, without the emulator's OpenID metadata. */
 async function startBenchSigningInAt(authorityHost: string) {
@@ -73,7 +71,7 @@ describe('a sign-in that cannot proceed is reported, never silence', () => {
   });
 
   it('names the authority when its sign-in service refuses the connection', async () => {
-    const port = await freePort();
+    const port = refusingPort;
     const bench = await startBenchSigningInAt(`https://127.0.0.1:${port}`);
     const item = bench.dropFile('report.pdf', 'report');
     const waiting = await bench.waitForState(item.id, ['retrying', 'failed'], 10_000);
