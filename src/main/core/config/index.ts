@@ -13,9 +13,9 @@ export {
   userConfigPath,
 } from './data-dir.ts';
 export { builtInDefaults, isDefaultRequestFolder } from './defaults.ts';
+export { isFieldLocked } from '../../../shared/value-paths.ts';
 export {
   ConfigError,
-  isFieldLocked,
   loadConfig,
   mergeConfigValues,
   validateLayers,

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { ConfigSchema, type Config, type ConfigInput } from '../../../shared/config-schema.ts';
-import { formatFieldPath, isPlainObject, leafPaths, valueAt } from '../../../shared/value-paths.ts';
+import {
+  formatFieldPath,
+  isPlainObject,
+  isPrototypeKey,
+  leafPaths,
+  valueAt,
+} from '../../../shared/value-paths.ts';
 import type { z } from 'zod';
 
 /** One config file layer and what it held. */
@@ -105,11 +111,6 @@ export function validateLayers(layers: readonly ConfigLayer[]): LoadedConfig {
   };
 }
 
-/** Whether a field (dotted path) is locked by policy: it or an ancestor was set there. */
-export function isFieldLocked(lockedFields: readonly string[], field: string): boolean {
-  return lockedFields.some((locked) => field === locked || field.startsWith(`${locked}.`));
-}
-
 /**
  * Deep-merges plain objects; arrays and scalars of the higher layer replace the lower one's
  * (a policy's folder list is the folder list, not an addition to it).
@@ -120,6 +121,7 @@ export function mergeConfigValues(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = { ...lower };
   for (const [key, value] of Object.entries(higher)) {
+    if (isPrototypeKey(key)) continue;
     const existing = result[key];
     result[key] =
       isPlainObject(existing) && isPlainObject(value) ? mergeConfigValues(existing, value) : value;

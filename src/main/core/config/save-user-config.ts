@@ -3,10 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ConfigInput } from '../../../shared/config-schema.ts';
-import { isPlainObject, leafPaths, valueAt } from '../../../shared/value-paths.ts';
+import {
+  isFieldLocked,
+  isPlainObject,
+  isPrototypeKey,
+  leafPaths,
+  parseFieldPath,
+  valueAt,
+} from '../../../shared/value-paths.ts';
 import {
   ConfigError,
-  isFieldLocked,
   loadConfig,
   type LoadConfigOptions,
   type LoadedConfig,
@@ -64,8 +70,8 @@ export function saveUserConfig(options: SaveUserConfigOptions): SavedUserConfig 
       isFieldLocked(before.lockedFields, field) ||
       before.lockedFields.some((locked) => locked.startsWith(`${field}.`));
     if (!touchesLock) continue;
-    const wanted = valueAt(nextUserValues, field.split('.'));
-    const effective = valueAt(before.config, field.split('.'));
+    const wanted = valueAt(nextUserValues, parseFieldPath(field));
+    const effective = valueAt(before.config, parseFieldPath(field));
     if (wanted === undefined || !isDeepStrictEqual(wanted, effective)) {
       throw new ConfigLockedError(field);
     }
@@ -139,6 +145,7 @@ function applyMergePatch(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = { ...target };
   for (const [key, value] of Object.entries(patch)) {
+    if (isPrototypeKey(key)) continue;
     if (value === null) {
       delete result[key];
     } else if (isPlainObject(value)) {

@@ -1,4 +1,5 @@
 import type { FolderConfig } from '../../../shared/config-schema.ts';
+import { valueAt } from '../../../shared/value-paths.ts';
 
 /** What a column template can refer to: the file's path and its request metadata. */
 export interface TemplateSource {
@@ -92,12 +93,8 @@ function requestValue(
   request: Record<string, unknown> | null,
   dottedPath: string,
 ): string | undefined {
-  let current: unknown = request;
-  for (const key of dottedPath.split('.')) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  if (current === null || current === undefined) return undefined;
-  if (typeof current === 'object') return JSON.stringify(current);
-  return String(current);
+  const value = valueAt(request, dottedPath.split('.'));
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
 }

@@ -4,21 +4,16 @@
  * JSON merge patch that saveSettings expects (docs/feed.md, "saveSettings").
  */
 import { ConfigSchema, FolderConfigSchema, type Config } from '../../../shared/config-schema.ts';
+import { formatFieldPath, setAt, valueAt } from '../../../shared/value-paths.ts';
+
+/** The settings screen locks and edits fields by the shared value-path rules. */
+export { isFieldLocked, setAt } from '../../../shared/value-paths.ts';
 
 /** A dotted field path as the agent names fields: `sharepoint.siteUrl`, `folders[0].path`. */
 export type FieldPath = string;
 
 /** Problems by field path, each a phrase that follows the field's label. */
 export type FieldProblems = Readonly<Record<FieldPath, string>>;
-
-/** Formats path segments the way the agent's config errors do. */
-export function formatFieldPath(segments: readonly PropertyKey[]): FieldPath {
-  return segments
-    .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
-    )
-    .join('');
-}
 
 /** Validates a draft with the shared schema; returns the first problem of each field. */
 export function validateDraft(draft: unknown): FieldProblems {
@@ -30,31 +25,6 @@ export function validateDraft(draft: unknown): FieldProblems {
     problems[field] ??= humanize(issue.message);
   }
   return problems;
-}
-
-/** Whether a field is set by the managed policy (it, or an object above it). */
-export function isFieldLocked(lockedFields: readonly string[], field: FieldPath): boolean {
-  const dotted = field.replace(/\[(\d+)\]/g, '.$1');
-  return lockedFields.some(
-    (locked) => dotted === locked || dotted.startsWith(`${locked}.`) || field === locked,
-  );
-}
-
-/** Returns a copy of `value` with the value at `path` replaced (`undefined` removes it). */
-export function setAt<T>(value: T, path: readonly (string | number)[], next: unknown): T {
-  if (path.length === 0) return next as T;
-  const [head, ...rest] = path as [string | number, ...(string | number)[]];
-  const container: Record<string | number, unknown> | unknown[] = Array.isArray(value)
-    ? [...value]
-    : { ...(value as Record<string, unknown>) };
-  const child = (container as Record<string | number, unknown>)[head];
-  const updated = setAt(child ?? (typeof rest[0] === 'number' ? [] : {}), rest, next);
-  if (updated === undefined && !Array.isArray(container)) {
-    delete (container as Record<string | number, unknown>)[head];
-  } else {
-    (container as Record<string | number, unknown>)[head] = updated;
-  }
-  return container as T;
 }
 
 /** The fields the form edits outside the folder list, by path. */
@@ -98,16 +68,6 @@ export function buildPatch(original: Config, draft: Config): Record<string, unkn
     patch['folders'] = draft.folders.map((folder) => withoutDefaults(folder));
   }
   return patch;
-}
-
-/** The value at a path, or undefined. */
-export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
-  let current: unknown = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }
 
 /** A folder config without the fields whose value is the schema's default. */

@@ -69,6 +69,16 @@ describe('config', () => {
     expect(isFieldLocked(lockedFields, 'sharepoint.library')).toBe(false);
   });
 
+  it('takes nothing from a __proto__ key in a file: no value, no lock', () => {
+    const { load } = setup({
+      policy: '{"__proto__": {"delivery": {"concurrency": 9}}, "sharepoint": {"library": "IT"}}',
+    });
+    const { config, lockedFields } = load();
+    expect(config.delivery.concurrency).toBe(4);
+    expect(config.sharepoint.library).toBe('IT');
+    expect(lockedFields).toEqual(['sharepoint.library']);
+  });
+
   it('replaces, not merges, a folder list set by a higher layer', () => {
     const { load } = setup({ user: { folders: [{ id: 'scans', path: '/srv/scans' }] } });
     expect(load().config.folders.map((folder) => folder.id)).toEqual(['scans']);
