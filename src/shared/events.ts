@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ItemState } from './item-state.ts';
 
 const itemId = z.number().int().positive();
+const responseId = z.number().int().positive();
 const errorFields = {
   errorCode: z.string(),
   errorMessage: z.string(),
@@ -55,6 +56,39 @@ export const eventDataSchemas = {
   'item.archived': z.object({ itemId, path: z.string(), archivePath: z.string() }),
   /** After a confirmed delivery, the folder's after-upload action deleted the local file. */
   'item.local-deleted': z.object({ itemId, path: z.string() }),
+  /**
+   * A remote file version in a mapped responses folder was recorded in the inbox, before any
+   * download (docs/responses.md). `mappingId` is the watched folder whose mapping saw it.
+   */
+  'response.detected': z.object({
+    responseId,
+    mappingId: z.string(),
+    remoteItemId: z.string(),
+    name: z.string(),
+    sizeBytes: z.number().int().nonnegative().nullable(),
+  }),
+  /** A response's download started or resumed at `offsetBytes`. */
+  'response.downloading': z.object({ responseId, offsetBytes: z.number().int().nonnegative() }),
+  /** A response's bytes are all here and are being checked. */
+  'response.verifying': z.object({ responseId }),
+  /**
+   * A response is in the local responses folder under `localPath`, checked. `requestId` names the
+   * request it answers, when one is known.
+   */
+  'response.ready': z.object({
+    responseId,
+    localPath: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    requestId: z.string().nullable(),
+    verificationNote: z.string().optional(),
+  }),
+  /** A response needs a person: the sentence says why and what to do. */
+  'response.failed': z.object({ responseId, ...errorFields }),
+  /** A response will not be brought: deleted remotely, superseded, or its content already here. */
+  'response.skipped': z.object({
+    responseId,
+    reason: z.enum(['deleted', 'superseded', 'unchanged']),
+  }),
   'folder.available': z.object({ folderId: z.string(), path: z.string() }),
   'folder.unavailable': z.object({ folderId: z.string(), path: z.string(), reason: z.string() }),
   'connection.changed': z.object({

@@ -2,7 +2,7 @@
  * The store: the agent's SQLite database.
  *
  * Owns: the schema and its migrations, items, the delivery outbox, the append-only event log,
- * attempts, small persistent values, integrity checks and corrupt-database recovery.
+ * attempts, the responses inbox and its delta links, small persistent values, integrity checks and corrupt-database recovery.
  * Does not own: deciding what happens to an item (intake and delivery do), or the wire format
  * of events (src/shared). Listeners hear of changes through the event bus, after commit.
  */
@@ -26,4 +26,6 @@ export {
   openDatabaseReadOnly,
   type DatabaseRecovery,
 } from './open-database.ts';
+export type { ReadyResponse, ResponseInbox } from './responses/response-inbox.ts';
+export type { RemoteChange, ResponseChanges, ResponseRecord } from './responses/response-record.ts';
 export { latestSchemaVersion, migrate, migrations, SchemaTooNewError } from './migrations.ts';

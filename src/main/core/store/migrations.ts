@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { itemStates } from '../../../shared/item-state.ts';
+import { responseSkipReasons, responseStates } from '../../../shared/response-state.ts';
 
 /** One forward-only schema step. `up` runs inside a transaction with the version bump. */
 export interface Migration {
@@ -9,6 +10,8 @@ export interface Migration {
 }
 
 const stateList = itemStates.map((state) => `'${state}'`).join(', ');
+const responseStateList = responseStates.map((state) => `'${state}'`).join(', ');
+const skipReasonList = responseSkipReasons.map((reason) => `'${reason}'`).join(', ');
 
 /**
  * Every schema version, oldest first. Never edit a released migration: add the next one.
@@ -137,6 +140,48 @@ export const migrations: readonly Migration[] = [
       // SharePoint may give no quickXorHash for a file (resources/hashes.md: "in some cases hash
       // values may not be available"); such a delivery says so in this note.
       db.exec(`ALTER TABLE items ADD COLUMN verification_note TEXT;`);
+    },
+  },
+  {
+    version: 6,
+    name: 'the responses inbox and the delta link of each responses mapping',
+    up(db) {
+      // One row per remote file version (a remote item id at one content version), written before
+      // anything is downloaded (docs/responses.md). Graph's delta gives no path, so rows are found
+      // by remote item id (https://learn.microsoft.com/graph/api/driveitem-delta). The delta link
+      // is opaque: stored as the service gave it, never parsed.
+      db.exec(`
+        CREATE TABLE responses (
+          id INTEGER PRIMARY KEY,
+          mapping_id TEXT NOT NULL,
+          remote_item_id TEXT NOT NULL,
+          e_tag TEXT,
+          c_tag TEXT,
+          name TEXT NOT NULL,
+          size_bytes INTEGER,
+          quick_xor_hash TEXT,
+          remote_path TEXT,
+          remote_modified_at INTEGER,
+          state TEXT NOT NULL CHECK (state IN (${responseStateList})),
+          skip_reason TEXT CHECK (skip_reason IN (${skipReasonList})),
+          local_path TEXT,
+          download_offset INTEGER NOT NULL DEFAULT 0,
+          error_code TEXT,
+          error_message TEXT,
+          request_id TEXT,
+          verification_note TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX responses_by_remote_item ON responses (mapping_id, remote_item_id, id);
+        CREATE INDEX responses_by_state ON responses (state, id);
+
+        CREATE TABLE response_delta_links (
+          mapping_id TEXT PRIMARY KEY,
+          delta_link TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+      `);
     },
   },
 ];

@@ -12,6 +12,7 @@ import { ItemTransitions } from './items.ts';
 import { Meta } from './meta.ts';
 import { openDatabase, type DatabaseRecovery } from './open-database.ts';
 import { Outbox } from './outbox.ts';
+import { ResponseInbox } from './responses/response-inbox.ts';
 import { Transactions } from './transactions.ts';
 
 /** Options to open the store. */
@@ -44,6 +45,8 @@ export class Store {
   readonly transitionItem: ItemTransitions['transitionItem'];
   /** See ItemTransitions.recordDelivered: verifying and delivered, and the attempt's end. */
   readonly recordDelivered: ItemTransitions['recordDelivered'];
+  /** The responses inbox: remote file versions to bring back, their lifecycle, delta links. */
+  readonly responses: ResponseInbox;
   readonly #db: Database;
   readonly #parts: StoreParts;
   #isClosed = false;
@@ -56,6 +59,7 @@ export class Store {
     this.insertItem = items.insertItem.bind(items);
     this.transitionItem = items.transitionItem.bind(items);
     this.recordDelivered = items.recordDelivered.bind(items);
+    this.responses = this.#parts.responses;
   }
 
   /** Opens (creating, migrating or recovering) the database in the data directory. */
@@ -249,6 +253,7 @@ interface StoreParts {
   outbox: Outbox;
   items: ItemTransitions;
   meta: Meta;
+  responses: ResponseInbox;
 }
 
 function buildParts(db: Database, { clock, bus }: StoreOptions): StoreParts {
@@ -266,5 +271,6 @@ function buildParts(db: Database, { clock, bus }: StoreOptions): StoreParts {
     outbox,
     items: new ItemTransitions({ clock, transactions, rows, outbox, events, attempts }),
     meta: new Meta(db),
+    responses: new ResponseInbox(db, { clock, transactions, events }),
   };
 }
