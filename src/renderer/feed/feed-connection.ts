@@ -44,8 +44,8 @@ export interface FeedListener {
   onSnapshot(snapshot: Snapshot): void;
   /** One logged event, in seq order, never one already applied. */
   onEvent(event: LoggedEvent): void;
-  /** Transient upload progress of one item. */
-  onProgress(itemId: number, sentBytes: number, totalBytes: number): void;
+  /** Transient upload progress of one item, as the agent reported it at `atMs` (epoch ms). */
+  onProgress(itemId: number, sentBytes: number, totalBytes: number, atMs: number): void;
   onStatus(status: ConnectionStatus): void;
 }
 
@@ -200,7 +200,12 @@ export class FeedConnection {
         for (const event of message.events) this.#applyEvent(event);
         return;
       case 'progress':
-        this.#listener.onProgress(message.itemId, message.sentBytes, message.totalBytes);
+        this.#listener.onProgress(
+          message.itemId,
+          message.sentBytes,
+          message.totalBytes,
+          message.at,
+        );
         return;
       case 'result': {
         const pending = this.#takePending(message.id);

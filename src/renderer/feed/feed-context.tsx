@@ -71,9 +71,12 @@ export function FeedProvider(props: { token: string | undefined; children: React
         {
           onSnapshot: (snapshot) => state.applySnapshot(snapshot),
           onEvent: (event) => state.applyEvent(event),
-          onProgress: (itemId, sentBytes, totalBytes) =>
-            state.applyProgress(itemId, sentBytes, totalBytes),
-          onStatus: setStatus,
+          onProgress: (itemId, sentBytes, totalBytes, atMs) =>
+            state.applyProgress(itemId, sentBytes, totalBytes, atMs),
+          onStatus: (next) => {
+            if (next.kind !== 'open') state.noteDisconnected();
+            setStatus(next);
+          },
         },
         window.location.href,
       );

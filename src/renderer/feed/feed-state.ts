@@ -20,6 +20,7 @@ import type {
 } from '../../shared/feed-protocol.ts';
 import type { ItemState } from '../../shared/item-state.ts';
 import { newItemView } from './new-item-view.ts';
+import { TransferMeter, type BatchProgress } from './transfer-meter.ts';
 
 /** Upload progress of one item, as the latest `progress` message said. */
 export interface ItemProgress {
@@ -87,8 +88,9 @@ export class FeedState {
    */
   readonly items = new Map<number, ItemView>();
   readonly progress = new Map<number, ItemProgress>();
-  /** Time (epoch ms) and size of each delivery in the last minute. */
-  readonly #recentDeliveries: { at: number; sizeBytes: number }[] = [];
+  /** Time (epoch ms) of each delivery in the last minute. */
+  readonly #recentDeliveries: { at: number }[] = [];
+  readonly #transfer = new TransferMeter();
   readonly #deltas: CountDelta[] = [];
   readonly #listeners = new Set<() => void>();
   readonly #itemListeners = new Set<(change: ItemChange) => void>();
@@ -135,6 +137,7 @@ export class FeedState {
     this.delivery = snapshot.delivery;
     this.#deltas.length = 0;
     this.progress.clear();
+    this.#transfer.reset();
     for (const item of snapshot.items) this.#remember(item);
     this.recentItemIds = snapshot.items.slice(0, maxRecentItemIds).map((item) => item.id);
     this.#snapshotPage = { items: snapshot.items, nextCursor: snapshot.nextCursor, changes: [] };
@@ -231,22 +234,42 @@ export class FeedState {
     this.#changed();
   }
 
-  /** Applies transient upload progress; ignored once the item moved past uploading. */
-  applyProgress(itemId: number, sentBytes: number, totalBytes: number): void {
+  /**
+   * Applies transient upload progress (`atMs`: when the agent reported it); ignored once the
+   * item moved past uploading.
+   */
+  applyProgress(itemId: number, sentBytes: number, totalBytes: number, atMs: number): void {
     const item = this.items.get(itemId);
     if (item !== undefined && item.state !== 'uploading') return;
     this.progress.set(itemId, { sentBytes, totalBytes });
+    this.#transfer.noteProgress(itemId, sentBytes, totalBytes, atMs);
     this.#changed();
   }
 
-  /** Files delivered and bytes per second over the last minute, as this page saw them. */
+  /**
+   * Files delivered in the last minute, and the bytes per second that upload progress showed
+   * moving in the last few seconds (transfer-meter.ts), as this page saw them.
+   */
   throughput(nowMs: number): { deliveredLastMinute: number; bytesPerSecond: number } {
     this.#forgetDeliveriesBefore(nowMs - throughputWindowMs);
-    const bytes = this.#recentDeliveries.reduce((sum, entry) => sum + entry.sizeBytes, 0);
     return {
       deliveredLastMinute: this.#recentDeliveries.length,
-      bytesPerSecond: bytes / (throughputWindowMs / 1000),
+      bytesPerSecond: this.#transfer.bytesPerSecond(nowMs),
     };
+  }
+
+  /** How far the files on their way have come (undefined: none is on its way). */
+  batchProgress(): BatchProgress | undefined {
+    return this.#transfer.batch();
+  }
+
+  /**
+   * The page lost its connection: what it measured moving stops counting, so the rate reads 0
+   * until progress arrives again.
+   */
+  noteDisconnected(): void {
+    this.#transfer.reset();
+    this.#changed();
   }
 
   #applyItemEvent(event: LoggedEvent): void {
@@ -284,8 +307,9 @@ export class FeedState {
       this.#requestResync();
     }
     if (to !== 'uploading') this.progress.delete(itemId);
+    if (event.type === 'item.uploading') this.#transfer.noteUploadStarted(itemId);
     if (event.type === 'item.delivered') {
-      this.#recentDeliveries.push({ at: event.at, sizeBytes: item?.sizeBytes ?? 0 });
+      this.#recentDeliveries.push({ at: event.at });
       this.#forgetDeliveriesBefore(event.at - throughputWindowMs);
     }
     const change = { event, item };
@@ -303,6 +327,7 @@ export class FeedState {
   #remember(item: ItemView): void {
     this.items.delete(item.id);
     this.items.set(item.id, item);
+    this.#transfer.noteItem(item);
     if (this.items.size > maxRememberedItems) {
       const oldest = this.items.keys().next().value;
       if (oldest !== undefined) this.items.delete(oldest);

@@ -47,3 +47,14 @@ export function formatIn(epochMs: number, nowMs: number = Date.now()): string {
   if (minutes < 90) return `in ${minutes} minutes`;
   return `in ${Math.round(minutes / 60)} hours`;
 }
+
+/**
+ * How long something still takes, roughly: `less than a minute left`, `about 1 min left`,
+ * `about 3 h left`. Rounded, because a time left computed from a rate is an estimate.
+ */
+export function formatTimeLeft(durationMs: number): string {
+  const minutes = Math.round(durationMs / 60_000);
+  if (minutes < 1) return 'less than a minute left';
+  if (minutes < 90) return `about ${minutes} min left`;
+  return `about ${Math.round(minutes / 60)} h left`;
+}

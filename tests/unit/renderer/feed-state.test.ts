@@ -159,7 +159,7 @@ describe('the UI state: a snapshot plus events become the view', () => {
   it('shows the retry time and the problem an event carries, and clears them when delivered', () => {
     const { state } = setup();
     state.applySnapshot(snapshot(10, [itemView(1, { state: 'uploading' })]));
-    state.applyProgress(1, 50, 100);
+    state.applyProgress(1, 50, 100, at);
     expect(state.progress.get(1)).toEqual({ sentBytes: 50, totalBytes: 100 });
     state.applyEvent(
       event('item.retrying', {
@@ -175,7 +175,7 @@ describe('the UI state: a snapshot plus events become the view', () => {
       errorCode: 'graph.unavailable',
     });
     expect(state.progress.has(1)).toBe(false);
-    state.applyProgress(1, 60, 100); // late progress of a finished attempt: ignored
+    state.applyProgress(1, 60, 100, at); // late progress of a finished attempt: ignored
     expect(state.progress.has(1)).toBe(false);
     state.applyEvent(
       event('item.queued', {
@@ -316,7 +316,7 @@ describe('the UI state: a snapshot plus events become the view', () => {
     let resets = 0;
     state.onDidReset(() => (resets += 1));
     state.applySnapshot(snapshot(10, [itemView(1)]));
-    state.applyProgress(1, 1, 2);
+    state.applyProgress(1, 1, 2, at);
     state.applySnapshot(snapshot(50, [itemView(9, { state: 'delivered' })]));
     expect(resets).toBe(2);
     expect(state.recentItemIds).toEqual([9]);
