@@ -130,26 +130,61 @@ export const SharePointConfigSchema = z.strictObject({
   extraCaFile: absolutePath.optional(),
 });
 
-export const AuthConfigSchema = z.strictObject({
-  tenantId: z
-    .string()
-    .regex(
-      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9.-]+\.[a-z]{2,})$/i,
-      'must be a tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com',
-    )
-    .optional(),
-  clientId: z.string().min(1).optional(),
-  method: z.enum(['certificate', 'secret']).default('certificate'),
-  certificate: z
-    .strictObject({
-      path: absolutePath.optional(),
-      thumbprint: z
-        .string()
-        .regex(/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/, 'must be a SHA-1 or SHA-256 hex thumbprint')
-        .optional(),
-    })
-    .prefault({}),
-});
+/**
+ * How SiteDrop signs in: `delegated` as the person who signed in (a public client, the system
+ * browser or a device code), or app-only with a `certificate` or a `secret`.
+ */
+export const authMethods = ['delegated', 'certificate', 'secret'] as const;
+
+/** One of authMethods. */
+export type AuthMethod = (typeof authMethods)[number];
+
+/**
+ * The delegated scopes SiteDrop asks for: files in any library the person can reach, and
+ * `Sites.ReadWrite.All` for the library columns it sets (Graph, Update listItem). Neither needs
+ * admin consent by default. msal-node adds `openid profile offline_access` itself; the name and
+ * username shown come from the ID token, so no `User.Read` (for `/me`) is asked for.
+ */
+export const delegatedScopes = [
+  'Files.ReadWrite.All',
+  'Sites.ReadWrite.All',
+  'offline_access',
+] as const;
+
+/** The authority path segment of a delegated sign-in without a tenant: any work account. */
+export const delegatedDefaultTenant = 'organizations';
+
+export const AuthConfigSchema = z
+  .strictObject({
+    tenantId: z
+      .string()
+      .regex(
+        /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9.-]+\.[a-z]{2,})$/i,
+        'must be a tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com',
+      )
+      .optional(),
+    clientId: z.string().min(1).optional(),
+    method: z.enum(authMethods).optional(),
+    certificate: z
+      .strictObject({
+        path: absolutePath.optional(),
+        thumbprint: z
+          .string()
+          .regex(/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/, 'must be a SHA-1 or SHA-256 hex thumbprint')
+          .optional(),
+      })
+      .prefault({}),
+  })
+  .transform((auth) => ({ ...auth, method: auth.method ?? defaultAuthMethod(auth.certificate) }));
+
+/**
+ * The sign-in method of a config that names none: `certificate` when a certificate is
+ * configured (a config written when app-only with a certificate was the default keeps working
+ * unchanged), else `delegated`, the default of a new install.
+ */
+function defaultAuthMethod(certificate: { path?: string; thumbprint?: string }): AuthMethod {
+  return certificate.path || certificate.thumbprint ? 'certificate' : 'delegated';
+}
 
 export const DeliveryConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(32).default(4),
@@ -304,7 +339,23 @@ export function normalizeAuthorityHost(authorityHost: string): string {
   return `${url.protocol}//${url.host}`;
 }
 
-/** Whether enough is configured to talk to SharePoint (the secret is checked separately). */
+/**
+ * Whether enough is configured to talk to SharePoint (the credential, or the signed-in account,
+ * is checked separately). Delegated sign-in needs no tenant: its authority defaults to
+ * `organizations`.
+ */
 export function isTenantConfigured(config: Config): boolean {
-  return Boolean(config.sharepoint.siteUrl && config.auth.tenantId && config.auth.clientId);
+  const hasTenant = config.auth.method === 'delegated' || Boolean(config.auth.tenantId);
+  return Boolean(config.sharepoint.siteUrl && config.auth.clientId && hasTenant);
+}
+
+/**
+ * The authority msal-node signs in against: the cloud's authority host and the tenant, or for
+ * delegated sign-in without a tenant `organizations` (any work or school account).
+ */
+export function authorityOf(config: Config): string {
+  const { authorityHost } = resolveCloudEndpoints(config.sharepoint);
+  const tenant =
+    config.auth.tenantId ?? (config.auth.method === 'delegated' ? delegatedDefaultTenant : '');
+  return `${authorityHost}/${tenant}`;
 }

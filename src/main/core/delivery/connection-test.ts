@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
+import { authorityOf, isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
+import { missingCredentialSentence, missingSettingsSentence } from './worker/connection-status.ts';
 import type { TokenProvider } from './graph/token-provider.ts';
 import type { SharePointClient } from './graph/sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
@@ -67,24 +68,20 @@ export async function runConnectionTest(
     return finish({
       name: 'configuration',
       status: 'failed',
-      detail:
-        'Not connected: set sharepoint.siteUrl, auth.tenantId and auth.clientId (docs/delivery.md)',
+      detail: `Not connected: ${missingSettingsSentence(config)}`,
       code: 'config.not-configured',
     });
   }
   steps.push({
     name: 'configuration',
     status: 'ok',
-    detail: `Site ${config.sharepoint.siteUrl}, tenant ${config.auth.tenantId}, app ${config.auth.clientId}`,
+    detail: `Site ${config.sharepoint.siteUrl}, authority ${authorityOf(config)}, app ${config.auth.clientId}`,
   });
   if (!(await parts.tokens.hasCredential())) {
     return finish({
       name: 'credential',
       status: 'failed',
-      detail:
-        config.auth.method === 'secret'
-          ? 'No client secret is stored: set SITEDROP_CLIENT_SECRET or enter it in Settings'
-          : 'No certificate private key is stored: set SITEDROP_CERTIFICATE_KEY or import it in Settings',
+      detail: `Not connected: ${missingCredentialSentence(config)}`,
       code: 'auth.no-credential',
     });
   }

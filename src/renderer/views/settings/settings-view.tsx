@@ -178,6 +178,7 @@ export function SettingsScreen() {
             field="auth.tenantId"
             value={draft.auth.tenantId ?? ''}
             placeholder="contoso.onmicrosoft.com or a GUID"
+            hint="Optional when signing in with Microsoft: any work account can sign in without it."
             problem={shownProblem('auth.tenantId')}
             lockedReason={locked('auth.tenantId')}
             onChange={(value) => update(['auth', 'tenantId'], optionalText(value))}
@@ -196,15 +197,16 @@ export function SettingsScreen() {
             field="auth.method"
             value={draft.auth.method}
             options={[
-              { value: 'certificate', label: 'Certificate (recommended)' },
-              { value: 'secret', label: 'Client secret' },
+              { value: 'delegated', label: 'Sign in with Microsoft (recommended)' },
+              { value: 'certificate', label: 'App-only: certificate' },
+              { value: 'secret', label: 'App-only: client secret' },
             ]}
-            hint="Signing in as a user is not available in this version."
+            hint="App-only suits unattended machines; it needs an admin to grant the app a site."
             problem={shownProblem('auth.method')}
             lockedReason={locked('auth.method')}
             onChange={(value) => update(['auth', 'method'], value)}
           />
-          {draft.auth.method === 'certificate' ? (
+          {draft.auth.method === 'delegated' ? null : draft.auth.method === 'certificate' ? (
             <>
               <TextField
                 label="Certificate file"

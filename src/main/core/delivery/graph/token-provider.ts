@@ -9,7 +9,11 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { resolveCloudEndpoints, type Config } from '../../../../shared/config-schema.ts';
+import {
+  authorityOf,
+  resolveCloudEndpoints,
+  type Config,
+} from '../../../../shared/config-schema.ts';
 import type { Logger, SecretRedactor } from '../../logging/index.ts';
 import { secretNames, type SecretStore } from '../../platform.ts';
 import { DeliveryError, classifyTokenFailure, signInTimeoutFailure } from '../errors.ts';
@@ -75,6 +79,8 @@ export class TokenProvider {
    * Read each time, so storing the secret later starts delivery without a restart.
    */
   async hasCredential(): Promise<boolean> {
+    // An app-only client holds no signed-in person's account.
+    if (this.#options.config.auth.method === 'delegated') return false;
     const name =
       this.#options.config.auth.method === 'secret'
         ? secretNames.clientSecret
@@ -154,7 +160,6 @@ export class TokenProvider {
   #configuration(credential: Credential): Configuration {
     const { config, logger } = this.#options;
     const { authorityHost } = resolveCloudEndpoints(config.sharepoint);
-    const tenantId = config.auth.tenantId ?? '';
     return {
       auth: {
         clientId: config.auth.clientId ?? '',
@@ -162,7 +167,7 @@ export class TokenProvider {
         // host and port as written with knownAuthorities, and only an exact match skips the
         // public cloud's instance discovery. With authorityMetadata the OpenID configuration
         // is not fetched either (sovereign clouds, the emulator).
-        authority: `${authorityHost}/${tenantId}`,
+        authority: authorityOf(config),
         knownAuthorities: [new URL(authorityHost).host],
         ...(config.sharepoint.authorityMetadata
           ? { authorityMetadata: config.sharepoint.authorityMetadata }

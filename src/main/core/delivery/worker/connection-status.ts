@@ -148,13 +148,31 @@ export class ConnectionStatus {
 
 /** The state of a delivery without a tenant or a stored credential: what to set. */
 function notConnected(config: Config): ConnectionState {
-  const isSecret = config.auth.method === 'secret';
   return {
     status: 'not-configured',
     breaker: 'closed',
     nextProbeAt: null,
     detail: isTenantConfigured(config)
-      ? `Not connected: no ${isSecret ? 'client secret' : 'certificate key'} is stored. Set ${isSecret ? 'SITEDROP_CLIENT_SECRET' : 'SITEDROP_CERTIFICATE_KEY'} or enter it in Settings; files stay queued until then`
-      : 'Not connected: set sharepoint.siteUrl, auth.tenantId and auth.clientId, and store the client secret or certificate key (docs/delivery.md); files stay queued until then',
+      ? `Not connected: ${missingCredentialSentence(config)}; files stay queued until then`
+      : `Not connected: ${missingSettingsSentence(config)}; files stay queued until then`,
   };
+}
+
+/** What to do when the configured sign-in has no credential (or no signed-in account). */
+export function missingCredentialSentence(config: Config): string {
+  switch (config.auth.method) {
+    case 'delegated':
+      return 'nobody is signed in. Sign in with Microsoft on the dashboard, or run `sitedrop login`';
+    case 'secret':
+      return 'no client secret is stored. Set SITEDROP_CLIENT_SECRET or enter it in Settings';
+    case 'certificate':
+      return 'no certificate key is stored. Set SITEDROP_CERTIFICATE_KEY or enter it in Settings';
+  }
+}
+
+/** Which settings a sign-in method still needs before SharePoint can be reached. */
+export function missingSettingsSentence(config: Config): string {
+  return config.auth.method === 'delegated'
+    ? 'set sharepoint.siteUrl and auth.clientId (the app registration), then sign in with Microsoft (docs/configuration.md)'
+    : 'set sharepoint.siteUrl, auth.tenantId and auth.clientId, and store the client secret or certificate key (docs/delivery.md)';
 }

@@ -79,6 +79,21 @@ describe('config', () => {
     expect(lockedFields).toEqual(['sharepoint.library']);
   });
 
+  it("lets IT supply and lock the delegated sign-in's client id, the tenant left to the user", () => {
+    const clientId = '3f6b2c1d-8e4a-4b7f-a2c9-5e1d7f3a9b24';
+    const { load } = setup({
+      user: { auth: { clientId: 'typed-by-the-user', tenantId: 'contoso.onmicrosoft.com' } },
+      policy: { auth: { clientId } },
+    });
+    const { config, lockedFields } = load();
+    expect(config.auth).toMatchObject({
+      method: 'delegated',
+      clientId,
+      tenantId: 'contoso.onmicrosoft.com',
+    });
+    expect(lockedFields).toEqual(['auth.clientId']);
+  });
+
   it('replaces, not merges, a folder list set by a higher layer', () => {
     const { load } = setup({ user: { folders: [{ id: 'scans', path: '/srv/scans' }] } });
     expect(load().config.folders.map((folder) => folder.id)).toEqual(['scans']);
