@@ -6,11 +6,23 @@ import type { KeyObject } from 'node:crypto';
 import { GraphError } from './http-util.ts';
 import { randomToken } from './ids.ts';
 
+/** The signed-in user behind a delegated token. */
+export interface DelegatedUser {
+  readonly objectId: string;
+  readonly tenantId: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+}
+
 /** Who a valid access token was issued to. */
 export interface Principal {
   readonly clientId: string;
   readonly tenantId: string;
   readonly canWrite: boolean;
+  /** The user of a delegated token; absent for app-only tokens. */
+  readonly user?: DelegatedUser;
+  /** A delegated token's permissions (`scp`); app-only tokens carry `roles` instead. */
+  readonly scopes?: readonly string[];
 }
 
 interface IssuedToken extends Principal {
@@ -38,7 +50,7 @@ export class AccessTokenStore {
       exp: issuedAt + lifetimeSeconds,
       appid: principal.clientId,
       tid: principal.tenantId,
-      roles: principal.canWrite ? ['Sites.ReadWrite.All'] : ['Sites.Read.All'],
+      ...subjectClaims(principal),
       uti: randomToken(12),
       ver: '1.0',
     };
@@ -90,12 +102,46 @@ export class AccessTokenStore {
     if (issued) issued.expiresAt = 0;
   }
 
+  /** Make every token for which `matches` holds expired from now on (control calls). */
+  expireWhere(matches: (principal: Principal) => boolean): number {
+    let count = 0;
+    for (const issued of this.#tokens.values()) {
+      if (issued.expiresAt > 0 && matches(issued)) {
+        issued.expiresAt = 0;
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Drop tokens that expired more than an hour ago (called periodically). */
   prune(now: number): void {
     for (const [token, issued] of this.#tokens) {
       if (issued.expiresAt + 3_600_000 < now) this.#tokens.delete(token);
     }
   }
+}
+
+/**
+ * Who the token speaks for: a delegated token names the user (`oid`, `upn`, `name`) and its
+ * permissions in `scp`; an app-only token has `roles` (access-token-claims-reference.md).
+ */
+function subjectClaims(principal: Principal): Record<string, unknown> {
+  if (principal.user === undefined) {
+    return {
+      idtyp: 'app',
+      roles: principal.canWrite ? ['Sites.ReadWrite.All'] : ['Sites.Read.All'],
+    };
+  }
+  return {
+    idtyp: 'user',
+    oid: principal.user.objectId,
+    sub: principal.user.objectId,
+    upn: principal.user.userPrincipalName,
+    unique_name: principal.user.userPrincipalName,
+    name: principal.user.displayName,
+    scp: (principal.scopes ?? []).join(' '),
+  };
 }
 
 function base64UrlJson(value: unknown): string {

@@ -7,6 +7,7 @@ import { faultRuleFromJson, faultStateToJson } from './faults.ts';
 import { GraphError, readJsonObject, sendEmpty, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
 import type { RequestLog } from './request-log.ts';
+import type { EntraControl } from './entra/entra-control.ts';
 
 /** Path prefix of the control API. */
 export const CONTROL_PATH_PREFIX = '/_emulator/';
@@ -21,6 +22,8 @@ export interface ControlTargets {
   /** Clear faults, the log and the throttle budget. */
   readonly reset: () => void;
   readonly info: Readonly<Record<string, unknown>>;
+  /** Users, sessions, tokens and site access (entra/entra-control.ts). */
+  readonly entra?: EntraControl;
 }
 
 function isTokenValid(presented: string | string[] | undefined, expected: string): boolean {
@@ -87,5 +90,6 @@ export async function handleControlRequest(
     return sendEmpty(context, 204);
   }
   if (route === 'info' && method === 'GET') return sendJson(context, 200, targets.info);
+  if (await targets.entra?.handleControl(context, route)) return;
   throw new GraphError(404, 'itemNotFound', `No control endpoint ${method} ${context.rawPath}.`);
 }

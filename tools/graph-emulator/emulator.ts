@@ -19,6 +19,9 @@ import type { SiteEntry } from './graph-api.ts';
 import { driveIdFrom, guidFrom, randomToken } from './ids.ts';
 import { AccessTokenStore } from './access-tokens.ts';
 import { IdentityService } from './identity.ts';
+import { EntraControl } from './entra/entra-control.ts';
+import { SignInService } from './entra/sign-in-service.ts';
+import { UserDirectory } from './entra/users.ts';
 import { resolveEmulatorOptions } from './options.ts';
 import type { EmulatorSiteOptions, GraphEmulatorOptions } from './options.ts';
 import { RequestLog } from './request-log.ts';
@@ -49,6 +52,8 @@ export interface GraphEmulator {
   readonly missingHashes: MissingHashes;
   /** Every request answered so far (live array, oldest first). */
   readonly requestLog: readonly RequestRecord[];
+  /** Users, sessions, tokens and site access of the emulated directory (delegated sign-in). */
+  readonly entra: EntraControl;
   /** Clear fault rules, missing-hash rules, the request log and the throttle budget. */
   reset(): void;
   /** Stop listening, destroy open connections and drop upload sessions. Idempotent. */
@@ -128,6 +133,16 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   }
 
   const tokens = new AccessTokenStore(certificates.serverPrivateKeyPem);
+  const users = new UserDirectory(resolved.users, resolved.clients[0]?.tenantId ?? '');
+  const signIn = new SignInService({
+    clients: resolved.clients,
+    users,
+    lifetimes: resolved.signIn,
+    tokens,
+    accessTokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
+    signingKeyPem: certificates.serverPrivateKeyPem,
+  });
+  const entra = new EntraControl({ users, state: signIn.state, tokens });
   const uploads = new UploadSessionStore({
     tempDirectory,
     lifetimeSeconds: resolved.uploadSessionLifetimeSeconds,
@@ -164,6 +179,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       clients: resolved.clients,
       tokens,
       tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
+      signIn,
     }),
     tokens,
     graph: new GraphApi({
@@ -177,7 +193,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     downloads,
     faults,
     log,
-    control: { controlToken, faults, log, reset, info },
+    control: { controlToken, faults, log, reset, info, entra },
     latencyMs: resolved.latencyMs,
     throttle,
   });
@@ -216,6 +232,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const sweeper = setInterval(() => {
     const now = Date.now();
     tokens.prune(now);
+    signIn.state.prune(now);
     void uploads.sweep(now);
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -231,6 +248,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     controlToken,
     faults,
     missingHashes,
+    entra,
     requestLog: log.records,
     reset,
     close() {

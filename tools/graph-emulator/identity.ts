@@ -1,46 +1,38 @@
 // The Entra ID side: OpenID metadata, instance discovery, and the v2.0 token endpoint for the
-// client-credentials grant (client secret or certificate-signed client assertion). Errors are
+// client-credentials grant (client secret or certificate-signed client assertion); delegated
+// sign-in (authorize, device code, code and refresh grants) is routed to entra/. Errors are
 // Entra-shaped: {error, error_description: "AADSTS…", error_codes, …}.
 
 import { X509Certificate, constants, createHash, verify } from 'node:crypto';
 import type { AccessTokenStore } from './access-tokens.ts';
 import type { EmulatorClientOptions } from './options.ts';
-import { randomGuid } from './ids.ts';
 import { readText, sendJson } from './http-util.ts';
 import type { RequestContext } from './http-util.ts';
+import { AadError, sendAadError } from './entra/aad-error.ts';
+import { isMultiTenantSegment } from './entra/registrations.ts';
+import { SignInService } from './entra/sign-in-service.ts';
 
 /** Allowed clock skew for client assertions, as Entra ID tolerates (seconds). */
 const ASSERTION_SKEW_SECONDS = 300;
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-/** An Entra-style OAuth error (AADSTS code in the description), thrown inside the identity side. */
-class AadError extends Error {
-  readonly status: number;
-  readonly error: string;
-  readonly aadstsCode: number;
-
-  constructor(status: number, error: string, aadstsCode: number, description: string) {
-    super(description);
-    this.status = status;
-    this.error = error;
-    this.aadstsCode = aadstsCode;
-  }
-}
 
 /** Serves the identity endpoints for the registered clients. */
 export class IdentityService {
   readonly #clients: readonly EmulatorClientOptions[];
   readonly #tokens: AccessTokenStore;
   readonly #tokenLifetimeSeconds: number;
+  readonly #signIn: SignInService;
 
   constructor(options: {
     clients: readonly EmulatorClientOptions[];
     tokens: AccessTokenStore;
     tokenLifetimeSeconds: number;
+    signIn: SignInService;
   }) {
     this.#clients = options.clients;
     this.#tokens = options.tokens;
     this.#tokenLifetimeSeconds = options.tokenLifetimeSeconds;
+    this.#signIn = options.signIn;
   }
 
   /** Handle an identity request; returns false when the path is not an identity endpoint. */
@@ -59,6 +51,8 @@ export class IdentityService {
         sendJson(context, 200, { keys: [] });
       } else if (route === 'oauth2/v2.0/token' && context.method === 'POST') {
         await this.#issueToken(context, tenant);
+      } else if (await this.#signIn.handle(context, tenant, route)) {
+        return true;
       } else {
         return false;
       }
@@ -81,9 +75,10 @@ export class IdentityService {
   }
 
   #requireTenant(tenant: string): void {
-    const known = this.#clients.some(
-      (client) => client.tenantId.toLowerCase() === tenant.toLowerCase(),
-    );
+    const known =
+      isMultiTenantSegment(tenant) ||
+      this.#clients.some((client) => client.tenantId.toLowerCase() === tenant.toLowerCase()) ||
+      this.#signIn.users.inTenant(tenant).length > 0;
     if (!known) {
       throw new AadError(
         400,
@@ -98,6 +93,10 @@ export class IdentityService {
     this.#requireTenant(tenant);
     const form = new URLSearchParams(await readText(context.body));
     const grantType = form.get('grant_type');
+    if (SignInService.isDelegatedGrant(grantType)) {
+      this.#signIn.issueToken(context, tenant, form);
+      return;
+    }
     if (grantType !== 'client_credentials') {
       throw new AadError(
         400,
@@ -307,23 +306,6 @@ function registeredCertificates(client: EmulatorClientOptions): X509Certificate[
   return (blocks ?? []).map((block) => new X509Certificate(block));
 }
 
-function sendAadError(context: RequestContext, error: AadError): void {
-  const timestamp = new Date()
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d{3}Z$/, 'Z');
-  const traceId = randomGuid();
-  sendJson(context, error.status, {
-    error: error.error,
-    error_description: `AADSTS${error.aadstsCode}: ${error.message}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${context.clientRequestId}\r\nTimestamp: ${timestamp}`,
-    error_codes: [error.aadstsCode],
-    timestamp,
-    trace_id: traceId,
-    correlation_id: context.clientRequestId,
-    error_uri: `${context.origin}/error?code=${error.aadstsCode}`,
-  });
-}
-
 /** The OpenID Connect metadata document of a tenant, with this emulator's endpoints. */
 function openIdConfiguration(origin: string, tenant: string): Record<string, unknown> {
   return {
@@ -339,7 +321,8 @@ function openIdConfiguration(origin: string, tenant: string): Record<string, unk
     id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    issuer: `${origin}/${tenant}/v2.0`,
+    // The multi-tenant documents name no tenant in the issuer: each token names its own.
+    issuer: isMultiTenantSegment(tenant) ? `${origin}/{tenantid}/v2.0` : `${origin}/${tenant}/v2.0`,
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${origin}/oidc/userinfo`,
     authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,

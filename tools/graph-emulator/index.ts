@@ -25,6 +25,14 @@ export type {
   EmulatorTlsOptions,
   GraphEmulatorOptions,
 } from './options.ts';
+export {
+  DEMO_USER_DISPLAY_NAME,
+  DEMO_USER_PRINCIPAL_NAME,
+  OUTSIDER_USER_PRINCIPAL_NAME,
+} from './entra/users.ts';
+export type { EmulatorUserOptions } from './entra/users.ts';
+export type { EmulatorSignInOptions } from './entra/sign-in-state.ts';
+export type { EntraControl, EmulatorUserInfo } from './entra/entra-control.ts';
 export { FaultController, faultRuleFromJson } from './faults.ts';
 export type { FaultRule, FaultRuleState } from './faults.ts';
 export { MissingHashes } from './missing-hashes.ts';

@@ -2,6 +2,10 @@
 // the demo credentials that `sitedrop demo` configures on both sides.
 
 import path from 'node:path';
+import { resolveSignInOptions } from './entra/sign-in-state.ts';
+import type { EmulatorSignInOptions, SignInLifetimes } from './entra/sign-in-state.ts';
+import { defaultUsers } from './entra/users.ts';
+import type { EmulatorUserOptions } from './entra/users.ts';
 
 /** A SharePoint document library (a drive, backed by a list) inside an emulated site. */
 export interface EmulatorLibraryOptions {
@@ -22,7 +26,7 @@ export interface EmulatorSiteOptions {
   libraries: EmulatorLibraryOptions[];
 }
 
-/** An app registration that may ask the token endpoint for Graph tokens (client credentials). */
+/** An app registration that may ask the token endpoint for Graph tokens. */
 export interface EmulatorClientOptions {
   clientId: string;
   /** The tenant (GUID) the app lives in; the only tenant it can get tokens from. */
@@ -33,6 +37,19 @@ export interface EmulatorClientOptions {
   certificatePem?: string;
   /** Whether the app holds write permission (Sites.ReadWrite.All). Default true. */
   canWrite?: boolean;
+  /**
+   * 'AzureADMultipleOrgs' lets users sign in through `/organizations` and `/common`;
+   * 'AzureADMyOrg' (default, as for a new registration) only through the tenant's own authority.
+   */
+  signInAudience?: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
+  /** Redirect URIs of the "Mobile and desktop applications" platform, e.g. 'http://localhost' (any port). */
+  publicClientRedirectUris?: string[];
+  /** "Allow public client flows" (device code). Default false. */
+  isPublicClientFlowAllowed?: boolean;
+  /** An admin consented for the tenant (default true); false: each user consents once. */
+  hasAdminConsent?: boolean;
+  /** Configured delegated Graph permissions (what `/.default` asks for). */
+  delegatedPermissions?: string[];
 }
 
 /** SharePoint-style throttling: a budget of resource units per rolling minute. */
@@ -115,6 +132,10 @@ export interface GraphEmulatorOptions {
   hostNames?: EmulatorHostNames;
   /** Serve this certificate instead of the generated one (which covers 127.0.0.1, ::1, localhost). */
   tls?: EmulatorTlsOptions;
+  /** Users who can sign in (delegated). Default: the demo user and a user without site access. */
+  users?: EmulatorUserOptions[];
+  /** Lifetimes of authorization codes, device codes and refresh tokens. */
+  signIn?: EmulatorSignInOptions;
 }
 
 /** Tenant of the demo app registration. */
@@ -146,7 +167,16 @@ export function buildDefaultEmulatorOptions(rootDir: string): GraphEmulatorOptio
         libraries: [{ name: DEFAULT_LIBRARY_NAME, columns: ['Title', 'RequestId', 'DeviceId'] }],
       },
     ],
-    clients: [{ clientId: DEMO_CLIENT_ID, tenantId: DEMO_TENANT_ID, secret: DEMO_CLIENT_SECRET }],
+    clients: [
+      {
+        clientId: DEMO_CLIENT_ID,
+        tenantId: DEMO_TENANT_ID,
+        secret: DEMO_CLIENT_SECRET,
+        signInAudience: 'AzureADMultipleOrgs',
+        publicClientRedirectUris: ['http://localhost'],
+        isPublicClientFlowAllowed: true,
+      },
+    ],
   };
 }
 
@@ -166,6 +196,8 @@ export interface ResolvedEmulatorOptions {
   downloadUrlLifetimeSeconds: number;
   hostNames: Required<EmulatorHostNames>;
   tls: EmulatorTlsOptions | undefined;
+  users: EmulatorUserOptions[];
+  signIn: SignInLifetimes;
 }
 
 /** Fill in defaults and reject configurations the emulator cannot serve, naming the field. */
@@ -214,5 +246,7 @@ export function resolveEmulatorOptions(options: GraphEmulatorOptions): ResolvedE
       sharePoint: options.hostNames?.sharePoint ?? 'localhost',
     },
     tls: options.tls,
+    users: options.users ?? defaultUsers(),
+    signIn: resolveSignInOptions(options.signIn),
   };
 }
