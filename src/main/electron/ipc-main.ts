@@ -14,14 +14,12 @@ import {
   type DesktopRequestName,
 } from '../../shared/desktop-api.ts';
 import type { Disposable } from '../core/lifecycle/index.ts';
+import { CodedError } from '../../shared/coded-error.ts';
 
 /** A refused IPC call; Electron passes only the message to the window, so it carries the code. */
-export class IpcRefusedError extends Error {
-  readonly code: 'ipc.foreign-sender' | 'ipc.invalid-arguments';
-
+export class IpcRefusedError extends CodedError<'ipc.foreign-sender' | 'ipc.invalid-arguments'> {
   constructor(code: IpcRefusedError['code'], message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
+    super(code, `${code}: ${message}`);
   }
 }
 

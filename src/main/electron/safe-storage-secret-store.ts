@@ -7,19 +7,15 @@ import path from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretStore } from '../core/platform.ts';
 import { desktopSecretsFileName, OwnerOnlyJsonFile } from '../core/secrets/index.ts';
+import { CodedError } from '../../shared/coded-error.ts';
 
 /** The encrypted secrets' file inside the data directory. */
 export const safeStorageFileName = desktopSecretsFileName;
 
 /** Secrets cannot be stored safely on this machine; the message names why and the fix. */
-export class SecretStorageUnavailableError extends Error {
-  readonly code: 'secrets.no-encryption' | 'secrets.insecure-backend';
-
-  constructor(code: SecretStorageUnavailableError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export class SecretStorageUnavailableError extends CodedError<
+  'secrets.no-encryption' | 'secrets.insecure-backend'
+> {}
 
 /**
  * A SecretStore whose values are encrypted with safeStorage and kept, base64, in

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { RequestIdSchema, versionSchema as version } from './primitives.ts';
+import { CodedError } from '../coded-error.ts';
 
 /** A stable error code and a sentence that names the field or item and the fix. */
 export const ErrorMessageSchema = z.object({
@@ -30,15 +31,12 @@ export type FeedProblem = NonNullable<ErrorMessage['problems']>[number];
  * for people that names the field or item and the fix, and for `settings.invalid` every problem
  * by field (empty otherwise).
  */
-export class FeedCommandError extends Error {
-  readonly code: string;
+export class FeedCommandError extends CodedError {
   /** For `settings.invalid`: every problem, by dotted field path. */
   readonly problems: readonly FeedProblem[];
 
   constructor(code: string, message: string, problems: readonly FeedProblem[] = []) {
-    super(message);
-    this.name = 'FeedCommandError';
-    this.code = code;
+    super(code, message);
     this.problems = problems;
   }
 }

@@ -8,6 +8,7 @@ import {
   valueAt,
 } from '../../../shared/value-paths.ts';
 import type { z } from 'zod';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /** One config file layer and what it held. */
 export interface ConfigLayer {
@@ -37,12 +38,12 @@ export interface ConfigProblem {
  * A config that cannot run the agent. Its message lists every problem with the file, the
  * field path, the bad value and what is allowed.
  */
-export class ConfigError extends Error {
-  readonly code = 'config.invalid';
+export class ConfigError extends CodedError<'config.invalid'> {
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
     super(
+      'config.invalid',
       [
         `SiteDrop cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
         ...problems.map((problem) => `  ${problem.file}: ${problem.field}: ${problem.message}`),

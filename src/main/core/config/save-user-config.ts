@@ -17,15 +17,16 @@ import {
   type LoadConfigOptions,
   type LoadedConfig,
 } from './load-config.ts';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /** Raised when a change touches a field the managed policy sets. */
-export class ConfigLockedError extends Error {
-  readonly code = 'config.locked';
+export class ConfigLockedError extends CodedError<'config.locked'> {
   /** The dotted path of the locked field. */
   readonly field: string;
 
   constructor(field: string) {
     super(
+      'config.locked',
       `${field} is set by your organisation's managed policy and cannot be changed here. ` +
         'Ask IT to change the policy file if it must differ.',
     );

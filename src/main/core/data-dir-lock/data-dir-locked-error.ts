@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { DataDirLockHolder } from './lock-holder.ts';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /**
  * Raised when another agent holds the data directory.
@@ -8,13 +9,13 @@ import type { DataDirLockHolder } from './lock-holder.ts';
  * record says, and the two ways forward. `holder` is undefined when the holder has not named
  * itself.
  */
-export class DataDirLockedError extends Error {
-  readonly code = 'agent.already-running';
+export class DataDirLockedError extends CodedError<'agent.already-running'> {
   readonly holder: DataDirLockHolder | undefined;
 
   constructor(dataDir: string, holder: DataDirLockHolder | undefined, now = Date.now()) {
     const who = holder ? ` (${describeHolder(holder, now)})` : '';
     super(
+      'agent.already-running',
       `Another SiteDrop agent${who} is already using ${dataDir}. ` +
         `Stop it first, or use --data-dir for a second agent.`,
     );

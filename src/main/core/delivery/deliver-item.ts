@@ -13,20 +13,22 @@ import type { DriveItem, SharePointClient } from './graph/sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
 import type { UploadSessionFile } from './graph/upload-session-body.ts';
 import { isIdentical, verifyUpload } from './verify-upload.ts';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /** The local file is no longer there: the item is `gone`. */
-export class LocalFileGoneError extends Error {
-  readonly code = 'local.gone';
+export class LocalFileGoneError extends CodedError<'local.gone'> {
+  constructor(message: string) {
+    super('local.gone', message);
+  }
 }
 
 /** The local file changed since it was recorded (size or mtime): the item is re-queued. */
-export class LocalFileChangedError extends Error {
-  readonly code = 'local.changed';
+export class LocalFileChangedError extends CodedError<'local.changed'> {
   readonly sizeBytes: number;
   readonly mtimeMs: number;
 
   constructor(message: string, stat: fs.Stats) {
-    super(message);
+    super('local.changed', message);
     this.sizeBytes = stat.size;
     this.mtimeMs = Math.trunc(stat.mtimeMs);
   }

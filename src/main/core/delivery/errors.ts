@@ -6,6 +6,7 @@
  * Messages never contain a token, a secret or an upload URL: they are built from status codes,
  * Graph error codes and the server's message with every URL's query string removed.
  */
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /** What to do about a failure. */
 export type DeliveryErrorKind =
@@ -32,18 +33,15 @@ export interface DeliveryErrorDetails {
 }
 
 /** A classified delivery failure. */
-export class DeliveryError extends Error {
+export class DeliveryError extends CodedError {
   readonly kind: DeliveryErrorKind;
-  readonly code: string;
   readonly httpStatus: number | null;
   readonly graphCode: string | null;
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: DeliveryErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'DeliveryError';
+    super(details.code, message, { cause: details.cause });
     this.kind = details.kind;
-    this.code = details.code;
     this.httpStatus = details.httpStatus ?? null;
     this.graphCode = details.graphCode ?? null;
     this.retryAfterMs = details.retryAfterMs;

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CodedError } from '../../../shared/coded-error.ts';
 import { itemStates } from '../../../shared/item-state.ts';
 import { responseSkipReasons, responseStates } from '../../../shared/response-state.ts';
 
@@ -190,8 +191,10 @@ export const migrations: readonly Migration[] = [
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
 /** Raised when the database was written by a newer SiteDrop than this one. */
-export class SchemaTooNewError extends Error {
-  readonly code = 'database.schema-too-new';
+export class SchemaTooNewError extends CodedError<'database.schema-too-new'> {
+  constructor(message: string) {
+    super('database.schema-too-new', message);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { migrate } from './migrations.ts';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /** The database file's name inside the data directory. */
 export const databaseFileName = 'sitedrop.db';
@@ -53,16 +54,14 @@ export function openDatabase(
 /**
  * Opens an existing database for reading only, for `sitedrop status` while the agent runs.
  *
- * @throws Error with code 'database.missing' when there is no database yet.
+ * @throws CodedError with code 'database.missing' when there is no database yet.
  */
 export function openDatabaseReadOnly(dataDir: string): Database {
   const file = path.join(dataDir, databaseFileName);
   if (!fs.existsSync(file)) {
-    throw Object.assign(
-      new Error(
-        `No SiteDrop database in ${dataDir} yet: start the agent once with this data directory.`,
-      ),
-      { code: 'database.missing' },
+    throw new CodedError(
+      'database.missing',
+      `No SiteDrop database in ${dataDir} yet: start the agent once with this data directory.`,
     );
   }
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
@@ -70,8 +69,10 @@ export function openDatabaseReadOnly(dataDir: string): Database {
   return db;
 }
 
-class CorruptDatabaseError extends Error {
-  readonly code = 'SQLITE_CORRUPT';
+class CorruptDatabaseError extends CodedError<'SQLITE_CORRUPT'> {
+  constructor(message: string) {
+    super('SQLITE_CORRUPT', message);
+  }
 }
 
 function openAndCheck(file: string): Database {

@@ -1,12 +1,13 @@
 import type http from 'node:http';
+import { CodedError } from '../../../../shared/coded-error.ts';
 
 /** The port is taken: the agent does not start, and says which port and how to fix it. */
-export class FeedPortInUseError extends Error {
-  readonly code = 'feed.port-in-use';
+export class FeedPortInUseError extends CodedError<'feed.port-in-use'> {
   readonly port: number;
 
   constructor(port: number, configPath: string) {
     super(
+      'feed.port-in-use',
       `The status port ${port} on 127.0.0.1 is already in use (another SiteDrop agent, or another program). ` +
         `Set feed.port in ${configPath} to a free port (or 0 for any free port), or stop the program that uses it.`,
     );
