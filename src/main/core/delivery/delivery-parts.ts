@@ -19,6 +19,7 @@ import { TokenProvider } from './graph/token-provider.ts';
 export type DeliveryParts = ConnectionTestParts & {
   transport: HttpTransport;
   policies: DeliveryPolicies;
+  graph: GraphClient;
 };
 
 /** What createDeliveryParts needs. */
@@ -59,5 +60,5 @@ export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryPart
     store,
     sharepoint,
   });
-  return { tokens, sharepoint, targets, transport, policies };
+  return { tokens, sharepoint, targets, transport, policies, graph };
 }

@@ -15,6 +15,7 @@ import { PauseState, type DeliveryPauseState } from './worker/pause-state.ts';
 import { Slots } from './worker/slots.ts';
 import { WakeSchedule } from './worker/wake-schedule.ts';
 import { warmUp } from './worker/warm-up.ts';
+import { RemoteFilesClient, type RemoteFiles } from './remote-files.ts';
 
 /** What startDelivery needs: the agent's parts. */
 export interface DeliveryOptions {
@@ -46,6 +47,12 @@ export interface Delivery extends Disposable {
   /** Checks token, site, library, folders and write permission step by step. */
   testConnection(): Promise<ConnectionTestReport>;
   connectionState(): ConnectionState;
+  /**
+   * SharePoint's side of bringing files back, sharing this delivery's token, transport and
+   * policies (one Retry-After gate and one breaker for both directions); undefined while no
+   * tenant is configured.
+   */
+  remoteFiles(): RemoteFiles | undefined;
 }
 
 const defaultPollIntervalMs = 2_000;
@@ -92,6 +99,7 @@ class DeliveryWorker implements Delivery {
   #isClosed = false;
   /** What each attempt uses, once a tenant is configured (its `parts` talk to SharePoint). */
   #attemptContext: AttemptContext | undefined;
+  #remoteFiles: RemoteFiles | undefined;
 
   constructor(options: DeliveryOptions) {
     const { config, store, clock, logger } = options;
@@ -112,6 +120,13 @@ class DeliveryWorker implements Delivery {
     });
     this.#clockJumps = new ClockJumpWatch(clock, store, logger);
     this.#wake = new WakeSchedule(clock, () => this.#pump());
+  }
+
+  remoteFiles(): RemoteFiles | undefined {
+    const parts = this.#parts;
+    if (!parts) return undefined;
+    this.#remoteFiles ??= new RemoteFilesClient({ ...parts, clock: this.#options.clock });
+    return this.#remoteFiles;
   }
 
   get #parts(): DeliveryParts | undefined {

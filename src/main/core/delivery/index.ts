@@ -4,11 +4,13 @@
  * Owns: signing in (msal-node, app-only), the Graph client and its middleware, resolving site,
  * library and folders, the upload loop (simple PUT and resumable upload sessions), verification
  * by size and quickXorHash, library columns, the resilience policies (cockatiel), the
- * classification of failures, and the worker that claims items from the store's outbox.
+ * classification of failures, the worker that claims items from the store's outbox, and the
+ * SharePoint requests of the return channel (RemoteFiles), under the same policies as uploads.
  * Does not own: finding files or hashing them first (intake), the item lifecycle and its
  * events (src/shared, written through the store), or showing anything (the feed and the UI).
  */
 export { startDelivery } from './delivery.ts';
+export type { DownloadAnswer, RemoteFile, RemoteFiles } from './remote-files.ts';
 export { storedDelayMs } from './resilience/index.ts';
 export type { Delivery, DeliveryOptions } from './delivery.ts';
 export type { ConnectionState } from './worker/connection-status.ts';

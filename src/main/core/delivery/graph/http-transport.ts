@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
+import { PassThrough, type Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { Config } from '../../../../shared/config-schema.ts';
 import { sitedropVersion } from '../../version.ts';
@@ -43,6 +44,14 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Describes the request for error sentences ('uploading bytes 0-999 of report.pdf'). */
   action: string;
+}
+
+/** A response whose body is read as it arrives (see HttpTransport.openStream). */
+export interface StreamedResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: Readable;
 }
 
 /** A complete HTTP response (bodies here are small JSON documents). */
@@ -183,6 +192,59 @@ export class HttpTransport {
     });
   }
 
+  /**
+   * Sends a GET and resolves once the response's headers are in, with its body as a stream the
+   * caller reads to the end or destroys (a download's bytes, never held in memory whole).
+   *
+   * The signal aborts the request and the body. A body that stalls or is cut short errors on the
+   * stream, with a DeliveryError (network.failed) the caller answers by resuming.
+   *
+   * @throws DeliveryError (network.*) for failures before the headers; the signal's reason when
+   *   aborted.
+   */
+  openStream(request: Omit<HttpRequest, 'method' | 'body'>): Promise<StreamedResponse> {
+    const url = new URL(request.url);
+    const headers = { 'user-agent': sitedropUserAgent, ...lowerCaseKeys(request.headers ?? {}) };
+    return new Promise<StreamedResponse>((resolve, reject) => {
+      const { signal } = request;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const outgoing = https.request(url, { method: 'GET', headers, agent: this.#agent });
+      const onAbort = () => outgoing.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const fail = (error: unknown) =>
+        signal?.aborted ? signal.reason : classifyNetworkFailure(error, url.host, request.action);
+      outgoing.on('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(fail(error));
+      });
+      outgoing.on('response', (incoming) => {
+        const body = new PassThrough();
+        incoming.on('aborted', () =>
+          body.destroy(fail(connectionReset('connection reset mid-body'))),
+        );
+        incoming.on('error', (error) => body.destroy(fail(error)));
+        incoming.on('close', () => {
+          signal?.removeEventListener('abort', onAbort);
+          if (!incoming.complete) body.destroy(fail(connectionReset('response cut short')));
+        });
+        signal?.addEventListener('abort', () => body.destroy(signal.reason as Error), {
+          once: true,
+        });
+        incoming.pipe(body);
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (value !== undefined)
+            responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, body });
+      });
+      outgoing.end();
+    });
+  }
+
   /** Closes idle keep-alive sockets. Idempotent. */
   close(): void {
     this.#agent.destroy();
@@ -241,6 +303,11 @@ function writeAndWait(outgoing: http.ClientRequest, bytes: Buffer): Promise<void
       else resolve();
     });
   });
+}
+
+/** A failure below HTTP that a retry answers, in the shape Node gives a reset connection. */
+function connectionReset(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {

@@ -1,10 +1,6 @@
 import type { Clock } from '../../lifecycle/index.ts';
-import {
-  DeliveryError,
-  classifyHttpFailure,
-  parseRetryAfterMs,
-  type FailureContext,
-} from '../errors.ts';
+import { DeliveryError, type FailureContext } from '../errors.ts';
+import { checkResponse, parseJson } from './check-response.ts';
 import {
   encodePath,
   takeTransportFailure,
@@ -377,7 +373,7 @@ export class SharePointClient {
         } catch (error) {
           throw takeTransportFailure(signal) ?? error;
         }
-        return this.#check(response, context, accepted);
+        return checkResponse(response, context, accepted, this.#clock.now());
       },
       { signal: call.signal, timeout: timeoutKind, action: context.action, isIdempotent },
     );
@@ -405,47 +401,9 @@ export class SharePointClient {
           signal,
           action: context.action,
         });
-        return this.#check(response, context, accepted);
+        return checkResponse(response, context, accepted, this.#clock.now());
       },
       { signal: call.signal, timeout: timeoutKind, action: context.action },
-    );
-  }
-
-  #check(
-    response: HttpResponse,
-    context: FailureContext,
-    accepted: readonly number[],
-  ): HttpResponse {
-    if (response.status < 400 || accepted.includes(response.status)) return response;
-    let graphCode: string | null = null;
-    let message: string | null = null;
-    try {
-      const error = (parseJson(response).error ?? {}) as {
-        code?: string;
-        message?: string;
-        innerError?: { code?: string };
-      };
-      graphCode = error.innerError?.code === 'invalidPath' ? 'invalidPath' : (error.code ?? null);
-      message = error.message ?? null;
-    } catch {
-      // A non-JSON error body (a proxy's HTML page): the status says enough.
-    }
-    const retryAfterMs =
-      response.status === 429 || response.status === 503
-        ? parseRetryAfterMs(response.headers['retry-after'], this.#clock.now())
-        : undefined;
-    throw classifyHttpFailure(response.status, graphCode, message, retryAfterMs, context);
-  }
-}
-
-function parseJson(response: HttpResponse): Record<string, unknown> {
-  if (response.body.length === 0) return {};
-  try {
-    return JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw new DeliveryError(
-      `SharePoint answered HTTP ${response.status} with something other than JSON (a proxy in the way?)`,
-      { kind: 'transient', code: 'graph.bad-response', httpStatus: response.status },
     );
   }
 }

@@ -1,0 +1,221 @@
+import type { Readable } from 'node:stream';
+import type { Clock } from '../lifecycle/index.ts';
+import { checkResponse, parseJson } from './graph/check-response.ts';
+import { takeTransportFailure, type GraphCall, type GraphClient } from './graph/graph-client.ts';
+import type { HttpResponse, HttpTransport } from './graph/http-transport.ts';
+import type { DeliveryPolicies } from './resilience/index.ts';
+import type { TargetResolver } from './target-resolver.ts';
+import type { FailureContext } from './errors.ts';
+
+/** A file in a library as the return channel reads it. */
+export interface RemoteFile {
+  id: string;
+  name: string;
+  sizeBytes: number;
+  eTag: string | null;
+  cTag: string | null;
+  quickXorHash: string | null;
+  /** fileSystemInfo.lastModifiedDateTime (else lastModifiedDateTime), epoch ms. */
+  remoteModifiedAt: number | null;
+  isFolder: boolean;
+}
+
+/** What a download URL answered to one request for bytes. */
+export type DownloadAnswer =
+  /** Bytes from `startOffset`: 206 to a Range, or 200 with the whole file (start at 0). */
+  | { kind: 'bytes'; startOffset: number; totalBytes: number | null; body: Readable }
+  /** The URL no longer works (its tempauth expired): get a new one. */
+  | { kind: 'expired' }
+  /** The offset is at or past the end of the file (416). */
+  | { kind: 'range-not-satisfiable'; totalBytes: number | null }
+  /** The item no longer exists. */
+  | { kind: 'gone' };
+
+/**
+ * SharePoint's side of bringing files back, through the same transport, token and policy stack
+ * as uploads: one bulkhead, one Retry-After gate and one breaker for both directions, so a
+ * throttled or failing service is spared by downloads as by uploads (docs/responses.md).
+ */
+export interface RemoteFiles {
+  /** The drive id of a library (by display name), cached as for uploads. */
+  driveId(library: string, signal: AbortSignal): Promise<string>;
+  /** A file's current metadata, or undefined when it no longer exists. */
+  readItem(driveId: string, itemId: string, signal: AbortSignal): Promise<RemoteFile | undefined>;
+  /**
+   * The pre-authenticated download URL `GET …/content` redirects to (302), or undefined when the
+   * item no longer exists. The URL is a bearer capability: never logged, never shown.
+   */
+  downloadUrl(driveId: string, itemId: string, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * Asks a download URL for the bytes from `offsetBytes` (a Range when above 0), WITHOUT an
+   * Authorization header (driveitem-get-content: the URL is pre-authenticated).
+   */
+  openDownload(
+    url: string,
+    offsetBytes: number,
+    options: { signal: AbortSignal; label: string },
+  ): Promise<DownloadAnswer>;
+}
+
+/** RemoteFiles over delivery's parts. */
+export class RemoteFilesClient implements RemoteFiles {
+  readonly #graph: GraphClient;
+  readonly #transport: HttpTransport;
+  readonly #policies: DeliveryPolicies;
+  readonly #targets: TargetResolver;
+  readonly #clock: Clock;
+
+  constructor(options: {
+    graph: GraphClient;
+    transport: HttpTransport;
+    policies: DeliveryPolicies;
+    targets: TargetResolver;
+    clock: Clock;
+  }) {
+    this.#graph = options.graph;
+    this.#transport = options.transport;
+    this.#policies = options.policies;
+    this.#targets = options.targets;
+    this.#clock = options.clock;
+  }
+
+  driveId(library: string, signal: AbortSignal): Promise<string> {
+    return this.#targets.driveId(library, signal);
+  }
+
+  async readItem(
+    driveId: string,
+    itemId: string,
+    signal: AbortSignal,
+  ): Promise<RemoteFile | undefined> {
+    const select = 'id,name,size,eTag,cTag,file,folder,fileSystemInfo,lastModifiedDateTime';
+    const response = await this.#graphCall(
+      { method: 'GET', path: `${itemPath(driveId, itemId)}?$select=${select}`, signal },
+      { action: 'reading a response file in SharePoint', notFound: 'item' },
+      [404],
+    );
+    return response.status === 404 ? undefined : toRemoteFile(parseJson(response));
+  }
+
+  async downloadUrl(
+    driveId: string,
+    itemId: string,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const response = await this.#graphCall(
+      { method: 'GET', path: `${itemPath(driveId, itemId)}/content`, signal },
+      { action: 'asking SharePoint for a response file', notFound: 'item' },
+      [404],
+    );
+    if (response.status === 404) return undefined;
+    const location = response.headers.location;
+    if ((response.status !== 302 && response.status !== 301) || !location) {
+      throw checkResponse(
+        { ...response, status: 502 },
+        { action: 'asking SharePoint for a response file (no download address in its answer)' },
+        [],
+        this.#clock.now(),
+      );
+    }
+    return location;
+  }
+
+  openDownload(
+    url: string,
+    offsetBytes: number,
+    options: { signal: AbortSignal; label: string },
+  ): Promise<DownloadAnswer> {
+    const action = `downloading ${options.label}`;
+    return this.#policies.execute(
+      async (signal) => {
+        const response = await this.#transport.openStream({
+          url,
+          headers: offsetBytes > 0 ? { Range: `bytes=${offsetBytes}-` } : {},
+          signal,
+          action,
+        });
+        const { status, headers, body } = response;
+        if (status === 200 || status === 206) {
+          const startOffset = status === 206 ? rangeStart(headers['content-range']) : 0;
+          return { kind: 'bytes', startOffset, totalBytes: totalOf(headers), body };
+        }
+        const text = await readSmallBody(body);
+        if (status === 401 || status === 403) return { kind: 'expired' };
+        if (status === 404) return { kind: 'gone' };
+        if (status === 416) {
+          return { kind: 'range-not-satisfiable', totalBytes: totalOf(headers) };
+        }
+        const failed = { status: status < 400 ? 502 : status, headers, body: text };
+        throw checkResponse(failed, { action }, [], this.#clock.now());
+      },
+      { signal: options.signal, timeout: 'request', action },
+    );
+  }
+
+  #graphCall(
+    call: Omit<GraphCall, 'action'>,
+    context: FailureContext,
+    accepted: readonly number[],
+  ): Promise<HttpResponse> {
+    return this.#policies.execute(
+      async (signal) => {
+        let response: HttpResponse;
+        try {
+          response = await this.#graph.send({ ...call, signal, action: context.action });
+        } catch (error) {
+          throw takeTransportFailure(signal) ?? error;
+        }
+        return checkResponse(response, context, accepted, this.#clock.now());
+      },
+      { signal: call.signal, timeout: 'request', action: context.action },
+    );
+  }
+}
+
+function itemPath(driveId: string, itemId: string): string {
+  return `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}`;
+}
+
+/** A driveItem's JSON as a RemoteFile. */
+export function toRemoteFile(body: Record<string, unknown>): RemoteFile {
+  const file = body.file as { hashes?: { quickXorHash?: string } } | undefined;
+  const fileSystemInfo = body.fileSystemInfo as { lastModifiedDateTime?: string } | undefined;
+  const modified = Date.parse(
+    String(fileSystemInfo?.lastModifiedDateTime ?? body.lastModifiedDateTime ?? ''),
+  );
+  return {
+    id: String(body.id ?? ''),
+    name: String(body.name ?? ''),
+    sizeBytes: Number(body.size ?? 0),
+    eTag: typeof body.eTag === 'string' ? body.eTag : null,
+    cTag: typeof body.cTag === 'string' ? body.cTag : null,
+    quickXorHash: file?.hashes?.quickXorHash ?? null,
+    remoteModifiedAt: Number.isNaN(modified) ? null : modified,
+    isFolder: body.folder !== undefined,
+  };
+}
+
+/** The first byte of a `Content-Range: bytes a-b/n` (RFC 9110 §14.4). */
+function rangeStart(header: string | undefined): number {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header?.trim() ?? '');
+  return match ? Number(match[1]) : -1;
+}
+
+/** The whole file's length: Content-Range's `/n`, else a full body's Content-Length. */
+function totalOf(headers: Record<string, string>): number | null {
+  const range = /\/(\d+)$/.exec(headers['content-range']?.trim() ?? '');
+  if (range) return Number(range[1]);
+  const length = Number(headers['content-length']);
+  return headers['content-range'] === undefined && Number.isFinite(length) ? length : null;
+}
+
+/** Reads an error answer's body (small; at most 64 KiB kept). */
+async function readSmallBody(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of body) {
+    if (kept < 65_536) chunks.push(chunk as Buffer);
+    kept += (chunk as Buffer).length;
+  }
+  return Buffer.concat(chunks);
+}
