@@ -15,6 +15,7 @@ import {
   SchemaTooNewError,
   StoreInvariantError,
 } from '../../../src/main/core/store/index.ts';
+import { ResponseProblem } from '../../../src/main/core/responses/response-problem.ts';
 import { CodedError } from '../../../src/shared/coded-error.ts';
 import { FeedCommandError } from '../../../src/shared/feed-protocol.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
@@ -101,6 +102,12 @@ const errors: [string, new (...args: never[]) => Error, () => Error, string][] =
     StoreInvariantError,
     () => new StoreInvariantError('Item 7 does not exist'),
     'bug.store-invariant',
+  ],
+  [
+    'ResponseProblem',
+    ResponseProblem,
+    () => ResponseProblem.tooLarge('answer.pdf', 5_000_000, 1_000_000),
+    'response.too-large',
   ],
   [
     'CodedError (no database yet)',

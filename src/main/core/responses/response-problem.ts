@@ -1,3 +1,4 @@
+import { CodedError } from '../../../shared/coded-error.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { DeliveryError } from '../delivery/index.ts';
 import type { ResponseRecord } from '../store/index.ts';
@@ -10,13 +11,9 @@ const localFailureCodes = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS
  * A response that needs a person: a stable code and a sentence naming the file and the fix.
  * Messages never carry a download URL or a token.
  */
-export class ResponseProblem extends Error {
-  readonly code: string;
-
+export class ResponseProblem extends CodedError {
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ResponseProblem';
-    this.code = code;
+    super(code, message);
   }
 
   /** Whether an error is the local disk's (never answered by resuming the download). */
