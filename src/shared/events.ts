@@ -108,6 +108,20 @@ export const eventDataSchemas = {
   'agent.stopped': z.object({ reason: z.string() }),
   'database.recovered': z.object({ movedTo: z.string(), reason: z.string() }),
   'settings.changed': z.object({ fields: z.array(z.string()) }),
+  /** A person signed in (delegated sign-in): who, as the ID token names them. */
+  'account.signed-in': z.object({
+    username: z.string(),
+    name: z.string().nullable(),
+    tenantId: z.string(),
+  }),
+  'account.signed-out': z.object({ username: z.string().nullable() }),
+  /** The sign-in service refused the stored sign-in (invalid_grant): someone must sign in again. */
+  'account.sign-in-required': z.object({ username: z.string().nullable(), detail: z.string() }),
+  /** A sign-in that was started ended without signing anyone in (cancelled, timed out, refused). */
+  'account.sign-in-failed': z.object({
+    method: z.enum(['browser', 'deviceCode']),
+    reason: z.string(),
+  }),
 } as const;
 
 /** Every event type, e.g. `item.delivered`. */

@@ -15,6 +15,7 @@ import {
   loadConfig,
   userConfigPath,
 } from './config/index.ts';
+import { DelegatedAccount } from './account/index.ts';
 import { acquireDataDirLock } from './data-dir-lock/index.ts';
 import { startDelivery, type Delivery } from './delivery/index.ts';
 import { EventBus } from './events/index.ts';
@@ -29,7 +30,7 @@ import { startIntake, type Intake } from './intake/index.ts';
 import { startWorkers, workersNeedRestart } from './workers.ts';
 import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
 import { createLogger, type Logger, type SecretRedactor } from './logging/index.ts';
-import type { SecretStore } from './platform.ts';
+import type { OpenExternal, SecretStore } from './platform.ts';
 import { FileSecretStore } from './secrets/index.ts';
 import { Store, type DatabaseRecovery } from './store/index.ts';
 import { sitedropVersion } from './version.ts';
@@ -53,6 +54,11 @@ export interface AgentOptions {
   feedAllowedOrigins?: readonly string[];
   /** Overrides of the feed's per-client limits (the bench connects 50 clients; default 32). */
   feedLimits?: Partial<FeedLimits>;
+  /**
+   * Opens the sign-in page in the person's browser (the desktop's shell, `xdg-open` headless).
+   * Without it, a browser sign-in only hands the page its URL to open.
+   */
+  openExternal?: OpenExternal;
 }
 
 /** A running agent. */
@@ -75,6 +81,8 @@ export interface Agent {
   readonly delivery: Delivery;
   /** The local status port: its URL, and the dashboard URL with the token (print, never log). */
   readonly feed: Feed;
+  /** The person signed in for delegated sign-in: sign in, sign out, who. */
+  readonly account: DelegatedAccount;
   /** Resolves once a restart of intake and delivery for saved settings has finished. */
   whenSettled(): Promise<void>;
   /** Stops taking work, lets in-flight work reach a safe point, closes everything. Idempotent. */
@@ -132,6 +140,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       data: { version: sitedropVersion, pid: process.pid },
     });
     const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
+    const account = new DelegatedAccount({
+      getConfig: () => currentConfig,
+      secretStore,
+      redactor,
+      logger,
+      record: (event) => void store.appendEvent(event),
+    });
+    owned.add(account);
     // Intake and delivery read the config when they start; saving settings restarts them with
     // the new one (workers.apply), so a change takes effect without restarting the agent.
     // After a database recovery the store is empty, so the catch-up scan queues every file.
@@ -150,6 +166,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
               clock,
               secretStore,
               redactor,
+              delegatedTokens: account,
             }),
         },
         config,
@@ -231,6 +248,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         return workers.delivery;
       },
       feed,
+      account,
       whenSettled: () => workers.whenSettled(),
       close(reason = 'stopped') {
         closing ??= (async () => {

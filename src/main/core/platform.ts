@@ -25,4 +25,12 @@ export const secretNames = {
   clientSecret: 'auth.clientSecret',
   certificateKey: 'auth.certificateKey',
   tokenCache: 'auth.tokenCache',
+  /** msal-node's cache of the signed-in person (refresh token included): delegated sign-in. */
+  delegatedTokenCache: 'auth.delegatedTokenCache',
 } as const;
+
+/**
+ * Opens a URL in the person's browser: Electron's shell.openExternal on the desktop, `open` or
+ * `xdg-open` headless. Rejects when no browser can be opened (the URL is then shown instead).
+ */
+export type OpenExternal = (url: string) => Promise<void>;

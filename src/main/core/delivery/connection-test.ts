@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorityOf, isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
 import { missingCredentialSentence, missingSettingsSentence } from './worker/connection-status.ts';
-import type { TokenProvider } from './graph/token-provider.ts';
+import type { TokenSource } from './graph/token-source.ts';
 import type { SharePointClient } from './graph/sharepoint-client.ts';
 import type { TargetResolver } from './target-resolver.ts';
 
@@ -23,7 +23,7 @@ export interface ConnectionTestReport {
 
 /** What the connection test needs (absent when the tenant is not configured). */
 export interface ConnectionTestParts {
-  tokens: TokenProvider;
+  tokens: TokenSource;
   sharepoint: SharePointClient;
   targets: TargetResolver;
 }
@@ -85,7 +85,7 @@ export async function runConnectionTest(
       code: 'auth.no-credential',
     });
   }
-  steps.push({ name: 'credential', status: 'ok', detail: `A ${config.auth.method} is stored` });
+  steps.push({ name: 'credential', status: 'ok', detail: await parts.tokens.describeCredential() });
   try {
     await parts.tokens.getToken({ isFresh: true });
     steps.push({ name: 'token', status: 'ok', detail: 'Signed in to Microsoft Entra ID' });

@@ -1,3 +1,4 @@
+import { InteractionRequiredAuthError } from '@azure/msal-node';
 import { resolveCloudEndpoints, type Config } from '../../../shared/config-schema.ts';
 import type { Clock } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
@@ -14,6 +15,8 @@ import {
 import { SharePointClient } from './graph/sharepoint-client.ts';
 import { TargetResolver } from './target-resolver.ts';
 import { TokenProvider } from './graph/token-provider.ts';
+import type { TokenSource } from './graph/token-source.ts';
+import { DelegatedTokenProvider, type DelegatedTokens } from './graph/delegated-token-provider.ts';
 
 /** What delivery talks to SharePoint with: one transport, one policy stack, one token source. */
 export type DeliveryParts = ConnectionTestParts & {
@@ -31,6 +34,8 @@ export interface DeliveryPartsOptions {
   secretStore: SecretStore;
   redactor: SecretRedactor;
   random?: () => number;
+  /** The signed-in person's tokens (auth.method "delegated"); absent: nobody can sign in. */
+  delegatedTokens?: DelegatedTokens | undefined;
   onBreakerChange: (change: BreakerChange) => void;
 }
 
@@ -48,7 +53,14 @@ export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryPart
     ...(options.random ? { random: options.random } : {}),
     onBreakerChange: options.onBreakerChange,
   });
-  const tokens = new TokenProvider({ config, secretStore, redactor, transport, logger });
+  const tokens: TokenSource =
+    config.auth.method === 'delegated'
+      ? new DelegatedTokenProvider({
+          tokens: options.delegatedTokens ?? nobodySignedIn,
+          config,
+          redactor,
+        })
+      : new TokenProvider({ config, secretStore, redactor, transport, logger });
   const graph = new GraphClient({
     graphBaseUrl: resolveCloudEndpoints(config.sharepoint).graphBaseUrl,
     tokens,
@@ -62,3 +74,11 @@ export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryPart
   });
   return { tokens, sharepoint, targets, transport, policies, graph };
 }
+
+/** Delegated tokens of an agent without an account capability: nobody is ever signed in. */
+const nobodySignedIn: DelegatedTokens = {
+  hasUsableAccount: () => Promise.resolve(false),
+  describeAccount: () => Promise.resolve('Nobody is signed in'),
+  acquireToken: () =>
+    Promise.reject(new InteractionRequiredAuthError('no_account', 'Nobody is signed in')),
+};

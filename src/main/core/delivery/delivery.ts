@@ -7,6 +7,7 @@ import type { SecretStore } from '../platform.ts';
 import { createGroupCommit, type Store } from '../store/index.ts';
 import { runConnectionTest, type ConnectionTestReport } from './connection-test.ts';
 import { createDeliveryParts, type DeliveryParts } from './delivery-parts.ts';
+import type { DelegatedTokens } from './graph/delegated-token-provider.ts';
 import { runAttempt, dropSession, type AttemptContext, type InFlight } from './worker/attempt.ts';
 import { Claims, type Claim } from './worker/claims.ts';
 import { ClockJumpWatch } from './worker/clock-jump-watch.ts';
@@ -30,6 +31,8 @@ export interface DeliveryOptions {
   pollIntervalMs?: number;
   /** Random source for jitter, in [0, 1). */
   random?: () => number;
+  /** The signed-in person's tokens, for auth.method "delegated" (the agent's account). */
+  delegatedTokens?: DelegatedTokens;
 }
 
 /** The running delivery worker. */

@@ -393,3 +393,14 @@ export function classifyTokenFailure(
     cause: error,
   });
 }
+
+/** The code of the failure that needs a person to sign in again; items wait queued for it. */
+export const signInRequiredCode = 'auth.sign-in-required';
+
+/** The failure that needs a person: items wait queued until someone signs in again. */
+export function signInRequiredFailure(cause: unknown): DeliveryError {
+  return new DeliveryError(
+    'Needs attention: sign in again. SharePoint no longer accepts the sign-in; files wait in the queue until someone signs in with Microsoft (Sign in on the dashboard, or `sitedrop login`)',
+    { kind: 'auth', code: signInRequiredCode, cause },
+  );
+}

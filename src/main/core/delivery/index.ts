@@ -1,7 +1,8 @@
 /**
  * Delivery: every queued file to its SharePoint library and folder, once, intact, visibly.
  *
- * Owns: signing in (msal-node, app-only), the Graph client and its middleware, resolving site,
+ * Owns: app-only sign-in (msal-node's confidential client), a signed-in person's tokens for each
+ * Graph call (through DelegatedTokens, which the account capability implements), the Graph client and its middleware, resolving site,
  * library and folders, the upload loop (simple PUT and resumable upload sessions), verification
  * by size and quickXorHash, library columns, the resilience policies (cockatiel), the
  * classification of failures, the worker that claims items from the store's outbox, and the
@@ -20,3 +21,12 @@ export { DeliveryError, parseRetryAfterMs } from './errors.ts';
 export type { DeliveryErrorKind } from './errors.ts';
 export { renderColumnTemplate } from './column-template.ts';
 export { sitedropUserAgent } from './graph/http-transport.ts';
+export { signInRequiredCode } from './errors.ts';
+export type { DelegatedTokens } from './graph/delegated-token-provider.ts';
+export { HttpTransport } from './graph/http-transport.ts';
+export {
+  msalLoggerOptions,
+  secretStoreCachePlugin,
+  signInTimeoutMs,
+  TransportNetworkClient,
+} from './graph/msal-parts.ts';

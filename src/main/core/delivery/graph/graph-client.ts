@@ -5,7 +5,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import type { HttpResponse, HttpTransport } from './http-transport.ts';
-import type { TokenProvider } from './token-provider.ts';
+import type { TokenSource } from './token-source.ts';
 
 /** One Graph call as SharePointClient makes it. */
 export interface GraphCall {
@@ -38,10 +38,10 @@ export interface GraphCall {
 export class GraphClient {
   readonly #client: Client;
   readonly #graphBaseUrl: string;
-  readonly #tokens: TokenProvider;
+  readonly #tokens: TokenSource;
   readonly #transport: HttpTransport;
 
-  constructor(options: { graphBaseUrl: string; tokens: TokenProvider; transport: HttpTransport }) {
+  constructor(options: { graphBaseUrl: string; tokens: TokenSource; transport: HttpTransport }) {
     this.#graphBaseUrl = options.graphBaseUrl.replace(/\/+$/, '');
     this.#tokens = options.tokens;
     this.#transport = options.transport;
@@ -118,10 +118,10 @@ export function takeTransportFailure(signal: AbortSignal): unknown {
 
 /** Adds the bearer token; on 401 gets a fresh token (skipping the cache) and tries once more. */
 class TokenMiddleware implements Middleware {
-  readonly #tokens: TokenProvider;
+  readonly #tokens: TokenSource;
   #next: Middleware | undefined;
 
-  constructor(tokens: TokenProvider) {
+  constructor(tokens: TokenSource) {
     this.#tokens = tokens;
   }
 

@@ -1,14 +1,6 @@
 import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import {
-  ConfidentialClientApplication,
-  LogLevel,
-  type Configuration,
-  type ICachePlugin,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
+import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 import {
   authorityOf,
   resolveCloudEndpoints,
@@ -18,6 +10,14 @@ import type { Logger, SecretRedactor } from '../../logging/index.ts';
 import { secretNames, type SecretStore } from '../../platform.ts';
 import { DeliveryError, classifyTokenFailure, signInTimeoutFailure } from '../errors.ts';
 import type { HttpTransport } from './http-transport.ts';
+import {
+  msalLoggerOptions,
+  secretStoreCachePlugin,
+  signInTimeoutMs,
+  TransportNetworkClient,
+  withDeadline,
+} from './msal-parts.ts';
+import { HeldToken, type TokenSource } from './token-source.ts';
 
 /** Options of the TokenProvider. */
 export interface TokenProviderOptions {
@@ -27,13 +27,6 @@ export interface TokenProviderOptions {
   transport: HttpTransport;
   logger: Logger;
 }
-
-/**
- * A token is used from memory until this long before it expires, then msal is asked again:
- * msal-node's own renewal offset (tokenRenewalOffsetSeconds, 300 s), so msal would renew it
- * at that point too.
- */
-const renewBeforeExpiryMs = 5 * 60_000;
 
 /** The credential an app-only client signs in with. */
 type Credential =
@@ -46,25 +39,17 @@ type Credential =
  *
  * msal-node refreshes a cached token before it expires (its renewal offset is 5 minutes);
  * `getToken({ isFresh: true })` skips the cache after Graph answered 401. Tokens and the client
- * secret are registered with the logger's redactor as soon as they are known.
- *
- * The last token is also kept in memory until msal would renew it: msal's cache lookup reads
- * the secret store, deserializes the cache and searches it on every call, CPU that every Graph
- * request would pay (docs/performance.md, "Why the code is shaped so", Delivery).
+ * secret are registered with the logger's redactor as soon as they are known. The last token is
+ * held in memory (HeldToken).
  */
-export class TokenProvider {
+export class TokenProvider implements TokenSource {
   readonly #options: TokenProviderOptions;
   readonly #scope: string;
   /** How long one sign-in may take, discovery included (signInTimeoutMs). */
   readonly #timeoutMs: number;
+  readonly #held = new HeldToken((isFresh) => this.#acquireToken(isFresh));
   #application: ConfidentialClientApplication | undefined;
   #credentialKey: string | undefined;
-  /** The acquisition in flight, which concurrent callers join instead of starting their own. */
-  #pending: { promise: Promise<string>; isFresh: boolean } | undefined;
-  /** The last token and when to ask msal again (epoch ms). */
-  #held: { token: string; renewAtMs: number } | undefined;
-  /** Counts fresh requests: a token acquired before a 401's fresh request is never held. */
-  #generation = 0;
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
@@ -88,35 +73,16 @@ export class TokenProvider {
     return Boolean(await this.#options.secretStore.get(name));
   }
 
-  /**
-   * An access token for Graph.
-   *
-   * Concurrent calls share one acquisition: eight workers starting at once, each with an empty
-   * cache, would otherwise send eight token requests. A fresh call joins only a fresh
-   * acquisition (one that started after its 401), never one that may answer from the cache.
-   *
-   * @throws DeliveryError: `auth` when the credentials are refused or missing, `transient` when
-   *   the sign-in service cannot be reached.
-   */
+  /** An access token for Graph (TokenSource.getToken). */
   getToken(options: { isFresh?: boolean } = {}): Promise<string> {
-    const isFresh = options.isFresh ?? false;
-    if (isFresh) {
-      this.#held = undefined;
-      this.#generation += 1;
-    } else if (this.#held && Date.now() < this.#held.renewAtMs) {
-      return Promise.resolve(this.#held.token);
-    }
-    const pending = this.#pending;
-    if (pending && (pending.isFresh || !isFresh)) return pending.promise;
-    const promise = this.#acquireToken(isFresh).finally(() => {
-      if (this.#pending?.promise === promise) this.#pending = undefined;
-    });
-    this.#pending = { promise, isFresh };
-    return promise;
+    return this.#held.get(options);
   }
 
-  async #acquireToken(isFresh: boolean): Promise<string> {
-    const generation = this.#generation;
+  async describeCredential(): Promise<string> {
+    return `A ${this.#options.config.auth.method} is stored`;
+  }
+
+  async #acquireToken(isFresh: boolean): Promise<{ accessToken: string; expiresOn: Date | null }> {
     const application = await this.#getApplication();
     const { authorityHost } = resolveCloudEndpoints(this.#options.config.sharepoint);
     let result;
@@ -136,16 +102,7 @@ export class TokenProvider {
       });
     }
     this.#options.redactor.register(result.accessToken);
-    const expiresAtMs = result.expiresOn?.getTime();
-    if (generation === this.#generation && expiresAtMs !== undefined) {
-      // A token the service asked to refresh early (refresh_in) is renewed then, as msal does.
-      const renewAtMs = Math.min(
-        expiresAtMs - renewBeforeExpiryMs,
-        result.refreshOn?.getTime() ?? Number.POSITIVE_INFINITY,
-      );
-      this.#held = { token: result.accessToken, renewAtMs };
-    }
-    return result.accessToken;
+    return result;
   }
 
   async #getApplication(): Promise<ConfidentialClientApplication> {
@@ -183,21 +140,17 @@ export class TokenProvider {
               },
             }),
       },
-      cache: { cachePlugin: this.#cachePlugin() },
+      cache: {
+        cachePlugin: secretStoreCachePlugin({
+          ...this.#options,
+          secretName: secretNames.tokenCache,
+        }),
+      },
       system: {
         networkClient: new TransportNetworkClient(this.#options.transport, this.#timeoutMs),
         // One retry layer: the delivery policies decide (docs/delivery.md, "When SharePoint pushes back").
         disableInternalRetries: true,
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: LogLevel.Warning,
-          // msal reports some failures only to its logger (a failed instance discovery, before
-          // it gives up): its errors are warnings here, not hidden at debug level.
-          loggerCallback: (level, message) => {
-            if (level === LogLevel.Error) logger.warn({ msal: message }, 'msal-node');
-            else logger.debug({ msal: message }, 'msal-node');
-          },
-        },
+        loggerOptions: msalLoggerOptions(logger),
       },
     };
   }
@@ -225,25 +178,6 @@ export class TokenProvider {
     redactor.register(privateKey);
     return { kind: 'certificate', privateKey, thumbprint: certificateThumbprint(config) };
   }
-
-  #cachePlugin(): ICachePlugin {
-    const { secretStore, logger } = this.#options;
-    return {
-      async beforeCacheAccess(context) {
-        const stored = await secretStore.get(secretNames.tokenCache);
-        if (stored) context.tokenCache.deserialize(stored);
-      },
-      async afterCacheAccess(context) {
-        if (!context.cacheHasChanged) return;
-        try {
-          await secretStore.set(secretNames.tokenCache, context.tokenCache.serialize());
-        } catch (error) {
-          // The token stays valid in memory; only a restart would have to sign in again.
-          logger.warn({ err: error }, 'The token cache could not be saved');
-        }
-      },
-    };
-  }
 }
 
 /**
@@ -269,96 +203,4 @@ export function certificateThumbprint(config: Config): string {
       { kind: 'config', code: 'config.certificate-unreadable', cause: error },
     );
   }
-}
-
-/**
- * msal-node's network client over the delivery's keep-alive agent, so the token endpoint sees
- * the same extra CAs and User-Agent as Graph (msal-node 7 otherwise uses global fetch).
- */
-class TransportNetworkClient implements INetworkModule {
-  readonly #transport: HttpTransport;
-  readonly #timeoutMs: number;
-
-  /** @param timeoutMs the longest any request of msal's may take (msal sets none on most). */
-  constructor(transport: HttpTransport, timeoutMs: number) {
-    this.#transport = transport;
-    this.#timeoutMs = timeoutMs;
-  }
-
-  sendGetRequestAsync<T>(
-    url: string,
-    options?: NetworkRequestOptions,
-    timeoutMs?: number,
-  ): Promise<NetworkResponse<T>> {
-    return this.#send<T>(
-      'GET',
-      url,
-      options,
-      Math.min(timeoutMs ?? this.#timeoutMs, this.#timeoutMs),
-    );
-  }
-
-  sendPostRequestAsync<T>(
-    url: string,
-    options?: NetworkRequestOptions,
-  ): Promise<NetworkResponse<T>> {
-    return this.#send<T>('POST', url, options, this.#timeoutMs);
-  }
-
-  async #send<T>(
-    method: string,
-    url: string,
-    options: NetworkRequestOptions | undefined,
-    timeoutMs: number,
-  ): Promise<NetworkResponse<T>> {
-    const action = 'signing in to Microsoft Entra ID';
-    let response;
-    try {
-      response = await this.#transport.send({
-        method,
-        url,
-        headers: options?.headers ?? {},
-        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-        action,
-      });
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') {
-        throw signInTimeoutFailure(new URL(url).origin, timeoutMs);
-      }
-      throw error;
-    }
-    let body: T;
-    try {
-      body = JSON.parse(response.body.toString('utf8')) as T;
-    } catch {
-      throw new DeliveryError(
-        `The sign-in service answered HTTP ${response.status} with something other than JSON: check sharepoint.authorityHost`,
-        { kind: 'transient', code: 'auth.bad-response', httpStatus: response.status },
-      );
-    }
-    return { status: response.status, headers: response.headers, body };
-  }
-}
-
-/**
- * How long a sign-in may take: a little under the request timeout, so that a sign-in that hangs
- * is reported as one (auth.sign-in-timeout) before the Graph request waiting for its token times
- * out as a network failure, which would only be retried.
- */
-export function signInTimeoutMs(requestTimeoutMs: number): number {
-  return Math.floor(requestTimeoutMs * 0.9);
-}
-
-/**
- * Settles with `work`, or rejects with `failure()` once `timeoutMs` has passed without it. A
- * network deadline, so it runs on real time, as the request timeouts do.
- */
-function withDeadline<T>(work: Promise<T>, timeoutMs: number, failure: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(failure()), timeoutMs);
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

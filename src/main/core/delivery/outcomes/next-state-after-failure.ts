@@ -1,6 +1,6 @@
 import type { Config } from '../../../../shared/config-schema.ts';
 import { LocalFileChangedError, LocalFileGoneError } from '../deliver-item.ts';
-import { DeliveryError } from '../errors.ts';
+import { DeliveryError, signInRequiredCode } from '../errors.ts';
 import { HashPendingError } from '../hash-check.ts';
 import { inProcessWaitLimitMs, isBreakerOpenError } from '../resilience/index.ts';
 import { storedDelayMs } from '../resilience/index.ts';
@@ -148,6 +148,10 @@ export function nextStateAfterFailure(failure: AttemptFailure, context: FailureC
 }
 
 function nextStateAfterError(failure: DeliveryError, context: FailureContext): NextState {
+  // Nobody can deliver until a person signs in again: the item waits in the queue, untried.
+  if (failure.code === signInRequiredCode) {
+    return { outcome: 'interrupted', state: 'queued', isSessionDropped: false };
+  }
   if (failure.kind === 'permanent' || failure.kind === 'config') {
     return failed(failure, failure.message);
   }

@@ -11,6 +11,7 @@ import {
   recordDelivered,
   recordFailure,
 } from '../outcomes/index.ts';
+import { signInRequiredCode } from '../errors.ts';
 import type { Claim, Claims } from './claims.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 
@@ -132,6 +133,9 @@ async function recordFailedAttempt(
     dropSession(parts, current.uploadSessionUrl),
   );
   if (next.outcome === 'retrying' && next.isAuthHold) status.holdForAuth(next.failure, next.waitMs);
+  if (failure.kind === 'error' && failure.error.code === signInRequiredCode) {
+    status.requireSignIn(failure.error);
+  }
   return result;
 }
 

@@ -35,8 +35,9 @@ export class ConnectionStatus {
   #authFailure: string | null = null;
   #holdUntilMonotonic: number | null = null;
   #breaker: BreakerChange = { breaker: 'closed', nextProbeAt: null, detail: '' };
-  /** Whether delivery has a tenant and a stored credential (set by the worker). */
-  isReady = false;
+  /** Why a person must sign in again (delegated sign-in refused), until someone does. */
+  #signInRequired: string | null = null;
+  #isReady = false;
   /** Configuration failures logged so far: every item of a folder meets the same one. */
   readonly #reportedConfigErrors = new Set<string>();
 
@@ -58,9 +59,41 @@ export class ConnectionStatus {
     return 0;
   }
 
+  /** Whether delivery has a tenant and a credential or usable account (set by the worker). */
+  get isReady(): boolean {
+    return this.#isReady;
+  }
+
+  set isReady(isReady: boolean) {
+    this.#isReady = isReady;
+    if (isReady && this.#signInRequired !== null) {
+      this.#signInRequired = null;
+      this.#appendChange(null, 'Signed in again');
+    }
+  }
+
+  /**
+   * Nobody can deliver until a person signs in again: delivery stops claiming (not ready) until
+   * the worker sees a usable account; the change is an event once.
+   */
+  requireSignIn(failure: DeliveryError): void {
+    this.#isReady = false;
+    if (this.#signInRequired === failure.message) return;
+    this.#signInRequired = failure.message;
+    this.#appendChange(null, failure.message);
+  }
+
   /** The state the UI shows. */
   state(): ConnectionState {
     const { config, policies } = this.#options;
+    if (this.#signInRequired !== null) {
+      return {
+        status: 'auth-failed',
+        breaker: 'closed',
+        nextProbeAt: null,
+        detail: this.#signInRequired,
+      };
+    }
     if (!this.isReady) return notConnected(config);
     const breaker = policies()?.breakerState ?? 'closed';
     if (breaker === 'open') {
@@ -111,13 +144,17 @@ export class ConnectionStatus {
     if (this.#authFailure === null) return;
     this.#authFailure = null;
     this.#holdUntilMonotonic = null;
+    this.#appendChange(null, 'Signed in again');
+  }
+
+  #appendChange(nextProbeAt: number | null, detail: string): void {
     this.#options.store.appendEvent({
       type: 'connection.changed',
       data: {
         status: this.state().status,
         breaker: this.#options.policies()?.breakerState ?? 'closed',
-        nextProbeAt: null,
-        detail: 'Signed in again',
+        nextProbeAt,
+        detail,
       },
     });
   }

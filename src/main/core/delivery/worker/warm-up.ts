@@ -1,7 +1,7 @@
 import type { Config } from '../../../../shared/config-schema.ts';
 import type { Logger } from '../../logging/index.ts';
 import type { DeliveryParts } from '../delivery-parts.ts';
-import { DeliveryError } from '../errors.ts';
+import { DeliveryError, signInRequiredCode } from '../errors.ts';
 import { isBreakerOpenError } from '../resilience/index.ts';
 import { storedDelayMs } from '../resilience/index.ts';
 import type { ConnectionStatus } from './connection-status.ts';
@@ -52,6 +52,8 @@ function onWarmUpFailure(error: unknown, context: WarmUpContext): void {
   if (isBreakerOpenError(error)) return; // The breaker reported itself (onBreakerChange).
   if (!(error instanceof DeliveryError)) {
     logger.error({ err: error }, 'Unexpected failure while connecting (a bug)');
+  } else if (error.code === signInRequiredCode) {
+    status.requireSignIn(error);
   } else if (error.kind === 'auth') {
     status.holdForAuth(error, storedDelayMs(config, 1, context.random));
     context.wakeNow();
