@@ -62,14 +62,12 @@ const maxLinesPerFunction = ['error', { max: 100, skipBlankLines: true, skipComm
  * add one: a new file is held to the limits from its first commit.
  */
 const filesOverMaxLines = [
-  'src/main/core/intake/folder-intake.ts',
   'src/renderer/views/settings/settings-view.tsx',
 ];
 
 /** Files with a function over the limit today (the same rules as above: it only shrinks). */
 const filesWithFunctionsOverMaxLines = [
   'src/main/core/agent.ts', // startAgent
-  'src/main/core/intake/intake.ts', // startIntake
   'src/main/electron/desktop-app.ts', // runDesktopApp
   'src/renderer/views/activity-list.tsx', // ActivityList
   'src/renderer/views/dashboard.tsx', // Dashboard

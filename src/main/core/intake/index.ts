@@ -10,5 +10,5 @@
  * (src/shared), or the store's tables (store). It meets delivery through the store and the bus.
  */
 export { startIntake, type Intake, type IntakeOptions } from './intake.ts';
-export type { FolderHealth } from './folder-intake.ts';
+export type { FolderHealth } from './watching/folder-availability.ts';
 export { builtInIgnorePatterns } from './path-rules.ts';

@@ -1,4 +1,4 @@
-import type { RequestProblem } from '../../../shared/request-schema.ts';
+import type { RequestProblem } from '../../../../shared/request-schema.ts';
 
 /** Why a file was quarantined, for its `.error.txt` and the item's reason. */
 export interface QuarantineCause {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FolderConfig } from '../../../shared/config-schema.ts';
-import type { ItemState } from '../../../shared/item-state.ts';
-import { parseRequestFile } from '../../../shared/request-schema.ts';
-import type { Clock } from '../lifecycle/index.ts';
+import type { FolderConfig } from '../../../../shared/config-schema.ts';
+import type { ItemState } from '../../../../shared/item-state.ts';
+import { parseRequestFile } from '../../../../shared/request-schema.ts';
+import type { Clock } from '../../lifecycle/index.ts';
 import {
   newVersionFields,
   type GroupCommit,
@@ -11,7 +11,7 @@ import {
   type NewItem,
   type StepResult,
   type Store,
-} from '../store/index.ts';
+} from '../../store/index.ts';
 import {
   formatErrorReport,
   invalidNameCause,
@@ -19,13 +19,16 @@ import {
   pathTooLongCause,
   type QuarantineCause,
 } from './error-report.ts';
-import type { FileHashes } from './hash-file.ts';
-import { moveToFreeName } from './move-file.ts';
-import type { PathRules } from './path-rules.ts';
-import { resolveTargetPath, targetBase, type TargetPath } from './target-path.ts';
-
-/** Why a file version is queued: first seen by an event, by a scan, or a new version of a path. */
-export type QueueReason = 'new' | 'changed' | 'caught-up';
+import {
+  goneCapableStates,
+  inDeliveryStates,
+  isKnownVersion,
+  type QueueReason,
+} from '../file-version.ts';
+import type { FileHashes } from '../hash-file.ts';
+import { moveToFreeName } from '../move-file.ts';
+import type { PathRules } from '../path-rules.ts';
+import { resolveTargetPath, targetBase, type TargetPath } from '../target-path.ts';
 
 /** A finished file: its identity on disk when it was hashed. */
 export interface FinishedFile {
@@ -60,30 +63,6 @@ const replaceableStates: readonly ItemState[] = [
   'gone',
   'quarantined',
 ];
-
-/** States not yet delivered that become `gone` when their file disappears. */
-export const goneCapableStates: readonly ItemState[] = ['queued', 'retrying', 'failed'];
-
-/** States in which delivery is working on the item: a change waits until it is done. */
-export const inDeliveryStates: readonly ItemState[] = ['uploading', 'verifying'];
-
-/**
- * Whether the store's latest item for a path already stands for this file version, so there is
- * nothing to do. A gone or quarantined item never does: a file that reappears is looked at again.
- */
-export function isKnownVersion(
-  latest: Pick<Item, 'state' | 'sizeBytes' | 'mtimeMs'> | undefined,
-  sizeBytes: number,
-  mtimeMs: number,
-): boolean {
-  return (
-    latest !== undefined &&
-    latest.state !== 'gone' &&
-    latest.state !== 'quarantined' &&
-    latest.sizeBytes === sizeBytes &&
-    latest.mtimeMs === mtimeMs
-  );
-}
 
 /**
  * What recording a file came to: the item that now stands for it (queued, skipped, quarantined

@@ -1,5 +1,5 @@
-import type { Logger } from '../logging/index.ts';
-import type { Item } from '../store/index.ts';
+import type { Logger } from '../../logging/index.ts';
+import type { Item } from '../../store/index.ts';
 
 /** What a recorded file's log line names. */
 type RecordedLine = { itemId: number; path: string; state: Item['state']; sizeBytes: number };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PathRules } from './path-rules.ts';
+import type { PathRules } from '../path-rules.ts';
 
 /** A regular file found by a scan. */
 export interface ScannedFile {

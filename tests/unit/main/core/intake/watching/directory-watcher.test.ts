@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { DirectoryWatcher } from '../../../../../src/main/core/intake/directory-watcher.ts';
-import { makeTempDir } from '../../../../helpers/temp-dir.ts';
-import { waitFor } from '../../../../helpers/wait-for.ts';
+import { DirectoryWatcher } from '../../../../../../src/main/core/intake/watching/directory-watcher.ts';
+import { makeTempDir } from '../../../../../helpers/temp-dir.ts';
+import { waitFor } from '../../../../../helpers/wait-for.ts';
 
 /** A watcher on a temp tree, collecting the names it hands on. */
 async function startWatcher(isTreeWatch: boolean) {
