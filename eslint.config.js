@@ -61,9 +61,7 @@ const maxLinesPerFunction = ['error', { max: 100, skipBlankLines: true, skipComm
  * once its file is under the limit (`npx eslint src` with the entry removed says so), and never
  * add one: a new file is held to the limits from its first commit.
  */
-const filesOverMaxLines = [
-  'src/renderer/views/settings/settings-view.tsx',
-];
+const filesOverMaxLines = ['src/renderer/views/settings/settings-view.tsx'];
 
 /** Files with a function over the limit today (the same rules as above: it only shrinks). */
 const filesWithFunctionsOverMaxLines = [
