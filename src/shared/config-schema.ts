@@ -58,6 +58,41 @@ const milliseconds = (min: number, max: number) =>
     .min(min, `must be at least ${min} ms`)
     .max(max, `must be at most ${max} ms`);
 
+/**
+ * Where a watched folder's responses come from and go to (docs/responses.md). Off unless
+ * enabled: a new install's built-in folder enables it (src/main/core/config/defaults.ts), a
+ * folder an existing config lists does not change by itself.
+ */
+export const FolderResponsesSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** The library head office answers in (default: the folder's target library). */
+  library: z.string().min(1).optional(),
+  /** The remote folder under the library (default `Responses/<the folder's target path>`). */
+  remotePath: libraryRelativePath.optional(),
+  /** The local folder responses land in (default ~/SiteDrop/Responses), created if missing. */
+  localFolder: absolutePath.optional(),
+  /** Bring the files already in the remote folder when the mapping starts, not only new ones. */
+  alsoBringExisting: z.boolean().default(false),
+});
+
+/** What every responses mapping shares: how often to look, and what a person must approve. */
+export const ResponsesConfigSchema = z.strictObject({
+  /** How often each mapping asks SharePoint for changes (±10 % jitter; "Check now" at once). */
+  pollIntervalMs: milliseconds(15_000, 3_600_000).default(60_000),
+  /** A response larger than this waits for a person. */
+  maxSizeBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 * 1024 * 1024),
+  /** Free space a download leaves on the responses folder's disk, at least. */
+  minimumFreeBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(100 * 1024 * 1024),
+});
+
 /** One watched folder and its rules. */
 export const FolderConfigSchema = z.strictObject({
   id: folderId,
@@ -96,6 +131,7 @@ export const FolderConfigSchema = z.strictObject({
   duplicates: z.enum(['skip', 'upload']).default('skip'),
   invalidNames: z.enum(['rename', 'quarantine']).default('rename'),
   quarantineFolder: z.string().min(1).default('_quarantine'),
+  responses: FolderResponsesSchema.prefault({}),
 });
 
 /** National clouds and their endpoints; `custom` takes authorityHost and graphBaseUrl as given. */
@@ -294,6 +330,7 @@ export const ConfigSchema = z.strictObject({
   feed: FeedConfigSchema.prefault({}),
   log: LogConfigSchema.prefault({}),
   desktop: DesktopConfigSchema.prefault({}),
+  responses: ResponsesConfigSchema.prefault({}),
 });
 
 /** The validated configuration, defaults applied. */

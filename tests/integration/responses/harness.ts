@@ -43,6 +43,7 @@ export async function startResponsesBench(options: BenchOptions = {}) {
     remotePath: 'Responses',
     localFolder,
     maxSizeBytes: 1024 * 1024 * 1024,
+    alsoBringExisting: false,
   };
   const parts: DownloadParts = {
     store: bench.store,

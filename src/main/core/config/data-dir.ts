@@ -38,6 +38,11 @@ export function defaultRequestFolder(home: string = os.homedir()): string {
   return path.join(home, 'SiteDrop', 'Requests');
 }
 
+/** The default local responses folder: ~/SiteDrop/Responses (created when responses arrive). */
+export function defaultResponsesFolder(home: string = os.homedir()): string {
+  return path.join(home, 'SiteDrop', 'Responses');
+}
+
 /** The user config file inside a data directory (written by the Settings screen). */
 export function userConfigPath(dataDir: string): string {
   return path.join(dataDir, 'config.json');

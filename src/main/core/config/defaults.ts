@@ -3,12 +3,24 @@ import type { ConfigInput } from '../../../shared/config-schema.ts';
 import { defaultRequestFolder } from './data-dir.ts';
 
 /**
- * The embedded defaults: one request folder, ~/SiteDrop/Requests, kept after upload. Everything
- * else takes the schema's defaults. Without a tenant, files stay safely queued.
+ * The embedded defaults: one request folder, ~/SiteDrop/Requests, kept after upload, whose
+ * responses come back into ~/SiteDrop/Responses. Everything else takes the schema's defaults.
+ * Without a tenant, files stay safely queued.
+ *
+ * Responses are on for this folder only: a new install runs with it, while a config that lists
+ * its own folders (an existing install) keeps them as they were, responses off, until someone
+ * turns them on.
  */
 export function builtInDefaults(home?: string): ConfigInput {
   return {
-    folders: [{ id: 'requests', path: defaultRequestFolder(home), label: 'Requests' }],
+    folders: [
+      {
+        id: 'requests',
+        path: defaultRequestFolder(home),
+        label: 'Requests',
+        responses: { enabled: true },
+      },
+    ],
   };
 }
 

@@ -10,6 +10,7 @@ export {
   defaultDataDir,
   defaultPolicyPath,
   defaultRequestFolder,
+  defaultResponsesFolder,
   userConfigPath,
 } from './data-dir.ts';
 export { builtInDefaults, isDefaultRequestFolder } from './defaults.ts';

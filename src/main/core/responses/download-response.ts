@@ -25,6 +25,8 @@ export interface ResponseMapping {
   localFolder: string;
   /** A response larger than this waits for a person. */
   maxSizeBytes: number;
+  /** Whether the first check brings what the remote folder holds already. */
+  alsoBringExisting: boolean;
 }
 
 /** What a download needs of the agent. */

@@ -10,5 +10,6 @@
  * showing anything (the feed and the UI).
  */
 export { bringResponse, type DownloadParts, type ResponseMapping } from './download-response.ts';
+export { resolveResponseMappings } from './mappings.ts';
 export { conflictName, findRemoteNameProblems } from './local-names.ts';
 export { partialFolderName } from './partial-file.ts';
