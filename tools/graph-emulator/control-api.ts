@@ -24,6 +24,8 @@ export interface ControlTargets {
   readonly info: Readonly<Record<string, unknown>>;
   /** Users, sessions, tokens and site access (entra/entra-control.ts). */
   readonly entra?: EntraControl;
+  /** Further routes (after `/_emulator/`); resolves false when `route` is not one of them. */
+  readonly more?: (context: RequestContext, route: string) => Promise<boolean>;
 }
 
 function isTokenValid(presented: string | string[] | undefined, expected: string): boolean {
@@ -91,5 +93,6 @@ export async function handleControlRequest(
   }
   if (route === 'info' && method === 'GET') return sendJson(context, 200, targets.info);
   if (await targets.entra?.handleControl(context, route)) return;
+  if (await targets.more?.(context, route)) return;
   throw new GraphError(404, 'itemNotFound', `No control endpoint ${method} ${context.rawPath}.`);
 }

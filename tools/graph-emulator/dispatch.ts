@@ -116,7 +116,7 @@ async function dispatch(
     body = guardBody(request, fault.rule.resetAfterBytes);
     cutResponseHalfway(response);
   }
-  const context: RequestContext = { ...baseContext, body };
+  const context: RequestContext = { ...baseContext, body, fault: fault?.rule };
 
   const delayMs = fault?.rule.delayMs ?? 0;
   if (kind !== 'identity') holdResponseUntil(response, startedAt + targets.latencyMs + delayMs);

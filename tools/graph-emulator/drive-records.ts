@@ -63,6 +63,8 @@ export interface ItemRecord {
   version: number;
   /** Bumped on content changes only (cTag). */
   contentVersion: number;
+  /** Position of its last change in the drive's change journal (delta/change-log.ts). */
+  changeSequence: number;
   /** The client's times (fileSystemInfo); a time it did not send is the server's. */
   fileSystemInfo: ClientFileTimes | undefined;
   /** Bytes, for files. */

@@ -21,6 +21,8 @@ import type {
   ItemRecord,
 } from './drive-records.ts';
 import { ItemJournal, journaledItemOf } from './item-journal.ts';
+import { DriveChangeLog } from './delta/change-log.ts';
+import { recordVanishedItems } from './delta/vanished-items.ts';
 import type { JournaledItem } from './item-journal.ts';
 import { guidFrom, itemIdFrom } from './ids.ts';
 import { GraphError } from './http-util.ts';
@@ -41,6 +43,8 @@ export type {
 export class DriveStore {
   readonly info: DriveInfo;
   readonly root: ItemRecord;
+  /** The change journal delta queries read (delta/change-log.ts). */
+  readonly changes: DriveChangeLog;
   readonly #byId = new Map<string, ItemRecord>();
   readonly #diskNames: DiskNameMap;
   readonly #journal: ItemJournal;
@@ -49,10 +53,17 @@ export class DriveStore {
   #nextListItemId = 1;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(info: DriveInfo, diskNames: DiskNameMap, journal: ItemJournal) {
+  private constructor(
+    info: DriveInfo,
+    diskNames: DiskNameMap,
+    journal: ItemJournal,
+    changes: DriveChangeLog,
+  ) {
     this.info = info;
     this.#diskNames = diskNames;
     this.#journal = journal;
+    this.changes = changes;
+    changes.observe(journal.largestChangeSequence());
     this.#nextListItemId = journal.largestListItemId() + 1;
     this.#serverRelativeRoot = decodeURIComponent(new URL(info.webUrl).pathname);
     this.root = this.#newRecord(undefined, 'root', '', true, info.createdAt);
@@ -69,6 +80,7 @@ export class DriveStore {
       info,
       await DiskNameMap.open(stateDirectory, info.name),
       await ItemJournal.open(stateDirectory, info.name),
+      await DriveChangeLog.open(stateDirectory, info.name),
     );
     await mkdir(info.directory, { recursive: true });
     await store.#index();
@@ -99,15 +111,19 @@ export class DriveStore {
       );
       record.size = entry.size;
       record.quickXorHash = entry.quickXorHash;
-      if (!recalled) record.modifiedAt = entry.mtimeMs;
-      else if (!entry.isFolder && recalled.quickXorHash !== entry.quickXorHash) {
+      if (!recalled) {
+        record.modifiedAt = entry.mtimeMs;
+        this.changes.changed(record);
+      } else if (!entry.isFolder && recalled.quickXorHash !== entry.quickXorHash) {
         record.version += 1;
         record.contentVersion += 1;
         record.modifiedAt = entry.mtimeMs;
+        this.changes.changed(record);
       }
       if (entry.isFolder) folders.set(diskPath, record);
       found.set(diskPath, journaledItemOf(record));
     }
+    recordVanishedItems(this.changes, this.#journal.recalledItems(), found, this.root.id);
     await this.#journal.rewrite(found);
   }
 
@@ -131,9 +147,9 @@ export class DriveStore {
     return names.join('/');
   }
 
-  /** Write what the journal has pending. Idempotent. */
-  close(): Promise<void> {
-    return this.#journal.close();
+  /** Write what the journals have pending. Idempotent. */
+  async close(): Promise<void> {
+    await Promise.all([this.#journal.close(), this.changes.close()]);
   }
 
   #newRecord(
@@ -159,6 +175,7 @@ export class DriveStore {
       modifiedAt: recalled?.modifiedAt ?? createdAt,
       version: recalled?.version ?? 1,
       contentVersion: recalled?.contentVersion ?? 1,
+      changeSequence: recalled?.changeSequence ?? 0,
       fileSystemInfo: recalled?.fileSystemInfo,
       size: 0,
       quickXorHash: '',
@@ -270,6 +287,7 @@ export class DriveStore {
       await mkdir(path.join(this.diskPath(parent), diskName), { recursive: true });
       const item = this.#newRecord(parent, name, diskName, true, Date.now());
       touchAncestors(parent);
+      this.changes.changed(item);
       this.#remember(item);
       return { item, created: true };
     });
@@ -346,6 +364,7 @@ export class DriveStore {
         item.contentVersion += 1;
       }
       touchAncestors(parent);
+      this.changes.changed(item);
       this.#remember(item);
       return { item, created: existing === undefined };
     });
@@ -396,6 +415,8 @@ export class DriveStore {
       const diskName = await this.#diskNames.diskNameFor(name);
       await this.#moveIntoPlace(this.diskPath(item), path.join(this.diskPath(parent), diskName));
       this.#forget(item);
+      // A folder-scoped delta the item leaves reports it deleted; its own change comes after.
+      this.changes.left(item, { withDescendants: false });
       oldParent.children.delete(item.name.toLowerCase());
       item.name = name;
       item.diskName = diskName;
@@ -403,6 +424,7 @@ export class DriveStore {
       parent.children.set(name.toLowerCase(), item);
       item.version += 1;
       item.modifiedAt = Date.now();
+      this.changes.changed(item);
       touchAncestors(oldParent);
       touchAncestors(parent);
       const rememberAll = (record: ItemRecord): void => {
@@ -429,6 +451,7 @@ export class DriveStore {
 
   async #remove(item: ItemRecord): Promise<void> {
     await rm(this.diskPath(item), { recursive: true, force: true });
+    this.changes.left(item, { withDescendants: true });
     this.#forget(item);
     const forget = (record: ItemRecord): void => {
       this.#byId.delete(record.id);
@@ -454,6 +477,7 @@ export class DriveStore {
     }
     item.version += 1;
     item.modifiedAt = Date.now();
+    this.changes.changed(item);
     this.#remember(item);
   }
 
@@ -464,6 +488,7 @@ export class DriveStore {
       modifiedAt: times.modifiedAt ?? item.fileSystemInfo?.modifiedAt,
     };
     item.version += 1;
+    this.changes.changed(item);
     this.#remember(item);
   }
 }

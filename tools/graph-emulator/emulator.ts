@@ -11,6 +11,10 @@ import { getEmulatorCertificates } from './certificates.ts';
 import { createRequestHandler } from './dispatch.ts';
 import { DriveStore } from './drive-store.ts';
 import { DownloadUrls } from './downloads.ts';
+import { DeltaFeed } from './delta/delta-feed.ts';
+import { DeltaTokens } from './delta/delta-tokens.ts';
+import { RemoteFiles } from './head-office/remote-files.ts';
+import { handleRemoteControl } from './head-office/remote-control.ts';
 import type { SiteInfo } from './drive-store.ts';
 import { FaultController } from './faults.ts';
 import { MissingHashes, attachMissingHashes } from './missing-hashes.ts';
@@ -50,6 +54,11 @@ export interface GraphEmulator {
   readonly faults: FaultController;
   /** Files whose driveItems leave out their quickXorHash (none unless a rule is added). */
   readonly missingHashes: MissingHashes;
+  /**
+   * Head office's side: add, replace or delete files by path as a person in SharePoint would,
+   * and make delta tokens answer 410 (also over the control API; see docs/graph-emulator.md).
+   */
+  readonly remote: RemoteFiles;
   /** Every request answered so far (live array, oldest first). */
   readonly requestLog: readonly RequestRecord[];
   /** Users, sessions, tokens and site access of the emulated directory (delegated sign-in). */
@@ -169,6 +178,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     throttle?.budget.reset();
   };
   const controlToken = resolved.controlToken ?? randomToken(24);
+  const remote = new RemoteFiles({
+    drives: () => sites.flatMap((site) => site.drives),
+    tempDirectory,
+  });
   let origins: EmulatorOrigins = { graph: '', login: '', sharePoint: '' };
   const info: Record<string, unknown> = {};
 
@@ -186,6 +199,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       sites,
       uploads,
       downloads,
+      delta: new DeltaFeed({
+        tokens: await DeltaTokens.open(path.join(resolved.rootDir, '.graph-emulator-state')),
+        downloads,
+      }),
       tempDirectory,
       modifyOfficeDocuments: resolved.modifyOfficeDocuments,
     }),
@@ -193,7 +210,15 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     downloads,
     faults,
     log,
-    control: { controlToken, faults, log, reset, info, entra },
+    control: {
+      controlToken,
+      faults,
+      log,
+      reset,
+      info,
+      entra,
+      more: (context, route) => handleRemoteControl(context, route, remote),
+    },
     latencyMs: resolved.latencyMs,
     throttle,
   });
@@ -249,6 +274,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     faults,
     missingHashes,
     entra,
+    remote,
     requestLog: log.records,
     reset,
     close() {

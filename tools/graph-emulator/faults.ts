@@ -50,6 +50,16 @@ export interface FaultRule {
    * bytes, so nextExpectedRanges lists them as a gap before the next expected range.
    */
   loseFragment?: boolean;
+  /**
+   * On a delta request: answer 410 Gone (`resyncRequired`) with a `Location` that starts a fresh
+   * enumeration, as when the service can no longer serve a token (driveitem-delta.md).
+   */
+  resyncDelta?: boolean;
+  /**
+   * On a delta request: report items again ("The same item may appear more than once in a delta
+   * feed", driveitem-delta.md): the previous page's items, or on a first page its own twice.
+   */
+  repeatDeltaItems?: boolean;
 }
 
 /** A rule as the controller keeps it. */
@@ -80,6 +90,8 @@ export const faultRuleJsonSchema = z
     ignoreRange: z.boolean().optional(),
     expireDownloadUrl: z.boolean().optional(),
     loseFragment: z.boolean().optional(),
+    resyncDelta: z.boolean().optional(),
+    repeatDeltaItems: z.boolean().optional(),
   })
   .strict();
 

@@ -36,6 +36,7 @@ import type { DownloadUrls } from './downloads.ts';
 import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 import { assertValidActionBody, assertValidResourceBody } from './metadata/service-metadata.ts';
 import { patchDriveItem } from './item-patch.ts';
+import { DeltaFeed } from './delta/delta-feed.ts';
 
 /**
  * Largest body a simple upload (PUT …/content) accepts: "This method only supports files up to
@@ -64,6 +65,7 @@ export class GraphApi {
   readonly #sites: readonly SiteEntry[];
   readonly #uploads: UploadSessionStore;
   readonly #downloads: DownloadUrls;
+  readonly #delta: DeltaFeed;
   readonly #tempDirectory: string;
   readonly #modifyOfficeDocuments: boolean;
 
@@ -71,12 +73,14 @@ export class GraphApi {
     sites: readonly SiteEntry[];
     uploads: UploadSessionStore;
     downloads: DownloadUrls;
+    delta: DeltaFeed;
     tempDirectory: string;
     modifyOfficeDocuments: boolean;
   }) {
     this.#sites = options.sites;
     this.#uploads = options.uploads;
     this.#downloads = options.downloads;
+    this.#delta = options.delta;
     this.#tempDirectory = options.tempDirectory;
     this.#modifyOfficeDocuments = options.modifyOfficeDocuments;
   }
@@ -219,6 +223,12 @@ export class GraphApi {
       if (!addressed) throw itemNotFound();
       return addressed;
     };
+    if (method === 'GET' && DeltaFeed.isDeltaAction(action)) {
+      return this.#delta.handle(context, store, existing(), action, {
+        resync: context.fault?.resyncDelta === true,
+        repeatItems: context.fault?.repeatDeltaItems === true,
+      });
+    }
     const select = driveItemSelect(context.query);
     switch (`${method} ${action}`) {
       case 'GET ':

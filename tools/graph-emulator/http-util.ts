@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { EmulatorOrigins } from './origins.ts';
+import type { FaultRule } from './faults.ts';
 
 /** What every route handler gets for one request. */
 export interface RequestContext {
@@ -23,6 +24,8 @@ export interface RequestContext {
   readonly origin: string;
   /** The origins of every role (Graph, login, SharePoint), for URLs that point elsewhere. */
   readonly origins: EmulatorOrigins;
+  /** The fault rule that hit this request, for handlers whose faults shape the answer. */
+  readonly fault?: FaultRule;
 }
 
 /** A Graph error: thrown anywhere in a handler, rendered as `{error: {code, message, …}}`. */

@@ -38,6 +38,9 @@ export type { FaultRule, FaultRuleState } from './faults.ts';
 export { MissingHashes } from './missing-hashes.ts';
 export type { MissingHashRule } from './missing-hashes.ts';
 export type { RequestRecord } from './request-log.ts';
+export { RemoteFiles } from './head-office/remote-files.ts';
+export type { RemotePath, RemotePutResult } from './head-office/remote-files.ts';
+export type { ResyncCode } from './delta/change-log.ts';
 export { CONTROL_TOKEN_HEADER } from './control-api.ts';
 export {
   FRAGMENT_MULTIPLE_BYTES,

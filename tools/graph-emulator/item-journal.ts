@@ -15,6 +15,8 @@ export interface JournaledItem {
   readonly listItemId: number;
   readonly version: number;
   readonly contentVersion: number;
+  /** Position of its last change in the drive's change journal (absent in older journals). */
+  readonly changeSequence?: number;
   readonly createdAt: number;
   readonly modifiedAt: number;
   /** Files: the quickXorHash the versions belong to (a different file on disk is a change). */
@@ -82,6 +84,18 @@ export class ItemJournal {
     return largest;
   }
 
+  /** The largest change-journal position the journal knows (0 when none). */
+  largestChangeSequence(): number {
+    let largest = 0;
+    for (const item of this.#items.values()) largest = Math.max(largest, item.changeSequence ?? 0);
+    return largest;
+  }
+
+  /** Every item the journal knew when the emulator last ran, by path on disk. */
+  recalledItems(): ReadonlyMap<string, JournaledItem> {
+    return this.#items;
+  }
+
   /** What the journal knew of the item at `diskPath` when the emulator last ran. */
   recalled(diskPath: string): JournaledItem | undefined {
     return this.#items.get(diskPath);
@@ -132,6 +146,7 @@ export function journaledItemOf(record: ItemRecord): JournaledItem {
     listItemId: record.listItemId,
     version: record.version,
     contentVersion: record.contentVersion,
+    changeSequence: record.changeSequence,
     createdAt: record.createdAt,
     modifiedAt: record.modifiedAt,
     quickXorHash: record.quickXorHash,
