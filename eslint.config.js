@@ -65,8 +65,6 @@ const filesOverMaxLines = ['src/renderer/views/settings/settings-view.tsx'];
 
 /** Files with a function over the limit today (the same rules as above: it only shrinks). */
 const filesWithFunctionsOverMaxLines = [
-  'src/main/core/agent.ts', // startAgent
-  'src/main/electron/desktop-app.ts', // runDesktopApp
   'src/renderer/views/activity-list.tsx', // ActivityList
   'src/renderer/views/dashboard.tsx', // Dashboard
   'src/renderer/views/item-detail.tsx', // ItemDetail

@@ -24,10 +24,11 @@ import {
   feedPortFromEnvironment,
   startFeed,
   type Feed,
+  type FeedCommands,
   type FeedLimits,
 } from './feed/index.ts';
 import { startIntake, type Intake } from './intake/index.ts';
-import { startWorkers, workersNeedRestart } from './workers.ts';
+import { startWorkers, workersNeedRestart, type Workers } from './workers.ts';
 import { DisposableStore, systemClock, toDisposable, type Clock } from './lifecycle/index.ts';
 import { createLogger, type Logger, type SecretRedactor } from './logging/index.ts';
 import type { OpenExternal, SecretStore } from './platform.ts';
@@ -97,20 +98,12 @@ export interface Agent {
  */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const clock = options.clock ?? systemClock;
-  const dataDir = path.resolve(options.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const configPath = options.configPath ?? userConfigPath(dataDir);
-  const defaults = options.defaults ?? builtInDefaults();
-  const policyPath = options.policyPath ?? defaultPolicyPath();
-  const { config, lockedFields } = loadConfig({ defaults, userConfigPath: configPath, policyPath });
-  const feedPort = options.feedPort ?? feedPortFromEnvironment() ?? config.feed.port;
-  let currentConfig = config;
-  let currentLockedFields = lockedFields;
-
+  const settings = loadAgentSettings(options);
+  const { dataDir, config } = settings;
   const owned = new DisposableStore();
   try {
     owned.add(acquireDataDirLock(dataDir, clock.now()));
-    const agentLogger = owned.add(
+    const { logger, redactor } = owned.add(
       await createLogger({
         dataDir,
         level: config.log.level,
@@ -119,153 +112,207 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         console: options.logToConsole ?? false,
       }),
     );
-    const { logger, redactor } = agentLogger;
     const bus = new EventBus((error, event) =>
       logger.error({ err: error, eventType: event.type }, 'An event listener failed'),
     );
-    const store = Store.open({ dataDir, clock, bus });
-    owned.add(toDisposable(() => store.close()));
-    const released = store.releaseAllClaims();
-    if (released > 0) logger.info({ released }, 'Released delivery claims left by the last run');
-    if (store.recovery) {
-      logger.warn(
-        { movedTo: store.recovery.movedTo, reason: store.recovery.reason },
-        'The database was corrupt: it was moved aside and a fresh one created; folders are rescanned',
-      );
-      store.appendEvent({ type: 'database.recovered', data: store.recovery });
-    }
-    ensureDefaultRequestFolder(config, defaults);
+    const store = openAgentStore({ dataDir, clock, bus, logger }, owned);
+    ensureDefaultRequestFolder(config, settings.defaults);
     store.appendEvent({
       type: 'agent.started',
       data: { version: sitedropVersion, pid: process.pid },
     });
     const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
-    const account = new DelegatedAccount({
-      getConfig: () => currentConfig,
-      secretStore,
-      redactor,
-      logger,
-      record: (event) => void store.appendEvent(event),
-    });
-    owned.add(account);
-    // Intake and delivery read the config when they start; saving settings restarts them with
-    // the new one (workers.apply), so a change takes effect without restarting the agent.
-    // After a database recovery the store is empty, so the catch-up scan queues every file.
-    // Without a tenant or a stored credential delivery stays idle and items stay queued.
-    const workers = owned.add(
-      await startWorkers(
-        {
-          startIntake: (workerConfig) =>
-            startIntake({ config: workerConfig, store, bus, logger, clock }),
-          startDelivery: (workerConfig) =>
-            startDelivery({
-              config: workerConfig,
-              store,
-              bus,
-              logger,
-              clock,
-              secretStore,
-              redactor,
-              delegatedTokens: account,
-            }),
-        },
-        config,
+    const account = owned.add(
+      new DelegatedAccount({
+        getConfig: () => settings.config,
+        secretStore,
+        redactor,
         logger,
-      ),
+        record: (event) => void store.appendEvent(event),
+      }),
     );
+    const parts = { store, bus, logger, clock, redactor, secretStore, account };
+    const workers = owned.add(await startAgentWorkers(config, parts));
     logger.info({ dataDir, folders: config.folders.map((folder) => folder.path) }, 'Agent started');
-
     const feed = owned.add(
       await startFeed({
-        port: feedPort,
-        getConfig: () => currentConfig,
-        configPath,
+        port: settings.feedPort,
+        getConfig: () => settings.config,
+        configPath: settings.configPath,
         dataDir,
-        store,
-        bus,
-        logger,
-        clock,
-        redactor,
+        ...{ store, bus, logger, clock, redactor },
         serverVersion: sitedropVersion,
         allowedOrigins: options.feedAllowedOrigins,
         ...(options.feedLimits ? { limits: options.feedLimits } : {}),
-        commands: {
-          retryItems: (itemIds) =>
-            store.transaction(() => itemIds.forEach((id) => store.requeueItem(id, 'retry'))),
-          cancelItem: (itemId) => workers.delivery.cancelItem(itemId),
-          pauseDelivery: (folderId) => workers.delivery.pause(folderId),
-          resumeDelivery: (folderId) => workers.delivery.resume(folderId),
-          deliveryState: () => {
-            const pause = workers.delivery.pauseState();
-            return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };
-          },
-          testConnection: () => workers.delivery.testConnection(),
-          connectionState: () => ({ ...workers.delivery.connectionState(), changedAt: null }),
-          folderHealth: (folderId) => {
-            const health = workers.intake.folderHealth()[folderId];
-            if (!health) return { status: 'unknown', reason: null, changedAt: null };
-            const status = health.isAvailable ? 'available' : 'unavailable';
-            return { status, reason: health.reason, changedAt: health.sinceAt };
-          },
-          ...createSettingsCommands({
-            defaults,
-            userConfigPath: configPath,
-            policyPath,
-            secretStore,
-            redactor,
-            store,
-            onDidSave: (saved) => {
-              const previous = currentConfig;
-              currentConfig = saved.config;
-              currentLockedFields = saved.lockedFields;
-              logger.level = saved.config.log.level;
-              if (workersNeedRestart(previous, saved.config)) workers.apply(saved.config);
-            },
-          }),
-        },
+        commands: agentCommands(settings, parts, workers),
       }),
     );
-    let closing: Promise<void> | undefined;
-    return {
-      dataDir,
-      get config() {
-        return currentConfig;
-      },
-      get lockedFields() {
-        return currentLockedFields;
-      },
-      configPath,
-      store,
-      bus,
-      logger,
-      redactor,
-      secretStore,
-      recovery: store.recovery,
-      get intake() {
-        return workers.intake;
-      },
-      get delivery() {
-        return workers.delivery;
-      },
-      feed,
-      account,
-      whenSettled: () => workers.whenSettled(),
-      close(reason = 'stopped') {
-        closing ??= (async () => {
-          logger.info({ reason }, 'Agent stopping');
-          // Workers first, so no intake or delivery write lands after agent.stopped; the feed
-          // is still open, so connected clients hear that the agent stopped.
-          await workers.close();
-          store.appendEvent({ type: 'agent.stopped', data: { reason } });
-          await owned.close();
-        })();
-        return closing;
-      },
-    };
+    return runningAgent(settings, { ...parts, recovery: store.recovery, feed }, workers, owned);
   } catch (error) {
     await owned.close();
     throw error;
   }
+}
+
+/** Where an agent's settings come from, and the config in effect now (saving replaces it). */
+interface AgentSettings {
+  readonly dataDir: string;
+  readonly configPath: string;
+  readonly policyPath: string;
+  readonly defaults: ConfigInput;
+  readonly feedPort: number;
+  config: Config;
+  lockedFields: readonly string[];
+}
+
+/** The parts every capability is started with. */
+interface AgentParts {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly redactor: SecretRedactor;
+  readonly secretStore: SecretStore;
+  /** The person signed in for delegated sign-in; delivery takes its tokens from it. */
+  readonly account: DelegatedAccount;
+}
+
+/** Makes the data directory and loads the config: a bad config stops here, before anything runs. */
+function loadAgentSettings(options: AgentOptions): AgentSettings {
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const configPath = options.configPath ?? userConfigPath(dataDir);
+  const defaults = options.defaults ?? builtInDefaults();
+  const policyPath = options.policyPath ?? defaultPolicyPath();
+  const { config, lockedFields } = loadConfig({ defaults, userConfigPath: configPath, policyPath });
+  const feedPort = options.feedPort ?? feedPortFromEnvironment() ?? config.feed.port;
+  return { dataDir, configPath, policyPath, defaults, feedPort, config, lockedFields };
+}
+
+/**
+ * Opens the store (integrity check, recovery, migrations), releases the claims a dead run left
+ * and records a recovery; the store closes with `owned`.
+ */
+function openAgentStore(
+  parts: Pick<AgentParts, 'bus' | 'clock' | 'logger'> & { dataDir: string },
+  owned: DisposableStore,
+): Store {
+  const { logger } = parts;
+  const store = Store.open({ dataDir: parts.dataDir, clock: parts.clock, bus: parts.bus });
+  owned.add(toDisposable(() => store.close()));
+  const released = store.releaseAllClaims();
+  if (released > 0) logger.info({ released }, 'Released delivery claims left by the last run');
+  if (store.recovery) {
+    logger.warn(
+      { movedTo: store.recovery.movedTo, reason: store.recovery.reason },
+      'The database was corrupt: it was moved aside and a fresh one created; folders are rescanned',
+    );
+    store.appendEvent({ type: 'database.recovered', data: store.recovery });
+  }
+  return store;
+}
+
+/**
+ * Starts intake and delivery as one pair. They read the config when they start; saving settings
+ * restarts them with the new one (workers.apply), so a change takes effect without restarting
+ * the agent. After a database recovery the store is empty, so the catch-up scan queues every
+ * file. Without a tenant or a stored credential delivery stays idle and items stay queued.
+ */
+function startAgentWorkers(config: Config, parts: AgentParts): Promise<Workers> {
+  const { store, bus, logger, clock, secretStore, redactor, account } = parts;
+  return startWorkers(
+    {
+      startIntake: (workerConfig) =>
+        startIntake({ config: workerConfig, store, bus, logger, clock }),
+      startDelivery: (workerConfig) =>
+        startDelivery({
+          ...{ config: workerConfig, store, bus, logger, clock, secretStore, redactor },
+          delegatedTokens: account,
+        }),
+    },
+    config,
+    logger,
+  );
+}
+
+/** The feed's commands, answered by the running workers, the store and the config files. */
+function agentCommands(settings: AgentSettings, parts: AgentParts, workers: Workers): FeedCommands {
+  const { store, logger } = parts;
+  return {
+    retryItems: (itemIds) =>
+      store.transaction(() => itemIds.forEach((id) => store.requeueItem(id, 'retry'))),
+    cancelItem: (itemId) => workers.delivery.cancelItem(itemId),
+    pauseDelivery: (folderId) => workers.delivery.pause(folderId),
+    resumeDelivery: (folderId) => workers.delivery.resume(folderId),
+    deliveryState: () => {
+      const pause = workers.delivery.pauseState();
+      return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };
+    },
+    testConnection: () => workers.delivery.testConnection(),
+    connectionState: () => ({ ...workers.delivery.connectionState(), changedAt: null }),
+    folderHealth: (folderId) => {
+      const health = workers.intake.folderHealth()[folderId];
+      if (!health) return { status: 'unknown', reason: null, changedAt: null };
+      const status = health.isAvailable ? 'available' : 'unavailable';
+      return { status, reason: health.reason, changedAt: health.sinceAt };
+    },
+    ...createSettingsCommands({
+      defaults: settings.defaults,
+      userConfigPath: settings.configPath,
+      policyPath: settings.policyPath,
+      secretStore: parts.secretStore,
+      redactor: parts.redactor,
+      store,
+      onDidSave: (saved) => {
+        const previous = settings.config;
+        settings.config = saved.config;
+        settings.lockedFields = saved.lockedFields;
+        logger.level = saved.config.log.level;
+        if (workersNeedRestart(previous, saved.config)) workers.apply(saved.config);
+      },
+    }),
+  };
+}
+
+/** The agent its caller holds: closing stops the workers, records the stop, closes the rest. */
+function runningAgent(
+  settings: AgentSettings,
+  parts: AgentParts & { recovery: DatabaseRecovery | undefined; feed: Feed },
+  workers: Workers,
+  owned: DisposableStore,
+): Agent {
+  const { store, logger } = parts;
+  let closing: Promise<void> | undefined;
+  return {
+    ...{ store, logger, bus: parts.bus, redactor: parts.redactor, secretStore: parts.secretStore },
+    ...{ recovery: parts.recovery, feed: parts.feed, account: parts.account },
+    dataDir: settings.dataDir,
+    configPath: settings.configPath,
+    get config() {
+      return settings.config;
+    },
+    get lockedFields() {
+      return settings.lockedFields;
+    },
+    get intake() {
+      return workers.intake;
+    },
+    get delivery() {
+      return workers.delivery;
+    },
+    whenSettled: () => workers.whenSettled(),
+    close(reason = 'stopped') {
+      closing ??= (async () => {
+        logger.info({ reason }, 'Agent stopping');
+        // Workers first, so no intake or delivery write lands after agent.stopped; the feed
+        // is still open, so connected clients hear that the agent stopped.
+        await workers.close();
+        store.appendEvent({ type: 'agent.stopped', data: { reason } });
+        await owned.close();
+      })();
+      return closing;
+    },
+  };
 }
 
 /** Creates the embedded default request folder (never a configured one: it may be a share). */

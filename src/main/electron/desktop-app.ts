@@ -27,7 +27,7 @@ import { startAutoUpdate } from './auto-update.ts';
 import { ElectronNotifier } from './electron-notifier.ts';
 import { registerDesktopRequestHandlers } from './ipc-main.ts';
 import { applyLoginItem, hiddenStartArgument } from './login-item.ts';
-import { createMainWindow, focusWindow } from './main-window.ts';
+import { createMainWindow, focusWindow, type MainWindowOptions } from './main-window.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { TrayIcon } from './tray-icon.ts';
 import { isSharePointLink, secureSession, sharePointHostsOf } from './web-security.ts';
@@ -93,68 +93,29 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   const dataDir = options.dataDir ?? defaultDataDir();
   app.setPath('userData', dataDir);
   app.setPath('sessionData', path.join(dataDir, 'electron'));
-  let mainWindow: BrowserWindow | undefined;
-  let isQuitting = false;
-  let showWindow = () => undefined as void;
-  let createWindow = (_options: { isShown: boolean }) => undefined as void;
-  app.on('second-instance', () => showWindow());
+  // The window and the quit are made once the agent runs; events before that find neither.
+  const late: { windows?: MainWindowControl; quit?: ShellQuit } = {};
+  app.on('second-instance', () => late.windows?.show());
   // Closing the last window keeps the agent running in the tray.
   app.on('window-all-closed', () => undefined);
 
-  await app.whenReady();
-  let agent: ShellAgent;
-  try {
-    agent = await options.startAgent({
-      dataDir: app.getPath('userData'),
-      secretStore: new SafeStorageSecretStore(dataDir),
-    });
-  } catch (error) {
-    // ConfigError and DataDirLockedError name the file, the field or the PID, and the fix.
-    dialog.showErrorBox('SiteDrop cannot start', (error as Error).message);
-    app.exit(1);
-    return undefined;
-  }
-
+  const agent = await startShellAgent(options, dataDir);
+  if (!agent) return undefined;
   const owned = new DisposableStore();
   const appOrigin = new URL(agent.feed.url).origin;
   const sharePointHosts = () => sharePointHostsOf(agent.config.sharepoint.siteUrl);
   const openExternal = (url: string) => void shell.openExternal(url);
   secureSession(session.defaultSession, { appOrigin });
-
-  createWindow = ({ isShown }) => {
-    if (mainWindow && !mainWindow.isDestroyed()) return;
-    mainWindow = createMainWindow({
-      dashboardUrl: agent.feed.dashboardUrl,
-      preloadPath: options.preloadPath,
-      appOrigin,
-      sharePointHosts,
-      openExternal,
-      isQuitting: () => isQuitting,
-      canOpenDevTools: !app.isPackaged,
-      isShownWhenReady: isShown,
-    });
-    // Windows announces a logoff or shutdown to windows only (Electron's 'query-session-end'
-    // and 'session-end'), and then never emits before-quit: close the agent gracefully now.
-    // The session is not held up; whatever does not finish is safe (WAL, resumable uploads).
-    mainWindow.on('query-session-end', () => endSession('session-end'));
-    mainWindow.on('session-end', () => endSession('session-end'));
-  };
-  showWindow = () => {
-    createWindow({ isShown: true });
-    if (mainWindow) focusWindow(mainWindow);
-  };
-
-  const callFeed = async (command: 'pause' | 'resume') => {
-    const response = await fetch(`${agent.feed.url}/api/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${agent.feed.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ folderId: null }),
-    });
-    if (!response.ok) {
-      agent.logger.warn({ status: response.status, command }, 'The tray could not change delivery');
-    }
-  };
-
+  const shown = controlMainWindow({
+    dashboardUrl: agent.feed.dashboardUrl,
+    preloadPath: options.preloadPath,
+    appOrigin,
+    sharePointHosts,
+    openExternal,
+    isQuitting: () => late.quit?.isQuitting() ?? false,
+    endSession: (reason) => late.quit?.endSession(reason),
+  });
+  late.windows = shown;
   owned.add(
     registerDesktopRequestHandlers(appOrigin, {
       getFeedConnection: async () => ({ url: agent.feed.url, token: agent.feed.token }),
@@ -164,10 +125,90 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
         openExternal(url);
         return true;
       },
-      exportDiagnostics: () => exportDiagnostics(agent, mainWindow),
+      exportDiagnostics: () => exportDiagnostics(agent, shown.current()),
     }),
   );
+  const tray = startTray(agent, options.trayIconDir, shown, owned);
+  startDesktopServices(agent, shown, owned);
+  const quitting = handleQuit(agent, owned);
+  late.quit = quitting;
 
+  const isHidden = (options.argv ?? process.argv).includes(hiddenStartArgument);
+  if (!isHidden) shown.show();
+  // On Windows a window is what hears of a logoff or shutdown: keep one, hidden, from the start.
+  else if ((options.platform ?? process.platform) === 'win32') shown.create({ isShown: false });
+  return {
+    agent,
+    window: () => shown.current(),
+    tray,
+    showWindow: () => shown.show(),
+    quit: quitting.quit,
+  };
+}
+
+/** Starts the core once Electron is ready; undefined (and the app exits) when it cannot start. */
+async function startShellAgent(
+  options: DesktopAppOptions,
+  dataDir: string,
+): Promise<ShellAgent | undefined> {
+  await app.whenReady();
+  try {
+    return await options.startAgent({
+      dataDir: app.getPath('userData'),
+      secretStore: new SafeStorageSecretStore(dataDir),
+    });
+  } catch (error) {
+    // ConfigError and DataDirLockedError name the file, the field or the PID, and the fix.
+    dialog.showErrorBox('SiteDrop cannot start', (error as Error).message);
+    app.exit(1);
+    return undefined;
+  }
+}
+
+/** The one main window: made on first show, shown and focused again on later ones. */
+interface MainWindowControl {
+  current(): BrowserWindow | undefined;
+  create(options: { isShown: boolean }): void;
+  show(): void;
+}
+
+function controlMainWindow(
+  options: Omit<MainWindowOptions, 'canOpenDevTools' | 'isShownWhenReady'> & {
+    endSession(reason: string): void;
+  },
+): MainWindowControl {
+  const { endSession, ...windowOptions } = options;
+  let mainWindow: BrowserWindow | undefined;
+  const create = ({ isShown }: { isShown: boolean }) => {
+    if (mainWindow && !mainWindow.isDestroyed()) return;
+    mainWindow = createMainWindow({
+      ...windowOptions,
+      canOpenDevTools: !app.isPackaged,
+      isShownWhenReady: isShown,
+    });
+    // Windows announces a logoff or shutdown to windows only (Electron's 'query-session-end'
+    // and 'session-end'), and then never emits before-quit: close the agent gracefully now.
+    // The session is not held up; whatever does not finish is safe (WAL, resumable uploads).
+    mainWindow.on('query-session-end', () => endSession('session-end'));
+    mainWindow.on('session-end', () => endSession('session-end'));
+  };
+  return {
+    current: () => mainWindow,
+    create,
+    show: () => {
+      create({ isShown: true });
+      if (mainWindow) focusWindow(mainWindow);
+    },
+  };
+}
+
+/** The tray icon, following overall health and the pause state; it closes with `owned`. */
+function startTray(
+  agent: ShellAgent,
+  iconDir: string,
+  windows: MainWindowControl,
+  owned: DisposableStore,
+): TrayIcon {
   const health = owned.add(
     new HealthMonitor({
       countItems: () => agent.store.countsByState(),
@@ -178,18 +219,18 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     }),
   );
   const tray = new TrayIcon({
-    iconDir: options.trayIconDir,
+    iconDir,
     health: health.current(),
     isPaused: health.isPaused(),
     actions: {
-      openWindow: () => showWindow(),
-      pauseDelivery: () => void callFeed('pause'),
-      resumeDelivery: () => void callFeed('resume'),
+      openWindow: () => windows.show(),
+      pauseDelivery: () => void changeDelivery(agent, 'pause'),
+      resumeDelivery: () => void changeDelivery(agent, 'resume'),
       openRequestFolder: () => {
         const folder = agent.config.folders[0];
         if (folder) void shell.openPath(folder.path);
       },
-      exportDiagnostics: () => void exportDiagnostics(agent, mainWindow),
+      exportDiagnostics: () => void exportDiagnostics(agent, windows.current()),
       quit: () => app.quit(),
     },
   });
@@ -202,11 +243,32 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   );
   owned.add(agent.bus.onDid('delivery.paused', () => tray.setPaused(health.isPaused())));
   owned.add(agent.bus.onDid('delivery.resumed', () => tray.setPaused(health.isPaused())));
+  return tray;
+}
+
+/** Pauses or resumes delivery through the agent's own API, as the window does. */
+async function changeDelivery(agent: ShellAgent, command: 'pause' | 'resume'): Promise<void> {
+  const response = await fetch(`${agent.feed.url}/api/${command}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agent.feed.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ folderId: null }),
+  });
+  if (!response.ok) {
+    agent.logger.warn({ status: response.status, command }, 'The tray could not change delivery');
+  }
+}
+
+/** Notifications, the login item and updates, as the config asks. */
+function startDesktopServices(
+  agent: ShellAgent,
+  windows: MainWindowControl,
+  owned: DisposableStore,
+): void {
   owned.add(
     new AttentionNotifier({
       bus: agent.bus,
       clock: systemClock,
-      notifier: new ElectronNotifier(() => showWindow()),
+      notifier: new ElectronNotifier(() => windows.show()),
       isEnabled: () => agent.config.desktop.notifications,
       describeItem: (itemId) => agent.store.getItem(itemId)?.relativePath,
     }),
@@ -220,8 +282,23 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       logger: agent.logger,
     }),
   );
+}
 
-  // Quit (tray, menu, OS) first closes the shell's parts and the agent, then lets Electron quit.
+/** How the app ends: by Quit (tray, menu, OS), or by the end of the session. */
+interface ShellQuit {
+  isQuitting(): boolean;
+  /** Closes the shell's parts and the agent (with `reason`), once. */
+  quit(reason?: string): Promise<void>;
+  /** Closes everything, then quits at once. */
+  endSession(reason: string): void;
+}
+
+/**
+ * Quit (tray, menu, OS) first closes the shell's parts and the agent, then lets Electron quit;
+ * the end of the session does the same.
+ */
+function handleQuit(agent: ShellAgent, owned: DisposableStore): ShellQuit {
+  let isQuitting = false;
   let quitting: Promise<void> | undefined;
   let hasClosedAgent = false;
   const quit = (reason = 'quit') => {
@@ -236,14 +313,12 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     })();
     return quitting;
   };
+  const endSession = (reason: string) => void quit(reason).finally(() => app.quit());
   app.on('before-quit', (event) => {
     if (hasClosedAgent) return;
     event.preventDefault();
     void quit().finally(() => app.quit());
   });
-  function endSession(reason: string): void {
-    void quit(reason).finally(() => app.quit());
-  }
   // Linux and macOS: delay the shutdown (Electron asks the system to wait) until the agent has
   // closed, then quit at once, as Electron's powerMonitor 'shutdown' documentation asks.
   const onShutdown = (event?: { preventDefault(): void }) => {
@@ -252,12 +327,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   };
   powerMonitor.on('shutdown', onShutdown);
   owned.add(toDisposable(() => void powerMonitor.off('shutdown', onShutdown)));
-
-  const isHidden = (options.argv ?? process.argv).includes(hiddenStartArgument);
-  if (!isHidden) showWindow();
-  // On Windows a window is what hears of a logoff or shutdown: keep one, hidden, from the start.
-  else if ((options.platform ?? process.platform) === 'win32') createWindow({ isShown: false });
-  return { agent, window: () => mainWindow, tray, showWindow: () => showWindow(), quit };
+  return { isQuitting: () => isQuitting, quit, endSession };
 }
 
 /** Shows a watched folder's file in the file manager; false when it is not in a watched folder. */
