@@ -7,10 +7,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConnectionBanner } from './components/connection-banner.tsx';
 import { useFeed } from './feed/feed-context.tsx';
 import { Link, useLocation } from './router.tsx';
-import { ActivityList } from './views/activity-list.tsx';
-import { Dashboard } from './views/dashboard.tsx';
-import { ItemDetail } from './views/item-detail.tsx';
-import { SettingsScreen } from './views/settings/settings-view.tsx';
+import { ActivityList } from './views/activity/activity-list.tsx';
+import { Dashboard } from './views/dashboard/dashboard.tsx';
+import { ItemDetail } from './views/item-detail/item-detail.tsx';
+import { SettingsScreen } from './views/settings/settings-screen.tsx';
 
 const screens = [
   { path: '/', label: 'Dashboard' },

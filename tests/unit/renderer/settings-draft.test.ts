@@ -5,7 +5,7 @@ import {
   isFieldLocked,
   setAt,
   validateDraft,
-} from '../../../src/renderer/views/settings/settings-draft.ts';
+} from '../../../src/renderer/views/settings/form/settings-draft.ts';
 
 function config(input: Record<string, unknown> = {}): Config {
   return ConfigSchema.parse({

@@ -3,11 +3,11 @@
  * validated with the one shared config schema as it is edited, and turned into the minimal
  * JSON merge patch that saveSettings expects (docs/feed.md, "saveSettings").
  */
-import { ConfigSchema, FolderConfigSchema, type Config } from '../../../shared/config-schema.ts';
-import { formatFieldPath, setAt, valueAt } from '../../../shared/value-paths.ts';
+import { ConfigSchema, FolderConfigSchema, type Config } from '../../../../shared/config-schema.ts';
+import { formatFieldPath, parseFieldPath, setAt, valueAt } from '../../../../shared/value-paths.ts';
 
 /** The settings screen locks and edits fields by the shared value-path rules. */
-export { isFieldLocked, setAt } from '../../../shared/value-paths.ts';
+export { isFieldLocked, setAt } from '../../../../shared/value-paths.ts';
 
 /** A dotted field path as the agent names fields: `sharepoint.siteUrl`, `folders[0].path`. */
 export type FieldPath = string;
@@ -111,4 +111,10 @@ function humanize(message: string): string {
   }
   if (message.startsWith('Too small: expected string')) return 'must not be empty';
   return message;
+}
+
+/** Whether a field was changed in the draft (problems show once a field is edited). */
+export function isEdited(original: Config, draft: Config, field: FieldPath): boolean {
+  const path = parseFieldPath(field);
+  return JSON.stringify(valueAt(original, path)) !== JSON.stringify(valueAt(draft, path));
 }

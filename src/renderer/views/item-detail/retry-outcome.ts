@@ -5,8 +5,8 @@
  * seen to have been queued and to have failed.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LoggedEvent } from '../../shared/events.ts';
-import type { FeedState } from '../feed/feed-state.ts';
+import type { LoggedEvent } from '../../../shared/events.ts';
+import type { FeedState } from '../../feed/feed-state.ts';
 
 /** The sentence while a retried file is on its way. */
 export const queuedAgainText = 'Queued again: SiteDrop sends it now.';

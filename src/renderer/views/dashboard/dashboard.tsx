@@ -1,0 +1,39 @@
+/**
+ * The dashboard, by card: overall health (`health-card.tsx`), the SharePoint connection and its
+ * breaker (`sharepoint-card.tsx`), throughput (`components/throughput-card.tsx`), files by state
+ * (`state-tiles.tsx`), the watched folders (`folders-table.tsx`) and diagnostics.
+ */
+import { ExportDiagnostics } from '../../components/export-diagnostics.tsx';
+import { ThroughputCard } from '../../components/throughput-card.tsx';
+import { useFeedState } from '../../feed/feed-context.tsx';
+import { useNow } from '../../format/use-now.ts';
+import { FoldersTable } from './folders-table.tsx';
+import { HealthCard } from './health-card.tsx';
+import { SharePointCard } from './sharepoint-card.tsx';
+import { StateTiles } from './state-tiles.tsx';
+
+/** The dashboard screen. */
+export function Dashboard() {
+  const feed = useFeedState();
+  const { state } = feed;
+  const nowMs = useNow(1_000);
+  if (!state.hasSnapshot || state.counts === undefined || state.connection === undefined) {
+    return <p className="muted">Loading the agent’s status…</p>;
+  }
+  const { counts, connection } = state;
+  return (
+    <div className="stack">
+      <HealthCard feed={feed} counts={counts} />
+      <div className="grid">
+        <SharePointCard feed={feed} connection={connection} nowMs={nowMs} />
+        <ThroughputCard feed={feed} counts={counts} nowMs={nowMs} />
+      </div>
+      <section className="card" aria-labelledby="counts-title">
+        <h2 id="counts-title">Files by state</h2>
+        <StateTiles counts={counts} />
+      </section>
+      <FoldersTable feed={feed} />
+      <ExportDiagnostics />
+    </div>
+  );
+}

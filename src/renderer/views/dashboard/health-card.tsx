@@ -1,0 +1,161 @@
+/**
+ * The dashboard's health card: overall health in one word (the rule the tray icon uses), a
+ * sentence, the reasons as links to the files concerned, and "Retry N failed files" with its
+ * result.
+ */
+import { useState } from 'react';
+import type { FolderView, StateCounts } from '../../../shared/feed-protocol.ts';
+import { formatCount } from '../../../shared/format/count.ts';
+import { overallHealth, type OverallHealth } from '../../../shared/overall-health.ts';
+import { countInGroup } from '../../../shared/state-vocabulary.ts';
+import type { Feed } from '../../feed/feed-context.tsx';
+import { FeedCommandError } from '../../feed/feed-connection.ts';
+import { Link } from '../../router.tsx';
+
+const healthWords: Readonly<Record<OverallHealth, { title: string; tone: string }>> = {
+  ok: { title: 'All good', tone: 'good' },
+  working: { title: 'Working', tone: 'busy' },
+  paused: { title: 'Paused', tone: 'warn' },
+  attention: { title: 'Needs attention', tone: 'bad' },
+};
+
+/** The health card; `feed` has a snapshot. */
+export function HealthCard(props: { feed: Feed; counts: StateCounts }) {
+  const { feed, counts } = props;
+  const { state } = feed;
+  const connection = state.connection;
+  const [retryAllMessage, setRetryAllMessage] = useState<string | undefined>();
+  const breaker = connection?.breaker ?? 'closed';
+  const unavailable = state.folders.filter((folder) => folder.health.status === 'unavailable');
+  const health = overallHealth({
+    counts,
+    isPaused: state.delivery.isPaused,
+    breaker,
+    unavailableFolderCount: unavailable.length,
+  });
+  const reasons = healthReasons(
+    counts,
+    breaker,
+    unavailable,
+    state.delivery.isPaused,
+    connection?.status === 'auth-failed',
+  );
+  return (
+    <section
+      className={`card health tone-${healthWords[health].tone}`}
+      aria-labelledby="health-title"
+      data-health={health}
+    >
+      <h2 id="health-title">{healthWords[health].title}</h2>
+      <p>
+        {healthSentence(
+          health,
+          countInGroup(counts, 'on-its-way'),
+          countInGroup(counts, 'will-retry'),
+          counts,
+        )}
+      </p>
+      {reasons.length > 0 ? (
+        <ul>
+          {reasons.map((reason) => (
+            <li key={reason.text}>
+              {reason.link ? <Link to={reason.link}>{reason.text}</Link> : reason.text}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {counts.failed > 0 ? (
+        <p>
+          <RetryAllFailed feed={feed} count={counts.failed} onResult={setRetryAllMessage} />
+        </p>
+      ) : null}
+      {/* Outside the button, which goes once no file is failed: the result stays readable and
+          is announced, as a live region present before its text changes is. */}
+      <p role="status" className="retry-all-result">
+        {retryAllMessage}
+      </p>
+    </section>
+  );
+}
+
+function RetryAllFailed(props: { feed: Feed; count: number; onResult: (message: string) => void }) {
+  const { onResult } = props;
+  const onClick = () => {
+    props.feed.connection?.request('retryAllFailed', {}).then(
+      (result) =>
+        onResult(
+          `${formatCount(result.itemIds.length)} file${result.itemIds.length === 1 ? '' : 's'} queued again: SiteDrop sends ${result.itemIds.length === 1 ? 'it' : 'them'} now.`,
+        ),
+      (failure: unknown) =>
+        onResult(failure instanceof FeedCommandError ? failure.message : String(failure)),
+    );
+  };
+  return (
+    <button type="button" onClick={onClick}>
+      Retry {formatCount(props.count)} failed file{props.count === 1 ? '' : 's'}
+    </button>
+  );
+}
+
+function healthSentence(
+  health: OverallHealth,
+  onItsWay: number,
+  willRetry: number,
+  counts: StateCounts,
+): string {
+  switch (health) {
+    case 'ok':
+      return counts.delivered > 0
+        ? 'Every file dropped so far has arrived in SharePoint or needs nothing more.'
+        : 'Nothing to deliver yet. Files dropped into a watched folder appear here.';
+    case 'working':
+      return [
+        onItsWay > 0
+          ? `${formatCount(onItsWay)} ${onItsWay === 1 ? 'file is on its' : 'files are on their'} way to SharePoint.`
+          : '',
+        willRetry > 0
+          ? `${formatCount(willRetry)} ${willRetry === 1 ? 'file' : 'files'} will be retried, by SiteDrop itself.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+    case 'paused':
+      return 'Delivery is paused: files are recorded and kept safely until it resumes.';
+    case 'attention':
+      return 'Something needs a person. SiteDrop keeps every file safe meanwhile.';
+  }
+}
+
+function healthReasons(
+  counts: StateCounts,
+  breaker: 'closed' | 'open' | 'half-open',
+  unavailable: readonly FolderView[],
+  isPaused: boolean,
+  authFailed: boolean,
+): { text: string; link?: string }[] {
+  const reasons: { text: string; link?: string }[] = [];
+  if (counts.failed > 0) {
+    reasons.push({
+      text: `${formatCount(counts.failed)} file${counts.failed === 1 ? '' : 's'} could not be delivered`,
+      link: '/activity?state=failed',
+    });
+  }
+  if (counts.quarantined > 0) {
+    reasons.push({
+      text:
+        counts.quarantined === 1
+          ? '1 file was set aside and needs correcting'
+          : `${formatCount(counts.quarantined)} files were set aside and need correcting`,
+      link: '/activity?state=quarantined',
+    });
+  }
+  if (breaker === 'open') reasons.push({ text: 'SharePoint cannot be reached right now' });
+  if (authFailed) {
+    reasons.push({ text: 'SharePoint refused SiteDrop’s sign-in', link: '/settings' });
+  }
+  for (const folder of unavailable) {
+    reasons.push({ text: `The folder ${folder.label ?? folder.id} cannot be read` });
+  }
+  if (isPaused) reasons.push({ text: 'Delivery is paused for all folders' });
+  return reasons;
+}

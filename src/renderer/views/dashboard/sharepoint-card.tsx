@@ -1,0 +1,54 @@
+/**
+ * The dashboard's SharePoint card: the connection and its circuit breaker, when the next check
+ * is, and Pause / Resume of all delivery.
+ */
+import type { ConnectionView } from '../../../shared/feed-protocol.ts';
+import type { Feed } from '../../feed/feed-context.tsx';
+import { formatIn, formatTime } from '../../format/format.ts';
+import { Link } from '../../router.tsx';
+import { PauseButton } from './pause-button.tsx';
+
+/** The SharePoint card. */
+export function SharePointCard(props: { feed: Feed; connection: ConnectionView; nowMs: number }) {
+  const { feed, connection, nowMs } = props;
+  return (
+    <section className="card" aria-labelledby="sharepoint-title">
+      <h2 id="sharepoint-title">SharePoint</h2>
+      <p data-breaker={connection.breaker} data-connection-status={connection.status}>
+        <strong>{connectionWords(connection.status, connection.breaker)}</strong>
+      </p>
+      <p>{connection.detail}</p>
+      {connection.breaker === 'open' && connection.nextProbeAt !== null ? (
+        <p>
+          Next check at {formatTime(connection.nextProbeAt, nowMs)} (
+          {formatIn(connection.nextProbeAt, nowMs)}).
+        </p>
+      ) : null}
+      {!connection.isConfigured ? (
+        <p>
+          <Link to="/settings">Connect SharePoint in Settings</Link>
+        </p>
+      ) : null}
+      <PauseButton feed={feed} folderId={null} isPaused={feed.state.delivery.isPaused} />
+    </section>
+  );
+}
+
+function connectionWords(
+  status: ConnectionView['status'],
+  breaker: ConnectionView['breaker'],
+): string {
+  if (breaker === 'half-open') return 'Checking the connection';
+  switch (status) {
+    case 'ready':
+      return 'Connected';
+    case 'not-configured':
+      return 'Not connected yet';
+    case 'paused-by-breaker':
+      return 'Not reachable: uploads wait';
+    case 'auth-failed':
+      return 'Sign-in refused: uploads wait';
+    case 'unknown':
+      return 'Not checked yet';
+  }
+}

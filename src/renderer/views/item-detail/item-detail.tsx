@@ -1,0 +1,82 @@
+/**
+ * One item, by card: its heading and link, its problem in words, what can be done with it
+ * (`item-actions.tsx`), its details and request (`item-facts.tsx`), every attempt
+ * (`attempts-table.tsx`) and its history (`item-history.tsx`). Refreshes itself when an event
+ * about the item arrives (`use-item-detail.ts`).
+ */
+import { useEffect } from 'react';
+import { ProblemNotice } from '../../components/problem-notice.tsx';
+import { StateBadge } from '../../components/state-badge.tsx';
+import { UploadProgress } from '../../components/upload-progress.tsx';
+import { useFeedState } from '../../feed/feed-context.tsx';
+import { Link } from '../../router.tsx';
+import { AttemptsTable } from './attempts-table.tsx';
+import { ItemActions } from './item-actions.tsx';
+import { ItemFacts, RequestCard } from './item-facts.tsx';
+import { ItemHistory } from './item-history.tsx';
+import { useItemDetail } from './use-item-detail.ts';
+
+/** The item detail screen for one item id. */
+export function ItemDetail(props: { itemId: number; onName?: (name: string) => void }) {
+  const feed = useFeedState();
+  const { itemId } = props;
+  const { detail, loadError, load } = useItemDetail(feed, itemId);
+  const fileName = detail ? (detail.item.path.split('/').at(-1) ?? detail.item.path) : undefined;
+  const { onName } = props;
+  useEffect(() => {
+    if (fileName !== undefined) onName?.(fileName);
+  }, [fileName, onName]);
+
+  if (loadError !== undefined && detail === undefined) {
+    return (
+      <div className="stack">
+        <p role="alert">{loadError}</p>
+        <p>
+          <Link to="/activity">Back to Activity</Link>
+        </p>
+      </div>
+    );
+  }
+  if (detail === undefined) return <p className="muted">Loading…</p>;
+
+  // Prefer the live copy (events update it between fetches).
+  const item = feed.state.items.get(itemId) ?? detail.item;
+  const name = item.path.split('/').at(-1) ?? item.path;
+  const progress = feed.state.progress.get(itemId);
+
+  return (
+    <div className="stack item-detail" data-item-id={item.id}>
+      <p>
+        <Link to="/activity">← Back to Activity</Link>
+      </p>
+      <div className="item-heading">
+        <StateBadge state={item.state} />
+        <span className="item-path">{item.path}</span>
+        <span className="muted small">File {item.id}</span>
+      </div>
+      {item.state === 'uploading' ? (
+        <UploadProgress
+          name={name}
+          sentBytes={progress?.sentBytes ?? 0}
+          totalBytes={progress?.totalBytes ?? item.sizeBytes}
+        />
+      ) : null}
+      {item.state === 'delivered' && item.remoteUrl ? (
+        <p>
+          <a href={item.remoteUrl} target="_blank" rel="noreferrer" className="sharepoint-link">
+            Open {name} in SharePoint
+          </a>
+        </p>
+      ) : null}
+      {item.state === 'delivered' && item.verificationNote ? (
+        <p className="muted small verification-note">{item.verificationNote}</p>
+      ) : null}
+      <ProblemNotice item={item} />
+      <ItemActions feed={feed} item={item} load={load} />
+      <ItemFacts item={item} detail={detail} feedState={feed.state} />
+      {item.request !== null ? <RequestCard request={item.request} /> : null}
+      <AttemptsTable attempts={detail.attempts} />
+      <ItemHistory events={detail.events} />
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * An item's details (folder, path, size, target, times, attempts, hashes) and the metadata of
+ * its request.
+ */
+import type { CommandResult, ItemView } from '../../../shared/feed-protocol.ts';
+import { formatBytes } from '../../../shared/format/bytes.ts';
+import type { FeedState } from '../../feed/feed-state.ts';
+import { formatDateTime } from '../../format/format.ts';
+import { Link } from '../../router.tsx';
+
+type Detail = CommandResult<'getItem'>;
+
+/** The Details card. */
+export function ItemFacts(props: { item: ItemView; detail: Detail; feedState: FeedState }) {
+  const { item, detail } = props;
+  const folder = props.feedState.folders.find((candidate) => candidate.id === item.folderId);
+  return (
+    <section className="card" aria-labelledby="details-title">
+      <h2 id="details-title">Details</h2>
+      <dl className="pairs">
+        <dt>Folder</dt>
+        <dd>{folder?.label ?? item.folderId}</dd>
+        <dt>File</dt>
+        <dd className="path">{item.path}</dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(item.sizeBytes)}</dd>
+        <dt>Goes to</dt>
+        <dd className="path">{item.targetPath ?? 'Decided when it is sent'}</dd>
+        <dt>First queued</dt>
+        <dd>{formatDateTime(item.firstQueuedAt)}</dd>
+        <dt>Last change</dt>
+        <dd>{formatDateTime(item.updatedAt)}</dd>
+        <dt>Attempts</dt>
+        <dd>
+          <AttemptCount detail={detail} />
+        </dd>
+        {item.duplicateOfItemId !== null ? (
+          <>
+            <dt>Same content as</dt>
+            <dd>
+              <Link to={`/items/${item.duplicateOfItemId}`}>file {item.duplicateOfItemId}</Link>
+            </dd>
+          </>
+        ) : null}
+        <dt>SHA-256</dt>
+        <dd className="hash">{item.sha256 ?? '—'}</dd>
+        <dt>quickXorHash</dt>
+        <dd className="hash">{item.quickXorHash ?? '—'}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/** The Request card: the request metadata the file came with. */
+export function RequestCard(props: { request: NonNullable<ItemView['request']> }) {
+  return (
+    <section className="card" aria-labelledby="request-title">
+      <h2 id="request-title">Request</h2>
+      <dl className="pairs">
+        {Object.entries(props.request).map(([key, value]) => (
+          <div key={key} className="pair">
+            <dt>{key}</dt>
+            <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/**
+ * Every attempt the table below lists, and when Retry started the count over (delivery's own
+ * count, which its retry policy uses), how many of them came since.
+ */
+function AttemptCount(props: { detail: Detail }) {
+  const all = props.detail.attempts.length;
+  const sinceRetry = props.detail.item.attempts;
+  if (sinceRetry >= all) return <>{all}</>;
+  return (
+    <>
+      {all} ({sinceRetry} since it was last queued again)
+    </>
+  );
+}

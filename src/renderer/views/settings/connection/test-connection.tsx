@@ -1,0 +1,78 @@
+/**
+ * "Test connection": runs the agent's connection test on the saved settings and lists each step
+ * (configuration, credential, token, site, library, folder, write) with OK, Failed or Skipped and
+ * the reason.
+ */
+import { useState } from 'react';
+import type { ConnectionTestResult } from '../../../../shared/feed-protocol.ts';
+import { useFeedState } from '../../../feed/feed-context.tsx';
+
+const stepNames: Readonly<Record<ConnectionTestResult['steps'][number]['name'], string>> = {
+  configuration: 'Settings complete',
+  credential: 'Credential available',
+  token: 'Sign in to Microsoft Entra ID',
+  site: 'Find the SharePoint site',
+  library: 'Find the document library',
+  folder: 'Find the target folder',
+  write: 'Permission to write',
+};
+
+/** The Test connection button and the steps of its last run. */
+export function TestConnection(props: { isDirty: boolean }) {
+  const feed = useFeedState();
+  const [result, setResult] = useState<ConnectionTestResult | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [isRunning, setIsRunning] = useState(false);
+  const run = () => {
+    setIsRunning(true);
+    setError(undefined);
+    setResult(undefined);
+    feed.connection?.request('testConnection', {}).then(
+      (outcome) => {
+        setIsRunning(false);
+        setResult(outcome);
+      },
+      (failure: unknown) => {
+        setIsRunning(false);
+        setError(failure instanceof Error ? failure.message : String(failure));
+      },
+    );
+  };
+  return (
+    <div className="test-connection">
+      <button type="button" onClick={run} disabled={isRunning}>
+        {isRunning ? 'Testing…' : 'Test connection'}
+      </button>
+      {props.isDirty ? (
+        <span className="hint"> Tests the saved settings: save your changes first.</span>
+      ) : null}
+      <div role="status" aria-live="polite">
+        {error ? <p className="error-text">{error}</p> : null}
+        {result ? (
+          <>
+            <p>
+              <strong>
+                {result.isOk
+                  ? 'Everything works: SiteDrop can deliver files.'
+                  : 'The connection does not work yet; see the step that failed.'}
+              </strong>
+            </p>
+            <ol className="steps">
+              {result.steps.map((step, index) => (
+                <li key={index} className={`step-${step.status}`} data-step={step.name}>
+                  <span className="step-status">
+                    <span aria-hidden="true">
+                      {step.status === 'ok' ? '✓' : step.status === 'failed' ? '✗' : '–'}
+                    </span>{' '}
+                    {step.status === 'ok' ? 'OK' : step.status === 'failed' ? 'Failed' : 'Skipped'}
+                  </span>{' '}
+                  <strong>{stepNames[step.name]}</strong>: {step.detail}
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : null}
+      </div>
+    </div>
+  );
+}
