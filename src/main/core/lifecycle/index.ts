@@ -1,7 +1,9 @@
 /**
- * Lifetimes: Disposable, DisposableStore and the Clock.
+ * Lifetimes: Disposable, DisposableStore, DisposableBase, the Clock, and work that must not
+ * overlap (SingleFlight, Throttler, Sequencer).
  *
- * Owns: how things that live are closed, and how the core reads time and waits.
+ * Owns: how things that live are closed, how the core reads time and waits, and how it keeps
+ * runs of the same work from overlapping.
  * Does not own: any capability; every capability uses these.
  * Anything that lives has an idempotent, terminal close(); owners register what they create at
  * once (after VS Code's DisposableStore), so closing the agent leaves no timer, watcher, socket
@@ -11,3 +13,5 @@ export type { Disposable } from './disposable-store.ts';
 export { DisposableStore, toDisposable } from './disposable-store.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export { systemClock } from './clock.ts';
+export { DisposableBase } from './disposable-base.ts';
+export { Sequencer, SingleFlight, Throttler } from './async.ts';
