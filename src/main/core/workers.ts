@@ -8,7 +8,7 @@
 import type { Config } from '../../shared/config-schema.ts';
 import type { Delivery } from './delivery/index.ts';
 import type { Intake } from './intake/index.ts';
-import type { Disposable } from './lifecycle/index.ts';
+import { Sequencer, type Disposable } from './lifecycle/index.ts';
 import type { Logger } from './logging/index.ts';
 
 /** How to start intake and delivery for a config. */
@@ -59,7 +59,7 @@ export async function startWorkers(
     throw error;
   }
   let current = initialConfig;
-  let queue: Promise<void> = Promise.resolve();
+  const restarts = new Sequencer();
   let isClosed = false;
 
   const restartWith = async (config: Config) => {
@@ -78,26 +78,31 @@ export async function startWorkers(
       return delivery;
     },
     apply(config) {
-      queue = queue.then(async () => {
-        if (isClosed) return;
-        const previous = current;
-        try {
-          await restartWith(config);
-          logger.info('Intake and delivery restarted with the saved settings');
-        } catch (error) {
-          logger.error(
-            { err: error },
-            'Restarting with the saved settings failed; keeping the previous ones',
-          );
-          await restartWith(previous);
-        }
-      });
+      void restarts
+        .queue(async () => {
+          if (isClosed) return;
+          const previous = current;
+          try {
+            await restartWith(config);
+            logger.info('Intake and delivery restarted with the saved settings');
+          } catch (error) {
+            logger.error(
+              { err: error },
+              'Restarting with the saved settings failed; keeping the previous ones',
+            );
+            await restartWith(previous);
+          }
+        })
+        .catch((error: unknown) => {
+          // Neither config starts: the failure is in the log, and the next save tries again.
+          logger.error({ err: error }, 'Intake and delivery could not start again');
+        });
     },
-    whenSettled: () => queue,
+    whenSettled: () => restarts.settled(),
     async close() {
       if (isClosed) return;
       isClosed = true;
-      await queue;
+      await restarts.settled();
       await delivery.close();
       await intake.close();
     },

@@ -1,5 +1,5 @@
 import type { FolderConfig } from '../../../shared/config-schema.ts';
-import type { Clock, TimerHandle } from '../lifecycle/index.ts';
+import { DisposableBase, type Clock, type TimerHandle } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { createGroupCommit, type GroupCommit, type Item, type Store } from '../store/index.ts';
 import { FolderFiles } from './folder-files.ts';
@@ -52,7 +52,7 @@ export interface FolderIntakeOptions {
  *   whose files disappeared before they were sent (GoneFiles);
  * - scanning/: catch-up and periodic scans that compare the folder with the store (Reconciler).
  */
-export class FolderIntake {
+export class FolderIntake extends DisposableBase {
   readonly folder: FolderConfig;
   readonly #options: FolderIntakeOptions;
   readonly #rules: PathRules;
@@ -71,9 +71,9 @@ export class FolderIntake {
   readonly #abort = new AbortController();
   #checkTimer: TimerHandle | undefined;
   #reconcileTimer: TimerHandle | undefined;
-  #isClosed = false;
 
   constructor(options: FolderIntakeOptions) {
+    super();
     const { folder, store, clock, libraryName } = options;
     this.folder = folder;
     this.#options = options;
@@ -86,7 +86,7 @@ export class FolderIntake {
     const files = new FolderFiles(folder, this.#rules, logger);
     const context: StageContext = {
       ...{ folder, store, clock, logger, files },
-      isClosed: () => this.#isClosed,
+      isClosed: () => this.isClosed,
       track: (work) => this.#track(work),
     };
     this.#availability = this.#createAvailability(context);
@@ -100,7 +100,7 @@ export class FolderIntake {
       onTurnEnd: () => this.#taking.recordGathered(),
     });
     const states = this.#states;
-    const isActive = () => !this.#isClosed && this.#availability.isAvailable;
+    const isActive = () => !this.isClosed && this.#availability.isAvailable;
     this.#settling = new Settling({
       ...{ ...context, libraryName, states, isActive },
       writerCheck: options.writerCheck ?? createWriterCheck(clock),
@@ -157,10 +157,8 @@ export class FolderIntake {
     this.#settling.onItemDelivered(itemId);
   }
 
-  /** Stops watching and waits for work in flight. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#isClosed) return;
-    this.#isClosed = true;
+  /** Stops watching and waits for work in flight (close(): once, however often called). */
+  protected override async onClose(): Promise<void> {
     this.#abort.abort();
     void this.#checkTimer?.close();
     void this.#reconcileTimer?.close();
@@ -224,14 +222,14 @@ export class FolderIntake {
   }
 
   #scheduleAvailabilityCheck(): void {
-    if (this.#isClosed) return;
+    if (this.isClosed) return;
     this.#checkTimer = this.#options.clock.setTimeout(() => {
       this.#track(this.#availability.check().finally(() => this.#scheduleAvailabilityCheck()));
     }, this.#options.folderCheckIntervalMs);
   }
 
   #scheduleReconcile(): void {
-    if (this.#isClosed) return;
+    if (this.isClosed) return;
     this.#reconcileTimer = this.#options.clock.setTimeout(() => {
       const scan = this.#availability.isAvailable ? this.#reconciler.scan() : Promise.resolve();
       this.#track(scan.finally(() => this.#scheduleReconcile()));

@@ -1,3 +1,4 @@
+import { Throttler } from '../../lifecycle/index.ts';
 import type { Item } from '../../store/index.ts';
 import type { PathRules } from '../path-rules.ts';
 import type { StageContext } from '../stage-context.ts';
@@ -37,33 +38,23 @@ interface WalkTally {
  */
 export class Reconciler {
   readonly #options: ReconcileOptions;
-  #scanning: Promise<void> | undefined;
-  #isScanWanted = false;
+  readonly #scans = new Throttler();
 
   constructor(options: ReconcileOptions) {
     this.#options = options;
   }
 
-  /** Resolves when the scan running now (or asked for meanwhile) is done. */
+  /**
+   * Scans now, or, while a scan runs, once more after it (however often it is asked meanwhile);
+   * resolves when a scan that started after the ask is done.
+   */
   scan(): Promise<void> {
-    if (this.#scanning) {
-      this.#isScanWanted = true;
-      return this.#scanning;
-    }
-    this.#scanning = (async () => {
-      do {
-        this.#isScanWanted = false;
-        await this.#scanOnce();
-      } while (this.#isScanWanted && !this.#options.isClosed());
-    })().finally(() => {
-      this.#scanning = undefined;
-    });
-    return this.#scanning;
+    return this.#scans.queue(() => this.#scanOnce());
   }
 
-  /** Waits for the scan running now, if any. */
-  async settled(): Promise<void> {
-    await this.#scanning;
+  /** Waits until no scan runs or waits. */
+  settled(): Promise<void> {
+    return this.#scans.settled();
   }
 
   async #scanOnce(): Promise<void> {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { SingleFlight } from '../../lifecycle/index.ts';
 import type { StageContext } from '../stage-context.ts';
 
 /** Whether a watched folder can be watched now, and since when. */
@@ -32,7 +33,7 @@ export class FolderAvailability {
   #health: FolderHealth;
   #hasChecked = false;
   #rootIdentity: string | undefined;
-  #checking: Promise<void> | undefined;
+  readonly #checking = new SingleFlight<void>();
 
   constructor(options: FolderAvailabilityOptions) {
     this.#options = options;
@@ -56,15 +57,12 @@ export class FolderAvailability {
 
   /** One check at a time: callers during a check share it. */
   check(): Promise<void> {
-    this.#checking ??= this.#checkOnce().finally(() => {
-      this.#checking = undefined;
-    });
-    return this.#checking;
+    return this.#checking.run(() => this.#checkOnce());
   }
 
   /** Waits for the check running now, if any. */
-  async settled(): Promise<void> {
-    await this.#checking;
+  settled(): Promise<void> {
+    return this.#checking.settled();
   }
 
   async #checkOnce(): Promise<void> {
