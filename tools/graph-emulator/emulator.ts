@@ -26,6 +26,7 @@ import { IdentityService } from './identity.ts';
 import { EntraControl } from './entra/entra-control.ts';
 import { SignInService } from './entra/sign-in-service.ts';
 import { UserDirectory } from './entra/users.ts';
+import { PickerApi } from './picker/picker-api.ts';
 import { resolveEmulatorOptions } from './options.ts';
 import type { EmulatorSiteOptions, GraphEmulatorOptions } from './options.ts';
 import { RequestLog } from './request-log.ts';
@@ -205,6 +206,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       }),
       tempDirectory,
       modifyOfficeDocuments: resolved.modifyOfficeDocuments,
+      picker: new PickerApi({ sites, users }),
     }),
     uploads,
     downloads,

@@ -37,6 +37,7 @@ import { receiveToFile, rewriteOfficeDocument } from './uploads.ts';
 import { assertValidActionBody, assertValidResourceBody } from './metadata/service-metadata.ts';
 import { patchDriveItem } from './item-patch.ts';
 import { DeltaFeed } from './delta/delta-feed.ts';
+import type { PickerApi } from './picker/picker-api.ts';
 
 /**
  * Largest body a simple upload (PUT …/content) accepts: "This method only supports files up to
@@ -68,6 +69,7 @@ export class GraphApi {
   readonly #delta: DeltaFeed;
   readonly #tempDirectory: string;
   readonly #modifyOfficeDocuments: boolean;
+  readonly #picker: PickerApi;
 
   constructor(options: {
     sites: readonly SiteEntry[];
@@ -76,6 +78,8 @@ export class GraphApi {
     delta: DeltaFeed;
     tempDirectory: string;
     modifyOfficeDocuments: boolean;
+    /** `/me`, site search and drive paging, and the per-user site access check. */
+    picker: PickerApi;
   }) {
     this.#sites = options.sites;
     this.#uploads = options.uploads;
@@ -83,6 +87,7 @@ export class GraphApi {
     this.#delta = options.delta;
     this.#tempDirectory = options.tempDirectory;
     this.#modifyOfficeDocuments = options.modifyOfficeDocuments;
+    this.#picker = options.picker;
   }
 
   /** Whether a request is an upload operation (charged `costPerUpload` when throttling). */
@@ -99,22 +104,30 @@ export class GraphApi {
       throw new GraphError(403, 'accessDenied', 'Access denied');
     }
     const rest = context.rawPath.slice('/v1.0'.length);
-    if (rest.startsWith('/sites/')) return this.#siteRoute(context, rest.slice('/sites/'.length));
+    if (this.#picker.handle(context, principal, rest)) return;
+    if (rest.startsWith('/sites/')) {
+      return this.#siteRoute(context, principal, rest.slice('/sites/'.length));
+    }
     const drive = /^\/drives\/([^/]+)(.*)$/.exec(rest);
-    if (drive)
-      return this.#driveRoute(context, this.#driveById(decode(drive[1] ?? '')), drive[2] ?? '');
+    if (drive) {
+      const store = this.#driveById(principal, decode(drive[1] ?? ''));
+      return this.#driveRoute(context, store, drive[2] ?? '');
+    }
     throw badSegment(rest);
   }
 
-  #driveById(id: string): DriveStore {
+  #driveById(principal: Principal, id: string): DriveStore {
     for (const site of this.#sites) {
       const store = site.drives.find((candidate) => candidate.info.id === id);
-      if (store) return store;
+      if (store) {
+        this.#picker.assertCanOpen(principal, site.info);
+        return store;
+      }
     }
     throw new GraphError(404, 'itemNotFound', 'The drive could not be found.');
   }
 
-  async #siteRoute(context: RequestContext, rest: string): Promise<void> {
+  async #siteRoute(context: RequestContext, principal: Principal, rest: string): Promise<void> {
     let site: SiteEntry | undefined;
     let remainder: string;
     const colon = rest.indexOf(':');
@@ -137,6 +150,7 @@ export class GraphApi {
       site = this.#sites.find((entry) => entry.info.id.toLowerCase() === id);
     }
     if (!site) throw new GraphError(404, 'itemNotFound', 'Requested site could not be found');
+    this.#picker.assertCanOpen(principal, site.info);
     const { method } = context;
     if (remainder === '' && method === 'GET') {
       return sendJson(
@@ -145,17 +159,15 @@ export class GraphApi {
         applySelect(renderSite(site.info), context.query.get('$select')),
       );
     }
-    if (remainder === '/drives' && method === 'GET') {
-      return sendJson(context, 200, {
-        value: site.drives.map((store) => renderDrive(store.info, store.folderSize(store.root))),
-      });
-    }
+    if (remainder === '/drives' && method === 'GET')
+      return this.#picker.listDrives(context, site.drives);
     if (remainder === '/lists' && method === 'GET') {
       return sendJson(context, 200, { value: site.drives.map((store) => renderList(store.info)) });
     }
     const drive = /^\/drive(?:s\/([^/]+))?(\/.*)?$/.exec(remainder);
     if (drive) {
-      const store = drive[1] === undefined ? site.drives[0] : this.#driveById(decode(drive[1]));
+      const store =
+        drive[1] === undefined ? site.drives[0] : this.#driveById(principal, decode(drive[1]));
       if (!store || !site.drives.includes(store)) throw itemNotFound();
       return this.#driveRoute(context, store, drive[2] ?? '');
     }

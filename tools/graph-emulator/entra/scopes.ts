@@ -134,3 +134,13 @@ export function allowsWrites(graphScopes: readonly string[]): boolean {
 export function isSubset(wanted: readonly string[], granted: readonly string[]): boolean {
   return wanted.every((scope) => granted.includes(scope));
 }
+
+/** `scopes` with `permissions` added to its Graph permissions (each once, asked ones first). */
+export function withGraphPermissions(
+  scopes: RequestedScopes,
+  permissions: readonly string[],
+): RequestedScopes {
+  const graph = [...scopes.graph];
+  for (const permission of permissions) if (!graph.includes(permission)) graph.push(permission);
+  return { ...scopes, graph };
+}

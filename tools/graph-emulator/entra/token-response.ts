@@ -8,7 +8,8 @@ import type { KeyObject } from 'node:crypto';
 import type { AccessTokenStore } from '../access-tokens.ts';
 import type { EmulatorClientOptions } from '../options.ts';
 import { guidFrom, randomToken } from '../ids.ts';
-import { allowsWrites, grantedScopeString } from './scopes.ts';
+import { staticPermissions } from './registrations.ts';
+import { allowsWrites, grantedScopeString, withGraphPermissions } from './scopes.ts';
 import type { RequestedScopes } from './scopes.ts';
 import type { SignInState } from './sign-in-state.ts';
 import type { DirectoryUser } from './users.ts';
@@ -48,7 +49,8 @@ export class DelegatedTokenIssuer {
 
   /** The JSON body of a successful token response. */
   respond(grant: DelegatedGrant, loginOrigin: string): Record<string, unknown> {
-    const { client, user, scopes } = grant;
+    const { client, user } = grant;
+    const scopes = this.#withConsentedPermissions(grant);
     const lifetime = this.#accessTokenLifetimeSeconds;
     const body: Record<string, unknown> = {
       token_type: 'Bearer',
@@ -81,6 +83,18 @@ export class DelegatedTokenIssuer {
       ).toString('base64url');
     }
     return body;
+  }
+
+  /**
+   * The permissions a token carries: those asked for and every permission already consented for
+   * the app (by an admin for the tenant, or by this user), as "the access token includes all
+   * the permissions the user has consented to" (v2-permissions-and-consent.md).
+   */
+  #withConsentedPermissions(grant: DelegatedGrant): RequestedScopes {
+    const { client, user, scopes } = grant;
+    const isConsented =
+      client.hasAdminConsent !== false || this.#state.hasConsent(client.clientId, user.objectId);
+    return isConsented ? withGraphPermissions(scopes, staticPermissions(client)) : scopes;
   }
 
   /** An id_token (id-token-claims-reference.md, v2.0 claims), signed by the emulator's key. */

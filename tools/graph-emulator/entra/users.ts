@@ -19,6 +19,8 @@ export interface EmulatorUserOptions {
    * case-insensitive). Default: every site. `[]`: none.
    */
   sites?: string[];
+  /** Sites the user follows (`/me/followedSites`), by web URL. Default: every site it may open. */
+  followedSites?: string[];
 }
 
 /** The demo user that demo mode signs in. */
@@ -48,6 +50,8 @@ export interface DirectoryUser {
   grantedSites: Set<string> | undefined;
   /** Sites denied by web URL (lowercase). */
   readonly deniedSites: Set<string>;
+  /** Followed sites by web URL (lowercase); undefined: every site the user may open. */
+  readonly followedSites: Set<string> | undefined;
 }
 
 function siteKey(webUrl: string): string {
@@ -103,6 +107,10 @@ export class UserDirectory {
       tokensValidFromMs: 0,
       grantedSites: options.sites === undefined ? undefined : new Set(options.sites.map(siteKey)),
       deniedSites: new Set(),
+      followedSites:
+        options.followedSites === undefined
+          ? undefined
+          : new Set(options.followedSites.map(siteKey)),
     };
     this.#users.push(user);
     return user;
@@ -122,6 +130,12 @@ export class UserDirectory {
     const key = siteKey(webUrl);
     if (user.deniedSites.has(key)) return false;
     return user.grantedSites === undefined || user.grantedSites.has(key);
+  }
+
+  /** Whether the user follows the site with this web URL (and may still open it). */
+  followsSite(user: DirectoryUser, webUrl: string): boolean {
+    if (!this.canOpenSite(user, webUrl)) return false;
+    return user.followedSites === undefined || user.followedSites.has(siteKey(webUrl));
   }
 
   /** Let the user open the site (by web URL). */

@@ -79,7 +79,7 @@ async function signInInteractively(pca: PublicClientApplication): Promise<Authen
 }
 
 describe('delegated sign-in with msal-node PublicClientApplication', () => {
-  it('v2-oauth2-auth-code-flow.md: acquireTokenInteractive through the account page and form_post gives a user token Graph accepts', async () => {
+  it('v2-oauth2-auth-code-flow.md: acquireTokenInteractive through the account page and form_post gives a user token (scp: the asked and consented permissions, v2-permissions-and-consent.md) that Graph accepts', async () => {
     const pca = application();
     const result = await signInInteractively(pca);
     expect(result.account?.username).toBe(DEMO_USER_PRINCIPAL_NAME);
@@ -93,7 +93,7 @@ describe('delegated sign-in with msal-node PublicClientApplication', () => {
     expect(access).toMatchObject({
       tid: DEMO_TENANT_ID,
       upn: DEMO_USER_PRINCIPAL_NAME,
-      scp: 'Files.ReadWrite.All Sites.ReadWrite.All',
+      scp: 'Files.ReadWrite.All Sites.ReadWrite.All User.Read',
     });
     expect(access).not.toHaveProperty('roles');
     const site = await shared.test.call('/v1.0/sites/contoso.sharepoint.com:/sites/SiteOffice', {

@@ -247,7 +247,7 @@ describe('token endpoint, authorization_code (v2-oauth2-auth-code-flow.md)', () 
     const body = first.json();
     expect(body).toMatchObject({
       token_type: 'Bearer',
-      scope: 'Files.ReadWrite.All profile openid email',
+      scope: 'Files.ReadWrite.All Sites.ReadWrite.All User.Read profile openid email',
       expires_in: 3599,
       ext_expires_in: 3599,
     });
