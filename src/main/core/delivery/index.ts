@@ -12,6 +12,7 @@
  */
 export { startDelivery } from './delivery.ts';
 export type { DownloadAnswer, RemoteFile, RemoteFiles } from './remote-files.ts';
+export type { DeltaPage } from './graph/delta-page.ts';
 export { storedDelayMs } from './resilience/index.ts';
 export type { Delivery, DeliveryOptions } from './delivery.ts';
 export type { ConnectionState } from './worker/connection-status.ts';

@@ -1,11 +1,17 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../lifecycle/index.ts';
 import { checkResponse, parseJson } from './graph/check-response.ts';
-import { takeTransportFailure, type GraphCall, type GraphClient } from './graph/graph-client.ts';
+import {
+  encodePath,
+  takeTransportFailure,
+  type GraphCall,
+  type GraphClient,
+} from './graph/graph-client.ts';
 import type { HttpResponse, HttpTransport } from './graph/http-transport.ts';
 import type { DeliveryPolicies } from './resilience/index.ts';
 import type { TargetResolver } from './target-resolver.ts';
-import type { FailureContext } from './errors.ts';
+import { DeliveryError, type FailureContext } from './errors.ts';
+import { changesOfFolder, type DeltaPage } from './graph/delta-page.ts';
 
 /** A file in a library as the return channel reads it. */
 export interface RemoteFile {
@@ -46,6 +52,28 @@ export interface RemoteFiles {
    * item no longer exists. The URL is a bearer capability: never logged, never shown.
    */
   downloadUrl(driveId: string, itemId: string, signal: AbortSignal): Promise<string | undefined>;
+  /** The item id of a folder at a library-relative path, or undefined when there is none. */
+  folderItemId(
+    driveId: string,
+    folderPath: string,
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
+  /**
+   * One page of changes to the files directly in a folder: from `link` (a nextLink, deltaLink or
+   * a resync's Location, kept opaque), else the first page of a delta on the folder
+   * (`scope: 'folder'`) or on the root filtered to it (`scope: 'root'`, where a folder delta is
+   * refused); `startAtLatest` asks only for a delta link (`token=latest`).
+   */
+  deltaPage(
+    request: {
+      driveId: string;
+      folderItemId: string;
+      scope: 'folder' | 'root';
+      link?: string | undefined;
+      startAtLatest?: boolean;
+    },
+    signal: AbortSignal,
+  ): Promise<DeltaPage>;
   /**
    * Asks a download URL for the bytes from `offsetBytes` (a Range when above 0), WITHOUT an
    * Authorization header (driveitem-get-content: the URL is pre-authenticated).
@@ -118,6 +146,76 @@ export class RemoteFilesClient implements RemoteFiles {
       );
     }
     return location;
+  }
+
+  async folderItemId(
+    driveId: string,
+    folderPath: string,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const path =
+      folderPath === ''
+        ? `/drives/${encodeURIComponent(driveId)}/root?$select=id,folder`
+        : `/drives/${encodeURIComponent(driveId)}/root:/${encodePath(folderPath)}:?$select=id,folder`;
+    const response = await this.#graphCall(
+      { method: 'GET', path, signal },
+      { action: `finding the responses folder "${folderPath}"`, notFound: 'item' },
+      [404],
+    );
+    if (response.status === 404) return undefined;
+    const body = parseJson(response);
+    return body.folder === undefined ? undefined : String(body.id);
+  }
+
+  async deltaPage(
+    request: {
+      driveId: string;
+      folderItemId: string;
+      scope: 'folder' | 'root';
+      link?: string | undefined;
+      startAtLatest?: boolean;
+    },
+    signal: AbortSignal,
+  ): Promise<DeltaPage> {
+    const drive = `/drives/${encodeURIComponent(request.driveId)}`;
+    const start =
+      request.scope === 'folder'
+        ? `${drive}/items/${encodeURIComponent(request.folderItemId)}/delta`
+        : `${drive}/root/delta`;
+    let path = `${start}${request.startAtLatest ? '?token=latest' : ''}`;
+    if (request.link !== undefined) {
+      const linked = this.#graph.pathOfLink(request.link);
+      if (linked === undefined) {
+        throw new DeliveryError(
+          'SharePoint handed out a change link to another address than Microsoft Graph; SiteDrop does not follow it',
+          { kind: 'permanent', code: 'graph.foreign-link' },
+        );
+      }
+      path = linked;
+    }
+    const action = 'asking SharePoint for changes in the responses folder';
+    const response = await this.#graphCall({ method: 'GET', path, signal }, { action }, [400, 410]);
+    if (response.status === 410) {
+      const location = response.headers.location;
+      return { kind: 'resync', ...(location ? { location } : {}) };
+    }
+    if (response.status === 400) {
+      // SharePoint long answered a folder delta with 400 notSupported "view.delta can only be
+      // called on the root" (OneDrive/onedrive-api-docs#214).
+      if (request.scope === 'folder' && request.link === undefined)
+        return { kind: 'folder-refused' };
+      throw checkResponse(response, { action }, [], this.#clock.now());
+    }
+    const body = parseJson(response);
+    const value = (body.value ?? []) as Record<string, unknown>[];
+    const nextLink = body['@odata.nextLink'];
+    const deltaLink = body['@odata.deltaLink'];
+    return {
+      kind: 'page',
+      changes: changesOfFolder(value, request.folderItemId),
+      ...(typeof nextLink === 'string' ? { nextLink } : {}),
+      ...(typeof deltaLink === 'string' ? { deltaLink } : {}),
+    };
   }
 
   openDownload(

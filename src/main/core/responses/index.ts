@@ -11,5 +11,8 @@
  */
 export { bringResponse, type DownloadParts, type ResponseMapping } from './download-response.ts';
 export { resolveResponseMappings } from './mappings.ts';
+export { startResponses, type Responses, type ResponsesOptions } from './responses.ts';
+export { pollMapping } from './poll-mapping.ts';
+export { findRequestIdOf } from './link-request.ts';
 export { conflictName, findRemoteNameProblems } from './local-names.ts';
 export { partialFolderName } from './partial-file.ts';

@@ -50,6 +50,17 @@ export class GraphClient {
     this.#client = Client.initWithMiddleware({ middleware: tokenStep });
   }
 
+  /**
+   * The path under the Graph base URL of a link Graph handed out (`@odata.nextLink`,
+   * `@odata.deltaLink`), kept as it is (links are opaque), or undefined when the link points
+   * elsewhere: the token is never sent to another host.
+   */
+  pathOfLink(link: string): string | undefined {
+    return link.startsWith(`${this.#graphBaseUrl}/`)
+      ? link.slice(this.#graphBaseUrl.length)
+      : undefined;
+  }
+
   /** Sends one call; resolves with the response whatever its status. */
   async send(call: GraphCall): Promise<HttpResponse> {
     if (call.method === 'PUT' && Buffer.isBuffer(call.body)) return this.#sendContent(call);

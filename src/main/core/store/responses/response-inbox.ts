@@ -52,6 +52,8 @@ export class ResponseInbox {
   readonly #setDeltaLink: Statement;
   readonly #deleteDeltaLink: Statement;
   readonly #updates = new Map<string, Statement>();
+  readonly #deliveredRequestPrefixes: Statement;
+  readonly #isDeliveredRequest: Statement;
 
   constructor(db: Database, parts: ResponseInboxParts) {
     this.#db = db;
@@ -82,6 +84,34 @@ export class ResponseInbox {
       ON CONFLICT (mapping_id) DO UPDATE SET delta_link = excluded.delta_link,
         updated_at = excluded.updated_at`);
     this.#deleteDeltaLink = db.prepare('DELETE FROM response_delta_links WHERE mapping_id = ?');
+    const deliveredRequestIds = `SELECT DISTINCT json_extract(request_json, '$.request_id') AS id
+      FROM items WHERE state = 'delivered' AND request_json IS NOT NULL`;
+    this.#deliveredRequestPrefixes = db
+      .prepare(
+        `SELECT id FROM (${deliveredRequestIds}) WHERE typeof(id) = 'text' AND id <> ''
+         AND substr(?, 1, length(id)) = id ORDER BY length(id) DESC`,
+      )
+      .pluck();
+    this.#isDeliveredRequest = db
+      .prepare(`SELECT 1 FROM (${deliveredRequestIds}) WHERE id = ?`)
+      .pluck();
+  }
+
+  /**
+   * The longest id of a delivered request that `name` begins with, followed by a space, a dot, an
+   * underscore or the end (`REQ-77 answer.pdf` → `REQ-77`, never `REQ-7`), or null.
+   */
+  deliveredRequestIdPrefixOf(name: string): string | null {
+    for (const id of this.#deliveredRequestPrefixes.all(name) as string[]) {
+      const next = name.charAt(id.length);
+      if (next === '' || next === ' ' || next === '.' || next === '_') return id;
+    }
+    return null;
+  }
+
+  /** Whether a request of this id was delivered. */
+  isDeliveredRequestId(requestId: string): boolean {
+    return this.#isDeliveredRequest.get(requestId) !== undefined;
   }
 
   /**
