@@ -9,6 +9,7 @@ import {
   type DownloadParts,
   type ResponseMapping,
 } from '../../../src/main/core/responses/download-response.ts';
+import { startResponses, type Responses } from '../../../src/main/core/responses/index.ts';
 import { emulatorToken, startBench, type BenchOptions } from '../delivery/harness.ts';
 import https from 'node:https';
 
@@ -103,6 +104,42 @@ export async function startResponsesBench(options: BenchOptions = {}) {
     },
     bring(response: ResponseRecord, overrides: Partial<DownloadParts> = {}) {
       return bringResponse(response, mapping, { ...parts, ...overrides });
+    },
+    /**
+     * Starts the return channel on the bench's delivery with one mapping: SharePoint's `Answers`
+     * folder into the local responses folder. It checks only when asked (a long interval).
+     */
+    startResponses(options: { alsoBringExisting?: boolean } = {}): Responses {
+      const folder = bench.config.folders[0]!;
+      const config = {
+        ...bench.config,
+        folders: [
+          {
+            ...folder,
+            responses: {
+              enabled: true,
+              remotePath: 'Answers',
+              localFolder,
+              alsoBringExisting: options.alsoBringExisting ?? false,
+            },
+          },
+        ],
+        responses: { ...bench.config.responses, pollIntervalMs: 3_600_000 },
+      };
+      const responses = startResponses({
+        config,
+        store: bench.store,
+        logger: pino({ level: 'silent' }),
+        clock: bench.clock,
+        remoteFiles: () => bench.delivery.remoteFiles(),
+        syncEveryBytes: 64 * 1024,
+      });
+      onTestFinished(() => responses.close());
+      return responses;
+    },
+    /** Head office puts a file into SharePoint's `Answers` folder. */
+    async headOfficePuts(name: string, content: Buffer | string): Promise<void> {
+      await bench.emulator.remote.putFile({ path: `Answers/${name}` }, content);
     },
     /** The names in the local responses folder a person sees (hidden ones left out). */
     visibleNames(): string[] {

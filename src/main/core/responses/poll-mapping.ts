@@ -40,22 +40,26 @@ export async function pollMapping(
   const { store, remote, signal } = parts;
   const driveId = await remote.driveId(mapping.library, signal);
   const folderItemId = await remote.folderItemId(driveId, mapping.remotePath, signal);
+  const folderKey = `responses.folder:${mapping.mappingId}`;
   if (folderItemId === undefined) {
+    // Whatever appears in the folder once it exists is new since the mapping started.
+    store.setMeta(folderKey, 'missing');
     parts.logger.debug(
       { mappingId: mapping.mappingId, remotePath: mapping.remotePath },
       'The responses folder does not exist in SharePoint yet; nothing to bring',
     );
     return [];
   }
-  const folderKey = `responses.folder:${mapping.mappingId}`;
   const scopeKey = `responses.deltaScope:${mapping.mappingId}`;
-  if (store.getMeta(folderKey) !== `${driveId}/${folderItemId}`) {
+  const knownFolder = store.getMeta(folderKey);
+  if (knownFolder !== `${driveId}/${folderItemId}`) {
     // Another folder than the delta link was for (the mapping changed): start over.
     store.responses.forgetDeltaLink(mapping.mappingId);
     store.setMeta(folderKey, `${driveId}/${folderItemId}`);
   }
   const storedLink = store.responses.deltaLink(mapping.mappingId);
-  const startAtLatest = storedLink === undefined && !mapping.alsoBringExisting;
+  const startAtLatest =
+    storedLink === undefined && !mapping.alsoBringExisting && knownFolder !== 'missing';
   let scope: Scope = store.getMeta(scopeKey) === 'root' ? 'root' : 'folder';
   const pages: Page[] = [];
   let link = storedLink;
