@@ -165,7 +165,7 @@ export const ItemFilterSchema = z.object({
   /** Only items in one of these states. */
   states: z.array(ItemStateSchema).max(itemStates.length).optional(),
   folderId: z.string().max(100).optional(),
-  /** Matched, case-insensitively for ASCII, against the path and the request metadata. */
+  /** Part of the path or of a text in the request metadata, in any case (`item-search.ts`). */
   search: z.string().max(200).optional(),
   /** The page cursor: only items with a smaller id (a previous page's nextCursor). */
   beforeId: itemId.optional(),

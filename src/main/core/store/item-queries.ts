@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { matchesItemSearch } from '../../../shared/item-search.ts';
 import { itemStates, type ItemState } from '../../../shared/item-state.ts';
 import { itemFromRow, type Item, type ItemRow, type PathVersion } from './item.ts';
 
@@ -6,7 +7,7 @@ import { itemFromRow, type Item, type ItemRow, type PathVersion } from './item.t
 export interface ItemFilter {
   states?: readonly ItemState[];
   folderId?: string;
-  /** Matched against the path and the request metadata (e.g. a request id). */
+  /** Matched against the path and the request metadata (e.g. a request id), by `matchesItemSearch`. */
   search?: string;
   /** Only items with an id below this (the page cursor). */
   beforeId?: number;
@@ -222,6 +223,32 @@ export function countItemsByState(db: Database): Record<ItemState, number> {
   return counts;
 }
 
+/** The SQL function that applies the shared search rule to a row. */
+const searchFunctionName = 'sitedrop_matches_search';
+const connectionsWithSearch = new WeakSet<Database>();
+
+/**
+ * Defines the search function on a connection, once: SQL's LIKE would be a second rule (ASCII-only
+ * case, and over the request's JSON text, keys and punctuation included), so the rows are matched
+ * by the same function as the page's live filter. The request is parsed only when the path did
+ * not match already.
+ */
+function defineSearchFunction(db: Database): void {
+  if (connectionsWithSearch.has(db)) return;
+  db.function(
+    searchFunctionName,
+    { deterministic: true },
+    (path: unknown, requestJson: unknown, search: unknown): number => {
+      const text = String(search);
+      const byPath = matchesItemSearch({ path: String(path), request: null }, text);
+      if (byPath || typeof requestJson !== 'string') return byPath ? 1 : 0;
+      const request = JSON.parse(requestJson) as Record<string, unknown> | null;
+      return matchesItemSearch({ path: '', request }, text) ? 1 : 0;
+    },
+  );
+  connectionsWithSearch.add(db);
+}
+
 /** Lists item rows, newest first, on any connection. */
 export function listItemRows(db: Database, filter: ItemFilter): ItemRow[] {
   const conditions: string[] = [];
@@ -235,10 +262,9 @@ export function listItemRows(db: Database, filter: ItemFilter): ItemRow[] {
     parameters.folderId = filter.folderId;
   }
   if (filter.search) {
-    conditions.push(
-      "(relative_path LIKE @search ESCAPE '\\' OR request_json LIKE @search ESCAPE '\\')",
-    );
-    parameters.search = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    defineSearchFunction(db);
+    conditions.push(`${searchFunctionName}(relative_path, request_json, @search)`);
+    parameters.search = filter.search;
   }
   if (filter.beforeId !== undefined) {
     conditions.push('id < @beforeId');

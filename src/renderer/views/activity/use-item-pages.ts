@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useReducer, useRef, useState, type RefObject } from 'react';
 import type { ItemFilterParams, ItemView } from '../../../shared/feed-protocol.ts';
+import { matchesItemSearch } from '../../../shared/item-search.ts';
 import type { Feed } from '../../feed/feed-context.tsx';
 import { FeedCommandError } from '../../feed/feed-connection.ts';
 import type { ItemChange } from '../../feed/feed-state.ts';
@@ -143,23 +144,21 @@ function useLiveItemChanges(
   rerender: () => void,
 ) {
   // Live events change the rows they concern, when those are held; queued items newer than
-  // every row that match the filter appear at the top. A file set aside or skipped as it is
-  // recorded has no queued event, and its event carries no name: it is fetched, then goes on
-  // top the same way.
+  // every row that match the filter appear at the top. An item whose event does not tell enough
+  // to match it is fetched first, then goes on top the same way (see fetchReason).
   useEffect(() => {
     const parsedFilter = JSON.parse(filterKey) as ItemFilterParams;
     let isCurrent = true;
     const off = feed.state.onDidChangeItem((change) => {
       const itemWindow = windowRef.current;
       if (itemWindow && applyItemChange(itemWindow, change, parsedFilter)) rerender();
-      const { event } = change;
-      if (change.item !== undefined || !recordedWithoutQueueing.has(event.type)) return;
-      if (!('itemId' in event.data)) return;
-      feed.connection?.request('getItem', { itemId: event.data.itemId }).then(
+      const reason = fetchReason(change, parsedFilter);
+      if (reason === undefined || !('itemId' in change.event.data)) return;
+      feed.connection?.request('getItem', { itemId: change.event.data.itemId }).then(
         ({ item }) => {
           const current = windowRef.current;
           if (!isCurrent || !current) return;
-          if (matchesFilter(item, parsedFilter) && current.prepend(item, true)) rerender();
+          if (matchesFilter(item, parsedFilter) && current.prepend(item, reason.isNew)) rerender();
         },
         // The page that holds it shows it once fetched; nothing to tell here.
         () => undefined,
@@ -174,6 +173,28 @@ function useLiveItemChanges(
 
 /** Events of a file recorded straight into its state, without an `item.queued` before. */
 const recordedWithoutQueueing: ReadonlySet<string> = new Set(['item.quarantined', 'item.skipped']);
+
+/**
+ * Whether an item the event is about must be fetched to know if it matches the filter, and if
+ * so whether it is new (see ItemWindow.prepend), or undefined when the event tells enough:
+ * - a file set aside or skipped as it is recorded has no queued event, and its event names no
+ *   file;
+ * - a queued item is known from its event without its request metadata, so while a search is
+ *   open one that matches everything but the search may still match by its request id.
+ */
+function fetchReason(
+  { event, item }: ItemChange,
+  filter: ItemFilterParams,
+): { isNew: boolean } | undefined {
+  if (item === undefined)
+    return recordedWithoutQueueing.has(event.type) ? { isNew: true } : undefined;
+  if (event.type !== 'item.queued' || filter.search === undefined || item.request !== null) {
+    return undefined;
+  }
+  const { search, ...withoutSearch } = filter;
+  if (matchesItemSearch(item, search) || !matchesFilter(item, withoutSearch)) return undefined;
+  return { isNew: event.data.reason === 'new' };
+}
 
 /** The filter of the list that shows every item. */
 const unfilteredKey = JSON.stringify(buildFilter('', '', ''));
@@ -195,9 +216,9 @@ function applyItemChange(
   return isChanged;
 }
 
+/** Whether the agent's listItems would list the item for this filter (one search rule for both). */
 function matchesFilter(item: ItemView, filter: ItemFilterParams): boolean {
   if (filter.states && !filter.states.includes(item.state)) return false;
   if (filter.folderId && filter.folderId !== item.folderId) return false;
-  if (filter.search && !item.path.toLowerCase().includes(filter.search.toLowerCase())) return false;
-  return true;
+  return filter.search === undefined || matchesItemSearch(item, filter.search);
 }
