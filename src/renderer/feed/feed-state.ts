@@ -178,7 +178,19 @@ export class FeedState {
   /** Stores an item fetched by a view (getItem, listItems) so events can update it. */
   rememberItem(item: ItemView): void {
     const known = this.items.get(item.id);
-    if (known === undefined || known.updatedAt <= item.updatedAt) this.#remember(item);
+    if (known === undefined || known.updatedAt <= item.updatedAt) {
+      this.#remember(item);
+      return;
+    }
+    // The live copy is newer, but it may have been built from events, which do not carry what
+    // intake recorded (hashes, request metadata, target path): those come from the fetched view.
+    this.#remember({
+      ...known,
+      sha256: known.sha256 ?? item.sha256,
+      quickXorHash: known.quickXorHash ?? item.quickXorHash,
+      request: known.request ?? item.request,
+      targetPath: known.targetPath ?? item.targetPath,
+    });
   }
 
   /** Applies one logged event (in seq order). */

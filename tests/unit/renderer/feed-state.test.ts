@@ -106,6 +106,37 @@ describe('the UI state: a snapshot plus events become the view', () => {
     expect(resyncs()).toBe(0);
   });
 
+  it('keeps the hashes and request of a fetched item when its live copy, built from events, is newer', () => {
+    const { state } = setup();
+    state.applySnapshot(snapshot(10, []));
+    state.applyEvent(
+      event('item.queued', {
+        itemId: 1,
+        folderId: 'requests',
+        path: 'order.json',
+        sizeBytes: 100,
+        reason: 'new',
+      }),
+    );
+    state.applyEvent(event('item.uploading', { itemId: 1, attempt: 1 }));
+    // A getItem reply that left the agent before the uploading event.
+    state.rememberItem(
+      itemView(1, {
+        path: 'order.json',
+        updatedAt: at,
+        sha256: 'abc',
+        request: { request_id: 'R1' },
+        targetPath: 'order.json',
+      }),
+    );
+    expect(state.items.get(1)).toMatchObject({
+      state: 'uploading',
+      sha256: 'abc',
+      request: { request_id: 'R1' },
+      targetPath: 'order.json',
+    });
+  });
+
   it("gives the snapshot's newest items once, as a first page, with every item change since", () => {
     const { state } = setup();
     const newest = [itemView(7, { state: 'queued' }), itemView(6, { state: 'delivered' })];
