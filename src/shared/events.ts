@@ -16,6 +16,22 @@ const errorFields = {
   errorMessage: z.string(),
 };
 
+/** Why delivery waits for SharePoint before it sends anything more. */
+export const sharePointWaitReasons = ['throttled', 'unavailable', 'breaker-open'] as const;
+
+/**
+ * Delivery waits for SharePoint: it asked SiteDrop to hold off (`throttled`: 429 with
+ * Retry-After; `unavailable`: 503 with Retry-After), or it failed repeatedly and the circuit
+ * breaker is open (`breaker-open`). `nextTryAt` (epoch ms) is when delivery sends again.
+ */
+export const SharePointWaitSchema = z.object({
+  reason: z.enum(sharePointWaitReasons),
+  nextTryAt: z.number(),
+});
+
+/** Why and until when delivery waits for SharePoint. */
+export type SharePointWait = z.infer<typeof SharePointWaitSchema>;
+
 /** The data schema of every event type. */
 export const eventDataSchemas = {
   'item.queued': z.object({
@@ -92,6 +108,11 @@ export const eventDataSchemas = {
   'folder.available': z.object({ folderId: z.string(), path: z.string() }),
   'folder.unavailable': z.object({ folderId: z.string(), path: z.string(), reason: z.string() }),
   'connection.changed': z.object({
+    /**
+     * Why delivery waits for SharePoint, and when it tries next; null when it does not wait.
+     * Optional: events logged before it was added, and by an agent that does not know it, lack it.
+     */
+    waitingFor: SharePointWaitSchema.nullable().optional(),
     /**
      * The connection's status after the change, as the snapshot's `connection.status` says it.
      * Optional: events logged by versions before it was added lack it (a client then asks for

@@ -112,6 +112,11 @@ export const feedCommandTable = {
   pauseDelivery: { params: z.object(folderScope), result: deliveryResult },
   /** Undoes pauseDelivery. */
   resumeDelivery: { params: z.object(folderScope), result: deliveryResult },
+  /**
+   * Tries SharePoint again now: ends the waits it asked for (Retry-After) or the open breaker's
+   * wait for its probe, and makes every retrying item due at once. `itemIds`: the items made due.
+   */
+  tryNow: { params: noParams, result: z.object({ itemIds: z.array(itemId) }) },
   /** Checks each step to SharePoint with the current settings. */
   testConnection: { params: noParams, result: ConnectionTestResultSchema },
   /** Reads the settings, which fields are locked and which secrets are set. */

@@ -244,6 +244,7 @@ function agentCommands(settings: AgentSettings, parts: AgentParts, workers: Work
     cancelItem: (itemId) => workers.delivery.cancelItem(itemId),
     pauseDelivery: (folderId) => workers.delivery.pause(folderId),
     resumeDelivery: (folderId) => workers.delivery.resume(folderId),
+    tryNow: () => workers.delivery.tryNow(),
     deliveryState: () => {
       const pause = workers.delivery.pauseState();
       return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };

@@ -223,6 +223,7 @@ export class FeedState {
           nextProbeAt: event.data.nextProbeAt,
           detail: event.data.detail,
           changedAt: event.at,
+          waitingFor: event.data.waitingFor ?? null,
         };
         // Events logged by an older agent do not carry the status word: ask for it.
         if (event.data.status === undefined) this.#requestResync();

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigSchema } from '../config-schema.ts';
 import { ItemStateSchema, itemStates } from '../item-state.ts';
+import { SharePointWaitSchema } from '../events.ts';
 import {
   epochMsSchema as epochMs,
   itemIdSchema as itemId,
@@ -123,6 +124,12 @@ export const ConnectionViewSchema = z.object({
   detail: z.string(),
   /** When the breaker last changed, or null when it has not since the agent started. */
   changedAt: epochMs.nullable(),
+  /**
+   * Why delivery waits for SharePoint (a Retry-After, the open breaker) and when it sends again;
+   * null or absent when it does not wait. A client compares `nextTryAt` with its clock: once it
+   * has passed, delivery is trying again.
+   */
+  waitingFor: SharePointWaitSchema.nullable().optional(),
 });
 
 /** The SharePoint connection as delivery sees it. */

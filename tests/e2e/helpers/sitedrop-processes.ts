@@ -30,6 +30,8 @@ export interface FaultRule {
   status?: number;
   code?: string;
   message?: string;
+  /** Send `Retry-After` with this many seconds (needs `status`). */
+  retryAfterSeconds?: number;
 }
 
 /** A running `sitedrop emulator`. */

@@ -37,6 +37,8 @@ export interface DeliveryPartsOptions {
   /** The signed-in person's tokens (auth.method "delegated"); absent: nobody can sign in. */
   delegatedTokens?: DelegatedTokens | undefined;
   onBreakerChange: (change: BreakerChange) => void;
+  /** SharePoint's Retry-After holds requests back until later than before. */
+  onThrottle?: () => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryPart
     clock,
     ...(options.random ? { random: options.random } : {}),
     onBreakerChange: options.onBreakerChange,
+    ...(options.onThrottle ? { onThrottle: options.onThrottle } : {}),
   });
   const tokens: TokenSource =
     config.auth.method === 'delegated'

@@ -56,6 +56,11 @@ export interface Delivery extends Disposable {
    * tenant is configured.
    */
   remoteFiles(): RemoteFiles | undefined;
+  /**
+   * A person pressed "Try now": waits for SharePoint end (the Retry-After gate, the open
+   * breaker's probe time) and every retrying item is due at once. Returns those items' ids.
+   */
+  tryNow(): number[];
 }
 
 const defaultPollIntervalMs = 2_000;
@@ -149,6 +154,7 @@ class DeliveryWorker implements Delivery {
           // Open: the pump gives items claimed ahead back and waits for the probe.
           this.#wake.wakeIn(0);
         },
+        onThrottle: () => this.#status.recordThrottle(),
       });
       this.#attemptContext = this.#createAttemptContext(parts);
     }
@@ -159,6 +165,14 @@ class DeliveryWorker implements Delivery {
 
   connectionState(): ConnectionState {
     return this.#status.state();
+  }
+
+  tryNow(): number[] {
+    this.#parts?.policies.tryNow();
+    const itemIds = this.#options.store.makeRetryingDueNow();
+    this.#status.recordTryNow();
+    this.#wake.wakeIn(0);
+    return itemIds;
   }
 
   pause(folderId: string | null): void {

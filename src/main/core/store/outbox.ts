@@ -94,6 +94,35 @@ export class Outbox {
   }
 
   /**
+   * Makes every retrying item that waits due now (a person pressed "Try now"), each announced
+   * by an `item.retrying` event with its new time. Returns their ids.
+   */
+  makeRetryingDueNow(): number[] {
+    const { clock, transactions, rows, events } = this.#parts;
+    return transactions.run(() => {
+      const now = clock.now();
+      const waiting = this.#statements.waitingRetries.all(now) as WaitingRetry[];
+      for (const row of waiting) {
+        this.#statements.setAvailableAt.run(now, row.item_id);
+        rows.update(row.item_id, { nextAttemptAt: now }, now);
+        events.append(
+          {
+            type: 'item.retrying',
+            data: {
+              itemId: row.item_id,
+              nextAttemptAt: now,
+              errorCode: row.last_error_code ?? 'delivery.try-now',
+              errorMessage: row.last_error_message ?? 'Trying again now, as asked',
+            },
+          },
+          row.item_id,
+        );
+      }
+      return waiting.map((row) => row.item_id);
+    });
+  }
+
+  /**
    * Gives waiting outbox rows their wait again from now after the wall clock was set back, so
    * that a clock jump never makes an item wait for days.
    *
@@ -135,6 +164,13 @@ export class Outbox {
   }
 }
 
+/** A retrying item's outbox row that waits (makeRetryingDueNow). */
+interface WaitingRetry {
+  item_id: number;
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
 function prepareOutboxStatements(db: Database) {
   return {
     insertNew: db.prepare('INSERT INTO outbox (item_id, available_at) VALUES (?, ?)'),
@@ -158,6 +194,10 @@ function prepareOutboxStatements(db: Database) {
       FROM outbox o JOIN items i ON i.id = o.item_id
       WHERE o.claimed_by IS NULL AND o.available_at > ? AND i.updated_at > ?`),
     setAvailableAt: db.prepare('UPDATE outbox SET available_at = ? WHERE item_id = ?'),
+    waitingRetries: db.prepare(`
+      SELECT o.item_id, i.last_error_code, i.last_error_message
+      FROM outbox o JOIN items i ON i.id = o.item_id
+      WHERE o.claimed_by IS NULL AND o.available_at > ? AND i.state = 'retrying'`),
     releaseClaim: db.prepare(
       'UPDATE outbox SET claimed_by = NULL, claimed_at = NULL WHERE item_id = ? AND claimed_by = ?',
     ),

@@ -200,6 +200,11 @@ export class Store {
     return this.#parts.outbox.nextDeliveryDueAt(excludedFolderIds);
   }
 
+  /** See Outbox.makeRetryingDueNow: every waiting retry due now ("Try now"). */
+  makeRetryingDueNow(): number[] {
+    return this.#parts.outbox.makeRetryingDueNow();
+  }
+
   /** See Outbox.rescheduleAfterClockJump: waits given again from now after the clock went back. */
   rescheduleAfterClockJump(): number {
     return this.#parts.outbox.rescheduleAfterClockJump();

@@ -83,6 +83,13 @@ export interface DeliveryPolicies {
    * when none does: delivery claims no item meanwhile.
    */
   readonly throttledForMs: number;
+  /** Why the last Retry-After holds requests back (meaningful while throttledForMs > 0). */
+  readonly throttleReason: 'throttled' | 'unavailable';
+  /**
+   * A person asked to try now: the Retry-After gate opens, and an open breaker lets its probe
+   * through at the next request instead of at its time.
+   */
+  tryNow(): void;
 }
 
 /** Options of createDeliveryPolicies. */
@@ -90,6 +97,8 @@ export interface DeliveryPolicyOptions {
   delivery: Config['delivery'];
   clock: Clock;
   onBreakerChange: (change: BreakerChange) => void;
+  /** SharePoint's Retry-After moved the time requests may go again later (for the UI). */
+  onThrottle?: () => void;
   /** Random source for jitter, in [0, 1) (tests pass a fixed one). */
   random?: () => number;
 }
@@ -200,12 +209,16 @@ export class RunOrRateBreaker implements IBreaker {
 function monotonicHalfOpenAfter(
   intervalMs: number,
   clock: Clock,
+  earlyProbe: { isRequested: boolean },
 ): IBackoffFactory<IHalfOpenAfterBackoffContext> {
   const start = (): IBackoff<IHalfOpenAfterBackoffContext> => {
     const openedAtWall = Date.now();
     const openedAtMonotonic = clock.monotonicNow();
+    earlyProbe.isRequested = false;
     return {
       get duration() {
+        // "Try now": no time left to wait, so the next request is the half-open probe.
+        if (earlyProbe.isRequested) return 0;
         const wallElapsed = Date.now() - openedAtWall;
         const monotonicElapsed = clock.monotonicNow() - openedAtMonotonic;
         return wallElapsed - monotonicElapsed + intervalMs;
@@ -299,8 +312,9 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
   });
 
   let probeAtMonotonic: number | null = null;
+  const earlyProbe = { isRequested: false };
   const breakerPolicy = circuitBreaker(handleWhen(isServiceFailure), {
-    halfOpenAfter: monotonicHalfOpenAfter(delivery.breaker.probeIntervalMs, clock),
+    halfOpenAfter: monotonicHalfOpenAfter(delivery.breaker.probeIntervalMs, clock, earlyProbe),
     breaker: new RunOrRateBreaker(delivery.breaker, clock),
   });
   reportBreakerChanges(breakerPolicy, delivery.breaker.probeIntervalMs, clock, {
@@ -331,6 +345,16 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
     get throttledForMs() {
       return gate.remainingMs;
     },
+    get throttleReason() {
+      return gate.reason;
+    },
+    tryNow() {
+      gate.release();
+      if (breakerPolicy.state === CircuitState.Open) {
+        earlyProbe.isRequested = true;
+        probeAtMonotonic = clock.monotonicNow();
+      }
+    },
     get nextProbeAt() {
       const dueInMs = probeDueInMs();
       return dueInMs === null ? null : clock.now() + dueInMs;
@@ -358,27 +382,39 @@ export function createDeliveryPolicies(options: DeliveryPolicyOptions): Delivery
                     ? timeoutFailure(action, ms)
                     : error;
               }
-              if (failure instanceof DeliveryError && failure.retryAfterMs !== undefined) {
-                gate.holdFor(failure.retryAfterMs);
-              }
-              if (
-                !isIdempotent &&
-                failure instanceof DeliveryError &&
-                (failure.code === 'network.failed' || failure.code === 'network.timeout')
-              ) {
-                throw new DeliveryError(failure.message, {
-                  kind: 'transient',
-                  code: 'network.response-lost',
-                  cause: failure,
-                });
-              }
-              throw failure;
+              holdGateFor(gate, failure, options.onThrottle);
+              throw isIdempotent ? failure : asResponseLost(failure);
             }, signal);
           }, signal),
         signal,
       );
     },
   };
+}
+
+/** A failure with a Retry-After closes the gate for every worker (ThrottleGate). */
+function holdGateFor(gate: ThrottleGate, failure: unknown, onThrottle: (() => void) | undefined) {
+  if (!(failure instanceof DeliveryError) || failure.retryAfterMs === undefined) return;
+  const reason = failure.httpStatus === 503 ? 'unavailable' : 'throttled';
+  if (gate.holdFor(failure.retryAfterMs, reason)) onThrottle?.();
+}
+
+/**
+ * For a request that must not be sent twice blindly: a network failure or timeout may have
+ * lost the response of a request that took effect, so it becomes `network.response-lost`.
+ */
+function asResponseLost(failure: unknown): unknown {
+  if (
+    failure instanceof DeliveryError &&
+    (failure.code === 'network.failed' || failure.code === 'network.timeout')
+  ) {
+    return new DeliveryError(failure.message, {
+      kind: 'transient',
+      code: 'network.response-lost',
+      cause: failure,
+    });
+  }
+  return failure;
 }
 
 /**

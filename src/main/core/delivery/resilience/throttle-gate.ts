@@ -18,14 +18,37 @@ export class ThrottleGate {
   readonly #clock: Clock;
   /** Monotonic time at which requests may go again; in the past while open. */
   #opensAtMonotonic = Number.NEGATIVE_INFINITY;
+  #reason: 'throttled' | 'unavailable' = 'throttled';
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  /** Closes the gate for waitMs from now; a later opening already set is kept. */
-  holdFor(waitMs: number): void {
-    this.#opensAtMonotonic = Math.max(this.#opensAtMonotonic, this.#clock.monotonicNow() + waitMs);
+  /**
+   * Closes the gate for waitMs from now; a later opening already set is kept.
+   *
+   * @param reason what SharePoint said: `throttled` (429) or `unavailable` (503), for people.
+   * @returns whether the opening moved later.
+   */
+  holdFor(waitMs: number, reason: 'throttled' | 'unavailable' = 'throttled'): boolean {
+    const opensAt = this.#clock.monotonicNow() + waitMs;
+    if (opensAt <= this.#opensAtMonotonic) return false;
+    this.#opensAtMonotonic = opensAt;
+    this.#reason = reason;
+    return true;
+  }
+
+  /** Why the gate is closed (meaningful while remainingMs > 0). */
+  get reason(): 'throttled' | 'unavailable' {
+    return this.#reason;
+  }
+
+  /**
+   * Opens the gate now: a person pressed "Try now" (a request then goes at once; if SharePoint
+   * still refuses, its answer closes the gate again).
+   */
+  release(): void {
+    this.#opensAtMonotonic = Number.NEGATIVE_INFINITY;
   }
 
   /** How long until requests may go again (whole ms, rounded up), 0 while open. */

@@ -1,4 +1,5 @@
 import { isTenantConfigured, type Config } from '../../../../shared/config-schema.ts';
+import type { SharePointWait } from '../../../../shared/events.ts';
 import type { Clock } from '../../lifecycle/index.ts';
 import type { Logger } from '../../logging/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -13,7 +14,12 @@ export interface ConnectionState {
   nextProbeAt: number | null;
   /** A sentence for people: what is wrong and how to fix it, or that all is well. */
   detail: string;
+  /** Why delivery waits for SharePoint and when it sends again; null when it does not wait. */
+  waitingFor: SharePointWait | null;
 }
+
+/** A new wait is announced when it ends at least this much later than the one announced. */
+const waitAnnouncedStepMs = 1_000;
 
 /** What ConnectionStatus reads and writes. */
 export interface ConnectionStatusOptions {
@@ -40,6 +46,8 @@ export class ConnectionStatus {
   #isReady = false;
   /** Configuration failures logged so far: every item of a folder meets the same one. */
   readonly #reportedConfigErrors = new Set<string>();
+  /** The end of the last Retry-After wait announced (epoch ms). */
+  #announcedWaitEndsAt = 0;
 
   constructor(options: ConnectionStatusOptions) {
     this.#options = options;
@@ -92,16 +100,19 @@ export class ConnectionStatus {
         breaker: 'closed',
         nextProbeAt: null,
         detail: this.#signInRequired,
+        waitingFor: null,
       };
     }
     if (!this.isReady) return notConnected(config);
     const breaker = policies()?.breakerState ?? 'closed';
+    const waitingFor = this.#waitingFor();
     if (breaker === 'open') {
       return {
         status: 'paused-by-breaker',
         breaker,
         nextProbeAt: policies()?.nextProbeAt ?? null,
         detail: this.#breaker.detail,
+        waitingFor,
       };
     }
     if (this.#authFailure && this.#holdUntilMonotonic !== null) {
@@ -110,6 +121,7 @@ export class ConnectionStatus {
         breaker,
         nextProbeAt: this.#wallTimeOf(this.#holdUntilMonotonic),
         detail: this.#authFailure,
+        waitingFor,
       };
     }
     return {
@@ -117,6 +129,58 @@ export class ConnectionStatus {
       breaker,
       nextProbeAt: null,
       detail: `Connected to ${config.sharepoint.siteUrl}`,
+      waitingFor,
+    };
+  }
+
+  /**
+   * SharePoint's Retry-After holds every request back until later than before: announced as a
+   * `connection.changed` event when it ends at least a second after the wait last announced (a
+   * burst of 429s to several workers is one event).
+   */
+  recordThrottle(): void {
+    const waitingFor = this.#waitingFor();
+    if (waitingFor === null || waitingFor.reason === 'breaker-open') return;
+    if (waitingFor.nextTryAt < this.#announcedWaitEndsAt + waitAnnouncedStepMs) return;
+    this.#announcedWaitEndsAt = waitingFor.nextTryAt;
+    this.#appendWaitChange(
+      `SharePoint asked SiteDrop to wait until ${new Date(waitingFor.nextTryAt).toISOString()}`,
+    );
+  }
+
+  /** A person pressed "Try now": the waits are over, and the page hears so at once. */
+  recordTryNow(): void {
+    this.#announcedWaitEndsAt = 0;
+    this.#appendWaitChange('Trying SharePoint again now, as asked');
+  }
+
+  /** A change of the wait for SharePoint as an event; `reason` is its detail while ready. */
+  #appendWaitChange(reason: string): void {
+    const state = this.state();
+    this.#options.store.appendEvent({
+      type: 'connection.changed',
+      data: {
+        status: state.status,
+        breaker: state.breaker,
+        nextProbeAt: state.nextProbeAt,
+        detail: state.status === 'ready' ? reason : state.detail,
+        waitingFor: state.waitingFor,
+      },
+    });
+  }
+
+  /** Why delivery waits for SharePoint now, from the breaker and the Retry-After gate. */
+  #waitingFor(): SharePointWait | null {
+    const policies = this.#options.policies();
+    if (policies === undefined) return null;
+    if (policies.breakerState === 'open' && policies.nextProbeAt !== null) {
+      return { reason: 'breaker-open', nextTryAt: policies.nextProbeAt };
+    }
+    const throttledForMs = policies.throttledForMs;
+    if (throttledForMs <= 0) return null;
+    return {
+      reason: policies.throttleReason,
+      nextTryAt: this.#options.clock.now() + throttledForMs,
     };
   }
 
@@ -155,6 +219,7 @@ export class ConnectionStatus {
         breaker: this.#options.policies()?.breakerState ?? 'closed',
         nextProbeAt,
         detail,
+        waitingFor: this.#waitingFor(),
       },
     });
   }
@@ -165,7 +230,7 @@ export class ConnectionStatus {
     const { store, logger } = this.#options;
     store.appendEvent({
       type: 'connection.changed',
-      data: { ...change, status: this.state().status },
+      data: { ...change, status: this.state().status, waitingFor: this.#waitingFor() },
     });
     logger.warn({ breaker: change.breaker, nextProbeAt: change.nextProbeAt }, change.detail);
   }
@@ -189,6 +254,7 @@ function notConnected(config: Config): ConnectionState {
     status: 'not-configured',
     breaker: 'closed',
     nextProbeAt: null,
+    waitingFor: null,
     detail: isTenantConfigured(config)
       ? `Not connected: ${missingCredentialSentence(config)}; files stay queued until then`
       : `Not connected: ${missingSettingsSentence(config)}; files stay queued until then`,

@@ -41,6 +41,8 @@ export interface FeedCommands extends StateReporters {
   pauseDelivery?(folderId: string | null): void;
   /** Undoes pauseDelivery. */
   resumeDelivery?(folderId: string | null): void;
+  /** Ends the waits for SharePoint and makes retrying items due now; returns their ids. */
+  tryNow?(): number[];
   /** Checks each step to SharePoint with the current settings. */
   testConnection?(signal: AbortSignal): Promise<ConnectionTestResult>;
   /** The settings screen's data. */
@@ -103,6 +105,7 @@ export class FeedCommandRunner implements Disposable {
       cancelItem: commands.cancelItem,
       pauseDelivery: commands.pauseDelivery,
       resumeDelivery: commands.resumeDelivery,
+      tryNow: commands.tryNow,
       testConnection: commands.testConnection,
     };
     return commandTypes.filter((type) => !(type in optional) || optional[type] !== undefined);
@@ -196,6 +199,10 @@ export class FeedCommandRunner implements Disposable {
         this.#checkFolder(folderId);
         resume.call(commands, folderId);
         return { delivery: this.#reported.delivery() };
+      },
+      tryNow: () => {
+        const tryNow = this.#require(commands.tryNow, 'Trying SharePoint now');
+        return { itemIds: tryNow.call(commands) };
       },
       testConnection: async () => {
         const test = this.#require(commands.testConnection, 'Testing the connection');

@@ -55,6 +55,7 @@ const routes: readonly RouteEntry[] = [
     build: (match) => ({ type: 'cancelItem', itemId: numberOrText(match[1]) }),
   },
   { method: 'POST', pattern: /^\/api\/retry-failed$/, build: () => ({ type: 'retryAllFailed' }) },
+  { method: 'POST', pattern: /^\/api\/try-now$/, build: () => ({ type: 'tryNow' }) },
   {
     method: 'POST',
     pattern: /^\/api\/pause$/,

@@ -86,3 +86,20 @@ describe('a Retry-After holds back every worker, not only the one it answered', 
     expect(await send('b.pdf')).toBe('b.pdf');
   });
 });
+
+describe('Try now', () => {
+  it('ends the Retry-After wait at once: the next call goes without waiting', async () => {
+    const { clock, policies, sentAt, send } = setup();
+    const first = send('a.pdf', throttled(600_000));
+    const refused = expect(first).rejects.toMatchObject({ code: 'graph.throttled' });
+    await settle();
+    expect(policies.throttledForMs).toBe(600_000);
+    expect(policies.throttleReason).toBe('throttled');
+    await refused;
+
+    policies.tryNow();
+    expect(policies.throttledForMs).toBe(0);
+    await expect(send('b.pdf')).resolves.toBe('b.pdf');
+    expect(sentAt['b.pdf']).toEqual([clock.monotonicNow()]);
+  });
+});
