@@ -28,12 +28,14 @@ import {
   versionSchema as version,
 } from './feed-protocol/primitives.ts';
 import {
+  AccountViewSchema,
   AttemptViewSchema,
   ConnectionTestResultSchema,
   DeliveryViewSchema,
   ItemFilterSchema,
   ItemViewSchema,
   SettingsViewSchema,
+  SignInStartedSchema,
   SnapshotSchema,
   StatusReportSchema,
 } from './feed-protocol/views.ts';
@@ -161,6 +163,32 @@ export const feedCommandTable = {
   getSnapshot: { params: noParams, result: z.object({ snapshot: SnapshotSchema }) },
   /** Counts and recent items, as `sitedrop status --json`. */
   getStatus: { params: noParams, result: StatusReportSchema },
+  /** Who is signed in (delegated sign-in), and whether someone must sign in again. */
+  getAccount: {
+    params: noParams,
+    result: z.object({
+      account: AccountViewSchema.nullable(),
+      isSignInRequired: z.boolean(),
+      /** Whether a sign-in is under way. */
+      isSigningIn: z.boolean(),
+      /** Why the last sign-in that was started did not sign anyone in (null: it did, or none). */
+      lastSignInFailure: z.string().nullable(),
+    }),
+  },
+  /**
+   * Starts signing in as a person: `browser` opens the sign-in page in the system browser (the
+   * result carries its URL, for a page to open when the agent could not), `deviceCode` answers
+   * with the code to enter. The outcome follows as an `account.signed-in` or
+   * `account.sign-in-failed` event. A sign-in under way is cancelled first.
+   */
+  signIn: {
+    params: z.object({ method: z.enum(['browser', 'deviceCode']) }),
+    result: SignInStartedSchema,
+  },
+  /** Cancels the sign-in under way. */
+  cancelSignIn: { params: noParams, result: z.object({ isCancelled: z.boolean() }) },
+  /** Signs the person out: their tokens are forgotten; files wait queued until a new sign-in. */
+  signOut: { params: noParams, result: z.object({ account: AccountViewSchema.nullable() }) },
 } as const satisfies Record<string, { params: z.ZodObject; result: z.ZodType }>;
 
 type CommandTable = typeof feedCommandTable;

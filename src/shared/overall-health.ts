@@ -23,11 +23,13 @@ export interface HealthInputs {
   breaker: 'closed' | 'open' | 'half-open';
   /** How many watched folders cannot be read (unplugged drive, offline share). */
   unavailableFolderCount: number;
+  /** The sign-in service refused the signed-in person's sign-in: someone must sign in again. */
+  isSignInRequired?: boolean;
 }
 
 /**
  * The overall health: `attention` when a person is needed (a file that needs you: failed or set
- * aside; SharePoint failing; a folder that cannot be read), else `paused` when delivery is
+ * aside; SharePoint failing; a folder that cannot be read; a sign-in to renew), else `paused` when delivery is
  * paused, else `working` while files are on their way or will be retried, else `ok`.
  *
  * A set-aside (quarantined) file was never sent: until someone corrects it and drops it again,
@@ -37,7 +39,8 @@ export function overallHealth(inputs: HealthInputs): OverallHealth {
   if (
     countInGroup(inputs.counts, 'needs-you') > 0 ||
     inputs.breaker === 'open' ||
-    inputs.unavailableFolderCount > 0
+    inputs.unavailableFolderCount > 0 ||
+    inputs.isSignInRequired === true
   ) {
     return 'attention';
   }
@@ -47,3 +50,6 @@ export function overallHealth(inputs: HealthInputs): OverallHealth {
   }
   return 'ok';
 }
+
+/** What the health says in words when a person must sign in again (the tray's tooltip too). */
+export const signInAgainSentence = 'Needs attention: sign in again';

@@ -91,8 +91,17 @@ describe('the desktop app', () => {
     expect(startAgent).toHaveBeenCalledExactlyOnceWith({
       dataDir,
       secretStore: expect.objectContaining({ describe: expect.any(Function) }),
+      openExternal: expect.any(Function),
     });
     expect(fakeElectron.app.getPath('userData')).toBe(dataDir);
+    // "Sign in with Microsoft" opens the system browser through the shell (electron is faked).
+    const [{ openExternal }] = startAgent.mock.calls[0] as unknown as [
+      { openExternal: (url: string) => Promise<void> },
+    ];
+    await openExternal('https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize');
+    expect(fakeElectron.shell.openExternal).toHaveBeenCalledWith(
+      'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
+    );
     expect(windows()).toHaveLength(1);
     expect(windows()[0]?.loadedUrl).toBe(`${feedUrl}/#token=tok`);
     expect(windows()[0]?.isShown).toBe(true);

@@ -15,7 +15,7 @@ import {
   loadConfig,
   userConfigPath,
 } from './config/index.ts';
-import { DelegatedAccount } from './account/index.ts';
+import { DelegatedAccount, startSignIn } from './account/index.ts';
 import { acquireDataDirLock } from './data-dir-lock/index.ts';
 import { startDelivery, type Delivery } from './delivery/index.ts';
 import { EventBus } from './events/index.ts';
@@ -132,6 +132,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       }),
     );
     const parts = { store, bus, logger, clock, redactor, secretStore, account };
+    const openExternal = options.openExternal;
     const workers = owned.add(await startAgentWorkers(config, parts));
     logger.info({ dataDir, folders: config.folders.map((folder) => folder.path) }, 'Agent started');
     const feed = owned.add(
@@ -144,7 +145,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         serverVersion: sitedropVersion,
         allowedOrigins: options.feedAllowedOrigins,
         ...(options.feedLimits ? { limits: options.feedLimits } : {}),
-        commands: agentCommands(settings, parts, workers),
+        commands: agentCommands(settings, { ...parts, openExternal }, workers),
       }),
     );
     return runningAgent(settings, { ...parts, recovery: store.recovery, feed }, workers, owned);
@@ -236,8 +237,12 @@ function startAgentWorkers(config: Config, parts: AgentParts): Promise<Workers> 
 }
 
 /** The feed's commands, answered by the running workers, the store and the config files. */
-function agentCommands(settings: AgentSettings, parts: AgentParts, workers: Workers): FeedCommands {
-  const { store, logger } = parts;
+function agentCommands(
+  settings: AgentSettings,
+  parts: AgentParts & { openExternal: OpenExternal | undefined },
+  workers: Workers,
+): FeedCommands {
+  const { store, logger, account } = parts;
   return {
     retryItems: (itemIds) =>
       store.transaction(() => itemIds.forEach((id) => store.requeueItem(id, 'retry'))),
@@ -250,6 +255,20 @@ function agentCommands(settings: AgentSettings, parts: AgentParts, workers: Work
       return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };
     },
     testConnection: () => workers.delivery.testConnection(),
+    account: {
+      current: () => account.current(),
+      isSignInRequired: () => account.isSignInRequired,
+      isSigningIn: () => account.isSigningIn,
+      lastSignInFailure: () => account.lastSignInFailure,
+      signIn: (method) =>
+        startSignIn(account, method, {
+          config: settings.config,
+          logger,
+          openExternal: parts.openExternal,
+        }),
+      cancelSignIn: () => account.cancelSignIn(),
+      signOut: () => account.signOut(),
+    },
     connectionState: () => ({ ...workers.delivery.connectionState(), changedAt: null }),
     folderHealth: (folderId) => {
       const health = workers.intake.folderHealth()[folderId];

@@ -53,7 +53,12 @@ export interface ShellAgent {
 
 /** How the shell starts the core, and where its files are. */
 export interface DesktopAppOptions {
-  startAgent(options: { dataDir: string; secretStore: SecretStore }): Promise<ShellAgent>;
+  startAgent(options: {
+    dataDir: string;
+    secretStore: SecretStore;
+    /** Opens "Sign in with Microsoft" in the system browser (msal's loopback takes the answer). */
+    openExternal: (url: string) => Promise<void>;
+  }): Promise<ShellAgent>;
   /** The compiled preload script. */
   preloadPath: string;
   /** The folder holding tray-<health>.png. */
@@ -156,6 +161,7 @@ async function startShellAgent(
     return await options.startAgent({
       dataDir: app.getPath('userData'),
       secretStore: new SafeStorageSecretStore(dataDir),
+      openExternal: (url) => shell.openExternal(url),
     });
   } catch (error) {
     // ConfigError and DataDirLockedError name the file, the field or the PID, and the fix.

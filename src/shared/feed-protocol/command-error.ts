@@ -73,6 +73,10 @@ export const feedErrorCodes = {
   methodNotAllowed: 'request.method-not-allowed',
   /** The request body is larger than the protocol allows (413). */
   tooLarge: 'request.too-large',
+  /** Signing in as a person needs auth.method "delegated" and auth.clientId. */
+  signInUnavailable: 'sign-in.unavailable',
+  /** The sign-in could not start (the sign-in service, the loopback): see the message. */
+  signInFailed: 'sign-in.failed',
   /** A bug in the agent; the log has the details. */
   internal: 'internal',
 } as const;

@@ -232,8 +232,44 @@ export const ConnectionTestResultSchema = z.object({
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;
 
 /** The shape of `sitedrop status --json` and `GET /api/status` (docs/feed.md, "HTTP API"). */
+/** Who is signed in (delegated sign-in), as the ID token names them. */
+export const AccountViewSchema = z.object({
+  /** The sign-in name (UPN), e.g. dana@contoso.com. */
+  username: z.string(),
+  name: z.string().nullable(),
+  tenantId: z.string(),
+});
+
+/** Who is signed in. */
+export type AccountView = z.infer<typeof AccountViewSchema>;
+
+/** A sign-in just started: the device code to show, or the sign-in page opened (or to open). */
+export const SignInStartedSchema = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('browser'),
+    /** The sign-in page; a page that could not be opened by the agent opens it itself. */
+    authorizeUrl: z.string(),
+    /** Whether the agent's host opened the system browser on it. */
+    isBrowserOpened: z.boolean(),
+  }),
+  z.object({
+    method: z.literal('deviceCode'),
+    /** msal's sentence, to show as it is: where to go and which code to enter. */
+    message: z.string(),
+    userCode: z.string(),
+    verificationUri: z.string(),
+    /** When the code stops working (epoch ms). */
+    expiresAt: z.number(),
+  }),
+]);
+
+/** A sign-in just started. */
+export type SignInStarted = z.infer<typeof SignInStartedSchema>;
+
 export const StatusReportSchema = z.object({
   counts: StateCountsSchema,
+  /** Who is signed in (null: nobody); absent from agents without delegated sign-in. */
+  account: AccountViewSchema.nullable().optional(),
   items: z.array(
     z.object({
       id: itemId,

@@ -52,6 +52,8 @@ export interface DelegatedAccountOptions extends PublicClientOptions {
 /** The one sign-in that may run at a time. */
 interface RunningFlow {
   method: 'browser' | 'deviceCode';
+  /** Counts started sign-ins: only the latest one's failure is the last failure. */
+  generation: number;
   cancel(reason: string): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export class DelegatedAccount implements DelegatedTokens {
   #client: PublicClient | undefined;
   #flow: RunningFlow | undefined;
   #isSignInRequired = false;
+  #lastSignInFailure: string | null = null;
+  #generation = 0;
 
   constructor(options: DelegatedAccountOptions) {
     this.#options = options;
@@ -83,6 +87,16 @@ export class DelegatedAccount implements DelegatedTokens {
   /** Whether a person must sign in again before delivery can go on. */
   get isSignInRequired(): boolean {
     return this.#isSignInRequired;
+  }
+
+  /** Whether a sign-in is under way. */
+  get isSigningIn(): boolean {
+    return this.#flow !== undefined;
+  }
+
+  /** Why the last sign-in started did not sign anyone in; null when it did (or none ran). */
+  get lastSignInFailure(): string | null {
+    return this.#lastSignInFailure;
   }
 
   async hasUsableAccount(): Promise<boolean> {
@@ -125,6 +139,7 @@ export class DelegatedAccount implements DelegatedTokens {
     const urlKnown = new Promise<string>((resolve) => (resolveUrl = resolve));
     const flow: RunningFlow = {
       method: 'browser',
+      generation: this.#nextGeneration(),
       cancel: async (reason) => {
         cancelReason ??= reason;
         if (authorizeUrl) await cancelLoopback(authorizeUrl, reason);
@@ -176,6 +191,7 @@ export class DelegatedAccount implements DelegatedTokens {
     };
     const flow: RunningFlow = {
       method: 'deviceCode',
+      generation: this.#nextGeneration(),
       cancel: async (reason) => {
         cancelReason ??= reason;
         // msal stops polling at its next interval.
@@ -236,11 +252,13 @@ export class DelegatedAccount implements DelegatedTokens {
       this.#options.redactor.register(result.accessToken);
       const view = viewOf(result.account);
       this.#isSignInRequired = false;
+      this.#lastSignInFailure = null;
       this.#options.record({ type: 'account.signed-in', data: view });
       this.#options.logger.info({ username: view.username }, signedInSentence(view));
       return view;
     } catch (error) {
       const reason = cancelReason() ?? failureSentence(error);
+      if (flow.generation === this.#generation) this.#lastSignInFailure = reason;
       this.#options.record({
         type: 'account.sign-in-failed',
         data: { method: flow.method, reason },
@@ -249,6 +267,12 @@ export class DelegatedAccount implements DelegatedTokens {
     } finally {
       if (this.#flow === flow) this.#flow = undefined;
     }
+  }
+
+  #nextGeneration(): number {
+    this.#lastSignInFailure = null;
+    this.#generation += 1;
+    return this.#generation;
   }
 
   #requireSignIn(account: AccountInfo, error: InteractionRequiredAuthError): void {
@@ -312,7 +336,8 @@ function scopesOf(config: Config): string[] {
 
 function abandonedSentence(timeoutMs: number): string {
   const minutes = Math.round(timeoutMs / 60_000);
-  const duration = minutes >= 1 ? `${minutes} min` : `${Math.round(timeoutMs / 1000)} s`;
+  const duration =
+    minutes >= 1 ? `${minutes} min` : `${Math.max(1, Math.round(timeoutMs / 1000))} s`;
   return `The sign-in was cancelled: the browser did not finish it within ${duration}. Sign in again when ready`;
 }
 

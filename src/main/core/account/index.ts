@@ -16,4 +16,5 @@ export {
   type DeviceCodeView,
   type StartedSignIn,
 } from './delegated-account.ts';
-export { SignInCancelledError } from './sign-in-flow.ts';
+export { SignInCancelledError, SignInUnavailableError } from './sign-in-flow.ts';
+export { browserSignInTimeoutMs, startSignIn, type StartSignInOptions } from './start-sign-in.ts';

@@ -1,10 +1,17 @@
 import http from 'node:http';
+import { CodedError } from '../../../shared/coded-error.ts';
 
 /** A sign-in that ended without anyone signed in: cancelled, timed out or refused. */
-export class SignInCancelledError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SignInCancelledError';
+export class SignInCancelledError extends CodedError<'sign-in.failed'> {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('sign-in.failed', message, options);
+  }
+}
+
+/** Signing in as a person is not possible with these settings (the sentence says what to set). */
+export class SignInUnavailableError extends CodedError<'sign-in.unavailable'> {
+  constructor(message: string) {
+    super('sign-in.unavailable', message);
   }
 }
 

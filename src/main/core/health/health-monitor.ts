@@ -32,6 +32,7 @@ export class HealthMonitor implements Disposable {
   readonly #listeners = new Set<(health: OverallHealth) => void>();
   readonly #unavailableFolderIds = new Set<string>();
   #isPaused = false;
+  #isSignInRequired = false;
   #breaker: 'closed' | 'open' | 'half-open' = 'closed';
   #counts: Partial<Record<ItemState, number>>;
   #health: OverallHealth;
@@ -53,6 +54,11 @@ export class HealthMonitor implements Disposable {
           case 'connection.changed':
             this.#breaker = event.data.breaker;
             return this.#update();
+          case 'account.sign-in-required':
+          case 'account.signed-in':
+          case 'account.signed-out':
+            this.#isSignInRequired = event.type === 'account.sign-in-required';
+            return this.#update();
           case 'folder.available':
             this.#unavailableFolderIds.delete(event.data.folderId);
             return this.#update();
@@ -70,6 +76,11 @@ export class HealthMonitor implements Disposable {
   /** The health now. */
   current(): OverallHealth {
     return this.#health;
+  }
+
+  /** Whether someone must sign in again (delegated sign-in refused): "Needs attention: sign in again". */
+  isSignInRequired(): boolean {
+    return this.#isSignInRequired;
   }
 
   /** Whether all delivery is paused (a paused single folder does not count). */
@@ -112,6 +123,7 @@ export class HealthMonitor implements Disposable {
       isPaused: this.#isPaused,
       breaker: this.#breaker,
       unavailableFolderCount: this.#unavailableFolderIds.size,
+      isSignInRequired: this.#isSignInRequired,
     });
   }
 }

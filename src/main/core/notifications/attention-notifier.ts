@@ -29,7 +29,8 @@ interface Pending {
 }
 
 /**
- * Turns `item.failed` and `item.quarantined` events into desktop notifications, batched: the
+ * Turns `item.failed` and `item.quarantined` events into desktop notifications, batched, and a
+ * refused sign-in (`account.sign-in-required`) into one notification of its own. Batching: the
  * first event opens a window, everything until it closes is one notification ("12 files need
  * you"), and notifications are at least `minIntervalMs` apart, so a burst of failures never
  * becomes a burst of notifications.
@@ -53,7 +54,23 @@ export class AttentionNotifier implements Disposable {
         this.#add({ itemId: event.data.itemId, kind: 'quarantined', reason: event.data.reason }),
       ),
     );
+    this.#owned.add(
+      options.bus.onDid('account.sign-in-required', (event) => this.#notifySignInRequired(event)),
+    );
     this.#owned.add({ close: () => this.#timer?.close() });
+  }
+
+  /**
+   * One notification when the sign-in is refused (the event is recorded once per refusal): it
+   * is not batched with files, since every file waits on it.
+   */
+  #notifySignInRequired(event: { data: { username: string | null } }): void {
+    if (this.#owned.isClosed || !this.#options.isEnabled()) return;
+    const who = event.data.username ? ` as ${event.data.username}` : '';
+    this.#options.notifier.notify(
+      'Sign in again',
+      `SiteDrop cannot deliver until someone signs in${who} with Microsoft again. Files wait in the queue. Open SiteDrop and choose Sign in.`,
+    );
   }
 
   /** Stops listening and drops what was not shown yet; idempotent. */

@@ -19,6 +19,7 @@ import type { EventBus } from '../../events/index.ts';
 import type { Clock, Disposable } from '../../lifecycle/index.ts';
 import type { Item, Store } from '../../store/index.ts';
 import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
+import { accountCommandHandlers, type FeedAccountCommands } from './account-commands.ts';
 import { ReportedState, type StateReporters } from './reported-state.ts';
 
 /**
@@ -49,6 +50,8 @@ export interface FeedCommands extends StateReporters {
   getSettings(): Promise<SettingsView>;
   /** Validates and saves settings; they take effect without a restart. */
   saveSettings(params: CommandParams<'saveSettings'>): Promise<CommandResult<'saveSettings'>>;
+  /** The signed-in person (delegated sign-in): who, sign in, cancel, sign out. */
+  account?: FeedAccountCommands;
 }
 
 /**
@@ -107,6 +110,10 @@ export class FeedCommandRunner implements Disposable {
       resumeDelivery: commands.resumeDelivery,
       tryNow: commands.tryNow,
       testConnection: commands.testConnection,
+      getAccount: commands.account,
+      signIn: commands.account,
+      cancelSignIn: commands.account,
+      signOut: commands.account,
     };
     return commandTypes.filter((type) => !(type in optional) || optional[type] !== undefined);
   }
@@ -228,10 +235,14 @@ export class FeedCommandRunner implements Disposable {
         };
       },
       getSnapshot: () => ({ snapshot: this.takeSnapshot() }),
-      getStatus: () => ({
+      getStatus: async () => ({
         counts: store.countsByState(),
         items: store.listItems({ limit: statusItemCount }).map(toStatusItem),
+        ...(commands.account ? { account: await commands.account.current() } : {}),
       }),
+      ...accountCommandHandlers(commands.account, (operation, what) =>
+        this.#require(operation, what),
+      ),
     };
   }
 

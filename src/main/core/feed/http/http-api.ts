@@ -77,6 +77,14 @@ const routes: readonly RouteEntry[] = [
     pattern: /^\/api\/settings$/,
     build: (_match, _query, body) => ({ ...body, type: 'saveSettings' }),
   },
+  { method: 'GET', pattern: /^\/api\/account$/, build: () => ({ type: 'getAccount' }) },
+  {
+    method: 'POST',
+    pattern: /^\/api\/sign-in$/,
+    build: (_match, _query, body) => ({ type: 'signIn', method: body.method ?? 'browser' }),
+  },
+  { method: 'POST', pattern: /^\/api\/sign-in\/cancel$/, build: () => ({ type: 'cancelSignIn' }) },
+  { method: 'POST', pattern: /^\/api\/sign-out$/, build: () => ({ type: 'signOut' }) },
 ];
 
 /**
@@ -125,7 +133,10 @@ export function httpStatusForError(code: string): number {
     case feedErrorCodes.itemNotRetryable:
     case feedErrorCodes.itemNotCancellable:
     case feedErrorCodes.settingsLocked:
+    case feedErrorCodes.signInUnavailable:
       return 409;
+    case feedErrorCodes.signInFailed:
+      return 502;
     case feedErrorCodes.tooLarge:
       return 413;
     case feedErrorCodes.settingsInvalid:

@@ -129,4 +129,22 @@ describe('overall health for the tray icon', () => {
     expect(recounts()).toBe(before);
     expect(heard).toEqual([]);
   });
+
+  it('needs attention while someone must sign in again, and not once someone has', () => {
+    const { monitor, heard, publish } = setUp({ queued: 2 });
+    expect(monitor.current()).toBe('working');
+    publish({
+      type: 'account.sign-in-required',
+      data: { username: 'dana@contoso.example', detail: 'Needs attention: sign in again' },
+    });
+    expect(monitor.current()).toBe('attention');
+    expect(monitor.isSignInRequired()).toBe(true);
+    publish({
+      type: 'account.signed-in',
+      data: { username: 'dana@contoso.example', name: 'Dana Site', tenantId: 't' },
+    });
+    expect(monitor.isSignInRequired()).toBe(false);
+    expect(heard).toEqual(['attention', 'working']);
+    void monitor.close();
+  });
 });

@@ -41,6 +41,14 @@ function setUp(options: { isEnabled?: () => boolean } = {}) {
           ...at(),
         } as LoggedEvent,
       ]),
+    requireSignIn: () =>
+      bus.publish([
+        {
+          type: 'account.sign-in-required',
+          data: { username: 'dana@contoso.example', detail: 'Needs attention: sign in again' },
+          ...at(),
+        } as LoggedEvent,
+      ]),
     deliver: (itemId: number) =>
       bus.publish([
         {
@@ -126,5 +134,22 @@ describe('notifications when files need a person', () => {
     fail(2);
     clock.advance(60_000);
     expect(shown).toEqual([]);
+  });
+
+  it('says at once, in one notification, that someone must sign in again', () => {
+    const { shown, requireSignIn, fail, clock } = setUp();
+    requireSignIn();
+    expect(shown).toEqual([
+      {
+        title: 'Sign in again',
+        body: expect.stringMatching(
+          /^SiteDrop cannot deliver until someone signs in as dana@contoso\.example with Microsoft again\. Files wait in the queue/,
+        ),
+      },
+    ]);
+    fail(1);
+    clock.advance(5_000);
+    expect(shown).toHaveLength(2);
+    expect(shown[1]?.title).toBe('A file could not be delivered');
   });
 });
