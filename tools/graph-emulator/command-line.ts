@@ -13,10 +13,11 @@ import {
   buildDefaultEmulatorOptions,
 } from './options.ts';
 import { CONTROL_TOKEN_HEADER } from './control-api.ts';
+import { DEMO_USER_PRINCIPAL_NAME, OUTSIDER_USER_PRINCIPAL_NAME } from './entra/users.ts';
 
 /**
- * Start the emulator with the demo configuration and print its URLs, CA file, demo credentials
- * and control token, one line per `print` call. The caller owns the returned emulator (close it
+ * Start the emulator with the demo configuration and print its URLs, CA file, demo credentials,
+ * users, device login page and control token, one line per `print` call. The caller owns the returned emulator (close it
  * on SIGINT/SIGTERM).
  */
 export async function runEmulatorFromCommandLine(
@@ -36,6 +37,10 @@ export async function runEmulatorFromCommandLine(
   print(`  Tenant id:       ${DEMO_TENANT_ID}`);
   print(`  Client id:       ${DEMO_CLIENT_ID}`);
   print(`  Client secret:   ${DEMO_CLIENT_SECRET}`);
+  print(
+    `  Users:           ${DEMO_USER_PRINCIPAL_NAME} (every site), ${OUTSIDER_USER_PRINCIPAL_NAME} (no site)`,
+  );
+  print(`  Device login:    ${emulator.authorityHost}/devicelogin`);
   print(
     `  Site:            https://${DEFAULT_SITE_HOSTNAME}${DEFAULT_SITE_PATH}, library "${DEFAULT_LIBRARY_NAME}"`,
   );

@@ -242,13 +242,13 @@ export class AuthorizeEndpoint {
     sessionId: string | undefined,
   ): void {
     const { users, state } = this.#dependencies;
-    const session = state.sessionUsers(sessionId);
-    const signedIn = session.objectIds
-      .map((objectId) => users.byObjectId(objectId))
+    // A user whose sessions were revoked after signing in here is no longer signed in.
+    const signedIn = [...state.sessionUsers(sessionId)]
+      .map(([objectId, signedInAtMs]) => ({ user: users.byObjectId(objectId), signedInAtMs }))
       .filter(
-        (user): user is DirectoryUser =>
-          user !== undefined && user.tokensValidFromMs <= session.startedAtMs,
+        (entry) => entry.user !== undefined && entry.user.tokensValidFromMs <= entry.signedInAtMs,
       )
+      .map((entry) => entry.user as DirectoryUser)
       .filter((user) => users.inTenant(request.tenant).includes(user));
     const hinted =
       request.loginHint === undefined

@@ -90,8 +90,8 @@ export class SignInState {
   readonly #codes = new Map<string, AuthorizationCode>();
   readonly #refreshTokens = new Map<string, RefreshGrant>();
   readonly #devices = new Map<string, DeviceAuthorization>();
-  /** Browser session id (cookie) → signed-in users' object ids. */
-  readonly #sessions = new Map<string, { objectIds: string[]; startedAtMs: number }>();
+  /** Browser session id (cookie) → signed-in users' object ids → when each signed in. */
+  readonly #sessions = new Map<string, Map<string, number>>();
   /** `clientId|objectId` of users who consented to an app. */
   readonly #consents = new Set<string>();
 
@@ -171,26 +171,18 @@ export class SignInState {
   /** Start or extend a browser session with this user; returns the session id (cookie value). */
   signInToSession(sessionId: string | undefined, objectId: string): string {
     const existing = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
-    if (existing) {
-      if (!existing.objectIds.includes(objectId)) existing.objectIds.push(objectId);
-      return sessionId as string;
+    if (existing && sessionId !== undefined) {
+      existing.set(objectId, Date.now());
+      return sessionId;
     }
     const id = randomToken(24);
-    this.#sessions.set(id, { objectIds: [objectId], startedAtMs: Date.now() });
+    this.#sessions.set(id, new Map([[objectId, Date.now()]]));
     return id;
   }
 
-  /** The users signed in to a browser session (none for an unknown session). */
-  sessionUsers(sessionId: string | undefined): {
-    objectIds: readonly string[];
-    startedAtMs: number;
-  } {
-    return (
-      (sessionId === undefined ? undefined : this.#sessions.get(sessionId)) ?? {
-        objectIds: [],
-        startedAtMs: 0,
-      }
-    );
+  /** The users signed in to a browser session, each with when it signed in (epoch ms). */
+  sessionUsers(sessionId: string | undefined): ReadonlyMap<string, number> {
+    return (sessionId === undefined ? undefined : this.#sessions.get(sessionId)) ?? new Map();
   }
 
   hasConsent(clientId: string, objectId: string): boolean {

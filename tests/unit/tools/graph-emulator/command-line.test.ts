@@ -42,6 +42,9 @@ describe('sitedrop emulator (command line)', () => {
         headers: { 'x-emulator-control-token': controlLine.split(' ').at(-1) ?? '' },
       });
       expect(faults.status).toBe(200);
+      const deviceLogin = await httpsRequest(agent, printed(lines, 'Device login:'));
+      expect(deviceLogin.text).toContain('name="user_code"');
+      expect(printed(lines, 'Users:')).toContain('dana@contoso.example');
     } finally {
       agent.destroy();
       await emulator.close();
