@@ -1,6 +1,10 @@
 import { atLeast, atMost, type Figure } from '../lib/figure.ts';
 import { summarize } from '../lib/statistics.ts';
-import { measureUploadThroughput, requestsPerFileCheck } from './upload-throughput.ts';
+import {
+  cpuPerFileMs,
+  measureUploadThroughput,
+  requestsPerFileCheck,
+} from './upload-throughput.ts';
 
 /**
  * Figure 3: delivery end to end, 10,000 × 4 KiB at concurrency 8 with no added latency: from
@@ -17,12 +21,10 @@ export const figureEndToEnd: Figure = {
     const runs = await measureUploadThroughput(context, { fileCount, latencyMs: 0 });
     const rate = (list: { filesPerSecond: number }[]) =>
       summarize(list.map((run) => run.filesPerSecond));
-    const cpu = (list: { cpuMicrosPerFile: number }[]) =>
-      summarize(list.map((run) => run.cpuMicrosPerFile / 1000));
     const baselineRate = rate(runs.baseline);
     const subjectRate = rate(runs.subject);
-    const baselineCpu = cpu(runs.baseline);
-    const subjectCpu = cpu(runs.subject);
+    const baselineCpu = cpuPerFileMs(runs.baseline);
+    const subjectCpu = cpuPerFileMs(runs.subject);
     return {
       checks: [
         atLeast(

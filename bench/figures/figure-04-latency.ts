@@ -1,6 +1,7 @@
 import { atLeast, type Figure } from '../lib/figure.ts';
 import { summarize } from '../lib/statistics.ts';
 import {
+  cpuPerFileCheck,
   measureUploadThroughput,
   requestsPerFileCheck,
   serverTimeCheck,
@@ -49,6 +50,7 @@ export const figureLatency: Figure = {
           },
           0.95 * baselineRate.median,
         ),
+        cpuPerFileCheck(runs),
         requestsPerFileCheck(runs),
         serverTimeCheck(runs),
       ],

@@ -10,7 +10,7 @@ import {
 } from '../lib/delivery-runs.ts';
 import type { FigureCheck, FigureContext } from '../lib/figure.ts';
 import { writeBenchFiles } from '../lib/pending-tree.ts';
-import { percentile, summarize } from '../lib/statistics.ts';
+import { percentile, summarize, type Summary } from '../lib/statistics.ts';
 import type { RequestRecord } from '../../tools/graph-emulator/index.ts';
 
 const concurrency = 8;
@@ -68,6 +68,22 @@ export function serverTimeCheck(runs: ThroughputRuns): FigureCheck {
     },
     (run) => run.serverMsPerUpload,
   );
+}
+
+/** A run's CPU per file of the client process (ms). */
+const cpuMsPerFile = (run: ThroughputRun) => run.cpuMicrosPerFile / 1000;
+
+/** Each side's CPU per file (ms): figure 3 judges it; figure 4 reports it beside figure 3's. */
+export function cpuPerFileMs(runs: readonly ThroughputRun[]): Summary {
+  return summarize(runs.map(cpuMsPerFile));
+}
+
+/**
+ * The client process's CPU per file, reported beside figure 4's verdicts: with the server's
+ * responses spread out by its latency, what each side spends per file against figure 3's.
+ */
+export function cpuPerFileCheck(runs: ThroughputRuns): FigureCheck {
+  return reportedCheck(runs, { name: 'CPU per file (client process)', unit: 'ms' }, cpuMsPerFile);
 }
 
 /** The requests each side made per file, reported beside figures 3 and 4's verdicts. */

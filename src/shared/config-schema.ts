@@ -246,6 +246,12 @@ export const DeliveryConfigSchema = z.strictObject({
     })
     .default(32 * uploadFragmentUnitBytes),
   requestTimeoutMs: milliseconds(1_000, 600_000).default(20_000),
+  /**
+   * How long delivery gathers outcomes and claims into one commit (one fsync) after the first
+   * of them; a slot with nothing left to send ends the wait at once. The most an outcome waits
+   * to be acknowledged, so it is bounded to a small part of a request's time.
+   */
+  commitGatherMs: milliseconds(0, 50).default(20),
   retry: z
     .strictObject({
       inProcessDelaysMs: z

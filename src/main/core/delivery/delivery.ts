@@ -66,14 +66,6 @@ export interface Delivery extends Disposable {
 const defaultPollIntervalMs = 2_000;
 
 /**
- * How long delivery's group commit gathers claims and outcomes before committing them: a few
- * milliseconds gather more files per fsync and spend less CPU per file (docs/performance.md, "Why
- * the code is shaped so", Delivery); nothing waits for it but the report of an outcome and a slot's
- * refill.
- */
-const commitGatherMs = 4;
-
-/**
  * Starts delivery: a worker that claims due items from the store's outbox, delivers up to
  * delivery.concurrency at once, and records every outcome as a state change with its event.
  *
@@ -273,8 +265,10 @@ class DeliveryWorker implements Delivery {
       ...{ config, store, bus, clock, logger, parts },
       random: this.#random,
       // Claims and outcomes of concurrent workers share commits (docs/performance.md), gathered
-      // for a few milliseconds: a slot does not wait for them, it sends its item ahead.
-      commit: createGroupCommit(store, { gatherMs: commitGatherMs }),
+      // for delivery.commitGatherMs: a slot does not wait for them, it sends its item ahead, and
+      // the pump ends the wait once no item is left ahead (#pump). So responses that a slow
+      // server spreads out share fsyncs as a burst's do, and nothing waits on an idle window.
+      commit: createGroupCommit(store, { gatherMs: config.delivery.commitGatherMs }),
       status: this.#status,
       claims: this.#claims,
       lendSlot: () => {
@@ -310,6 +304,8 @@ class DeliveryWorker implements Delivery {
     this.#startAhead();
     const free = this.#slots.freeToClaim;
     if (free > 0) this.#claim(free);
+    // The next slot to free up would have nothing to send until the claims commit.
+    if (this.#slots.isWaitingForClaims) this.#attemptContext!.commit.hurry();
   }
 
   /**

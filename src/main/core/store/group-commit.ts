@@ -38,6 +38,12 @@ export interface GroupCommit {
    * over the whole work, under which each step's savepoint would journal its pages anew.
    */
   runSteps<T>(work: (tryStep: TryStep) => T): Promise<T>;
+  /**
+   * Commits the open batch at the next turn instead of at the end of its gathering window: its
+   * owner has someone waiting for it (a delivery slot with nothing left to send). Nothing
+   * happens when no batch is open, or when it commits at the next turn anyway.
+   */
+  hurry(): void;
 }
 
 type Outcome = StepResult<unknown>;
@@ -79,7 +85,9 @@ const tryGuarded: TryStep = (step) => {
  *
  * `gatherMs`: the batch is committed that long after its first write instead, for writers whose
  * callers do not wait for the commit to go on (delivery, whose slots send the item they hold
- * ahead meanwhile): responses that arrive a few milliseconds apart then share one fsync.
+ * ahead meanwhile): writes that arrive up to that far apart then share one fsync, so writes
+ * spread out by a slow server cost no more commits than a burst. The window bounds the wait of
+ * each write; `hurry()` ends it early when someone waits.
  */
 export function createGroupCommit(
   store: GroupCommitStore,
@@ -88,6 +96,8 @@ export function createGroupCommit(
   const gatherMs = options.gatherMs ?? 0;
   let waiting: Waiting[] = [];
   let isScheduled = false;
+  /** The end of the open batch's gathering window, while it is pending. */
+  let windowTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Runs a batch with no savepoint; undefined (and nothing written) when one of its works threw. */
   const runOptimistically = (batch: Waiting[]): Outcome[] | undefined => {
@@ -131,6 +141,8 @@ export function createGroupCommit(
 
   const flush = () => {
     isScheduled = false;
+    clearTimeout(windowTimer);
+    windowTimer = undefined;
     const batch = waiting;
     waiting = [];
     let outcomes: Outcome[];
@@ -153,7 +165,7 @@ export function createGroupCommit(
       waiting.push({ work, isSingleWrite, resolve: resolve as (value: unknown) => void, reject });
       if (isScheduled) return;
       isScheduled = true;
-      if (gatherMs > 0) setTimeout(flush, gatherMs);
+      if (gatherMs > 0) windowTimer = setTimeout(flush, gatherMs);
       else setImmediate(flush);
     });
 
@@ -161,5 +173,11 @@ export function createGroupCommit(
     run: (work) => join(work, false),
     runSingleWrite: (work) => join(work, true),
     runSteps: (work) => join(work, true),
+    hurry: () => {
+      if (windowTimer === undefined) return;
+      clearTimeout(windowTimer);
+      windowTimer = undefined;
+      setImmediate(flush);
+    },
   };
 }

@@ -68,10 +68,14 @@ export async function runAttempt(
       random: context.random,
       signal: entry.controller.signal,
       recordVerifying: () => {
-        // Once per attempt: a hash read again and the columns after it both ask for it.
-        verifyingRecorded ??= commit.runSingleWrite(
-          () => void store.transitionItem(item.id, 'verifying', {}),
-        );
+        // Once per attempt: a hash read again and the columns after it both ask for it. The
+        // slot waits for this commit, so it does not wait for the gathering window.
+        if (!verifyingRecorded) {
+          verifyingRecorded = commit.runSingleWrite(
+            () => void store.transitionItem(item.id, 'verifying', {}),
+          );
+          commit.hurry();
+        }
         return verifyingRecorded;
       },
     });

@@ -45,6 +45,14 @@ export class Slots<Claim> {
     return this.sendingCount < this.#sendLimit();
   }
 
+  /**
+   * Whether claims wait for their commit while no item is held ahead: a slot that frees up now
+   * has nothing to send until that commit, so it should not wait for a gathering window.
+   */
+  get isWaitingForClaims(): boolean {
+    return this.#reserved > 0 && this.#ahead.length === 0;
+  }
+
   /** Whether items may wait ahead of the sending ones: not while a half-open probe runs. */
   get canHoldAhead(): boolean {
     return this.#claimLimit() > this.#sendLimit();

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { createGroupCommit, type Store } from '../../../../../src/main/core/store/index.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  createGroupCommit,
+  type Item,
+  type Store,
+} from '../../../../../src/main/core/store/index.ts';
+import type { GroupCommitStore } from '../../../../../src/main/core/store/group-commit.ts';
 import { makeTempDir } from '../../../../helpers/temp-dir.ts';
 import { openTestStore, queueItem } from '../../../../helpers/store.ts';
 
@@ -29,7 +34,6 @@ describe('group commit', () => {
   });
 
   it('with gatherMs, writes a few turns apart share one commit; without, each turn commits', async () => {
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     const { store, published } = openTestStore(makeTempDir());
     const immediate = createGroupCommit(store);
     const alone = immediate.run(() => queueItem(store, { relativePath: 'alone.pdf' }));
@@ -47,6 +51,67 @@ describe('group commit', () => {
     void first.then(() => (publishedWhenFirstCommitted = published.length));
     await Promise.all([first, second]);
     expect(publishedWhenFirstCommitted).toBe(3);
+  });
+
+  it('with gatherMs, single writes arriving spread over the window share one commit, each acknowledged only once it is committed', async () => {
+    const dataDir = makeTempDir();
+    const { store } = openTestStore(dataDir);
+    const fresh = (prefix: string) =>
+      [1, 2, 3, 4, 5, 6].map((n) => queueItem(store, { relativePath: `${prefix}-${n}.pdf` }));
+    // Another connection sees only what has committed: the acknowledgement must come after it.
+    const reader = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'), { readonly: true });
+    onTestFinished(() => {
+      reader.close();
+    });
+    const stateOf = reader.prepare('SELECT state FROM items WHERE id = ?').pluck();
+    /** Six outcomes (queued → uploading) 3 ms apart, as spread-out responses bring them. */
+    const outcomesArrivingSpread = async (gatherMs: number, items: Item[]) => {
+      const counted = countingTransactions(store);
+      const commit = createGroupCommit(counted.store, { gatherMs });
+      const seenAtAcknowledgement: unknown[] = [];
+      const acknowledged: Promise<void>[] = [];
+      for (const [index, item] of items.entries()) {
+        if (index > 0) await sleep(3);
+        const written = commit.runSingleWrite(() => {
+          store.transitionItem(item.id, 'uploading', { attempt: 1 }, { attempts: 1 });
+        });
+        acknowledged.push(
+          written.then(() => void seenAtAcknowledgement.push(stateOf.get(item.id))),
+        );
+      }
+      await Promise.all(acknowledged);
+      return { commits: counted.commits(), seenAtAcknowledgement };
+    };
+
+    // By turn alone, each commits on its own.
+    const byTurn = await outcomesArrivingSpread(0, fresh('turn'));
+    expect(byTurn.commits).toBe(6);
+    expect(byTurn.seenAtAcknowledgement).toEqual(Array(6).fill('uploading'));
+
+    // Within a 40 ms window they share far fewer commits, and still none is heard early.
+    const gathered = await outcomesArrivingSpread(40, fresh('window'));
+    expect(gathered.commits).toBeLessThanOrEqual(2);
+    expect(gathered.seenAtAcknowledgement).toEqual(Array(6).fill('uploading'));
+  });
+
+  it('hurry() commits the open batch at the next turn instead of at the end of its window', async () => {
+    const { store, published } = openTestStore(makeTempDir());
+    const commit = createGroupCommit(store, { gatherMs: 10_000 });
+    const written = commit.runSingleWrite(() => queueItem(store, { relativePath: 'waited.pdf' }));
+    await nextTurn();
+    expect(published).toHaveLength(0);
+    commit.hurry();
+    await written;
+    expect(published.map((event) => event.type)).toEqual(['item.queued']);
+    // With no batch open, hurry() does nothing, and the next batch gathers again.
+    commit.hurry();
+    const later = commit.runSingleWrite(() => queueItem(store, { relativePath: 'later.pdf' }));
+    await nextTurn();
+    await nextTurn();
+    expect(published).toHaveLength(1);
+    commit.hurry();
+    await later;
+    expect(published).toHaveLength(2);
   });
 
   it('rolls back only the record that failed; the others in its batch are accepted', async () => {
@@ -104,6 +169,24 @@ describe('group commit', () => {
     expect(paths.sort()).toEqual(['kept-1.pdf', 'kept-2.pdf']);
   });
 });
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The store as a group commit uses it, counting its outermost transactions (its commits). */
+function countingTransactions(store: Store): { store: GroupCommitStore; commits: () => number } {
+  let commits = 0;
+  return {
+    store: {
+      transaction: (work) => {
+        commits += 1;
+        return store.transaction(work);
+      },
+      withoutSavepoints: (work) => store.withoutSavepoints(work),
+    },
+    commits: () => commits,
+  };
+}
 
 /** Makes the store refuse the event of an item of this name (its call then fails midway). */
 function refuseEventsOf(dataDir: string, name: string): void {

@@ -47,6 +47,34 @@ describe('delivery slots', () => {
     expect(slots.claimedCount).toBe(0);
   });
 
+  it('says a slot would wait for a commit only once claims are pending and nothing is held ahead', () => {
+    const { slots } = slotsOf(2);
+    expect(slots.isWaitingForClaims).toBe(false);
+    // At start: claims wait for their commit and nothing can be sent meanwhile.
+    slots.reserve(4);
+    expect(slots.isWaitingForClaims).toBe(true);
+    slots.unreserve(4);
+    slots.holdAhead(['a', 'b', 'c', 'd']);
+    slots.takeNextToSend();
+    slots.startSending();
+    slots.takeNextToSend();
+    slots.startSending();
+    // a's network work is over: its slot sends c, held ahead, while the refill's claim waits.
+    slots.lend();
+    slots.takeNextToSend();
+    slots.startSending();
+    slots.reserve(1);
+    expect(slots.isWaitingForClaims).toBe(false);
+    // b's too: its slot sends d, the last one held ahead; the next slot to free up would wait.
+    slots.lend();
+    slots.takeNextToSend();
+    slots.startSending();
+    slots.reserve(1);
+    expect(slots.isWaitingForClaims).toBe(true);
+    slots.unreserve(2);
+    expect(slots.isWaitingForClaims).toBe(false);
+  });
+
   it('lets one probe through and holds nothing ahead while the breaker is not closed', () => {
     const { slots, breaker } = slotsOf(4);
     breaker.isClosed = false;
