@@ -25,7 +25,7 @@ export function Dashboard() {
     <div className="stack">
       <HealthCard feed={feed} counts={counts} />
       <div className="grid">
-        <SharePointCard feed={feed} connection={connection} nowMs={nowMs} />
+        <SharePointCard connection={connection} nowMs={nowMs} />
         <ThroughputCard feed={feed} counts={counts} nowMs={nowMs} />
       </div>
       <section className="card" aria-labelledby="counts-title">

@@ -41,12 +41,7 @@ export function FoldersTable(props: { feed: Feed }) {
             </thead>
             <tbody>
               {state.folders.map((folder) => (
-                <FolderRow
-                  key={folder.id}
-                  feed={feed}
-                  folder={folder}
-                  isAllPaused={state.delivery.isPaused}
-                />
+                <FolderRow key={folder.id} feed={feed} folder={folder} />
               ))}
             </tbody>
           </table>
@@ -56,7 +51,8 @@ export function FoldersTable(props: { feed: Feed }) {
   );
 }
 
-function FolderRow(props: { feed: Feed; folder: FolderView; isAllPaused: boolean }) {
+/** One folder's row; its Pause / Resume stays while all uploads are paused (it is its own). */
+function FolderRow(props: { feed: Feed; folder: FolderView }) {
   const { folder } = props;
   const name = folder.label ?? folder.id;
   return (
@@ -88,14 +84,12 @@ function FolderRow(props: { feed: Feed; folder: FolderView; isAllPaused: boolean
         );
       })}
       <td>
-        {props.isAllPaused ? null : (
-          <PauseButton
-            feed={props.feed}
-            folderId={folder.id}
-            isPaused={folder.isPaused}
-            folderName={name}
-          />
-        )}
+        <PauseButton
+          feed={props.feed}
+          folderId={folder.id}
+          isPaused={folder.isPaused}
+          folderName={name}
+        />
       </td>
     </tr>
   );

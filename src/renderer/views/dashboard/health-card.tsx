@@ -1,6 +1,7 @@
 /**
  * The dashboard's health card: overall health in one word (the rule the tray icon uses), a
- * sentence, the reasons as links to the files concerned, and "Retry N failed files" with its
+ * sentence, the reasons as links to the files concerned, Pause all uploads / Resume uploads (beside
+ * "Paused", where a person looks for it), and "Retry N failed files" with its
  * result.
  */
 import { useState } from 'react';
@@ -11,6 +12,7 @@ import { countInGroup } from '../../../shared/state-vocabulary.ts';
 import type { Feed } from '../../feed/feed-context.tsx';
 import { FeedCommandError } from '../../feed/feed-connection.ts';
 import { Link } from '../../router.tsx';
+import { PauseButton } from './pause-button.tsx';
 
 const healthWords: Readonly<Record<OverallHealth, { title: string; tone: string }>> = {
   ok: { title: 'All good', tone: 'good' },
@@ -64,6 +66,9 @@ export function HealthCard(props: { feed: Feed; counts: StateCounts }) {
           ))}
         </ul>
       ) : null}
+      <p>
+        <PauseButton feed={feed} folderId={null} isPaused={state.delivery.isPaused} />
+      </p>
       {counts.failed > 0 ? (
         <p>
           <RetryAllFailed feed={feed} count={counts.failed} onResult={setRetryAllMessage} />

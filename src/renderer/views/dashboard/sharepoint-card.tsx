@@ -1,16 +1,14 @@
 /**
- * The dashboard's SharePoint card: the connection and its circuit breaker, when the next check
- * is, and Pause / Resume of all delivery.
+ * The dashboard's SharePoint card: the connection and its circuit breaker, and when the next
+ * check is.
  */
 import type { ConnectionView } from '../../../shared/feed-protocol.ts';
-import type { Feed } from '../../feed/feed-context.tsx';
 import { formatIn, formatTime } from '../../format/format.ts';
 import { Link } from '../../router.tsx';
-import { PauseButton } from './pause-button.tsx';
 
 /** The SharePoint card. */
-export function SharePointCard(props: { feed: Feed; connection: ConnectionView; nowMs: number }) {
-  const { feed, connection, nowMs } = props;
+export function SharePointCard(props: { connection: ConnectionView; nowMs: number }) {
+  const { connection, nowMs } = props;
   return (
     <section className="card" aria-labelledby="sharepoint-title">
       <h2 id="sharepoint-title">SharePoint</h2>
@@ -29,7 +27,6 @@ export function SharePointCard(props: { feed: Feed; connection: ConnectionView; 
           <Link to="/settings">Connect SharePoint in Settings</Link>
         </p>
       ) : null}
-      <PauseButton feed={feed} folderId={null} isPaused={feed.state.delivery.isPaused} />
     </section>
   );
 }
