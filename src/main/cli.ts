@@ -16,6 +16,7 @@ import { resolveDataDir } from './cli/data-dir-option.ts';
 import { formatDoctor, runDoctor, writeDoctorBundle } from './cli/doctor-command.ts';
 import { runRetry } from './cli/retry-command.ts';
 import { runStatus } from './cli/status-command.ts';
+import { runResponses } from './cli/responses-command.ts';
 import { runEmulatorFromCommandLine } from '../../tools/graph-emulator/index.ts';
 
 const usage = `SiteDrop ${sitedropVersion}: delivers dropped files to SharePoint.
@@ -26,6 +27,7 @@ Usage:
   sitedrop emulator [--port N] [--root DIR]                            the SharePoint/Graph emulator alone
   sitedrop status   [--data-dir DIR] [--json] [--all]                  counts by state and recent items
   sitedrop retry    [--data-dir DIR] (ID | --all-failed)               queue failed items again
+  sitedrop responses [--data-dir DIR] [--json]                         responses brought back, and their states
   sitedrop doctor   [--data-dir DIR] [--config FILE] [--policy FILE]   check the installation
                     [--bundle FILE]                                    and write a diagnostics zip
 
@@ -95,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'status':
       print(runStatus({ dataDir, json: values.json, all: values.all }));
+      return 0;
+    case 'responses':
+      print(runResponses({ dataDir, json: values.json }));
       return 0;
     case 'retry': {
       const id = positionals[0];

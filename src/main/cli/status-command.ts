@@ -17,7 +17,9 @@ import {
   itemFromRow,
   latestItemEventsOfTypes,
   listItemRows,
+  listResponses,
   openDatabaseReadOnly,
+  toStatusResponse,
   type Item,
 } from '../core/store/index.ts';
 
@@ -44,7 +46,11 @@ export function runStatus(options: StatusOptions): string {
     const counts = countItemsByState(db);
     const limit = options.all ? Number.MAX_SAFE_INTEGER : (options.recent ?? 20);
     const items = listItemRows(db, { limit }).map(itemFromRow);
-    const report: StatusReport = { counts, items: items.map(toStatusItem) };
+    const report: StatusReport = {
+      counts,
+      items: items.map(toStatusItem),
+      responses: listResponses(db, limit).map(toStatusResponse),
+    };
     if (options.json) return JSON.stringify(report);
     const latestOf = (states: readonly ItemState[]) =>
       listItemRows(db, { states: [...states], limit: 5 }).map(itemFromRow);

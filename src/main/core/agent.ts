@@ -18,6 +18,7 @@ import {
 import { DelegatedAccount, startSignIn } from './account/index.ts';
 import { acquireDataDirLock } from './data-dir-lock/index.ts';
 import { startDelivery, type Delivery } from './delivery/index.ts';
+import { startResponses, type Responses } from './responses/index.ts';
 import { EventBus } from './events/index.ts';
 import {
   createSettingsCommands,
@@ -80,6 +81,8 @@ export interface Agent {
   readonly intake: Intake;
   /** The delivery worker: connection state, pause/resume, cancel, test connection. */
   readonly delivery: Delivery;
+  /** The return channel: head office's answers brought back; Check now. */
+  readonly responses: Responses;
   /** The local status port: its URL, and the dashboard URL with the token (print, never log). */
   readonly feed: Feed;
   /** The person signed in for delegated sign-in: sign in, sign out, who. */
@@ -230,6 +233,11 @@ function startAgentWorkers(config: Config, parts: AgentParts): Promise<Workers> 
           ...{ config: workerConfig, store, bus, logger, clock, secretStore, redactor },
           delegatedTokens: account,
         }),
+      startResponses: (workerConfig, delivery) =>
+        startResponses({
+          ...{ config: workerConfig, store, logger, clock },
+          remoteFiles: () => delivery.remoteFiles(),
+        }),
     },
     config,
     logger,
@@ -319,6 +327,9 @@ function runningAgent(
     },
     get delivery() {
       return workers.delivery;
+    },
+    get responses() {
+      return workers.responses;
     },
     whenSettled: () => workers.whenSettled(),
     close(reason = 'stopped') {

@@ -1,5 +1,6 @@
 /**
- * The agent's config-bound workers, intake and delivery, and their restart when settings change.
+ * The agent's config-bound workers, intake, delivery and responses, and their restart when
+ * settings change.
  *
  * Both read the config once when they start; the composition root restarts them with a saved
  * config so a change takes effect without restarting the agent. Restarts are serialised: a
@@ -10,17 +11,21 @@ import type { Delivery } from './delivery/index.ts';
 import type { Intake } from './intake/index.ts';
 import { Sequencer, type Disposable } from './lifecycle/index.ts';
 import type { Logger } from './logging/index.ts';
+import type { Responses } from './responses/index.ts';
 
 /** How to start intake and delivery for a config. */
 export interface WorkerFactory {
   startIntake(config: Config): Promise<Intake>;
   startDelivery(config: Config): Promise<Delivery>;
+  /** The return channel, on that delivery's SharePoint connection (none: no responses). */
+  startResponses?(config: Config, delivery: Delivery): Responses;
 }
 
 /** The running workers; their identity changes when settings are applied. */
 export interface Workers extends Disposable {
   readonly intake: Intake;
   readonly delivery: Delivery;
+  readonly responses: Responses;
   /** Restarts both with a new config, after any restart under way. */
   apply(config: Config): void;
   /** Resolves when no restart is under way. */
@@ -29,7 +34,14 @@ export interface Workers extends Disposable {
 }
 
 /** The config sections intake and delivery read; a change in any of them restarts both. */
-const workerSections = ['folders', 'sharepoint', 'auth', 'delivery', 'intake'] as const;
+const workerSections = [
+  'folders',
+  'sharepoint',
+  'auth',
+  'delivery',
+  'intake',
+  'responses',
+] as const;
 
 /** Whether a config change concerns intake or delivery (not only the log level, say). */
 export function workersNeedRestart(previous: Config, next: Config): boolean {
@@ -58,15 +70,20 @@ export async function startWorkers(
     await intake.close();
     throw error;
   }
+  const startResponses = (config: Config, running: Delivery): Responses =>
+    factory.startResponses?.(config, running) ?? noResponses;
+  let responses = startResponses(initialConfig, delivery);
   let current = initialConfig;
   const restarts = new Sequencer();
   let isClosed = false;
 
   const restartWith = async (config: Config) => {
+    await responses.close();
     await delivery.close();
     await intake.close();
     intake = await factory.startIntake(config);
     delivery = await factory.startDelivery(config);
+    responses = startResponses(config, delivery);
     current = config;
   };
 
@@ -76,6 +93,9 @@ export async function startWorkers(
     },
     get delivery() {
       return delivery;
+    },
+    get responses() {
+      return responses;
     },
     apply(config) {
       void restarts
@@ -103,8 +123,15 @@ export async function startWorkers(
       if (isClosed) return;
       isClosed = true;
       await restarts.settled();
+      await responses.close();
       await delivery.close();
       await intake.close();
     },
   };
 }
+
+/** The return channel of an agent without one: nothing to check, nothing to close. */
+const noResponses: Responses = {
+  checkNow: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfigSchema } from '../config-schema.ts';
 import { ItemStateSchema, itemStates } from '../item-state.ts';
 import { SharePointWaitSchema } from '../events.ts';
+import { ResponseStateSchema } from '../response-state.ts';
 import {
   epochMsSchema as epochMs,
   itemIdSchema as itemId,
@@ -231,7 +232,6 @@ export const ConnectionTestResultSchema = z.object({
 /** The outcome of "Test connection". */
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;
 
-/** The shape of `sitedrop status --json` and `GET /api/status` (docs/feed.md, "HTTP API"). */
 /** Who is signed in (delegated sign-in), as the ID token names them. */
 export const AccountViewSchema = z.object({
   /** The sign-in name (UPN), e.g. dana@contoso.com. */
@@ -266,6 +266,20 @@ export const SignInStartedSchema = z.discriminatedUnion('method', [
 /** A sign-in just started. */
 export type SignInStarted = z.infer<typeof SignInStartedSchema>;
 
+/** A response as `sitedrop status --json`, `sitedrop responses --json` and /api/status show it. */
+export const StatusResponseSchema = z.object({
+  id: z.number().int().positive(),
+  request_id: z.string().nullable(),
+  name: z.string(),
+  remotePath: z.string().nullable(),
+  localPath: z.string().nullable(),
+  state: ResponseStateSchema,
+  size: nonNegativeInt.nullable(),
+  quickXorHash: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+/** The shape of `sitedrop status --json` and `GET /api/status` (docs/feed.md, "HTTP API"). */
 export const StatusReportSchema = z.object({
   counts: StateCountsSchema,
   /** Who is signed in (null: nobody); absent from agents without delegated sign-in. */
@@ -285,6 +299,11 @@ export const StatusReportSchema = z.object({
       verificationNote: z.string().nullable().optional(),
     }),
   ),
+  /**
+   * The newest responses brought back (docs/responses.md). Optional: an agent from before the
+   * return channel reports none, and a client that does not know the field ignores it.
+   */
+  responses: z.array(StatusResponseSchema).optional(),
 });
 
 /** The shape of `sitedrop status --json`. */

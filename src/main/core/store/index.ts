@@ -27,5 +27,10 @@ export {
   type DatabaseRecovery,
 } from './open-database.ts';
 export type { ReadyResponse, ResponseInbox } from './responses/response-inbox.ts';
+export {
+  listResponses,
+  toStatusResponse,
+  type StatusResponse,
+} from './responses/response-queries.ts';
 export type { RemoteChange, ResponseChanges, ResponseRecord } from './responses/response-record.ts';
 export { latestSchemaVersion, migrate, migrations, SchemaTooNewError } from './migrations.ts';

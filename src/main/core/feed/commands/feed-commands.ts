@@ -17,7 +17,7 @@ import {
 import { itemStates, terminalItemStates } from '../../../../shared/item-state.ts';
 import type { EventBus } from '../../events/index.ts';
 import type { Clock, Disposable } from '../../lifecycle/index.ts';
-import type { Item, Store } from '../../store/index.ts';
+import { toStatusResponse, type Item, type Store } from '../../store/index.ts';
 import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
 import { accountCommandHandlers, type FeedAccountCommands } from './account-commands.ts';
 import { ReportedState, type StateReporters } from './reported-state.ts';
@@ -239,6 +239,7 @@ export class FeedCommandRunner implements Disposable {
         counts: store.countsByState(),
         items: store.listItems({ limit: statusItemCount }).map(toStatusItem),
         ...(commands.account ? { account: await commands.account.current() } : {}),
+        responses: store.responses.listNewest(statusItemCount).map(toStatusResponse),
       }),
       ...accountCommandHandlers(commands.account, (operation, what) =>
         this.#require(operation, what),
