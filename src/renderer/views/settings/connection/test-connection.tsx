@@ -1,7 +1,9 @@
 /**
  * "Test connection": runs the agent's connection test on the saved settings and lists each step
  * (configuration, credential, token, site, library, folder, write) with OK, Failed or Skipped and
- * the reason.
+ * the reason. While it runs the button stays focusable (aria-disabled, not disabled, which would
+ * drop the keyboard's focus to the page), and the outcome goes into a status region that is
+ * always there.
  */
 import { useState } from 'react';
 import type { ConnectionTestResult } from '../../../../shared/feed-protocol.ts';
@@ -24,6 +26,7 @@ export function TestConnection(props: { isDirty: boolean }) {
   const [error, setError] = useState<string | undefined>();
   const [isRunning, setIsRunning] = useState(false);
   const run = () => {
+    if (isRunning) return;
     setIsRunning(true);
     setError(undefined);
     setResult(undefined);
@@ -40,7 +43,7 @@ export function TestConnection(props: { isDirty: boolean }) {
   };
   return (
     <div className="test-connection">
-      <button type="button" onClick={run} disabled={isRunning}>
+      <button type="button" onClick={run} aria-disabled={isRunning ? true : undefined}>
         {isRunning ? 'Testing…' : 'Test connection'}
       </button>
       {props.isDirty ? (
