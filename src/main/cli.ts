@@ -24,7 +24,7 @@ const usage = `SiteDrop ${sitedropVersion}: delivers dropped files to SharePoint
 Usage:
   sitedrop agent    [--data-dir DIR] [--config FILE] [--policy FILE]   run headless until Ctrl+C
   sitedrop demo     [--data-dir DIR] [--watch FOLDER]                  agent + a local SharePoint emulator
-  sitedrop emulator [--port N] [--root DIR]                            the SharePoint/Graph emulator alone
+  sitedrop emulator [--port N] [--root DIR] [--head-office DIR]        the SharePoint/Graph emulator alone
   sitedrop status   [--data-dir DIR] [--json] [--all]                  counts by state and recent items
   sitedrop retry    [--data-dir DIR] (ID | --all-failed)               queue failed items again
   sitedrop responses [--data-dir DIR] [--json]                         responses brought back, and their states
@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       watch: { type: 'string' },
       port: { type: 'string' },
       root: { type: 'string' },
+      'head-office': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
       const options = {
         rootDir: path.resolve(values.root ?? path.join(dataDir, 'demo', 'demo-sharepoint')),
         ...(values.port ? { port: parsePort(values.port) } : {}),
+        ...(values['head-office'] ? { headOffice: path.resolve(values['head-office']) } : {}),
       };
       await runUntilSignal(
         {

@@ -21,12 +21,13 @@ import { DEMO_USER_PRINCIPAL_NAME, OUTSIDER_USER_PRINCIPAL_NAME } from './entra/
  * on SIGINT/SIGTERM).
  */
 export async function runEmulatorFromCommandLine(
-  options: { port?: number; rootDir: string },
+  options: { port?: number; rootDir: string; headOffice?: string },
   print: (line: string) => void,
 ): Promise<GraphEmulator> {
   const emulator = await startGraphEmulator({
     ...buildDefaultEmulatorOptions(options.rootDir),
     port: options.port ?? 0,
+    ...(options.headOffice === undefined ? {} : { headOffice: { directory: options.headOffice } }),
   });
   print(`Graph emulator listening on ${emulator.authorityHost}`);
   print(`  Graph base URL:  ${emulator.graphBaseUrl}`);
@@ -45,6 +46,12 @@ export async function runEmulatorFromCommandLine(
     `  Site:            https://${DEFAULT_SITE_HOSTNAME}${DEFAULT_SITE_PATH}, library "${DEFAULT_LIBRARY_NAME}"`,
   );
   print(`  Files:           ${emulator.rootDir}/<library>/<path>`);
+  if (emulator.headOffice) {
+    const { directory, drivePath } = emulator.headOffice;
+    print(
+      `  Head office:     ${directory}  (a file copied here appears in "${DEFAULT_LIBRARY_NAME}" under ${drivePath}/)`,
+    );
+  }
   print(
     `  Control API:     ${emulator.authorityHost}/_emulator/ with header ${CONTROL_TOKEN_HEADER}: ${emulator.controlToken}`,
   );

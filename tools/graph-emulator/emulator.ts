@@ -15,6 +15,8 @@ import { DeltaFeed } from './delta/delta-feed.ts';
 import { DeltaTokens } from './delta/delta-tokens.ts';
 import { RemoteFiles } from './head-office/remote-files.ts';
 import { handleRemoteControl } from './head-office/remote-control.ts';
+import { DropFolder } from './head-office/drop-folder.ts';
+import type { HeadOfficeFolder } from './head-office/drop-folder.ts';
 import type { SiteInfo } from './drive-store.ts';
 import { FaultController } from './faults.ts';
 import { MissingHashes, attachMissingHashes } from './missing-hashes.ts';
@@ -60,6 +62,8 @@ export interface GraphEmulator {
    * and make delta tokens answer 410 (also over the control API; see docs/graph-emulator.md).
    */
   readonly remote: RemoteFiles;
+  /** Head office's drop folder, when the `headOffice` option names one. */
+  readonly headOffice: HeadOfficeFolder | undefined;
   /** Every request answered so far (live array, oldest first). */
   readonly requestLog: readonly RequestRecord[];
   /** Users, sessions, tokens and site access of the emulated directory (delegated sign-in). */
@@ -183,6 +187,15 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     drives: () => sites.flatMap((site) => site.drives),
     tempDirectory,
   });
+  // Before listening: a folder that cannot be read fails the start with nothing left open.
+  const headOffice =
+    resolved.headOffice &&
+    (await DropFolder.start(
+      resolved.headOffice,
+      remote,
+      path.join(resolved.rootDir, '.graph-emulator-state'),
+    ));
+
   let origins: EmulatorOrigins = { graph: '', login: '', sharePoint: '' };
   const info: Record<string, unknown> = {};
 
@@ -277,6 +290,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     missingHashes,
     entra,
     remote,
+    headOffice,
     requestLog: log.records,
     reset,
     close() {
@@ -287,6 +301,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         );
         for (const socket of sockets) socket.destroy();
         await Promise.all(closed);
+        await headOffice?.close();
         await uploads.discardAll();
         // Each library's journal of ids and versions gets its last lines (item-journal.ts).
         await Promise.all(sites.flatMap((site) => site.drives.map((drive) => drive.close())));

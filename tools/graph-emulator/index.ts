@@ -41,6 +41,7 @@ export type { RequestRecord } from './request-log.ts';
 export { RemoteFiles } from './head-office/remote-files.ts';
 export type { RemotePath, RemotePutResult } from './head-office/remote-files.ts';
 export type { ResyncCode } from './delta/change-log.ts';
+export type { HeadOfficeFolder, HeadOfficeOptions } from './head-office/drop-folder.ts';
 export { CONTROL_TOKEN_HEADER } from './control-api.ts';
 export {
   FRAGMENT_MULTIPLE_BYTES,

@@ -2,6 +2,7 @@
 // the demo credentials that `sitedrop demo` configures on both sides.
 
 import path from 'node:path';
+import type { HeadOfficeOptions } from './head-office/drop-folder.ts';
 import { resolveSignInOptions } from './entra/sign-in-state.ts';
 import type { EmulatorSignInOptions, SignInLifetimes } from './entra/sign-in-state.ts';
 import { defaultUsers } from './entra/users.ts';
@@ -132,6 +133,11 @@ export interface GraphEmulatorOptions {
   hostNames?: EmulatorHostNames;
   /** Serve this certificate instead of the generated one (which covers 127.0.0.1, ::1, localhost). */
   tls?: EmulatorTlsOptions;
+  /**
+   * Head office's drop folder: a folder on disk whose files appear in a library folder (default
+   * `Responses/`) as head office's answers (head-office/drop-folder.ts). Default: none.
+   */
+  headOffice?: HeadOfficeOptions;
   /** Users who can sign in (delegated). Default: the demo user and a user without site access. */
   users?: EmulatorUserOptions[];
   /** Lifetimes of authorization codes, device codes and refresh tokens. */
@@ -196,6 +202,7 @@ export interface ResolvedEmulatorOptions {
   downloadUrlLifetimeSeconds: number;
   hostNames: Required<EmulatorHostNames>;
   tls: EmulatorTlsOptions | undefined;
+  headOffice: HeadOfficeOptions | undefined;
   users: EmulatorUserOptions[];
   signIn: SignInLifetimes;
 }
@@ -246,6 +253,7 @@ export function resolveEmulatorOptions(options: GraphEmulatorOptions): ResolvedE
       sharePoint: options.hostNames?.sharePoint ?? 'localhost',
     },
     tls: options.tls,
+    headOffice: options.headOffice,
     users: options.users ?? defaultUsers(),
     signIn: resolveSignInOptions(options.signIn),
   };

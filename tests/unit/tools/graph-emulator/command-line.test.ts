@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEmulatorFromCommandLine } from '../../../../tools/graph-emulator/index.ts';
 import { httpsRequest } from './emulator-client.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
 
 function printed(lines: string[], label: string): string {
   const line = lines.find((candidate) => candidate.trim().startsWith(label));
@@ -47,6 +48,27 @@ describe('sitedrop emulator (command line)', () => {
       expect(printed(lines, 'Users:')).toContain('dana@contoso.example');
     } finally {
       agent.destroy();
+      await emulator.close();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+
+  it('with --head-office prints the drop folder, and a file copied there appears under Responses/ in the library', async () => {
+    const workDir = await mkdtemp(path.join(os.tmpdir(), 'graph-emulator-cli-'));
+    const lines: string[] = [];
+    const emulator = await runEmulatorFromCommandLine(
+      { rootDir: path.join(workDir, 'root'), headOffice: path.join(workDir, 'head office') },
+      (line) => lines.push(line),
+    );
+    try {
+      const headOffice = lines.find((line) => line.trim().startsWith('Head office:')) ?? '';
+      expect(headOffice).toContain(path.join(workDir, 'head office'));
+      expect(headOffice).toContain('Responses/');
+      await writeFile(path.join(workDir, 'head office', 'answer.txt'), 'answer');
+      const stored = path.join(workDir, 'root', 'Documents', 'Responses', 'answer.txt');
+      const bytes = await waitFor(() => readFile(stored, 'utf8').catch(() => undefined));
+      expect(bytes).toBe('answer');
+    } finally {
       await emulator.close();
       await rm(workDir, { recursive: true, force: true });
     }
