@@ -5,7 +5,7 @@
  * - build/icons/icon.png (1024 px): electron-builder derives the Windows .ico, the macOS
  *   .icns and the Linux sizes from it.
  * - assets/tray/tray-<health>.png (32 px) and @2x (64 px): one per overall health
- *   (ok green, working blue, paused grey, attention orange).
+ *   (ok green, working blue, waiting amber, paused grey, attention orange).
  *
  * Real artwork replaces these files under the same names (docs/deployment.md, "Branding").
  * Run: node tools/generate-placeholder-icons.ts
@@ -23,6 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const trayColours: Record<string, Rgb> = {
   ok: [46, 160, 67],
   working: [31, 111, 235],
+  waiting: [191, 135, 0],
   paused: [110, 118, 129],
   attention: [219, 109, 40],
 };

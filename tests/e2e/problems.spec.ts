@@ -31,8 +31,17 @@ test('a refused upload shows what happened, what happens next and what to do, an
   const problem = page.getByRole('region', { name: 'Problem' });
   await expect(problem.getByRole('heading')).toHaveText('Not delivered: needs a person');
   await expect(problem.getByText('What happened')).toBeVisible();
-  // The agent's sentence names the cause; the page adds what comes next and what to do.
-  await expect(problem.locator('dd').first()).toContainText(/403|refused|denied|permission/i);
+  // One plain sentence by error code; the agent's words (the 403, what to grant) are for the
+  // admin, behind a disclosure.
+  await expect(problem.locator('dd').first()).toHaveText(
+    'SharePoint did not let SiteDrop add files to this library.',
+  );
+  await expect(problem.locator('dd').first()).not.toContainText(/403|Sites\.Selected|docs\//);
+  const forAdmin = problem.getByText('Details for your admin');
+  await expect(problem.getByText(/Sites\.Selected/)).toBeHidden();
+  await forAdmin.click();
+  await expect(problem.getByText(/Sites\.Selected/)).toBeVisible();
+  await expect(problem.getByText('graph.forbidden')).toBeVisible();
   await expect(problem).toContainText('SiteDrop will not try again by itself');
   await expect(problem).toContainText('press Retry');
   await expect(page.getByRole('cell', { name: '403', exact: true })).toBeVisible();
@@ -62,6 +71,13 @@ test('a passing failure says SiteDrop will retry by itself, and at what time', a
   await expect(problem).toContainText(
     /SiteDrop will try again at \d{1,2}:\d{2}( [AP]M)?, by itself\./,
   );
-  await expect(problem).toContainText(/temporarily unavailable/i);
+  await expect(problem.locator('dd').first()).toHaveText(
+    'SharePoint is not available at the moment.',
+  );
   await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  // Its one action: Try now, which sends it at once once SharePoint is back.
+  await expect(problem).toHaveAttribute('data-primary-action', 'try-now');
+  await sitedrop.emulator.clearFaults();
+  await problem.getByRole('button', { name: 'Try now' }).click();
+  await expect(page.locator('.item-heading').getByText('Delivered')).toBeVisible();
 });

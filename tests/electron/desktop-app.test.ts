@@ -228,8 +228,9 @@ describe('the tray', () => {
       type: 'connection.changed',
       data: { breaker: 'open', nextProbeAt: 1, detail: 'down' },
     });
-    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-attention.png'));
-    expect(tray()?.tooltip).toBe('SiteDrop: files need your attention');
+    // An outage is waited out, not a problem for a person.
+    expect(tray()?.image.path).toBe(path.join('/app/assets/tray', 'tray-waiting.png'));
+    expect(tray()?.tooltip).toBe('SiteDrop: waiting for SharePoint');
     publish({
       type: 'connection.changed',
       data: { breaker: 'closed', nextProbeAt: null, detail: 'up' },

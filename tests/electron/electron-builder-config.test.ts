@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import yaml from 'js-yaml';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
+import { overallHealthStates } from '../../src/shared/overall-health.ts';
 
 const require = createRequire(import.meta.url);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +85,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('ships the tray icons for every health and the compiled shell', () => {
-    for (const health of ['ok', 'working', 'paused', 'attention']) {
+    for (const health of overallHealthStates) {
       expect(fs.existsSync(new URL(`../../assets/tray/tray-${health}.png`, import.meta.url))).toBe(
         true,
       );

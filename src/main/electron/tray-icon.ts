@@ -20,6 +20,7 @@ export interface TrayActions {
 export const trayTooltips: Readonly<Record<OverallHealth, string>> = {
   ok: 'SiteDrop: everything delivered',
   working: 'SiteDrop: delivering files',
+  waiting: 'SiteDrop: waiting for SharePoint',
   paused: 'SiteDrop: delivery paused',
   attention: 'SiteDrop: files need your attention',
 };

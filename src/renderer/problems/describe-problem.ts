@@ -1,19 +1,27 @@
 /**
- * Problems written for people: for an item that did not (yet) arrive, what happened,
- * what SiteDrop will do next, and what a person can do. The agent's `errorMessage` is already a
- * sentence naming the cause; this adds the next step and the advice, chosen by state and by the
- * error code's family (docs/feed.md; codes from the delivery and intake capabilities).
+ * Problems written for people: for an item that did not (yet) arrive, what happened, what
+ * SiteDrop will do next, what a person can do, and the one action that helps most. What happened
+ * and the advice are chosen by the error code (problem-catalogue.ts); the agent's own message,
+ * written for whoever fixes SharePoint (HTTP status, Graph's code, the permission to grant), is
+ * kept for the "Details for your admin" part.
  */
 import type { ItemView } from '../../shared/feed-protocol.ts';
 import { formatTime } from '../format/format.ts';
+import { catalogueEntry, type PrimaryAction } from './problem-catalogue.ts';
 
-/** The three parts of a problem, each a sentence. */
+export type { PrimaryAction } from './problem-catalogue.ts';
+
+/** The parts of a problem, each a sentence. */
 export interface ProblemDescription {
   /** A short heading, e.g. "Waiting to try again". */
   title: string;
   whatHappened: string;
   whatNext: string;
   whatYouCanDo: string;
+  /** The one action offered first (null: nothing to press, the file itself must change). */
+  primaryAction: PrimaryAction | null;
+  /** The agent's own sentence, for an admin (codes, HTTP status, what to grant); may be null. */
+  detailsForAdmin: string | null;
   /** Whether a person is needed (failed), as opposed to SiteDrop handling it (retrying). */
   needsPerson: boolean;
 }
@@ -23,38 +31,53 @@ export function describeProblem(
   item: Pick<ItemView, 'state' | 'errorCode' | 'errorMessage' | 'nextAttemptAt' | 'attempts'>,
   nowMs: number = Date.now(),
 ): ProblemDescription | undefined {
-  const said = item.errorMessage ? ensureSentence(item.errorMessage) : undefined;
-  const code = item.errorCode ?? '';
+  const detailsForAdmin = item.errorMessage ? ensureSentence(item.errorMessage) : null;
+  const code = item.errorCode;
   switch (item.state) {
-    case 'retrying':
+    case 'retrying': {
+      const entry = catalogueEntry(code, true);
       return {
         title: 'Waiting to try again',
-        whatHappened: said ?? 'The last upload attempt did not succeed.',
+        whatHappened: entry.whatHappened,
         whatNext:
           item.nextAttemptAt === null
             ? 'SiteDrop will try again shortly.'
             : `SiteDrop will try again at ${formatTime(item.nextAttemptAt, nowMs)}, by itself.`,
-        whatYouCanDo: adviceWhileRetrying(code),
+        whatYouCanDo: entry.whatYouCanDo,
+        primaryAction: entry.action,
+        detailsForAdmin,
         needsPerson: false,
       };
-    case 'failed':
+    }
+    case 'failed': {
+      const entry = catalogueEntry(code, false);
+      // A passing failure that lasted past the retry period: only Retry starts it again.
+      const hasGivenUp = entry.action === 'try-now';
       return {
         title: 'Not delivered: needs a person',
-        whatHappened: said ?? 'SharePoint did not accept this file.',
-        whatNext: 'SiteDrop will not try again by itself; the file stays where it is.',
-        whatYouCanDo: adviceWhenFailed(code),
+        whatHappened: entry.whatHappened,
+        whatNext: hasGivenUp
+          ? 'SiteDrop tried for as long as its settings allow and will not try again by itself; the file stays where it is.'
+          : 'SiteDrop will not try again by itself; the file stays where it is.',
+        whatYouCanDo: hasGivenUp ? 'Press Retry to try again.' : entry.whatYouCanDo,
+        primaryAction: hasGivenUp ? 'retry' : entry.action,
+        detailsForAdmin,
         needsPerson: true,
       };
-    case 'quarantined':
+    }
+    case 'quarantined': {
+      const entry = catalogueEntry(code?.startsWith('input.') ? code : 'input.', false);
       return {
         title: 'Set aside: the file cannot be sent as it is',
-        whatHappened: said ?? 'The file is not a valid request.',
+        whatHappened: entry.whatHappened,
         whatNext:
-          'SiteDrop moved it into the folder’s set-aside folder (named in Settings), with a note ending in .error.txt next to it, and will not send it.',
-        whatYouCanDo:
-          'Correct the file as the note says and drop it into the watched folder again.',
+          'SiteDrop moved it into the folder’s set-aside folder, with a note beside it, and will not send it.',
+        whatYouCanDo: entry.whatYouCanDo,
+        primaryAction: 'show-note',
+        detailsForAdmin,
         needsPerson: true,
       };
+    }
     case 'gone':
       return {
         title: 'The file disappeared before it was sent',
@@ -62,6 +85,8 @@ export function describeProblem(
           'The file was removed or renamed in the watched folder before SiteDrop sent it.',
         whatNext: 'There is nothing to send, so SiteDrop does nothing more.',
         whatYouCanDo: 'If that was not intended, put the file back into the folder.',
+        primaryAction: null,
+        detailsForAdmin: null,
         needsPerson: false,
       };
     case 'cancelled':
@@ -70,46 +95,13 @@ export function describeProblem(
         whatHappened: 'Someone cancelled the upload of this file.',
         whatNext: 'SiteDrop will not send it.',
         whatYouCanDo: 'Press Retry to send it after all.',
+        primaryAction: 'retry',
+        detailsForAdmin: null,
         needsPerson: false,
       };
     default:
       return undefined;
   }
-}
-
-function adviceWhileRetrying(code: string): string {
-  if (code === 'graph.throttled') {
-    return 'Nothing: SharePoint asked SiteDrop to slow down, and it waits as long as asked.';
-  }
-  if (code.startsWith('network.')) {
-    return 'Nothing for now. If this lasts, check that this computer is online and can reach SharePoint.';
-  }
-  if (code === 'graph.unavailable' || code === 'graph.server-error') {
-    return 'Nothing for now. If it lasts for hours, check the Microsoft 365 service health page.';
-  }
-  return 'Nothing for now. If it keeps failing, tell your SharePoint admin and mention the code shown below.';
-}
-
-function adviceWhenFailed(code: string): string {
-  if (code.startsWith('auth.')) {
-    return 'Ask an admin to open Settings and press "Test connection" to see what SharePoint refuses; once it is fixed, press Retry.';
-  }
-  if (code.startsWith('config.')) {
-    return 'Ask an admin to correct the SharePoint settings (Settings › Test connection shows what is wrong), then press Retry.';
-  }
-  if (code === 'graph.forbidden') {
-    return 'Ask your SharePoint admin to give the SiteDrop app write access to the library, then press Retry.';
-  }
-  if (code === 'graph.quota-exceeded') {
-    return 'Ask your SharePoint admin to free space or raise the site’s storage quota, then press Retry.';
-  }
-  if (code === 'graph.conflict') {
-    return 'A file with the same name is already there. Rename your file and drop it again, or ask an admin to change the conflict setting; then press Retry.';
-  }
-  if (code === 'graph.too-large') {
-    return 'The file is larger than SharePoint accepts. Split or compress it and drop it again.';
-  }
-  return 'Press Retry to try again. If it fails again, tell your SharePoint admin and mention the code shown below.';
 }
 
 function ensureSentence(text: string): string {

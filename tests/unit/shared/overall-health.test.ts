@@ -12,6 +12,14 @@ describe('overallHealth', () => {
     expect(overallHealth({ ...calm, breaker: 'half-open' })).toBe('ok');
   });
 
+  it('waits, in amber and not red, while SharePoint fails or asked SiteDrop to hold off', () => {
+    expect(overallHealth({ ...calm, breaker: 'open', counts: { retrying: 2 } })).toBe('waiting');
+    expect(overallHealth({ ...calm, isThrottled: true, counts: { queued: 1 } })).toBe('waiting');
+    // A person's pause and a person's work come first.
+    expect(overallHealth({ ...calm, breaker: 'open', isPaused: true })).toBe('paused');
+    expect(overallHealth({ ...calm, breaker: 'open', counts: { failed: 1 } })).toBe('attention');
+  });
+
   it('needs a person while files are set aside, since they were never sent', () => {
     expect(overallHealth({ ...calm, counts: { quarantined: 3, delivered: 9 } })).toBe('attention');
   });

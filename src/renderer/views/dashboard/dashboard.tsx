@@ -23,7 +23,7 @@ export function Dashboard() {
   const { counts, connection } = state;
   return (
     <div className="stack">
-      <HealthCard feed={feed} counts={counts} />
+      <HealthCard feed={feed} counts={counts} nowMs={nowMs} />
       <div className="grid">
         <SharePointCard connection={connection} nowMs={nowMs} />
         <ThroughputCard feed={feed} counts={counts} nowMs={nowMs} />

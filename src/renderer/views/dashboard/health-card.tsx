@@ -13,17 +13,19 @@ import type { Feed } from '../../feed/feed-context.tsx';
 import { FeedCommandError } from '../../feed/feed-connection.ts';
 import { Link } from '../../router.tsx';
 import { PauseButton } from './pause-button.tsx';
+import { SharePointWaitNotice, sharePointWaitAt } from '../../components/sharepoint-wait.tsx';
 
 const healthWords: Readonly<Record<OverallHealth, { title: string; tone: string }>> = {
   ok: { title: 'All good', tone: 'good' },
   working: { title: 'Working', tone: 'busy' },
+  waiting: { title: 'Waiting for SharePoint', tone: 'warn' },
   paused: { title: 'Paused', tone: 'warn' },
   attention: { title: 'Needs attention', tone: 'bad' },
 };
 
 /** The health card; `feed` has a snapshot. */
-export function HealthCard(props: { feed: Feed; counts: StateCounts }) {
-  const { feed, counts } = props;
+export function HealthCard(props: { feed: Feed; counts: StateCounts; nowMs: number }) {
+  const { feed, counts, nowMs } = props;
   const { state } = feed;
   const connection = state.connection;
   const [retryAllMessage, setRetryAllMessage] = useState<string | undefined>();
@@ -34,10 +36,10 @@ export function HealthCard(props: { feed: Feed; counts: StateCounts }) {
     isPaused: state.delivery.isPaused,
     breaker,
     unavailableFolderCount: unavailable.length,
+    isThrottled: sharePointWaitAt(connection, nowMs) !== undefined,
   });
   const reasons = healthReasons(
     counts,
-    breaker,
     unavailable,
     state.delivery.isPaused,
     connection?.status === 'auth-failed',
@@ -57,6 +59,14 @@ export function HealthCard(props: { feed: Feed; counts: StateCounts }) {
           counts,
         )}
       </p>
+      {health === 'waiting' && connection !== undefined ? (
+        <SharePointWaitNotice
+          feed={feed}
+          connection={connection}
+          nowMs={nowMs}
+          onResult={setRetryAllMessage}
+        />
+      ) : null}
       {reasons.length > 0 ? (
         <ul>
           {reasons.map((reason) => (
@@ -124,6 +134,8 @@ function healthSentence(
       ]
         .filter(Boolean)
         .join(' ');
+    case 'waiting':
+      return 'SharePoint is not taking files right now. SiteDrop waits and then sends them by itself; nothing is lost.';
     case 'paused':
       return 'Delivery is paused: files are recorded and kept safely until it resumes.';
     case 'attention':
@@ -133,7 +145,6 @@ function healthSentence(
 
 function healthReasons(
   counts: StateCounts,
-  breaker: 'closed' | 'open' | 'half-open',
   unavailable: readonly FolderView[],
   isPaused: boolean,
   authFailed: boolean,
@@ -154,7 +165,6 @@ function healthReasons(
       link: '/activity?state=quarantined',
     });
   }
-  if (breaker === 'open') reasons.push({ text: 'SharePoint cannot be reached right now' });
   if (authFailed) {
     reasons.push({ text: 'SharePoint refused SiteDrop’s sign-in', link: '/settings' });
   }

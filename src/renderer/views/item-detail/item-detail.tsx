@@ -1,6 +1,6 @@
 /**
  * One item, by card: its heading and link, its problem in words, what can be done with it
- * (`item-actions.tsx`), its details and request (`item-facts.tsx`), every attempt
+ * (`item-actions.tsx`), its details (`item-facts.tsx`) and request (`components/request-card.tsx`), every attempt
  * (`attempts-table.tsx`) and its history (`item-history.tsx`). Refreshes itself when an event
  * about the item arrives (`use-item-detail.ts`).
  */
@@ -12,7 +12,8 @@ import { useFeedState } from '../../feed/feed-context.tsx';
 import { Link } from '../../router.tsx';
 import { AttemptsTable } from './attempts-table.tsx';
 import { ItemActions } from './item-actions.tsx';
-import { ItemFacts, RequestCard } from './item-facts.tsx';
+import { RequestCard } from '../../components/request-card.tsx';
+import { ItemFacts } from './item-facts.tsx';
 import { ItemHistory } from './item-history.tsx';
 import { useItemDetail } from './use-item-detail.ts';
 

@@ -51,23 +51,6 @@ export function ItemFacts(props: { item: ItemView; detail: Detail; feedState: Fe
   );
 }
 
-/** The Request card: the request metadata the file came with. */
-export function RequestCard(props: { request: NonNullable<ItemView['request']> }) {
-  return (
-    <section className="card" aria-labelledby="request-title">
-      <h2 id="request-title">Request</h2>
-      <dl className="pairs">
-        {Object.entries(props.request).map(([key, value]) => (
-          <div key={key} className="pair">
-            <dt>{key}</dt>
-            <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
-  );
-}
-
 /**
  * Every attempt the table below lists, and when Retry started the count over (delivery's own
  * count, which its retry policy uses), how many of them came since.

@@ -59,7 +59,7 @@ describe('overall health for the tray icon', () => {
     void monitor.close();
   });
 
-  it('needs attention when an item failed, SharePoint is failing or a folder is gone', () => {
+  it('needs attention when an item failed or a folder is gone, and waits while SharePoint is failing', () => {
     const { monitor, clock, publish, setCounts } = setUp();
     setCounts({ failed: 1 });
     publish({ type: 'item.failed', data: { itemId: 1, errorCode: 'x', errorMessage: 'no' } });
@@ -78,7 +78,7 @@ describe('overall health for the tray icon', () => {
       type: 'connection.changed',
       data: { breaker: 'open', nextProbeAt: 1, detail: 'down' },
     });
-    expect(monitor.current()).toBe('attention');
+    expect(monitor.current()).toBe('waiting');
     publish({
       type: 'connection.changed',
       data: { breaker: 'closed', nextProbeAt: null, detail: 'up' },
