@@ -8,6 +8,8 @@ test('a refused upload shows what happened, what happens next and what to do, an
   page,
   sitedrop,
 }) => {
+  // Opens the admin details and retries: more steps than the default time allows on a busy host.
+  test.setTimeout(90_000);
   await sitedrop.start();
   // SharePoint refuses the first upload: 403 is permanent, so the item needs a person.
   await sitedrop.emulator.addFault({

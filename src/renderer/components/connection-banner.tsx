@@ -32,11 +32,17 @@ export function ConnectionBanner() {
       </div>
     );
   }
+  // Only the sentence that does not change is a live region: a countdown inside it would be
+  // announced again every second.
   return (
-    <div className="banner tone-warn" role="status" data-connection="reconnecting">
-      <strong>Reconnecting…</strong> The connection to the SiteDrop agent was lost (it may be
-      restarting). Trying again {formatIn(status.nextTryAt, nowMs)}; what you see may be out of date
-      until then.
+    <div className="banner tone-warn" data-connection="reconnecting">
+      <span role="status">
+        <strong>Reconnecting…</strong> The connection to the SiteDrop agent was lost (it may be
+        restarting); what you see may be out of date until it is back.
+      </span>{' '}
+      <span data-testid="reconnect-countdown">
+        Trying again {formatIn(status.nextTryAt, nowMs)}.
+      </span>
     </div>
   );
 }
