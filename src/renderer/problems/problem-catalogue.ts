@@ -130,6 +130,11 @@ const entries: Readonly<Record<string, CatalogueEntry>> = {
     whatYouCanDo: fixInSettings,
     action: 'open-settings',
   },
+  'graph.foreign-link': {
+    whatHappened: 'SharePoint pointed SiteDrop to a place outside your organisation’s SharePoint.',
+    whatYouCanDo: 'Press Retry. If it happens again, show the details below to your admin.',
+    action: 'retry',
+  },
   'graph.bad-request': {
     whatHappened: 'SharePoint refused the upload.',
     whatYouCanDo: 'Press Retry. If it is refused again, show the details below to your admin.',
