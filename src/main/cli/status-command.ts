@@ -15,6 +15,7 @@ import { toStatusItem } from '../core/feed/index.ts';
 import {
   countItemsByState,
   itemFromRow,
+  latestEventOfTypes,
   latestItemEventsOfTypes,
   listItemRows,
   listResponses,
@@ -50,6 +51,7 @@ export function runStatus(options: StatusOptions): string {
       counts,
       items: items.map(toStatusItem),
       responses: listResponses(db, limit).map(toStatusResponse),
+      account: accountOf(latestEventOfTypes(db, ['account.signed-in', 'account.signed-out'])),
     };
     if (options.json) return JSON.stringify(report);
     const latestOf = (states: readonly ItemState[]) =>
@@ -69,6 +71,11 @@ export function runStatus(options: StatusOptions): string {
   }
 }
 
+/** Who is signed in, from the last sign-in or sign-out logged (by the agent or `sitedrop login`). */
+function accountOf(event: LoggedEvent | undefined): StatusReport['account'] {
+  return event?.type === 'account.signed-in' ? event.data : null;
+}
+
 function formatStatus(
   dataDir: string,
   report: StatusReport,
@@ -77,6 +84,10 @@ function formatStatus(
   localFiles: ReadonlyMap<number, LoggedEvent>,
 ): string {
   const lines = [`SiteDrop status for ${dataDir} (${describeAgent(dataDir)})`];
+  if (report.account) {
+    const { name, username } = report.account;
+    lines.push(`  Signed in as ${name ? `${name} (${username})` : username}`);
+  }
   const isEmpty = Object.values(report.counts).every((count) => count === 0);
   lines.push(isEmpty ? '  No files yet.' : `  ${describeGroupCounts(report.counts)}`);
   if (items.length > 0) {

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/config-schema.ts';
 import type { AgentEvent } from '../../../shared/events.ts';
 import type { DelegatedTokens } from '../delivery/index.ts';
+import { secretNames } from '../platform.ts';
 import { createPublicClient, publicClientKey, type PublicClient } from './public-client.ts';
 import type { PublicClientOptions } from './public-client.ts';
 import { cancelLoopback, SignInCancelledError } from './sign-in-flow.ts';
@@ -73,6 +74,8 @@ export class DelegatedAccount implements DelegatedTokens {
   #isSignInRequired = false;
   #lastSignInFailure: string | null = null;
   #generation = 0;
+  /** The stored cache when its sign-in was refused: another process's sign-in replaces it. */
+  #refusedCache: string | undefined;
 
   constructor(options: DelegatedAccountOptions) {
     this.#options = options;
@@ -100,6 +103,10 @@ export class DelegatedAccount implements DelegatedTokens {
   }
 
   async hasUsableAccount(): Promise<boolean> {
+    if (this.#isSignInRequired && (await this.#storedCache()) !== this.#refusedCache) {
+      // `sitedrop login` signed someone in from another process: try the new sign-in.
+      this.#isSignInRequired = false;
+    }
     return !this.#isSignInRequired && (await this.#account()) !== undefined;
   }
 
@@ -118,7 +125,10 @@ export class DelegatedAccount implements DelegatedTokens {
         forceRefresh: isFresh,
       });
     } catch (error) {
-      if (error instanceof InteractionRequiredAuthError) this.#requireSignIn(account, error);
+      if (error instanceof InteractionRequiredAuthError) {
+        this.#refusedCache = await this.#storedCache();
+        this.#requireSignIn(account, error);
+      }
       throw error;
     }
   }
@@ -267,6 +277,10 @@ export class DelegatedAccount implements DelegatedTokens {
     } finally {
       if (this.#flow === flow) this.#flow = undefined;
     }
+  }
+
+  #storedCache(): Promise<string | undefined> {
+    return this.#options.secretStore.get(secretNames.delegatedTokenCache);
   }
 
   #nextGeneration(): number {

@@ -19,7 +19,7 @@ export {
 } from './group-commit.ts';
 export type { Item, ItemChanges, NewItem, PathVersion } from './item.ts';
 export { itemFromRow, newVersionFields } from './item.ts';
-export { latestItemEventsOfTypes } from './latest-item-events.ts';
+export { latestEventOfTypes, latestItemEventsOfTypes } from './latest-item-events.ts';
 export {
   databaseFileName,
   openDatabase,

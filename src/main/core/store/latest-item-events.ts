@@ -31,3 +31,19 @@ export function latestItemEventsOfTypes(
   }
   return result;
 }
+
+/** The newest logged event of any of `types`, on any connection; undefined when there is none. */
+export function latestEventOfTypes(
+  db: Database,
+  types: readonly EventType[],
+): LoggedEvent | undefined {
+  const row = db
+    .prepare(
+      `SELECT seq, at, type, data FROM events
+       WHERE type IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(JSON.stringify(types)) as
+    { seq: number; at: number; type: EventType; data: string } | undefined;
+  if (!row) return undefined;
+  return { seq: row.seq, at: row.at, type: row.type, data: JSON.parse(row.data) } as LoggedEvent;
+}
