@@ -238,7 +238,8 @@ export class FeedCommandRunner implements Disposable {
       getStatus: async () => ({
         counts: store.countsByState(),
         items: store.listItems({ limit: statusItemCount }).map(toStatusItem),
-        ...(commands.account ? { account: await commands.account.current() } : {}),
+        // Signed out and app-only read alike: null, as `sitedrop status --json` prints them.
+        account: commands.account ? await commands.account.current() : null,
         responses: store.responses.listNewest(statusItemCount).map(toStatusResponse),
       }),
       ...accountCommandHandlers(commands.account, (operation, what) =>
