@@ -3,6 +3,8 @@
  * and value, and drawn by the browser in both themes.
  */
 import { formatBytes } from '../../shared/format/bytes.ts';
+import type { ItemView } from '../../shared/feed-protocol.ts';
+import type { ItemProgress } from '../feed/feed-state.ts';
 
 /** A progress bar with "sent of total" next to it. */
 export function UploadProgress(props: { name: string; sentBytes: number; totalBytes: number }) {
@@ -20,5 +22,21 @@ export function UploadProgress(props: { name: string; sentBytes: number; totalBy
         {formatBytes(props.sentBytes)} of {formatBytes(props.totalBytes)}
       </span>
     </span>
+  );
+}
+
+/** An item's progress while it uploads (what it has sent so far, else nothing yet); else nothing. */
+export function ItemUploadProgress(props: {
+  name: string;
+  item: Pick<ItemView, 'state' | 'sizeBytes'>;
+  progress: ItemProgress | undefined;
+}) {
+  if (props.item.state !== 'uploading') return null;
+  return (
+    <UploadProgress
+      name={props.name}
+      sentBytes={props.progress?.sentBytes ?? 0}
+      totalBytes={props.progress?.totalBytes ?? props.item.sizeBytes}
+    />
   );
 }

@@ -1,7 +1,8 @@
 import { PublicClientApplication } from '@azure/msal-node';
-import { authorityOf, resolveCloudEndpoints, type Config } from '../../../shared/config-schema.ts';
+import { authorityOf, type Config } from '../../../shared/config-schema.ts';
 import {
   HttpTransport,
+  msalAuthOptions,
   msalLoggerOptions,
   secretStoreCachePlugin,
   signInTimeoutMs,
@@ -44,19 +45,10 @@ export function publicClientKey(config: Config): string {
  * service sees the same extra CAs and deadlines as app-only sign-in does.
  */
 export function createPublicClient(config: Config, options: PublicClientOptions): PublicClient {
-  const { authorityHost } = resolveCloudEndpoints(config.sharepoint);
   const transport = HttpTransport.fromConfig(config);
   const timeoutMs = signInTimeoutMs(config.delivery.requestTimeoutMs);
   const application = new PublicClientApplication({
-    auth: {
-      clientId: config.auth.clientId ?? '',
-      authority: authorityOf(config),
-      // Trusted as written, so msal asks no public cloud's instance discovery (docs/delivery.md).
-      knownAuthorities: [new URL(authorityHost).host],
-      ...(config.sharepoint.authorityMetadata
-        ? { authorityMetadata: config.sharepoint.authorityMetadata }
-        : {}),
-    },
+    auth: msalAuthOptions(config),
     cache: {
       cachePlugin: secretStoreCachePlugin({
         ...options,

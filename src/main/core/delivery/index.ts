@@ -26,6 +26,7 @@ export { signInRequiredCode } from './errors.ts';
 export type { DelegatedTokens } from './graph/delegated-token-provider.ts';
 export { HttpTransport } from './graph/http-transport.ts';
 export {
+  msalAuthOptions,
   msalLoggerOptions,
   secretStoreCachePlugin,
   signInTimeoutMs,

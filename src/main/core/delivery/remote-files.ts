@@ -1,17 +1,22 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../lifecycle/index.ts';
 import { checkResponse, parseJson } from './graph/check-response.ts';
-import {
-  encodePath,
-  takeTransportFailure,
-  type GraphCall,
-  type GraphClient,
-} from './graph/graph-client.ts';
+import { encodePath, type GraphCall, type GraphClient } from './graph/graph-client.ts';
+import { sendChecked } from './graph/checked-call.ts';
 import type { HttpResponse, HttpTransport } from './graph/http-transport.ts';
 import type { DeliveryPolicies } from './resilience/index.ts';
 import type { TargetResolver } from './target-resolver.ts';
 import { DeliveryError, type FailureContext } from './errors.ts';
 import { changesOfFolder, type DeltaPage } from './graph/delta-page.ts';
+
+/** Which page of a folder's changes to read (see RemoteFiles.deltaPage). */
+export interface DeltaPageRequest {
+  driveId: string;
+  folderItemId: string;
+  scope: 'folder' | 'root';
+  link?: string | undefined;
+  startAtLatest?: boolean;
+}
 
 /** A file in a library as the return channel reads it. */
 export interface RemoteFile {
@@ -64,16 +69,7 @@ export interface RemoteFiles {
    * (`scope: 'folder'`) or on the root filtered to it (`scope: 'root'`, where a folder delta is
    * refused); `startAtLatest` asks only for a delta link (`token=latest`).
    */
-  deltaPage(
-    request: {
-      driveId: string;
-      folderItemId: string;
-      scope: 'folder' | 'root';
-      link?: string | undefined;
-      startAtLatest?: boolean;
-    },
-    signal: AbortSignal,
-  ): Promise<DeltaPage>;
+  deltaPage(request: DeltaPageRequest, signal: AbortSignal): Promise<DeltaPage>;
   /**
    * Asks a download URL for the bytes from `offsetBytes` (a Range when above 0), WITHOUT an
    * Authorization header (driveitem-get-content: the URL is pre-authenticated).
@@ -167,16 +163,7 @@ export class RemoteFilesClient implements RemoteFiles {
     return body.folder === undefined ? undefined : String(body.id);
   }
 
-  async deltaPage(
-    request: {
-      driveId: string;
-      folderItemId: string;
-      scope: 'folder' | 'root';
-      link?: string | undefined;
-      startAtLatest?: boolean;
-    },
-    signal: AbortSignal,
-  ): Promise<DeltaPage> {
+  async deltaPage(request: DeltaPageRequest, signal: AbortSignal): Promise<DeltaPage> {
     const drive = `/drives/${encodeURIComponent(request.driveId)}`;
     const start =
       request.scope === 'folder'
@@ -255,18 +242,8 @@ export class RemoteFilesClient implements RemoteFiles {
     context: FailureContext,
     accepted: readonly number[],
   ): Promise<HttpResponse> {
-    return this.#policies.execute(
-      async (signal) => {
-        let response: HttpResponse;
-        try {
-          response = await this.#graph.send({ ...call, signal, action: context.action });
-        } catch (error) {
-          throw takeTransportFailure(signal) ?? error;
-        }
-        return checkResponse(response, context, accepted, this.#clock.now());
-      },
-      { signal: call.signal, timeout: 'request', action: context.action },
-    );
+    const parts = { graph: this.#graph, policies: this.#policies, clock: this.#clock };
+    return sendChecked(parts, call, context, { timeout: 'request', accepted });
   }
 }
 

@@ -7,7 +7,7 @@ import { memo, useEffect, useRef, useSyncExternalStore } from 'react';
 import type { ItemView } from '../../../shared/feed-protocol.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { StateBadge } from '../../components/state-badge.tsx';
-import { UploadProgress } from '../../components/upload-progress.tsx';
+import { ItemUploadProgress } from '../../components/upload-progress.tsx';
 import type { Feed } from '../../feed/feed-context.tsx';
 import type { ItemProgress } from '../../feed/feed-state.ts';
 import { formatTime } from '../../format/format.ts';
@@ -158,13 +158,7 @@ const ActivityRow = memo(function ActivityRow(props: {
           {folderLabel}
           {requestId ? ` · request ${requestId}` : ''}
         </div>
-        {item.state === 'uploading' ? (
-          <UploadProgress
-            name={name}
-            sentBytes={progress?.sentBytes ?? 0}
-            totalBytes={progress?.totalBytes ?? item.sizeBytes}
-          />
-        ) : null}
+        <ItemUploadProgress name={name} item={item} progress={progress} />
         {item.state === 'retrying' && item.nextAttemptAt !== null ? (
           <div className="small row-line tone-text-warn">
             Will try again at {formatTime(item.nextAttemptAt)}

@@ -7,7 +7,7 @@
 import { useEffect } from 'react';
 import { ProblemNotice } from '../../components/problem-notice.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
-import { UploadProgress } from '../../components/upload-progress.tsx';
+import { ItemUploadProgress } from '../../components/upload-progress.tsx';
 import { useFeedState } from '../../feed/feed-context.tsx';
 import { Link } from '../../router.tsx';
 import { AttemptsTable } from './attempts-table.tsx';
@@ -55,13 +55,7 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
         <span className="item-path">{item.path}</span>
         <span className="muted small">File {item.id}</span>
       </div>
-      {item.state === 'uploading' ? (
-        <UploadProgress
-          name={name}
-          sentBytes={progress?.sentBytes ?? 0}
-          totalBytes={progress?.totalBytes ?? item.sizeBytes}
-        />
-      ) : null}
+      <ItemUploadProgress name={name} item={item} progress={progress} />
       {item.state === 'delivered' && item.remoteUrl ? (
         <p>
           <a href={item.remoteUrl} target="_blank" rel="noreferrer" className="sharepoint-link">

@@ -10,10 +10,33 @@ import type {
   NetworkResponse,
 } from '@azure/msal-node';
 import { LogLevel } from '@azure/msal-node';
+import {
+  authorityOf,
+  resolveCloudEndpoints,
+  type Config,
+} from '../../../../shared/config-schema.ts';
 import type { Logger, SecretRedactor } from '../../logging/index.ts';
 import type { SecretStore } from '../../platform.ts';
 import { DeliveryError, signInTimeoutFailure } from '../errors.ts';
 import type { HttpTransport } from './http-transport.ts';
+
+/**
+ * The client id and authority both msal clients use. The authority host is normalised (no default
+ * port, no path): msal compares the authority's host and port as written with knownAuthorities,
+ * and only an exact match skips the public cloud's instance discovery. With authorityMetadata the
+ * OpenID configuration is not fetched either (sovereign clouds, the emulator).
+ */
+export function msalAuthOptions(config: Config) {
+  const { authorityHost } = resolveCloudEndpoints(config.sharepoint);
+  return {
+    clientId: config.auth.clientId ?? '',
+    authority: authorityOf(config),
+    knownAuthorities: [new URL(authorityHost).host],
+    ...(config.sharepoint.authorityMetadata
+      ? { authorityMetadata: config.sharepoint.authorityMetadata }
+      : {}),
+  } satisfies Configuration['auth'];
+}
 
 /**
  * msal's logger: no personal data, warnings and up; msal reports some failures only to its

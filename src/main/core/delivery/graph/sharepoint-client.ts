@@ -1,12 +1,8 @@
 import type { Clock } from '../../lifecycle/index.ts';
 import { DeliveryError, type FailureContext } from '../errors.ts';
 import { checkResponse, parseJson } from './check-response.ts';
-import {
-  encodePath,
-  takeTransportFailure,
-  type GraphCall,
-  type GraphClient,
-} from './graph-client.ts';
+import { encodePath, type GraphCall, type GraphClient } from './graph-client.ts';
+import { sendChecked } from './checked-call.ts';
 import type { FileRange, HttpResponse, HttpTransport } from './http-transport.ts';
 import type { DeliveryPolicies, TimeoutKind } from '../resilience/index.ts';
 import { buildUploadSessionBody, type UploadSessionFile } from './upload-session-body.ts';
@@ -365,18 +361,8 @@ export class SharePointClient {
     accepted: readonly number[] = [],
     isIdempotent = true,
   ): Promise<HttpResponse> {
-    return this.#policies.execute(
-      async (signal) => {
-        let response: HttpResponse;
-        try {
-          response = await this.#graph.send({ ...call, signal, action: context.action });
-        } catch (error) {
-          throw takeTransportFailure(signal) ?? error;
-        }
-        return checkResponse(response, context, accepted, this.#clock.now());
-      },
-      { signal: call.signal, timeout: timeoutKind, action: context.action, isIdempotent },
-    );
+    const parts = { graph: this.#graph, policies: this.#policies, clock: this.#clock };
+    return sendChecked(parts, call, context, { timeout: timeoutKind, accepted, isIdempotent });
   }
 
   #uploadUrlCall(

@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
-import {
-  authorityOf,
-  resolveCloudEndpoints,
-  type Config,
-} from '../../../../shared/config-schema.ts';
+import { resolveCloudEndpoints, type Config } from '../../../../shared/config-schema.ts';
 import type { Logger, SecretRedactor } from '../../logging/index.ts';
 import { secretNames, type SecretStore } from '../../platform.ts';
 import { DeliveryError, classifyTokenFailure, signInTimeoutFailure } from '../errors.ts';
 import type { HttpTransport } from './http-transport.ts';
 import {
+  msalAuthOptions,
   msalLoggerOptions,
   secretStoreCachePlugin,
   signInTimeoutMs,
@@ -116,19 +113,9 @@ export class TokenProvider implements TokenSource {
 
   #configuration(credential: Credential): Configuration {
     const { config, logger } = this.#options;
-    const { authorityHost } = resolveCloudEndpoints(config.sharepoint);
     return {
       auth: {
-        clientId: config.auth.clientId ?? '',
-        // authorityHost is normalised (no default port, no path): msal compares the authority's
-        // host and port as written with knownAuthorities, and only an exact match skips the
-        // public cloud's instance discovery. With authorityMetadata the OpenID configuration
-        // is not fetched either (sovereign clouds, the emulator).
-        authority: authorityOf(config),
-        knownAuthorities: [new URL(authorityHost).host],
-        ...(config.sharepoint.authorityMetadata
-          ? { authorityMetadata: config.sharepoint.authorityMetadata }
-          : {}),
+        ...msalAuthOptions(config),
         ...(credential.kind === 'secret'
           ? { clientSecret: credential.clientSecret }
           : {
