@@ -49,22 +49,13 @@ const emulatorThroughIndexOnly = {
 };
 
 /**
- * Size limits, counted in lines of code (blank lines and comments are not counted: the JSDoc and
- * "why" comments asked of every export must never push a file towards a split). A file over 500
- * or a function over 100 is holding several responsibilities; split it by responsibility.
+ * Size limits. A file over 500 lines or a function over 100 is holding several responsibilities;
+ * split it by responsibility. A file's limit counts every line, as a reader scrolls them; a
+ * function's skips blank lines and comments, so a "why" comment never pushes one towards a split.
+ * No file is exempt: a new one is held to the limits from its first commit.
  */
-const maxLinesPerFile = ['error', { max: 500, skipBlankLines: true, skipComments: true }];
+const maxLinesPerFile = ['error', { max: 500, skipBlankLines: false, skipComments: false }];
 const maxLinesPerFunction = ['error', { max: 100, skipBlankLines: true, skipComments: true }];
-
-/**
- * Files over the size limits today, each being split. This list only shrinks: remove an entry
- * once its file is under the limit (`npx eslint src` with the entry removed says so), and never
- * add one: a new file is held to the limits from its first commit.
- */
-const filesOverMaxLines = [];
-
-/** Files with a function over the limit today (the same rules as above: it only shrinks). */
-const filesWithFunctionsOverMaxLines = [];
 
 export default tseslint.config(
   {
@@ -113,11 +104,6 @@ export default tseslint.config(
     files: ['src/main/electron/**/*.{ts,cts}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [emulatorBanned] }] },
   },
-  ...filesOverMaxLines.map((file) => ({ files: [file], rules: { 'max-lines': 'off' } })),
-  ...filesWithFunctionsOverMaxLines.map((file) => ({
-    files: [file],
-    rules: { 'max-lines-per-function': 'off' },
-  })),
   {
     files: ['src/shared/**/*.ts'],
     rules: {
