@@ -45,7 +45,7 @@ describe('sitedrop responses', () => {
       string,
       unknown
     >;
-    expect(Object.keys(report)).toEqual(['counts', 'items', 'responses']);
+    expect(Object.keys(report).sort()).toEqual(['account', 'counts', 'items', 'responses']);
     expect(report.items).toEqual([]);
     expect((report.responses as unknown[]).at(-1)).toEqual({
       id: ready.id,
