@@ -19,7 +19,6 @@ import { DeliveryError, timeoutFailure } from '../errors.ts';
 import { ThrottleGate } from './throttle-gate.ts';
 import { monotonicHalfOpenAfter, RunOrRateBreaker } from './breaker.ts';
 
-
 /**
  * A Retry-After longer than this is not waited out in process: the item is written back to the
  * store as `retrying` at the time the server named, and its worker slot is freed.
