@@ -5,7 +5,8 @@
 // disk; read and rewritten compactly at start. The bytes stay plain files: the journal only
 // describes them, and a file changed on disk behind the emulator's back gets new versions.
 
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { AppendedLines } from './appended-lines.ts';
 import path from 'node:path';
 import type { ItemRecord } from './drive-store.ts';
 
@@ -36,14 +37,13 @@ interface JournalLine {
 export class ItemJournal {
   readonly #file: string;
   readonly #items: Map<string, JournaledItem>;
-  #pending: string[] = [];
-  #flushing: Promise<void> | undefined;
-  #failure: unknown;
+  readonly #lines: AppendedLines;
   /** The ids in the journal as read at start (built on first use). */
   #ids: Set<string> | undefined;
 
   private constructor(file: string, items: Map<string, JournaledItem>) {
     this.#file = file;
+    this.#lines = new AppendedLines(file, { createsDirectory: false });
     this.#items = items;
   }
 
@@ -112,30 +112,12 @@ export class ItemJournal {
 
   /** Record a change (null: gone). Lines are appended together once the current turn ends. */
   record(diskPath: string, item: JournaledItem | null): void {
-    this.#pending.push(line({ path: diskPath, item }));
-    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      this.#flush(),
-    );
-  }
-
-  async #flush(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const text = this.#pending.join('');
-      this.#pending = [];
-      try {
-        await appendFile(this.#file, text);
-      } catch (error) {
-        this.#failure ??= error;
-      }
-    }
-    this.#flushing = undefined;
+    this.#lines.push(line({ path: diskPath, item }));
   }
 
   /** Write what is pending; rejects if any append failed. */
-  async close(): Promise<void> {
-    await this.#flushing;
-    if (this.#pending.length > 0) await this.#flush();
-    if (this.#failure !== undefined) throw this.#failure;
+  close(): Promise<void> {
+    return this.#lines.close();
   }
 }
 

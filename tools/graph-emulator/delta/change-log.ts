@@ -4,8 +4,9 @@
 // stamp (kept by item-journal.ts) it survives restarts, so a client's deltaLink stays good across
 // them, as SharePoint's does. Kept in `<rootDir>/.graph-emulator-state/<library>.changes.jsonl`.
 
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AppendedLines } from '../appended-lines.ts';
 import type { ItemRecord } from '../drive-records.ts';
 
 /** What delta still knows of an item after it left a place (deleted, or moved away). */
@@ -40,12 +41,11 @@ export class DriveChangeLog {
   #generation = 0;
   #resyncCode: ResyncCode = 'resyncChangesApplyDifferences';
   readonly #tombstones = new Map<string, Tombstone[]>();
-  #pending: string[] = [];
-  #flushing: Promise<void> | undefined;
-  #failure: unknown;
+  readonly #lines: AppendedLines;
 
   private constructor(file: string) {
     this.#file = file;
+    this.#lines = new AppendedLines(file, { createsDirectory: true });
   }
 
   /** Read a library's change journal (empty when there is none yet). */
@@ -163,30 +163,11 @@ export class DriveChangeLog {
   }
 
   #write(entry: ChangeLine): void {
-    this.#pending.push(`${JSON.stringify(entry)}\n`);
-    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      this.#flush(),
-    );
-  }
-
-  async #flush(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const text = this.#pending.join('');
-      this.#pending = [];
-      try {
-        await mkdir(path.dirname(this.#file), { recursive: true });
-        await appendFile(this.#file, text);
-      } catch (error) {
-        this.#failure ??= error;
-      }
-    }
-    this.#flushing = undefined;
+    this.#lines.push(`${JSON.stringify(entry)}\n`);
   }
 
   /** Write what is pending; rejects if any append failed. */
-  async close(): Promise<void> {
-    await this.#flushing;
-    if (this.#pending.length > 0) await this.#flush();
-    if (this.#failure !== undefined) throw this.#failure;
+  close(): Promise<void> {
+    return this.#lines.close();
   }
 }
