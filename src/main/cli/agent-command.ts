@@ -1,4 +1,4 @@
-import { isTenantConfigured } from '../../shared/config-schema.ts';
+import { isTenantConfigured, type AuthMethod } from '../../shared/config-schema.ts';
 import { startAgent, type Agent, type AgentOptions } from '../core/agent.ts';
 import { sitedropVersion } from '../core/version.ts';
 import { runUntilSignal } from './run-until-signal.ts';
@@ -60,8 +60,7 @@ export function describeAgent(agent: Agent): string[] {
   if (!isTenantConfigured(agent.config)) {
     lines.push(
       'SharePoint: not connected. Files are kept safely queued until you connect a tenant:',
-      `            set sharepoint.siteUrl, auth.tenantId and auth.clientId in ${agent.configPath}`,
-      '            and the client secret in SITEDROP_CLIENT_SECRET (docs/configuration.md).',
+      ...howToConnect(agent.config.auth.method, agent.configPath, agent.dataDir),
     );
   } else {
     lines.push(
@@ -70,4 +69,22 @@ export function describeAgent(agent: Agent): string[] {
   }
   lines.push('Stop:       Ctrl+C (a second Ctrl+C exits at once)');
   return lines;
+}
+
+/** The steps that connect a tenant for the configured sign-in method. */
+function howToConnect(method: AuthMethod, configPath: string, dataDir: string): string[] {
+  if (method === 'delegated') {
+    return [
+      `            set sharepoint.siteUrl and auth.clientId (the app's Application (client) ID) in ${configPath},`,
+      `            then sign in: npx sitedrop login --data-dir "${dataDir}" (docs/configuration.md).`,
+    ];
+  }
+  const credential =
+    method === 'certificate'
+      ? 'auth.certificate.path and auth.certificate.thumbprint'
+      : 'the client secret in SITEDROP_CLIENT_SECRET';
+  return [
+    `            set sharepoint.siteUrl, auth.tenantId and auth.clientId in ${configPath}`,
+    `            and ${credential} (docs/configuration.md).`,
+  ];
 }

@@ -16,6 +16,9 @@ describe('sitedrop agent (a real process)', () => {
     expect(lines[2]).toBe(`Data:       ${dataDir}  (database, logs, settings)`);
     expect(lines[3]).toContain('npx sitedrop status');
     expect(agent.stdout).toContain('SharePoint: not connected. Files are kept safely queued');
+    // A new install signs in as a person: the way to connect is a client id and sitedrop login.
+    expect(agent.stdout).toContain(`then sign in: npx sitedrop login --data-dir "${dataDir}"`);
+    expect(agent.stdout).not.toContain('SITEDROP_CLIENT_SECRET');
     expect(fs.statSync(requestFolder).isDirectory()).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'sitedrop.db'))).toBe(true);
 
