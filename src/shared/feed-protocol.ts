@@ -16,8 +16,11 @@
  * version 1 plus `events` (the logged events of one turn in one frame): an old client
  * would skip that frame and miss its events, so the server sends it only to a client that
  * offered `sitedrop.v2`, and still speaks version 1 (one `event` per frame) to one that did not.
+ * Version 3 adds `responseReady` and the `response.*` and `account.*` events, which older
+ * clients are not sent.
  */
 import { z } from 'zod';
+import type { EventData } from './events.ts';
 import { ErrorMessageSchema } from './feed-protocol/command-error.ts';
 import {
   epochMsSchema as epochMs,
@@ -45,13 +48,25 @@ export * from './feed-protocol/views.ts';
 export { RequestIdSchema } from './feed-protocol/primitives.ts';
 
 /** The protocol versions this agent speaks, oldest first. */
-export const feedProtocolVersions = [1, 2] as const;
+export const feedProtocolVersions = [1, 2, 3] as const;
 
 /** A protocol version: every message on a connection carries its connection's in `v`. */
 export type FeedProtocolVersion = (typeof feedProtocolVersions)[number];
 
 /** The newest protocol version, which this build's UI speaks. */
-export const feedProtocolVersion = 2;
+export const feedProtocolVersion = 3;
+
+/**
+ * Event types a client hears only from version 3 on: the return channel's `response.*` and the
+ * signed-in person's `account.*`. A client of an older version was written before they existed,
+ * so they are left out of its frames (its `seq` still advances past them).
+ */
+const eventTypePrefixesSinceVersion3 = ['response.', 'account.'] as const;
+
+/** Whether a client speaking `version` is sent logged events of this type. */
+export function isEventTypeSentTo(type: string, version: FeedProtocolVersion): boolean {
+  return version >= 3 || !eventTypePrefixesSinceVersion3.some((prefix) => type.startsWith(prefix));
+}
 
 /** The WebSocket subprotocol of a protocol version (`sitedrop.v<version>`). */
 export function feedSubprotocolOf(version: FeedProtocolVersion): string {
@@ -304,6 +319,31 @@ export const HelloMessageSchema = z.object({
 
 /** The first message on every connection. */
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
+/** Version 3's notice that a response arrived: see ServerMessageSchema. */
+export const ResponseReadyMessageSchema = z.object({
+  type: z.literal('responseReady'),
+  v: z.literal(3),
+  request_id: z.string().nullable(),
+  responseId: z.number().int().positive(),
+  path: z.string(),
+  size: nonNegativeInt,
+});
+
+/** A response arrived (version 3). */
+export type ResponseReadyMessage = z.infer<typeof ResponseReadyMessageSchema>;
+
+/** The `responseReady` notice that restates a `response.ready` event. */
+export function encodeResponseReady(ready: EventData<'response.ready'>): ResponseReadyMessage {
+  return {
+    type: 'responseReady',
+    v: 3,
+    request_id: ready.requestId,
+    responseId: ready.responseId,
+    path: ready.localPath,
+    size: ready.sizeBytes,
+  };
+}
+
 /** Every message the server sends. */
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   HelloMessageSchema,
@@ -314,7 +354,17 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
    * Version 2: logged events with consecutive seqs, in seq order, applied as if each came in its
    * own `event` message. The server frames the events of one turn (a commit) together.
    */
-  z.object({ type: z.literal('events'), v: z.literal(2), events: z.array(LoggedEventSchema) }),
+  z.object({
+    type: z.literal('events'),
+    v: z.union([z.literal(2), z.literal(3)]),
+    events: z.array(LoggedEventSchema),
+  }),
+  /**
+   * Version 3: a response is in the local responses folder, checked (sent right after the
+   * `response.ready` event it restates). `request_id` names the request it answers, or null for
+   * an unlinked response; `path` is the local file; `size` its bytes.
+   */
+  ResponseReadyMessageSchema,
   /**
    * Upload progress: transient, not logged, coalesced per item (the latest wins) for a client
    * that lags. Ignore it once the item's next state event arrived.

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LoggedEventSchema as AnyLoggedEventSchema, type LoggedEvent } from '../events.ts';
 
 /** The `v` field: a protocol version this agent speaks. */
-export const versionSchema = z.union([z.literal(1), z.literal(2)]);
+export const versionSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
 /** An item's id. */
 export const itemIdSchema = z.number().int().positive();

@@ -95,7 +95,7 @@ describe('signing in from the dashboard and the HTTP API (feed commands)', () =>
 
   it('signs in through the browser: the page gets the sign-in URL and "Signed in as" follows as an event', async () => {
     const { agent, emulator } = await startDelegatedAgent();
-    const client = await TestFeedClient.connect(agent.feed);
+    const client = await TestFeedClient.connect(agent.feed, { version: 3 });
     const reply = await client.request('signIn', { method: 'browser' });
     if (!reply.ok) throw new Error(reply.error.message);
     expect(reply.result).toMatchObject({ method: 'browser', isBrowserOpened: false });

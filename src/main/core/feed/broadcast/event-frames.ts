@@ -1,10 +1,19 @@
 import type { LoggedEvent } from '../../../../shared/events.ts';
-import type { FeedProtocolVersion } from '../../../../shared/feed-protocol.ts';
+import {
+  encodeResponseReady,
+  isEventTypeSentTo,
+  type FeedProtocolVersion,
+} from '../../../../shared/feed-protocol.ts';
 
-/** One frame ready to send, and the seq of the last event it carries. */
+/**
+ * One frame ready to send, and the seq of the last event it carries. `bytes` is undefined when
+ * the client's version is sent none of those events: its seq still advances past them. A notice
+ * (`responseReady`) restates an event of the frame before it and goes only with that frame.
+ */
 export interface EventFrame {
   lastSeq: number;
-  bytes: Buffer;
+  bytes: Buffer | undefined;
+  isNotice?: boolean;
 }
 
 /** The most events one `events` frame holds, whatever their size. */
@@ -23,12 +32,14 @@ export class EventRun {
   readonly lastSeq: number;
   /** The items the events are about (a client drops held progress for them). */
   readonly itemIds: readonly number[];
+  readonly #events: readonly LoggedEvent[];
   readonly #seqs: number[];
   readonly #texts: string[];
-  #batchFrame: EventFrame | undefined;
+  readonly #batchFrames = new Map<FeedProtocolVersion, EventFrame[]>();
   #singleFrames: EventFrame[] | undefined;
 
   constructor(events: readonly LoggedEvent[], texts: string[]) {
+    this.#events = events;
     this.#seqs = events.map((event) => event.seq);
     this.#texts = texts;
     this.firstSeq = this.#seqs[0] ?? 0;
@@ -44,15 +55,49 @@ export class EventRun {
     if (version === 1) {
       this.#singleFrames ??= this.#texts.map((text, index) => ({
         lastSeq: this.#seqs[index] ?? 0,
-        bytes: Buffer.from(`{"type":"event","v":1,"event":${text}}`),
+        bytes: this.#isSentTo(index, 1)
+          ? Buffer.from(`{"type":"event","v":1,"event":${text}}`)
+          : undefined,
       }));
       return this.#singleFrames;
     }
-    this.#batchFrame ??= {
+    let frames = this.#batchFrames.get(version);
+    if (frames === undefined) {
+      frames = [this.#batchFrameFor(version), ...this.#noticeFramesFor(version)];
+      this.#batchFrames.set(version, frames);
+    }
+    return frames;
+  }
+
+  #isSentTo(index: number, version: FeedProtocolVersion): boolean {
+    const event = this.#events[index];
+    return event !== undefined && isEventTypeSentTo(event.type, version);
+  }
+
+  #batchFrameFor(version: FeedProtocolVersion): EventFrame {
+    const texts = this.#texts.filter((_text, index) => this.#isSentTo(index, version));
+    return {
       lastSeq: this.lastSeq,
-      bytes: Buffer.from(`{"type":"events","v":${version},"events":[${this.#texts.join(',')}]}`),
+      bytes:
+        texts.length === 0
+          ? undefined
+          : Buffer.from(`{"type":"events","v":${version},"events":[${texts.join(',')}]}`),
     };
-    return [this.#batchFrame];
+  }
+
+  #noticeFramesFor(version: FeedProtocolVersion): EventFrame[] {
+    if (version < 3) return [];
+    return this.#events.flatMap((event) =>
+      event.type === 'response.ready'
+        ? [
+            {
+              lastSeq: this.lastSeq,
+              bytes: Buffer.from(JSON.stringify(encodeResponseReady(event.data))),
+              isNotice: true,
+            },
+          ]
+        : [],
+    );
   }
 }
 

@@ -243,11 +243,16 @@ export class FeedClient implements EventReceiver {
       for (const itemId of run.itemIds) this.#heldProgress.delete(itemId);
     }
     let sentBytes = 0;
+    let isEventSent = false;
     for (const frame of run.framesFor(this.version)) {
-      if (frame.lastSeq <= this.#lastSentSeq) continue;
-      if (!this.#send(frame.bytes)) return undefined;
-      this.#lastSentSeq = frame.lastSeq;
-      sentBytes += frame.bytes.length;
+      // A notice goes only right after the events it restates, never again on a replay overlap.
+      if (frame.isNotice === true ? !isEventSent : frame.lastSeq <= this.#lastSentSeq) continue;
+      if (frame.bytes !== undefined && !this.#send(frame.bytes)) return undefined;
+      if (frame.isNotice !== true) {
+        this.#lastSentSeq = frame.lastSeq;
+        isEventSent = true;
+      }
+      sentBytes += frame.bytes?.length ?? 0;
     }
     return sentBytes;
   }

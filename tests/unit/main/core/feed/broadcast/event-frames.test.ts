@@ -34,9 +34,9 @@ describe('event frames', () => {
     expect(others).toEqual([]);
     expect(run).toMatchObject({ firstSeq: 1, lastSeq: 3, itemIds: [1, 2, 3] });
     expect(batch.map((frame) => frame.lastSeq)).toEqual([3]);
-    expect(parse(batch[0]!.bytes)).toEqual({ type: 'events', v: 2, events });
+    expect(parse(batch[0]!.bytes!)).toEqual({ type: 'events', v: 2, events });
     expect(singles.map((frame) => frame.lastSeq)).toEqual([1, 2, 3]);
-    expect(singles.map((frame) => parse(frame.bytes))).toEqual(
+    expect(singles.map((frame) => parse(frame.bytes!))).toEqual(
       events.map((event) => ({ type: 'event', v: 1, event })),
     );
   });
@@ -60,7 +60,7 @@ describe('event frames', () => {
       [7, 8],
       [9, 10],
     ]);
-    for (const run of sized) expect(run.framesFor(2)[0]!.bytes.length).toBeLessThan(3_000 + 100);
+    for (const run of sized) expect(run.framesFor(2)[0]!.bytes!.length).toBeLessThan(3_000 + 100);
     // One event larger than the bound still goes, alone.
     expect(toEventRuns([queued(1, long)], 10).map((run) => run.lastSeq)).toEqual([1]);
 
