@@ -99,6 +99,7 @@ async function dispatch(
     path: rawPath,
     userAgent: headerValue(request.headers['user-agent']),
     clientRequestId: sentClientRequestId,
+    range: headerValue(request.headers.range),
     startedAt,
   });
   response.on('close', () => {
@@ -130,6 +131,7 @@ async function dispatch(
       return targets.downloads.handle(context, {
         ignoreRange: fault?.rule.ignoreRange === true,
         expire: fault?.rule.expireDownloadUrl === true,
+        stallAfterBytes: fault?.rule.stallAfterBytes,
       });
     }
     if (kind === 'graph') {

@@ -6,6 +6,7 @@
 // (the instance annotation, "a short period of time (1 hour)").
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { DriveStore, ItemRecord } from './drive-store.ts';
@@ -22,6 +23,8 @@ export interface DownloadFaults {
   readonly ignoreRange: boolean;
   /** Treat the URL as expired, whatever its expiry says. */
   readonly expire: boolean;
+  /** Send this many body bytes, then hold the connection without sending more. */
+  readonly stallAfterBytes?: number;
 }
 
 /** A byte range to serve, inclusive, or why none can be. */
@@ -105,6 +108,10 @@ export class DownloadUrls {
       context.response.end();
       return;
     }
+    if (faults.stallAfterBytes !== undefined) {
+      await sendThenStall(context, store.diskPath(item), start, end, faults.stallAfterBytes);
+      return;
+    }
     await pipeline(createReadStream(store.diskPath(item), { start, end }), context.response);
   }
 
@@ -141,6 +148,26 @@ export class DownloadUrls {
     }
     return { store, item };
   }
+}
+
+/** Sends the first `sentBytes` of the range, then waits, sending nothing, until the client goes. */
+async function sendThenStall(
+  context: RequestContext,
+  diskPath: string,
+  start: number,
+  end: number,
+  sentBytes: number,
+): Promise<void> {
+  const { response } = context;
+  const closed = once(response, 'close');
+  const lastByte = Math.min(end, start + sentBytes - 1);
+  if (lastByte >= start) {
+    for await (const chunk of createReadStream(diskPath, { start, end: lastByte })) {
+      if (response.destroyed) return;
+      if (!response.write(chunk as Buffer)) await Promise.race([once(response, 'drain'), closed]);
+    }
+  }
+  await closed;
 }
 
 function isSameText(a: string, b: string): boolean {

@@ -46,6 +46,11 @@ export interface FaultRule {
   /** On a download URL: answer as to an expired URL (401), whatever its expiry. */
   expireDownloadUrl?: boolean;
   /**
+   * On a download URL: send this many bytes of the body, then nothing more while the client
+   * stays connected (a connection that hangs mid-download, as a client killed there sees it).
+   */
+  stallAfterBytes?: number;
+  /**
    * On an upload-URL PUT that does not complete the file: acknowledge it (202), then lose its
    * bytes, so nextExpectedRanges lists them as a gap before the next expected range.
    */
@@ -89,6 +94,7 @@ export const faultRuleJsonSchema = z
     expireToken: z.boolean().optional(),
     ignoreRange: z.boolean().optional(),
     expireDownloadUrl: z.boolean().optional(),
+    stallAfterBytes: z.number().int().min(0).optional(),
     loseFragment: z.boolean().optional(),
     resyncDelta: z.boolean().optional(),
     repeatDeltaItems: z.boolean().optional(),

@@ -18,6 +18,8 @@ export interface RequestRecord {
   aborted: boolean;
   readonly userAgent: string | undefined;
   readonly clientRequestId: string | undefined;
+  /** The `Range` header the client sent, verbatim (a resumed download asks `bytes=N-`), if any. */
+  readonly range?: string;
   /** The Retry-After header sent, verbatim (seconds or HTTP date), if any. */
   retryAfter: string | undefined;
   /** Id of the fault rule that hit this request, if any. */
@@ -50,6 +52,7 @@ export class RequestLog {
     path: string;
     userAgent: string | undefined;
     clientRequestId: string | undefined;
+    range?: string;
     startedAt: number;
   }): RequestRecord {
     this.#sequence += 1;
