@@ -101,9 +101,11 @@ export class FolderIntake extends DisposableBase {
     });
     const states = this.#states;
     const isActive = () => !this.isClosed && this.#availability.isAvailable;
+    // A check made here (none given) is this folder's own, and its listing thread closes with it.
+    const writerCheck = options.writerCheck ?? createWriterCheck(clock);
+    if (!options.writerCheck) this.register({ close: () => writerCheck.close?.() });
     this.#settling = new Settling({
-      ...{ ...context, libraryName, states, isActive },
-      writerCheck: options.writerCheck ?? createWriterCheck(clock),
+      ...{ ...context, libraryName, states, isActive, writerCheck },
       markDue: (relativePath) => this.#due.add(relativePath),
       take: (relativePath, version, file) => this.#taking.take(relativePath, version, file),
       onMissing: (relativePath) => this.#gone.onMissing(relativePath),

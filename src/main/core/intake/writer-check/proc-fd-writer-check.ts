@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import type { Clock, TimerHandle } from '../../lifecycle/index.ts';
+import { ListingThread } from './listing-thread.ts';
+import { deletedSuffix, listOpenFiles, type OpenFileLinks } from './proc-fd-listing.ts';
 import type { FileIdentity, OpenWriter, WriterCheck } from './writer-check.ts';
 
 /** What a ProcFdWriterCheck needs. */
@@ -22,7 +24,7 @@ export interface ProcFdWriterCheckOptions {
  */
 interface Snapshot {
   takenAtMs: number;
-  linksByName: Map<string, string[]>;
+  linksByName: OpenFileLinks;
 }
 
 /** `flags:` in `/proc/<pid>/fdinfo/<fd>`: the file's open flags, in octal (proc(5)). */
@@ -31,8 +33,6 @@ const flagsLine = /^flags:\s*([0-7]+)$/m;
 const accessModeMask = 0o3;
 const writeOnly = 0o1;
 const readWrite = 0o2;
-/** What readlink(2) of an fd link adds to a file that was unlinked while open (proc(5)). */
-const deletedSuffix = ' (deleted)';
 
 /**
  * Linux: a file is still being written while any process holds it open for writing. proc(5)
@@ -48,9 +48,9 @@ const deletedSuffix = ' (deleted)';
  * every file unchanged since before it was taken, for up to `snapshotMaxAgeMs`: the files of a
  * burst, whose windows end together, share one, and so do single files that come due within
  * that age of one another. Intake asks for the listing halfway through a file's window
- * (`prepare`), and it is taken then in the background, so a file's window ends with a look-up
- * instead of a wait; only a file whose window ends before a background listing served it pays
- * for a listing taken on the spot. What a listing misses is a program that opened the file after it and has written
+ * (`prepare`), and it is taken then on a worker thread (ListingThread), so a file's window ends
+ * with a look-up instead of a wait; only a file whose window ends before a background listing
+ * served it pays for a listing taken on the spot. What a listing misses is a program that opened the file after it and has written
  * nothing yet; once that program writes, the file's window starts again.
  *
  * readlink of an fd link never touches the file's own file system (the kernel names the open
@@ -78,17 +78,18 @@ export class ProcFdWriterCheck implements WriterCheck {
   #gatherTimer: TimerHandle | undefined;
   #isClosed = false;
   #onIdle: (() => void)[] = [];
+  readonly #thread: ListingThread;
 
   constructor(options: ProcFdWriterCheckOptions) {
     this.#clock = options.clock;
     this.#procRoot = options.procRoot ?? '/proc';
     this.#snapshotMaxAgeMs = options.snapshotMaxAgeMs ?? 2_500;
     this.#gatherDelayMs = options.gatherDelayMs ?? 100;
+    this.#thread = new ListingThread(this.#procRoot);
   }
 
   /**
-   * Takes a listing in the background (asynchronous readdir and readlink, on libuv's thread
-   * pool) that starts after `unchangedSinceMs`, unless one did or will. One runs at a time; the
+   * Takes a listing in the background (on the listing thread) that starts after `unchangedSinceMs`, unless one did or will. One runs at a time; the
    * files that come due while it runs share the next, started `gatherDelayMs` after it ends.
    * Intake calls this halfway through a file's window, so the window's end finds the listing
    * taken and does not wait for one.
@@ -110,6 +111,7 @@ export class ProcFdWriterCheck implements WriterCheck {
     this.#isClosed = true;
     this.#gatherTimer?.close();
     this.#gatherTimer = undefined;
+    this.#thread.close();
     this.#settleIdle();
   }
 
@@ -131,25 +133,27 @@ export class ProcFdWriterCheck implements WriterCheck {
     const startedAtMs = this.#clock.monotonicNow();
     this.#listingStartedAtMs = startedAtMs;
     this.#wantedSinceMs = undefined;
-    void this.#listOpenFilesInBackground().then((linksByName) => {
-      this.#listingStartedAtMs = undefined;
-      if (this.#isClosed) {
-        this.#settleIdle();
-        return;
-      }
-      if (this.#snapshot === undefined || this.#snapshot.takenAtMs < startedAtMs) {
-        this.#snapshot = { takenAtMs: startedAtMs, linksByName };
-      }
-      if (this.#wantedSinceMs === undefined) {
-        this.#settleIdle();
-        return;
-      }
-      this.#gatherTimer = this.#clock.setTimeout(() => {
-        this.#gatherTimer = undefined;
-        if (!this.#isClosed && this.#wantedSinceMs !== undefined) this.#startListing();
-        else this.#settleIdle();
-      }, this.#gatherDelayMs);
-    });
+    void this.#thread
+      .list(() => this.#isClosed)
+      .then((linksByName) => {
+        this.#listingStartedAtMs = undefined;
+        if (this.#isClosed) {
+          this.#settleIdle();
+          return;
+        }
+        if (this.#snapshot === undefined || this.#snapshot.takenAtMs < startedAtMs) {
+          this.#snapshot = { takenAtMs: startedAtMs, linksByName };
+        }
+        if (this.#wantedSinceMs === undefined) {
+          this.#settleIdle();
+          return;
+        }
+        this.#gatherTimer = this.#clock.setTimeout(() => {
+          this.#gatherTimer = undefined;
+          if (!this.#isClosed && this.#wantedSinceMs !== undefined) this.#startListing();
+          else this.#settleIdle();
+        }, this.#gatherDelayMs);
+      });
   }
 
   findWriter(
@@ -176,72 +180,8 @@ export class ProcFdWriterCheck implements WriterCheck {
       snapshot.takenAtMs >= sinceMs &&
       nowMs - snapshot.takenAtMs <= this.#snapshotMaxAgeMs;
     if (isFresh) return snapshot;
-    this.#snapshot = { takenAtMs: nowMs, linksByName: this.#listOpenFiles() };
+    this.#snapshot = { takenAtMs: nowMs, linksByName: listOpenFiles(this.#procRoot) };
     return this.#snapshot;
-  }
-
-  /** What #listOpenFiles finds, read without blocking the event loop. Never rejects. */
-  async #listOpenFilesInBackground(): Promise<Map<string, string[]>> {
-    const linksByName = new Map<string, string[]>();
-    let processIds: string[];
-    try {
-      processIds = await fs.promises.readdir(this.#procRoot);
-    } catch {
-      return linksByName;
-    }
-    for (const processId of processIds) {
-      if (this.#isClosed) break;
-      const first = processId.charCodeAt(0);
-      if (first < 0x30 || first > 0x39) continue;
-      const fdDirectory = `${this.#procRoot}/${processId}/fd`;
-      let fds: string[];
-      try {
-        fds = await fs.promises.readdir(fdDirectory);
-      } catch {
-        continue;
-      }
-      const targets = await Promise.all(
-        fds.map((fd) => fs.promises.readlink(`${fdDirectory}/${fd}`).catch(() => undefined)),
-      );
-      targets.forEach((target, index) => {
-        if (target !== undefined) addLink(linksByName, `${fdDirectory}/${fds[index]}`, target);
-      });
-    }
-    return linksByName;
-  }
-
-  /** Every readable process's fd links that point to a file, by the file's last name. */
-  #listOpenFiles(): Map<string, string[]> {
-    const linksByName = new Map<string, string[]>();
-    let processIds: string[];
-    try {
-      processIds = fs.readdirSync(this.#procRoot);
-    } catch {
-      return linksByName;
-    }
-    for (const processId of processIds) {
-      const first = processId.charCodeAt(0);
-      if (first < 0x30 || first > 0x39) continue;
-      const fdDirectory = `${this.#procRoot}/${processId}/fd`;
-      let fds: string[];
-      try {
-        fds = fs.readdirSync(fdDirectory);
-      } catch {
-        // EACCES: another user's process; ENOENT: it exited since /proc was listed.
-        continue;
-      }
-      for (const fd of fds) {
-        const link = `${fdDirectory}/${fd}`;
-        let target: string;
-        try {
-          target = fs.readlinkSync(link);
-        } catch {
-          continue;
-        }
-        addLink(linksByName, link, target);
-      }
-    }
-    return linksByName;
   }
 
   /** The process behind an fd link, if the link is the file now and is open for writing. */
@@ -259,16 +199,6 @@ export class ProcFdWriterCheck implements WriterCheck {
     const pid = Number(link.slice(this.#procRoot.length + 1, link.indexOf('/fd/')));
     return { pid, command: readCommand(`${this.#procRoot}/${pid}`) };
   }
-}
-
-/** Files an fd link by its target's last name; sockets, pipes and deleted files are passed over. */
-function addLink(linksByName: Map<string, string[]>, link: string, target: string): void {
-  // Sockets, pipes and anonymous inodes read as `socket:[…]`, `pipe:[…]`, `anon_inode:…`.
-  if (target.charCodeAt(0) !== 0x2f || target.endsWith(deletedSuffix)) return;
-  const name = target.slice(target.lastIndexOf('/') + 1);
-  const sameName = linksByName.get(name);
-  if (sameName) sameName.push(link);
-  else linksByName.set(name, [link]);
 }
 
 /** Whether open(2) flags allow writing: access mode `O_WRONLY` or `O_RDWR`. */
