@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
 import type { EventBus } from '../events/index.ts';
-import type { Clock, Disposable } from '../lifecycle/index.ts';
+import { DisposableBase, type Clock, type Disposable } from '../lifecycle/index.ts';
 import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { SecretStore } from '../platform.ts';
 import { createGroupCommit, type Store } from '../store/index.ts';
@@ -80,7 +80,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
 }
 
 /** The run loop: slots filled from claims, each item delivered and its outcome recorded. */
-class DeliveryWorker implements Delivery {
+class DeliveryWorker extends DisposableBase implements Delivery {
   readonly #options: DeliveryOptions;
   readonly #inFlight = new Map<number, InFlight>();
   /** Items claimed, held ahead and sending; one that cannot be sent goes back unsent. */
@@ -95,13 +95,12 @@ class DeliveryWorker implements Delivery {
   readonly #warmUp: { controller: AbortController; done?: Promise<void> } = {
     controller: new AbortController(),
   };
-  #closing: Promise<void> | undefined;
-  #isClosed = false;
   /** What each attempt uses, once a tenant is configured (its `parts` talk to SharePoint). */
   #attemptContext: AttemptContext | undefined;
   #remoteFiles: RemoteFiles | undefined;
 
   constructor(options: DeliveryOptions) {
+    super();
     const { config, store, clock, logger } = options;
     this.#options = options;
     this.#slots = new Slots<Claim>(
@@ -207,13 +206,7 @@ class DeliveryWorker implements Delivery {
     return runConnectionTest(this.#options.config, this.#parts, AbortSignal.timeout(120_000));
   }
 
-  close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    this.#isClosed = true;
+  protected override async onClose(): Promise<void> {
     this.#wake.close();
     this.#giveBackAhead(() => true);
     // Aborting is the safe point: a simple PUT is looked for before it is sent again, and an
@@ -248,7 +241,7 @@ class DeliveryWorker implements Delivery {
 
   /** Connects in the background as soon as delivery is ready (warmUp); never rejects. */
   async #startWarmUp(parts: DeliveryParts): Promise<void> {
-    if (this.#isClosed) return;
+    if (this.isClosed) return;
     await warmUp(parts, {
       config: this.#options.config,
       logger: this.#options.logger,
@@ -289,7 +282,7 @@ class DeliveryWorker implements Delivery {
 
   /** Starts claimed items in free slots and claims due items ahead; schedules the next wake-up. */
   #pump(): void {
-    if (this.#isClosed || !this.#parts) return;
+    if (this.isClosed || !this.#parts) return;
     const holdMs = this.#holdMs();
     if (holdMs > 0) {
       // Nothing is sent meanwhile: items claimed ahead go back to the queue, unsent.
@@ -357,7 +350,7 @@ class DeliveryWorker implements Delivery {
       .then(
         (claims) => {
           this.#slots.unreserve(count);
-          if (this.#isClosed) {
+          if (this.isClosed) {
             this.#claims.giveBack(claims);
             return;
           }

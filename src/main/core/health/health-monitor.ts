@@ -1,12 +1,7 @@
 import type { ItemState } from '../../../shared/item-state.ts';
 import { overallHealth, type OverallHealth } from '../../../shared/overall-health.ts';
 import type { EventBus } from '../events/index.ts';
-import {
-  DisposableStore,
-  type Clock,
-  type Disposable,
-  type TimerHandle,
-} from '../lifecycle/index.ts';
+import { DelayedRun, DisposableStore, type Clock, type Disposable } from '../lifecycle/index.ts';
 
 /** What the monitor reads. */
 export interface HealthMonitorOptions {
@@ -36,13 +31,19 @@ export class HealthMonitor implements Disposable {
   #breaker: 'closed' | 'open' | 'half-open' = 'closed';
   #counts: Partial<Record<ItemState, number>>;
   #health: OverallHealth;
-  #pendingRecount: TimerHandle | undefined;
+  readonly #recount: DelayedRun;
 
   constructor(options: HealthMonitorOptions) {
     this.#options = options;
     this.#isPaused = options.isPaused ?? false;
     this.#counts = options.countItems();
     this.#health = this.#compute();
+    this.#recount = this.#owned.add(
+      new DelayedRun(options.clock, options.debounceMs ?? 250, () => {
+        this.#counts = this.#options.countItems();
+        this.#update();
+      }),
+    );
     this.#owned.add(
       options.bus.onDidAny((event) => {
         if (event.seq === undefined) return;
@@ -66,11 +67,10 @@ export class HealthMonitor implements Disposable {
             this.#unavailableFolderIds.add(event.data.folderId);
             return this.#update();
           default:
-            if (event.type.startsWith('item.')) this.#scheduleRecount();
+            if (event.type.startsWith('item.')) this.#recount.schedule();
         }
       }),
     );
-    this.#owned.add({ close: () => this.#pendingRecount?.close() });
   }
 
   /** The health now. */
@@ -98,16 +98,6 @@ export class HealthMonitor implements Disposable {
   close(): Promise<void> {
     this.#listeners.clear();
     return this.#owned.close();
-  }
-
-  #scheduleRecount(): void {
-    if (this.#pendingRecount || this.#owned.isClosed) return;
-    this.#pendingRecount = this.#options.clock.setTimeout(() => {
-      this.#pendingRecount = undefined;
-      if (this.#owned.isClosed) return;
-      this.#counts = this.#options.countItems();
-      this.#update();
-    }, this.#options.debounceMs ?? 250);
   }
 
   #update(): void {

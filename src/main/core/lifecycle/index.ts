@@ -1,6 +1,6 @@
 /**
  * Lifetimes: Disposable, DisposableStore, DisposableBase, the Clock, and work that must not
- * overlap (SingleFlight, Throttler, Sequencer).
+ * overlap or repeat (SingleFlight, Throttler, Sequencer, DelayedRun).
  *
  * Owns: how things that live are closed, how the core reads time and waits, and how it keeps
  * runs of the same work from overlapping.
@@ -15,3 +15,4 @@ export type { Clock, TimerHandle } from './clock.ts';
 export { systemClock } from './clock.ts';
 export { DisposableBase } from './disposable-base.ts';
 export { Sequencer, SingleFlight, Throttler } from './async.ts';
+export { DelayedRun } from './delayed-run.ts';

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { feedCloseCodes, type FeedProtocolVersion } from '../../../../shared/feed-protocol.ts';
-import type { Clock, TimerHandle } from '../../lifecycle/index.ts';
+import { DelayedRun, type Clock, type TimerHandle } from '../../lifecycle/index.ts';
 import type { Store } from '../../store/index.ts';
 import { toEventRuns, type EventReceiver, type EventRun } from '../broadcast/index.ts';
 
@@ -49,7 +49,7 @@ export class FeedClient implements EventReceiver {
   #isCatchingUp = false;
   #isClosing = false;
   #lastWrittenAt = 0;
-  #flushTimer: TimerHandle | undefined;
+  readonly #flush: DelayedRun;
   #stallTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
 
@@ -65,6 +65,7 @@ export class FeedClient implements EventReceiver {
     this.#store = store;
     this.#clock = clock;
     this.#limits = limits;
+    this.#flush = new DelayedRun(clock, progressFlushMs, () => this.#flushProgress());
     socket.once('close', () => this.#dispose());
   }
 
@@ -215,11 +216,8 @@ export class FeedClient implements EventReceiver {
   }
 
   #scheduleFlush(): void {
-    if (this.#flushTimer || this.#heldProgress.size === 0 || this.isClosing) return;
-    this.#flushTimer = this.#clock.setTimeout(() => {
-      this.#flushTimer = undefined;
-      this.#flushProgress();
-    }, progressFlushMs);
+    if (this.#heldProgress.size === 0 || this.isClosing) return;
+    this.#flush.schedule();
   }
 
   #flushProgress(): void {
@@ -270,7 +268,7 @@ export class FeedClient implements EventReceiver {
   #dispose(): void {
     this.#isClosing = true;
     this.#heldProgress.clear();
-    void this.#flushTimer?.close();
+    this.#flush.close();
     void this.#stallTimer?.close();
     void this.#graceTimer?.close();
   }
