@@ -84,6 +84,7 @@ export class DriveStore {
     );
     await mkdir(info.directory, { recursive: true });
     await store.#index();
+    store.changes.markOpened();
     return store;
   }
 

@@ -42,6 +42,11 @@ export class DriveChangeLog {
   #resyncCode: ResyncCode = 'resyncChangesApplyDifferences';
   readonly #tombstones = new Map<string, Tombstone[]>();
   readonly #lines: AppendedLines;
+  /** When this journal was opened, and the sequence it stood at then (see sequenceAt). */
+  #openedAtMs = Date.now();
+  #sequenceAtOpen = 0;
+  /** Each sequence handed out since, with when: ascending in both. */
+  readonly #stamps: { sequence: number; atMs: number }[] = [];
 
   private constructor(file: string) {
     this.#file = file;
@@ -73,6 +78,29 @@ export class DriveChangeLog {
     return log;
   }
 
+  /**
+   * The position a timestamp token stands for (driveitem-delta.md, query parameter `token`: on
+   * OneDrive for Business and SharePoint a URL-encoded timestamp asks for the changes since that
+   * time): the last sequence handed out at or before `timeMs`. Changes are timed only since this
+   * journal was opened, so a time before that answers -1, a full enumeration: more than was
+   * asked, never less.
+   */
+  sequenceAt(timeMs: number): number {
+    if (timeMs < this.#openedAtMs) return -1;
+    let sequence = this.#sequenceAtOpen;
+    for (const stamp of this.#stamps) {
+      if (stamp.atMs > timeMs) break;
+      sequence = stamp.sequence;
+    }
+    return sequence;
+  }
+
+  /** Start timing changes: what the journal and the item journal recalled is behind it. */
+  markOpened(): void {
+    this.#openedAtMs = Date.now();
+    this.#sequenceAtOpen = this.#sequence;
+  }
+
   /** The last sequence handed out: the position a deltaLink issued now stands at. */
   get latest(): number {
     return this.#sequence;
@@ -97,6 +125,7 @@ export class DriveChangeLog {
   changed(item: ItemRecord): void {
     this.#sequence += 1;
     item.changeSequence = this.#sequence;
+    this.#stamp();
   }
 
   /**
@@ -153,6 +182,11 @@ export class DriveChangeLog {
   #add(tombstone: Tombstone): void {
     this.#keep(tombstone);
     this.#write({ tombstone });
+    this.#stamp();
+  }
+
+  #stamp(): void {
+    this.#stamps.push({ sequence: this.#sequence, atMs: Date.now() });
   }
 
   #keep(tombstone: Tombstone): void {

@@ -31,6 +31,8 @@ export interface DeltaFaults {
 }
 
 /** `delta`, `delta(token='…')`, `microsoft.graph.delta(…)`: the function in an item route. */
+/** An ISO 8601 date and time, as a timestamp token gives it once URL-decoded. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const DELTA_ACTION = /^\/(?:microsoft\.graph\.)?delta(?:\((?:token=)?'?([^')]*)'?\))?$/;
 
 /** Serves delta queries. */
@@ -75,7 +77,7 @@ export class DeltaFeed {
         '@odata.deltaLink': this.#deltaLink(context, store, latest),
       });
     }
-    const position = token === undefined ? start : this.#tokens.open(token);
+    const position = token === undefined ? start : this.#positionOf(token, start, changes);
     if (position === undefined) throw this.#gone(context, store, start, changes.resyncCode);
     if (position.driveId !== store.info.id || position.scopeId !== scope.id) {
       throw new GraphError(400, 'invalidRequest', 'The delta token belongs to another folder.');
@@ -85,6 +87,22 @@ export class DeltaFeed {
       (position.upTo ?? position.since) > changes.latest;
     if (isUnservable) throw this.#gone(context, store, start, changes.resyncCode);
     this.#sendPage(context, store, scope, position, faults);
+  }
+
+  /**
+   * A sealed token's position, or a timestamp's (driveitem-delta.md, `token`: "a URL-encoded
+   * timestamp" is accepted by OneDrive for Business and SharePoint): the changes since then.
+   */
+  #positionOf(
+    token: string,
+    start: DeltaPosition,
+    changes: DriveStore['changes'],
+  ): DeltaPosition | undefined {
+    if (ISO_TIMESTAMP.test(token)) {
+      const timeMs = Date.parse(token);
+      if (Number.isFinite(timeMs)) return { ...start, since: changes.sequenceAt(timeMs) };
+    }
+    return this.#tokens.open(token);
   }
 
   #sendPage(

@@ -60,6 +60,22 @@ describe('delta enumeration and paging (driveitem-delta.md)', () => {
     expect(again.items).toEqual([]);
   });
 
+  it('driveitem-delta.md (Query parameters, token): on SharePoint a URL-encoded timestamp asks for the changes since that time', async () => {
+    const before = await put('before.txt');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = await put('after.txt');
+    const round = await readRound(running.test, rootDelta(`?token=${encodeURIComponent(since)}`));
+    const ids = idsOf(round.items);
+    expect(ids).toContain(after.id);
+    expect(ids).not.toContain(before.id);
+    expect(round.deltaLink).toContain('token=');
+    // A time before the library's changes were timed gets them all: more than asked, never less.
+    const all = await readRound(running.test, rootDelta('?token=2001-01-01T00%3A00%3A00Z'));
+    expect(idsOf(all.items)).toEqual(expect.arrayContaining([before.id, after.id]));
+  });
+
   it('driveitem-delta.md (Remarks): items carry id, eTag, size, fileSystemInfo, quickXorHash and parentReference id and driveId, but no parentReference.path and, as OneDrive for Business omits it on create and modify, no cTag', async () => {
     const file = await put('Reports/q1.pdf', 'quarter one');
     const round = await readRound(running.test, rootDelta());
