@@ -42,8 +42,10 @@ import {
   SnapshotSchema,
   StatusReportSchema,
 } from './feed-protocol/views.ts';
+import { pickerCommandTable } from './feed-protocol/picker.ts';
 
 export * from './feed-protocol/command-error.ts';
+export * from './feed-protocol/picker.ts';
 export * from './feed-protocol/views.ts';
 export { RequestIdSchema } from './feed-protocol/primitives.ts';
 
@@ -204,6 +206,8 @@ export const feedCommandTable = {
   cancelSignIn: { params: noParams, result: z.object({ isCancelled: z.boolean() }) },
   /** Signs the person out: their tokens are forgotten; files wait queued until a new sign-in. */
   signOut: { params: noParams, result: z.object({ account: AccountViewSchema.nullable() }) },
+  /** The site, library and folder picker (listSites, listLibraries, listFolders). */
+  ...pickerCommandTable,
 } as const satisfies Record<string, { params: z.ZodObject; result: z.ZodType }>;
 
 type CommandTable = typeof feedCommandTable;

@@ -277,6 +277,13 @@ function agentCommands(
       cancelSignIn: () => account.cancelSignIn(),
       signOut: () => account.signOut(),
     },
+    picker: {
+      picker: () => workers.delivery.sitePicker(),
+      personName: async () => {
+        const person = await account.current();
+        return person ? (person.name ?? person.username) : null;
+      },
+    },
     connectionState: () => ({ ...workers.delivery.connectionState(), changedAt: null }),
     folderHealth: (folderId) => {
       const health = workers.intake.folderHealth()[folderId];

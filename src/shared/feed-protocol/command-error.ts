@@ -77,6 +77,16 @@ export const feedErrorCodes = {
   signInUnavailable: 'sign-in.unavailable',
   /** The sign-in could not start (the sign-in service, the loopback): see the message. */
   signInFailed: 'sign-in.failed',
+  /** The signed-in person may not open the site, library or folder (403). */
+  pickerAccessDenied: 'picker.access-denied',
+  /** The sign-in lacks a Graph permission (scope) the picker needs: admin consent (403). */
+  pickerPermissionMissing: 'picker.permission-missing',
+  /** The pasted address is not a site's, or no site is there (404). */
+  pickerSiteNotFound: 'picker.site-not-found',
+  /** Sites cannot be listed yet: no client id, or nobody signed in (409). */
+  pickerNotSignedIn: 'picker.not-signed-in',
+  /** SharePoint could not answer now (throttled, unavailable, unreachable): try again (503). */
+  pickerUnavailable: 'picker.unavailable',
   /** A bug in the agent; the log has the details. */
   internal: 'internal',
 } as const;

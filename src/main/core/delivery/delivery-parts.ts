@@ -41,13 +41,16 @@ export interface DeliveryPartsOptions {
   onThrottle?: () => void;
 }
 
+/** What Graph calls are made with: one transport, one policy stack, one token source. */
+export type GraphParts = Omit<DeliveryParts, 'sharepoint' | 'targets'>;
+
 /**
- * Builds delivery's connection to SharePoint for a configured tenant: the keep-alive transport,
- * the policies, msal-node's token provider, the Graph and SharePoint clients and the resolver
- * of sites, libraries and folders. The caller closes the transport.
+ * Builds the keep-alive transport, the policies, the token provider (msal-node) and the Graph
+ * client of a configuration; the caller closes the transport. Delivery builds on them, and so
+ * does the site picker before a site is chosen.
  */
-export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryParts {
-  const { config, store, clock, logger, secretStore, redactor } = options;
+export function createGraphParts(options: DeliveryPartsOptions): GraphParts {
+  const { config, clock, logger, secretStore, redactor } = options;
   const transport = HttpTransport.fromConfig(config);
   const policies = createDeliveryPolicies({
     delivery: config.delivery,
@@ -69,6 +72,17 @@ export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryPart
     tokens,
     transport,
   });
+  return { tokens, transport, policies, graph };
+}
+
+/**
+ * Builds delivery's connection to SharePoint for a configured tenant: the Graph parts, the
+ * SharePoint client and the resolver of sites, libraries and folders. The caller closes the
+ * transport.
+ */
+export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryParts {
+  const { config, store, clock } = options;
+  const { tokens, transport, policies, graph } = createGraphParts(options);
   const sharepoint = new SharePointClient({ graph, transport, policies, clock });
   const targets = new TargetResolver({
     siteUrl: config.sharepoint.siteUrl ?? '',

@@ -6,7 +6,13 @@ import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { SecretStore } from '../platform.ts';
 import { createGroupCommit, type Store } from '../store/index.ts';
 import { runConnectionTest, type ConnectionTestReport } from './connection-test.ts';
-import { createDeliveryParts, type DeliveryParts } from './delivery-parts.ts';
+import {
+  createDeliveryParts,
+  createGraphParts,
+  type DeliveryParts,
+  type GraphParts,
+} from './delivery-parts.ts';
+import { SitePicker } from './graph/site-picker.ts';
 import type { DelegatedTokens } from './graph/delegated-token-provider.ts';
 import { runAttempt, dropSession, type AttemptContext, type InFlight } from './worker/attempt.ts';
 import { Claims, type Claim } from './worker/claims.ts';
@@ -61,6 +67,12 @@ export interface Delivery extends Disposable {
    * breaker's probe time) and every retrying item is due at once. Returns those items' ids.
    */
   tryNow(): number[];
+  /**
+   * The site, library and folder picker, on this delivery's transport and policies (or, before a
+   * site is set, on its own with the same settings); undefined without a client id to sign in
+   * with.
+   */
+  sitePicker(): SitePicker | undefined;
 }
 
 const defaultPollIntervalMs = 2_000;
@@ -98,6 +110,8 @@ class DeliveryWorker extends DisposableBase implements Delivery {
   /** What each attempt uses, once a tenant is configured (its `parts` talk to SharePoint). */
   #attemptContext: AttemptContext | undefined;
   #remoteFiles: RemoteFiles | undefined;
+  /** The picker's Graph parts while no site is set (delivery has none then). */
+  #pickerParts: GraphParts | undefined;
 
   constructor(options: DeliveryOptions) {
     super();
@@ -126,6 +140,18 @@ class DeliveryWorker extends DisposableBase implements Delivery {
     if (!parts) return undefined;
     this.#remoteFiles ??= new RemoteFilesClient({ ...parts, clock: this.#options.clock });
     return this.#remoteFiles;
+  }
+
+  sitePicker(): SitePicker | undefined {
+    const { config, clock } = this.#options;
+    const canSignIn =
+      Boolean(config.auth.clientId) &&
+      (config.auth.method === 'delegated' || Boolean(config.auth.tenantId));
+    if (!this.#parts && !this.#isClosed && canSignIn) {
+      this.#pickerParts ??= createGraphParts({ ...this.#options, onBreakerChange: () => {} });
+    }
+    const parts = this.#parts ?? this.#pickerParts;
+    return parts ? new SitePicker({ ...parts, clock }) : undefined;
   }
 
   get #parts(): DeliveryParts | undefined {
@@ -220,6 +246,7 @@ class DeliveryWorker extends DisposableBase implements Delivery {
       this.#warmUp.done,
     ]);
     this.#parts?.transport.close();
+    this.#pickerParts?.transport.close();
   }
 
   async #checkReady(): Promise<void> {

@@ -20,6 +20,7 @@ import type { Clock, Disposable } from '../../lifecycle/index.ts';
 import { toStatusResponse, type Item, type Store } from '../../store/index.ts';
 import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
 import { accountCommandHandlers, type FeedAccountCommands } from './account-commands.ts';
+import { pickerCommandHandlers, type FeedPickerCommands } from './picker-commands.ts';
 import { ReportedState, type StateReporters } from './reported-state.ts';
 
 /**
@@ -52,6 +53,8 @@ export interface FeedCommands extends StateReporters {
   saveSettings(params: CommandParams<'saveSettings'>): Promise<CommandResult<'saveSettings'>>;
   /** The signed-in person (delegated sign-in): who, sign in, cancel, sign out. */
   account?: FeedAccountCommands;
+  /** The site, library and folder picker. */
+  picker?: FeedPickerCommands;
 }
 
 /**
@@ -114,6 +117,9 @@ export class FeedCommandRunner implements Disposable {
       signIn: commands.account,
       cancelSignIn: commands.account,
       signOut: commands.account,
+      listSites: commands.picker,
+      listLibraries: commands.picker,
+      listFolders: commands.picker,
     };
     return commandTypes.filter((type) => !(type in optional) || optional[type] !== undefined);
   }
@@ -243,6 +249,9 @@ export class FeedCommandRunner implements Disposable {
         responses: store.responses.listNewest(statusItemCount).map(toStatusResponse),
       }),
       ...accountCommandHandlers(commands.account, (operation, what) =>
+        this.#require(operation, what),
+      ),
+      ...pickerCommandHandlers(commands.picker, (operation, what) =>
         this.#require(operation, what),
       ),
     };

@@ -19,6 +19,7 @@ export {
   type FeedCommandRunnerOptions,
   type FeedCommands,
 } from './feed-commands.ts';
+export type { FeedPickerCommands, FeedSitePicker } from './picker-commands.ts';
 export {
   createSettingsCommands,
   restartRequiredFields,

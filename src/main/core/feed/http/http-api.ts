@@ -85,6 +85,29 @@ const routes: readonly RouteEntry[] = [
   },
   { method: 'POST', pattern: /^\/api\/sign-in\/cancel$/, build: () => ({ type: 'cancelSignIn' }) },
   { method: 'POST', pattern: /^\/api\/sign-out$/, build: () => ({ type: 'signOut' }) },
+  {
+    method: 'GET',
+    pattern: /^\/api\/sites$/,
+    build: (_match, query) => ({
+      type: 'listSites',
+      ...(query.get('query') !== null ? { query: query.get('query') } : {}),
+      ...(query.get('url') !== null ? { url: query.get('url') } : {}),
+    }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/sites\/([^/]+)\/libraries$/,
+    build: (match) => ({ type: 'listLibraries', siteId: decodeSegment(match[1]) }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/drives\/([^/]+)\/folders$/,
+    build: (match, query) => ({
+      type: 'listFolders',
+      driveId: decodeSegment(match[1]),
+      ...(query.get('itemId') !== null ? { itemId: query.get('itemId') } : {}),
+    }),
+  },
 ];
 
 /**
@@ -130,6 +153,14 @@ export function httpStatusForError(code: string): number {
       return 404;
     case feedErrorCodes.methodNotAllowed:
       return 405;
+    case feedErrorCodes.pickerAccessDenied:
+    case feedErrorCodes.pickerPermissionMissing:
+      return 403;
+    case feedErrorCodes.pickerSiteNotFound:
+      return 404;
+    case feedErrorCodes.pickerUnavailable:
+      return 503;
+    case feedErrorCodes.pickerNotSignedIn:
     case feedErrorCodes.itemNotRetryable:
     case feedErrorCodes.itemNotCancellable:
     case feedErrorCodes.settingsLocked:
@@ -164,6 +195,15 @@ function filterFromQuery(query: URLSearchParams): Record<string, unknown> {
   const limit = query.get('limit');
   if (limit !== null) filter.limit = numberOrText(limit);
   return filter;
+}
+
+/** A percent-encoded path segment decoded (a site id holds commas); unreadable stays as sent. */
+function decodeSegment(segment: string | undefined): string | undefined {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** A decimal integer as a number; anything else stays text, for the schema to refuse by name. */
