@@ -146,18 +146,16 @@ export function httpStatusForError(code: string): number {
     case feedErrorCodes.unauthorized:
       return 401;
     case feedErrorCodes.forbidden:
+    case feedErrorCodes.pickerAccessDenied:
+    case feedErrorCodes.pickerPermissionMissing:
       return 403;
     case feedErrorCodes.notFound:
     case feedErrorCodes.itemNotFound:
     case feedErrorCodes.folderNotFound:
+    case feedErrorCodes.pickerSiteNotFound:
       return 404;
     case feedErrorCodes.methodNotAllowed:
       return 405;
-    case feedErrorCodes.pickerAccessDenied:
-    case feedErrorCodes.pickerPermissionMissing:
-      return 403;
-    case feedErrorCodes.pickerSiteNotFound:
-      return 404;
     case feedErrorCodes.pickerUnavailable:
       return 503;
     case feedErrorCodes.pickerNotSignedIn:
