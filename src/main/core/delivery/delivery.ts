@@ -147,7 +147,7 @@ class DeliveryWorker extends DisposableBase implements Delivery {
     const canSignIn =
       Boolean(config.auth.clientId) &&
       (config.auth.method === 'delegated' || Boolean(config.auth.tenantId));
-    if (!this.#parts && !this.#isClosed && canSignIn) {
+    if (!this.#parts && !this.isClosed && canSignIn) {
       this.#pickerParts ??= createGraphParts({ ...this.#options, onBreakerChange: () => {} });
     }
     const parts = this.#parts ?? this.#pickerParts;
