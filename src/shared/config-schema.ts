@@ -73,6 +73,14 @@ export const FolderResponsesSchema = z.strictObject({
   localFolder: absolutePath.optional(),
   /** Bring the files already in the remote folder when the mapping starts, not only new ones. */
   alsoBringExisting: z.boolean().default(false),
+  /**
+   * A library column (its internal name, e.g. `RequestId`) whose value names the request a
+   * response answers; read before the name and the JSON `request_id`.
+   */
+  requestIdColumn: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/, "must be a column's internal name, e.g. RequestId")
+    .optional(),
 });
 
 /** What every responses mapping shares: how often to look, and what a person must approve. */

@@ -54,6 +54,7 @@ export async function startResponsesBench(options: BenchOptions = {}) {
     minimumFreeBytes: 0,
     syncEveryBytes: 64 * 1024,
     findRequestId: () => Promise.resolve(null),
+    requestIdOfColumn: () => null,
   };
   const driveId = await remote.driveId('Documents', controller.signal);
 
@@ -109,7 +110,9 @@ export async function startResponsesBench(options: BenchOptions = {}) {
      * Starts the return channel on the bench's delivery with one mapping: SharePoint's `Answers`
      * folder into the local responses folder. It checks only when asked (a long interval).
      */
-    startResponses(options: { alsoBringExisting?: boolean } = {}): Responses {
+    startResponses(
+      options: { alsoBringExisting?: boolean; requestIdColumn?: string } = {},
+    ): Responses {
       const folder = bench.config.folders[0]!;
       const config = {
         ...bench.config,
@@ -121,6 +124,7 @@ export async function startResponsesBench(options: BenchOptions = {}) {
               remotePath: 'Answers',
               localFolder,
               alsoBringExisting: options.alsoBringExisting ?? false,
+              requestIdColumn: options.requestIdColumn,
             },
           },
         ],

@@ -113,4 +113,44 @@ describe('responses come back by themselves', () => {
       ready.map((event) => (event.data as { requestId: string | null }).requestId).sort(),
     ).toEqual(['REQ-77', 'REQ-77', null].sort());
   });
+
+  it('links a response to the delivered request its library column names', async () => {
+    const bench = await startResponsesBench();
+    const request = bench.dropFile('survey.request.json', '{}', { request_id: 'REQ-88' });
+    await bench.waitForState(request.id, ['delivered']);
+    const responses = bench.startResponses({ requestIdColumn: 'RequestId' });
+    await responses.checkNow();
+    await bench.headOfficePuts('drawing.pdf', 'answers REQ-88');
+    bench.emulator.remote.setColumns({ path: 'Answers/drawing.pdf' }, { RequestId: ' REQ-88 ' });
+    await bench.headOfficePuts('REQ-88 notes.pdf', 'a column naming no delivered request');
+    bench.emulator.remote.setColumns({ path: 'Answers/REQ-88 notes.pdf' }, { RequestId: 'REQ-9' });
+    await bench.headOfficePuts('memo.pdf', 'no column, no id in its name');
+    await responses.checkNow();
+
+    const byName = Object.fromEntries(
+      bench.store.responses.listNewest(10).map((response) => [response.name, response.requestId]),
+    );
+    // A column naming no delivered request leaves the name to link it.
+    expect(byName).toEqual({
+      'drawing.pdf': 'REQ-88',
+      'REQ-88 notes.pdf': 'REQ-88',
+      'memo.pdf': null,
+    });
+    expect(bench.requests({ pathIncludes: '/listItem/fields' })).toHaveLength(3);
+  });
+
+  it('reads no library column when the mapping names none', async () => {
+    const bench = await startResponsesBench();
+    const request = bench.dropFile('survey.request.json', '{}', { request_id: 'REQ-88' });
+    await bench.waitForState(request.id, ['delivered']);
+    const responses = bench.startResponses();
+    await responses.checkNow();
+    await bench.headOfficePuts('drawing.pdf', 'answers REQ-88');
+    bench.emulator.remote.setColumns({ path: 'Answers/drawing.pdf' }, { RequestId: 'REQ-88' });
+    await responses.checkNow();
+    expect(bench.store.responses.listNewest(10)).toMatchObject([
+      { name: 'drawing.pdf', requestId: null },
+    ]);
+    expect(bench.requests({ pathIncludes: '/listItem/fields' })).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 // Changes made on SharePoint's side, as a person at head office makes them in the browser: add or
-// replace a file by its path in a library, delete one, or make the service refuse every delta
-// token issued so far. Tests use it in process (emulator.remote) or over the control API; the
+// replace a file by its path in a library, set its library columns, delete one, or make the
+// service refuse every delta token issued so far. Tests use it in process (emulator.remote) or
+// over the control API; the
 // head-office drop folder (drop-folder.ts) goes through it too. Each change goes through the
 // library's store, so it gets an id, eTag and cTag and shows up in delta like any other.
 
@@ -72,6 +73,19 @@ export class RemoteFiles {
     } finally {
       if (!isCommitted) await rm(tempPath, { force: true });
     }
+  }
+
+  /**
+   * Set library column values of the file at a path (null clears one), as a person editing the
+   * file's properties does: a new eTag, the same cTag (driveitem.md: cTag "is not changed if only
+   * the metadata is changed"), and the file shows up in delta again.
+   */
+  setColumns(target: RemotePath, fields: Record<string, string | number | boolean | null>): void {
+    const store = this.drive(target.library);
+    const segments = target.path.split('/').filter((segment) => segment !== '');
+    const item = segments.length === 0 ? undefined : store.resolve(store.root, segments);
+    if (!item || item.isFolder) throw new GraphError(404, 'itemNotFound', 'No such file.');
+    store.updateFields(item, fields);
   }
 
   /** Delete the file or folder at a path; false when there is none. */

@@ -57,6 +57,16 @@ export interface RemoteFiles {
    * item no longer exists. The URL is a bearer capability: never logged, never shown.
    */
   downloadUrl(driveId: string, itemId: string, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * The library columns of a file (its listItem's fields), or undefined when it no longer
+   * exists. Delta cannot expand `listItem` (OneDrive/onedrive-api-docs#1181), so this is a read
+   * of its own: `GET …/items/{id}/listItem/fields`.
+   */
+  readColumns(
+    driveId: string,
+    itemId: string,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown> | undefined>;
   /** The item id of a folder at a library-relative path, or undefined when there is none. */
   folderItemId(
     driveId: string,
@@ -142,6 +152,19 @@ export class RemoteFilesClient implements RemoteFiles {
       );
     }
     return location;
+  }
+
+  async readColumns(
+    driveId: string,
+    itemId: string,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown> | undefined> {
+    const response = await this.#graphCall(
+      { method: 'GET', path: `${itemPath(driveId, itemId)}/listItem/fields`, signal },
+      { action: 'reading the library columns of a response file', notFound: 'item' },
+      [404],
+    );
+    return response.status === 404 ? undefined : parseJson(response);
   }
 
   async folderItemId(

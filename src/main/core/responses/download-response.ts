@@ -27,6 +27,8 @@ export interface ResponseMapping {
   maxSizeBytes: number;
   /** Whether the first check brings what the remote folder holds already. */
   alsoBringExisting: boolean;
+  /** The library column whose value names the request a response answers, if any. */
+  requestIdColumn?: string | undefined;
 }
 
 /** What a download needs of the agent. */
@@ -41,6 +43,8 @@ export interface DownloadParts {
   syncEveryBytes: number;
   /** The request a response answers, from its name or its bytes, or null. */
   findRequestId(name: string, localPath: string): Promise<string | null>;
+  /** The request a library column's value names, or null (not a request SiteDrop delivered). */
+  requestIdOfColumn(value: unknown): string | null;
 }
 
 /** How often an expired URL or a dropped connection is answered in one run before giving up. */
@@ -127,7 +131,8 @@ class ResponseDownload {
       const verified = await this.#verify();
       if (verified === 'deleted') return this.#skipDeleted();
       if (verified === 'download-again') continue;
-      return this.#place(verified);
+      // Read before the file is put in place: a read that fails for now leaves it verifying.
+      return this.#place(verified, await this.#requestIdFromColumn());
     }
   }
 
@@ -239,7 +244,19 @@ class ResponseDownload {
     throw ResponseProblem.contentDiffers(this.#response.name, actual, this.#response);
   }
 
-  async #place(verified: { sizeBytes: number; note?: string }): Promise<ResponseRecord> {
+  /** The request the mapping's library column names for this file, or null. */
+  async #requestIdFromColumn(): Promise<string | null> {
+    const column = this.#mapping.requestIdColumn;
+    if (column === undefined) return null;
+    const { remote, signal } = this.#parts;
+    const columns = await remote.readColumns(this.#driveId, this.#response.remoteItemId, signal);
+    return this.#parts.requestIdOfColumn(columns?.[column]);
+  }
+
+  async #place(
+    verified: { sizeBytes: number; note?: string },
+    columnRequestId: string | null,
+  ): Promise<ResponseRecord> {
     const previous = this.#inbox.readyOfRemoteItem(
       this.#mapping.mappingId,
       this.#response.remoteItemId,
@@ -251,7 +268,8 @@ class ResponseDownload {
       modifiedAt: this.#response.remoteModifiedAt,
       previous: previous && previous.id !== this.#response.id ? previous : undefined,
     });
-    const requestId = await this.#parts.findRequestId(this.#response.name, localPath);
+    const requestId =
+      columnRequestId ?? (await this.#parts.findRequestId(this.#response.name, localPath));
     const ready = this.#inbox.markReady(this.#response.id, {
       localPath,
       sizeBytes: verified.sizeBytes,

@@ -33,3 +33,13 @@ export async function findRequestIdOf(
     ? requestId
     : null;
 }
+
+/**
+ * The request a library column's value names (docs/responses.md, "Linking"): a text value, spaces
+ * around it ignored, that is the id of a request SiteDrop delivered; otherwise null.
+ */
+export function requestIdOfColumnValue(store: Store, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const requestId = value.trim();
+  return requestId !== '' && store.responses.isDeliveredRequestId(requestId) ? requestId : null;
+}

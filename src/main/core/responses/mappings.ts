@@ -18,5 +18,6 @@ export function resolveResponseMappings(config: Config, home?: string): Response
       localFolder: folder.responses.localFolder ?? defaultResponsesFolder(home),
       maxSizeBytes: config.responses.maxSizeBytes,
       alsoBringExisting: folder.responses.alsoBringExisting,
+      requestIdColumn: folder.responses.requestIdColumn,
     }));
 }

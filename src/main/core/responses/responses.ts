@@ -4,7 +4,7 @@ import type { Clock, Disposable, TimerHandle } from '../lifecycle/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ResponseRecord, Store } from '../store/index.ts';
 import { bringResponse, type ResponseMapping } from './download-response.ts';
-import { findRequestIdOf } from './link-request.ts';
+import { findRequestIdOf, requestIdOfColumnValue } from './link-request.ts';
 import { resolveResponseMappings } from './mappings.ts';
 import { pollMapping } from './poll-mapping.ts';
 
@@ -115,6 +115,7 @@ class ResponsesRunner implements Responses {
           minimumFreeBytes: config.responses.minimumFreeBytes,
           syncEveryBytes: this.#options.syncEveryBytes ?? defaultSyncEveryBytes,
           findRequestId: (name, localPath) => findRequestIdOf(store, name, localPath),
+          requestIdOfColumn: (value) => requestIdOfColumnValue(store, value),
         });
       } catch (error) {
         if (this.#controller.signal.aborted) return;

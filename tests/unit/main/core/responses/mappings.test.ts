@@ -62,6 +62,7 @@ describe('responses mappings', () => {
             library: 'Answers',
             remotePath: 'From head office/B',
             localFolder: '/srv/answers-b',
+            requestIdColumn: 'RequestId',
           },
         },
       ],
@@ -80,6 +81,7 @@ describe('responses mappings', () => {
         remotePath: 'From head office/B',
         localFolder: '/srv/answers-b',
         alsoBringExisting: false,
+        requestIdColumn: 'RequestId',
       },
     ]);
   });
@@ -112,6 +114,10 @@ describe('responses mappings', () => {
     [
       { folders: [{ id: 'a', path: '/a', responses: { localFolder: 'relative/answers' } }] },
       'must be an absolute path',
+    ],
+    [
+      { folders: [{ id: 'a', path: '/a', responses: { requestIdColumn: 'Request Id' } }] },
+      "must be a column's internal name, e.g. RequestId",
     ],
   ])('refuse %j: %s', (input, message) => {
     const result = ConfigSchema.safeParse(input);
