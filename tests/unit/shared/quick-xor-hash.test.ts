@@ -125,14 +125,4 @@ describe('quickXorHash', () => {
     expect(copy.digest()).toBe(quickXorHash(bytes));
     expect(original.digest()).toBe(quickXorHash(bytes.subarray(0, 300)));
   });
-
-  it('hashes 256 MiB at well over 100 MB/s', () => {
-    const chunk = randomBytes(1 << 20);
-    const hash = new QuickXorHash();
-    const startedAt = performance.now();
-    for (let index = 0; index < 256; index++) hash.update(chunk);
-    hash.digest();
-    const megabytesPerSecond = 256 / ((performance.now() - startedAt) / 1000);
-    expect(megabytesPerSecond).toBeGreaterThan(300);
-  });
 });
