@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs issue 7's figures, each against a baseline measured in the same run,
+ * `npm run bench`: runs the benchmark figures, each against a baseline measured in the same run,
  * and writes bench/results/latest.json and the table in docs/performance.md.
  *
  *   npm run bench                          the full profile (run by hand; results committed)
@@ -30,19 +30,44 @@ const profiles: Record<ProfileName, { warmups: number; runs: number }> = {
   full: { warmups: 1, runs: 5 },
 };
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string', default: 'full' },
-    only: { type: 'string' },
-    results: { type: 'string' },
-    'no-docs': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    merge: { type: 'boolean', default: false },
-    runs: { type: 'string' },
-    warmups: { type: 'string' },
-  },
-});
+const usage = `Usage: npm run bench [-- options]
+  --profile smoke|full   smoke: one quick run per figure, no record kept (default full)
+  --only 1,2             only these figures
+  --merge                with --only: merge the figures into latest.json and docs/performance.md
+  --runs N --warmups N   a quick look (never written to latest.json)
+  --results FILE         where to write the results JSON
+  --no-docs              leave docs/performance.md alone
+  --cpu-prof             SiteDrop's processes write .cpuprofile files
+  --keep                 keep the run's temporary directory
+  --help                 this text`;
+
+function parseOptions() {
+  try {
+    return parseArgs({ options: benchOptions });
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+}
+
+const benchOptions = {
+  profile: { type: 'string', default: 'full' },
+  only: { type: 'string' },
+  results: { type: 'string' },
+  'no-docs': { type: 'boolean', default: false },
+  'cpu-prof': { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false },
+  merge: { type: 'boolean', default: false },
+  runs: { type: 'string' },
+  warmups: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const { values } = parseOptions();
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 const profile = values.profile as ProfileName;
 if (!(profile in profiles)) {
