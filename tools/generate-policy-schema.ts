@@ -21,7 +21,7 @@ export const policySchemaPath = fileURLToPath(
  * The policy file's JSON Schema text: the config schema as a file may hold it (before
  * defaults, so nothing is required that has a default), draft 2020-12, formatted by Prettier
  * as every file in the repository is.
- * Checks that zod refines in code (absolute paths, multiples of 320 KiB, unique folder ids)
+ * Checks that zod refines in code (absolute paths, unique folder ids)
  * are enforced by the agent at load; the JSON Schema carries the rest.
  */
 export async function generatePolicySchema(): Promise<string> {

@@ -245,13 +245,14 @@ export const DeliveryConfigSchema = z.strictObject({
     .number()
     .int()
     .min(uploadFragmentUnitBytes)
-    .max(
-      uploadFragmentLimitBytes - 1,
+    .lt(
+      uploadFragmentLimitBytes,
       'must be less than 60 MiB (62,914,560 bytes), the limit of one upload fragment in Graph, and a multiple of 320 KiB: use 10485760 (10 MiB)',
     )
-    .refine((value) => value % uploadFragmentUnitBytes === 0, {
-      message: `must be a multiple of 327680 bytes (320 KiB), as Graph requires: use 10485760 (10 MiB)`,
-    })
+    .multipleOf(
+      uploadFragmentUnitBytes,
+      'must be a multiple of 327680 bytes (320 KiB), as Graph requires: use 10485760 (10 MiB)',
+    )
     .default(32 * uploadFragmentUnitBytes),
   requestTimeoutMs: milliseconds(1_000, 600_000).default(20_000),
   /**

@@ -71,9 +71,9 @@ test('a per-folder stability window saved here is used by the running agent', as
   await sitedrop.start();
   await sitedrop.open(page, '/settings');
   const folder = page.getByRole('region', { name: 'Folder Site office' });
-  const window = folder.getByRole('spinbutton', { name: 'Stability window (ms)' });
-  await expect(window).toHaveValue('300');
-  await window.fill('2500');
+  const window = folder.getByRole('textbox', { name: 'Stability window' });
+  await expect(window).toHaveValue('0.3 s');
+  await window.fill('2.5 s');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('save-outcome')).toHaveText(
     'Saved. The changes are in effect now.',
@@ -104,11 +104,11 @@ test('invalid delivery and folder values are refused inline with the schema’s 
   await sitedrop.open(page, '/settings');
   const before = fs.readFileSync(sitedrop.configPath, 'utf8');
 
-  const chunk = page.getByRole('spinbutton', { name: 'Upload chunk size (bytes)' });
-  await chunk.fill('1000000');
+  const chunk = page.getByRole('textbox', { name: 'Upload chunk size' });
+  await chunk.fill('1 MB');
   await expect(
     page.getByText(
-      'Upload chunk size (bytes) must be a multiple of 327680 bytes (320 KiB), as Graph requires: use 10485760 (10 MiB).',
+      'Upload chunk size must be a multiple of 320 KiB; 1 MB is not: use 960 KiB or 1.25 MiB.',
     ),
   ).toBeVisible();
   await expect(chunk).toHaveAttribute('aria-invalid', 'true');
@@ -131,7 +131,7 @@ test('invalid delivery and folder values are refused inline with the schema’s 
   expect(fs.readFileSync(sitedrop.configPath, 'utf8')).toBe(before);
 
   // Corrected, the same fields save.
-  await chunk.fill(String(4 * 327_680));
+  await chunk.fill('1280 KiB');
   await folderPath.fill(sitedrop.watchFolder);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('save-outcome')).toHaveText(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, type Config } from '../../../src/shared/config-schema.ts';
+import { limitsOfSetting } from '../../../src/shared/config-units.ts';
+import { describeAllowed } from '../../../src/shared/format/setting-entry.ts';
 import {
   buildPatch,
   isFieldLocked,
@@ -64,8 +66,34 @@ describe('inline validation with the shared schema', () => {
       'folders[0].stabilityWindowMs',
       'sharepoint.siteUrl',
     ]);
-    expect(problems['folders[0].stabilityWindowMs']).toBe('must be at least 0 ms');
+    const allowed = describeAllowed(
+      'duration',
+      limitsOfSetting(['folders', 0, 'stabilityWindowMs']),
+    );
+    expect(problems['folders[0].stabilityWindowMs']).toBe(
+      `is too short at -0.001 s; use ${allowed}`,
+    );
     expect(validateDraft(config())).toEqual({});
+  });
+
+  it('speaks of durations and sizes in their units, never in milliseconds or bytes', () => {
+    let draft = setAt(config(), ['delivery', 'requestTimeoutMs'], Number.NaN);
+    draft = setAt(draft, ['delivery', 'retry', 'inProcessDelaysMs'], [1_000, 10 ** 9]);
+    draft = setAt(draft, ['delivery', 'chunkSizeBytes'], 1_000_000);
+    const problems = validateDraft(draft);
+    const timeout = describeAllowed('duration', limitsOfSetting(['delivery', 'requestTimeoutMs']));
+    expect(problems['delivery.requestTimeoutMs']).toBe(
+      `must be a duration such as 90 s, 5 min or 1.5 h: ${timeout}`,
+    );
+    expect(problems['delivery.retry.inProcessDelaysMs[1]']).toMatch(
+      /^is too long at 11 days 13 h 46 min 40 s; use /,
+    );
+    expect(problems['delivery.chunkSizeBytes']).toBe(
+      'must be a multiple of 320 KiB; 1 MB is not: use 960 KiB or 1.25 MiB',
+    );
+    for (const problem of Object.values(problems)) {
+      expect(problem).not.toMatch(/\d\s*ms\b|\d{4,}|bytes/);
+    }
   });
 
   it('treats a field under a locked object as locked', () => {

@@ -3,13 +3,16 @@
  * request timeout), retries, and the circuit breaker.
  */
 import type { Config } from '../../../../shared/config-schema.ts';
-import { formatBytes } from '../../../../shared/format/bytes.ts';
 import type { SettingsForm } from '../form/use-settings-form.ts';
-import { NumberField, NumberListField } from '../form/settings-fields.tsx';
+import { NumberField } from '../form/settings-fields.tsx';
+import { DurationListField, UnitField } from '../form/unit-fields.tsx';
 
 type Delivery = Config['delivery'];
 
-/** A number field of `delivery.…`, with its problem and lock from the form. */
+/**
+ * A number field of `delivery.…`, with its problem and lock from the form; a duration or a size
+ * (its key ends in `Ms` or `Bytes`) is typed in its units.
+ */
 function DeliveryNumber(props: {
   form: SettingsForm;
   path: readonly string[];
@@ -19,8 +22,9 @@ function DeliveryNumber(props: {
 }) {
   const { form, path } = props;
   const field = `delivery.${path.join('.')}`;
+  const Field = /(Ms|Bytes)$/.test(field) ? UnitField : NumberField;
   return (
-    <NumberField
+    <Field
       label={props.label}
       field={field}
       value={props.value}
@@ -68,23 +72,23 @@ function UploadFields(props: { form: SettingsForm; delivery: Delivery }) {
       <DeliveryNumber
         form={form}
         path={['chunkSizeBytes']}
-        label="Upload chunk size (bytes)"
+        label="Upload chunk size"
         value={delivery.chunkSizeBytes}
-        hint={`A multiple of 327680 (320 KiB), less than 60 MiB. Now ${describeSize(delivery.chunkSizeBytes)}.`}
+        hint="Larger files are sent in pieces of this size."
       />
       <DeliveryNumber
         form={form}
         path={['simpleUploadMaxBytes']}
-        label="Largest file sent in one request (bytes)"
+        label="Largest file sent in one request"
         value={delivery.simpleUploadMaxBytes}
-        hint={`Larger files go in chunks through an upload session. Now ${describeSize(delivery.simpleUploadMaxBytes)}.`}
+        hint="Larger files go in chunks through an upload session."
       />
       <DeliveryNumber
         form={form}
         path={['requestTimeoutMs']}
-        label="Request timeout (ms)"
+        label="Request timeout"
         value={delivery.requestTimeoutMs}
-        hint="1000 to 600000: how long one request to SharePoint may take."
+        hint="How long one request to SharePoint may take."
       />
     </div>
   );
@@ -95,11 +99,11 @@ function RetryFields(props: { form: SettingsForm; delivery: Delivery }) {
   const { retry } = props.delivery;
   return (
     <div className="form-grid">
-      <NumberListField
-        label="Quick retries (ms)"
+      <DurationListField
+        label="Quick retries"
         field="delivery.retry.inProcessDelaysMs"
         value={retry.inProcessDelaysMs}
-        hint="Waits between quick retries of a failed upload, e.g. 1000, 2000, 4000 (at most 10)."
+        hint="Waits between quick retries of a failed upload, e.g. 1 s, 2 s, 4 s."
         problem={form.listProblemOf('delivery.retry.inProcessDelaysMs')}
         lockedReason={form.locked('delivery.retry.inProcessDelaysMs')}
         onChange={(next) => form.update(['delivery', 'retry', 'inProcessDelaysMs'], next)}
@@ -107,23 +111,23 @@ function RetryFields(props: { form: SettingsForm; delivery: Delivery }) {
       <DeliveryNumber
         form={form}
         path={['retry', 'storedDelayMinMs']}
-        label="Later retry, first wait (ms)"
+        label="Later retry, first wait"
         value={retry.storedDelayMinMs}
         hint="After the quick retries, the wait before the next try; it doubles each time."
       />
       <DeliveryNumber
         form={form}
         path={['retry', 'storedDelayMaxMs']}
-        label="Later retry, longest wait (ms)"
+        label="Later retry, longest wait"
         value={retry.storedDelayMaxMs}
         hint="The wait between tries never grows beyond this."
       />
       <DeliveryNumber
         form={form}
         path={['retry', 'maxAgeMs']}
-        label="Give up after (ms)"
+        label="Give up after"
         value={retry.maxAgeMs}
-        hint={`A file still not delivered this long after it was first queued fails. Now ${formatDuration(retry.maxAgeMs)}.`}
+        hint="A file still not delivered this long after it was first queued fails."
       />
     </div>
   );
@@ -158,32 +162,17 @@ function BreakerFields(props: { form: SettingsForm; delivery: Delivery }) {
       <DeliveryNumber
         form={form}
         path={['breaker', 'windowMs']}
-        label="Window (ms)"
+        label="Window"
         value={breaker.windowMs}
         hint="The time the failures above are counted in."
       />
       <DeliveryNumber
         form={form}
         path={['breaker', 'probeIntervalMs']}
-        label="Probe every (ms)"
+        label="Probe every"
         value={breaker.probeIntervalMs}
         hint="While paused, how often SiteDrop checks whether SharePoint works again."
       />
     </div>
   );
-}
-
-/** A size being edited, which may not be a number yet. */
-function describeSize(bytes: number): string {
-  return Number.isFinite(bytes) ? formatBytes(bytes) : 'not a number';
-}
-
-/** A duration being edited, in days, hours or minutes. */
-function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return 'not a number';
-  const days = ms / 86_400_000;
-  if (days >= 1) return `${Number(days.toFixed(1))} day${days === 1 ? '' : 's'}`;
-  const hours = ms / 3_600_000;
-  if (hours >= 1) return `${Number(hours.toFixed(1))} hours`;
-  return `${Number((ms / 60_000).toFixed(1))} minutes`;
 }

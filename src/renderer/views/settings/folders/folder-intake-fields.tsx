@@ -2,13 +2,8 @@
  * How a watched folder's files are taken in: subfolders, the stability window, polling, invalid
  * names, the set-aside folder, duplicates and request files.
  */
-import {
-  CheckboxField,
-  LinesField,
-  NumberField,
-  SelectField,
-  TextField,
-} from '../form/settings-fields.tsx';
+import { CheckboxField, LinesField, SelectField, TextField } from '../form/settings-fields.tsx';
+import { UnitField } from '../form/unit-fields.tsx';
 import type { FolderPartProps } from './folder-fields.tsx';
 
 /** The intake fields of one folder. */
@@ -24,11 +19,11 @@ export function FolderIntakeFields(props: FolderPartProps) {
         lockedReason={lockedReason}
         onChange={(recursive) => onChange({ ...folder, recursive })}
       />
-      <NumberField
-        label="Stability window (ms)"
+      <UnitField
+        label="Stability window"
         field={at('stabilityWindowMs')}
         value={folder.stabilityWindowMs}
-        hint="A file is taken once its size and time did not change for this long (0 to 600000)."
+        hint="A file is taken once its size and time did not change for this long."
         problem={problemOf(at('stabilityWindowMs'))}
         lockedReason={lockedReason}
         onChange={(stabilityWindowMs) => onChange({ ...folder, stabilityWindowMs })}
@@ -42,11 +37,11 @@ export function FolderIntakeFields(props: FolderPartProps) {
         onChange={(enabled) => onChange({ ...folder, polling: { ...folder.polling, enabled } })}
       />
       {folder.polling.enabled ? (
-        <NumberField
-          label="Check every (ms)"
+        <UnitField
+          label="Check every"
           field={at('polling.intervalMs')}
           value={folder.polling.intervalMs}
-          hint="100 to 600000."
+          hint="How often the folder is looked through."
           problem={problemOf(at('polling.intervalMs'))}
           lockedReason={lockedReason}
           onChange={(intervalMs) =>

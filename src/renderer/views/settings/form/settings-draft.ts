@@ -4,6 +4,8 @@
  * JSON merge patch that saveSettings expects (docs/feed.md, "saveSettings").
  */
 import { ConfigSchema, FolderConfigSchema, type Config } from '../../../../shared/config-schema.ts';
+import { limitsOfSetting, unitOfSetting } from '../../../../shared/config-units.ts';
+import { describeValueProblem } from '../../../../shared/format/setting-entry.ts';
 import { formatFieldPath, parseFieldPath, setAt, valueAt } from '../../../../shared/value-paths.ts';
 
 /** The settings screen locks and edits fields by the shared value-path rules. */
@@ -22,9 +24,21 @@ export function validateDraft(draft: unknown): FieldProblems {
   const problems: Record<FieldPath, string> = {};
   for (const issue of result.error.issues) {
     const field = formatFieldPath(issue.path);
-    problems[field] ??= humanize(issue.message);
+    problems[field] ??= describeInUnits(draft, issue.path) ?? humanize(issue.message);
   }
   return problems;
+}
+
+/**
+ * A duration's or a size's problem in the units the field is typed in ("is too short at 0.5 s;
+ * use 1 s to 10 min"), never in the milliseconds or bytes the config stores.
+ */
+function describeInUnits(draft: unknown, path: readonly PropertyKey[]): string | undefined {
+  const segments = path.filter((segment) => typeof segment !== 'symbol');
+  const unit = unitOfSetting(segments);
+  const value = valueAt(draft, segments);
+  if (unit === undefined || typeof value !== 'number') return undefined;
+  return describeValueProblem(unit, value, limitsOfSetting(segments));
 }
 
 /** The fields the form edits outside the folder list, by path. */

@@ -175,42 +175,6 @@ export function NumberField(
   );
 }
 
-/** A list of numbers typed as "1000, 2000, 4000" (commas or spaces). */
-export function NumberListField(
-  props: FieldFrame & { value: readonly number[]; onChange(value: number[]): void },
-) {
-  const { value, onChange, ...rest } = props;
-  const joined = value.map((entry) => (Number.isNaN(entry) ? '?' : String(entry))).join(', ');
-  const [text, setText] = useState(joined);
-  useEffect(() => {
-    setText((current) => (sameNumbers(parseNumbers(current), value) ? current : joined));
-  }, [joined, value]);
-  return (
-    <TextField
-      {...rest}
-      value={text}
-      onChange={(next) => {
-        setText(next);
-        onChange(parseNumbers(next));
-      }}
-    />
-  );
-}
-
-function parseNumbers(text: string): number[] {
-  return text
-    .split(/[\s,;]+/)
-    .filter((part) => part !== '')
-    .map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : Number.NaN));
-}
-
-function sameNumbers(left: readonly number[], right: readonly number[]): boolean {
-  return (
-    left.length === right.length &&
-    left.every((entry, index) => Object.is(entry, right[index]) || entry === right[index])
-  );
-}
-
 /** An on/off setting. */
 export function CheckboxField(
   props: Omit<FieldFrame, 'problem'> & {
