@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runStatus } from '../../../../src/main/cli/status-command.ts';
+import { formatBytes } from '../../../../src/shared/format/bytes.ts';
 import type { Store } from '../../../../src/main/core/store/index.ts';
 import { openTestStore, queueItem } from '../../../helpers/store.ts';
 import { makeTempDir } from '../../../helpers/temp-dir.ts';
@@ -50,5 +51,24 @@ describe('sitedrop status', () => {
       ['scan.pdf', 'delivered'],
       ['site/plan.pdf', 'delivered'],
     ]);
+  });
+
+  it('writes every size in units with the one formatter, never milliseconds or a bare byte count', () => {
+    const dataDir = makeTempDir();
+    const { store } = openTestStore(dataDir);
+    const sizes = [1, 999, 2_400_000, 10_485_760, 250_000_000, 5_000_000_000];
+    for (const [index, sizeBytes] of sizes.entries()) {
+      queueItem(store, { relativePath: `file-${index}.pdf`, sizeBytes });
+    }
+
+    const lines = runStatus({ dataDir, json: false, all: true }).split('\n');
+    for (const [index, sizeBytes] of sizes.entries()) {
+      const line = lines.find((entry) => entry.includes(`file-${index}.pdf`)) ?? '';
+      expect(line.endsWith(`  ${formatBytes(sizeBytes)}`), line).toBe(true);
+    }
+    // The first line names the data directory, whose temp name may hold any digits.
+    const report = lines.slice(1).join('\n');
+    expect(report).not.toMatch(/\d\s*ms\b/);
+    expect(report).not.toMatch(/\d{4,}/);
   });
 });
