@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConfigInput } from '../../shared/config-schema.ts';
+import { signedInSentence, type AccountView } from '../core/account/index.ts';
 import { startAgent, type Agent } from '../core/agent.ts';
 import { builtInDefaults } from '../core/config/index.ts';
 import { secretNames, type SecretStore } from '../core/platform.ts';
 import { sitedropVersion } from '../core/version.ts';
+import { signInDemoUser } from './demo-sign-in.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 import {
   DEFAULT_LIBRARY_NAME,
@@ -13,6 +15,7 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_TENANT_ID,
+  DEMO_USER_PRINCIPAL_NAME,
   buildDefaultEmulatorOptions,
   startGraphEmulator,
   type GraphEmulator,
@@ -41,6 +44,8 @@ export interface Demo {
   agent: Agent;
   emulator: GraphEmulator;
   watchFolder: string;
+  /** The demo user, signed in at start. */
+  account: AccountView;
   close(reason?: string): Promise<void>;
 }
 
@@ -117,6 +122,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const emulator = await startGraphEmulator({
     ...buildDefaultEmulatorOptions(path.join(dataDir, 'demo-sharepoint')),
     caFile: path.join(dataDir, 'demo-ca.pem'),
+    // A device code is approved at once at start: poll it every second, not Entra's 5 s.
+    signIn: { deviceCodeIntervalSeconds: 1 },
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
   try {
@@ -131,19 +138,34 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         },
       ],
       ...emulatorConfigLayer(emulator),
+      // Delegated, as a new install: the demo user is signed in below, and Sign out, Sign in
+      // and `sitedrop login` go through the emulator's pages.
+      auth: { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, method: 'delegated' },
     };
     const agent = await startAgent({
       dataDir,
       defaults,
       configPath: path.join(dataDir, 'demo-config.json'),
       policyPath: path.join(dataDir, 'demo-policy.json'),
+      // The client secret stays for a demo switched to app-only sign-in in Settings.
       secretStore: new MemorySecretStore({ [secretNames.clientSecret]: DEMO_CLIENT_SECRET }),
     });
+    let account: AccountView;
+    try {
+      account = await signInDemoUser(agent.account, {
+        userPrincipalName: DEMO_USER_PRINCIPAL_NAME,
+        caCertificatePem: emulator.caCertificatePem,
+      });
+    } catch (error) {
+      await agent.close('the demo sign-in failed');
+      throw error;
+    }
     let closing: Promise<void> | undefined;
     return {
       agent,
       emulator,
       watchFolder,
+      account,
       close(reason = 'stopped') {
         closing ??= (async () => {
           await agent.close(reason);
@@ -167,6 +189,7 @@ export function describeDemo(demo: Demo): string[] {
     `Data:       ${demo.agent.dataDir}`,
     `Status:     npx sitedrop status --data-dir "${demo.agent.dataDir}"`,
     `Dashboard:  ${demo.agent.feed.dashboardUrl}`,
+    `Account:    ${signedInSentence(demo.account)} (the demo user; Sign out and Sign in on the dashboard use the emulator's pages)`,
     'Try it:     copy a file into the watched folder and watch it appear under SharePoint.',
     'Stop:       Ctrl+C (a second Ctrl+C exits at once)',
   ];

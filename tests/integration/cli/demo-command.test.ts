@@ -21,6 +21,8 @@ describe('sitedrop demo (a real process)', () => {
     await demo.waitForOutput('Stop:');
     const watchFolder = path.join(dataDir, 'demo-requests');
     expect(demo.stdout.split('\n')[1]).toBe(`Watching:   ${watchFolder}  (folder "demo")`);
+    // Delegated sign-in, as a new install, with the demo user signed in at start.
+    expect(demo.stdout).toContain('Account:    Signed in as Dana Site (dana@contoso.example)');
 
     const content = Buffer.from(Array.from({ length: 70_000 }, (_, index) => index % 251));
     fs.mkdirSync(path.join(watchFolder, 'site-a'), { recursive: true });
