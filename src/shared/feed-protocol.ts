@@ -20,6 +20,7 @@
  * clients are not sent.
  */
 import { z } from 'zod';
+import { authMethods } from './config-schema.ts';
 import type { EventData } from './events.ts';
 import { ErrorMessageSchema } from './feed-protocol/command-error.ts';
 import {
@@ -190,6 +191,11 @@ export const feedCommandTable = {
       isSigningIn: z.boolean(),
       /** Why the last sign-in that was started did not sign anyone in (null: it did, or none). */
       lastSignInFailure: z.string().nullable(),
+      /**
+       * How the agent signs in now (auth.method): only `delegated` has a person to sign in.
+       * Optional: an agent from before it answers without it.
+       */
+      authMethod: z.enum(authMethods).optional(),
     }),
   },
   /**

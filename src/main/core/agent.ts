@@ -268,6 +268,7 @@ function agentCommands(
       isSignInRequired: () => account.isSignInRequired,
       isSigningIn: () => account.isSigningIn,
       lastSignInFailure: () => account.lastSignInFailure,
+      authMethod: () => settings.config.auth.method,
       signIn: (method) =>
         startSignIn(account, method, {
           config: settings.config,

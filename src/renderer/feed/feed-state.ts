@@ -96,6 +96,7 @@ export class FeedState {
   readonly #itemListeners = new Set<(change: ItemChange) => void>();
   readonly #resetListeners = new Set<() => void>();
   readonly #settingsListeners = new Set<() => void>();
+  readonly #accountListeners = new Set<() => void>();
   readonly #requestResync: () => void;
   #snapshotPage: SnapshotPage | undefined;
 
@@ -126,6 +127,12 @@ export class FeedState {
   onDidChangeSettings(listener: () => void): () => void {
     this.#settingsListeners.add(listener);
     return () => this.#settingsListeners.delete(listener);
+  }
+
+  /** Calls back when something happened to the signed-in account (account.* events). */
+  onDidChangeAccount(listener: () => void): () => void {
+    this.#accountListeners.add(listener);
+    return () => this.#accountListeners.delete(listener);
   }
 
   /** A snapshot from the connection (first connect, or too far behind): replaces everything. */
@@ -235,6 +242,12 @@ export class FeedState {
       case 'settings.changed':
         this.#requestResync();
         for (const listener of this.#settingsListeners) listener();
+        break;
+      case 'account.signed-in':
+      case 'account.signed-out':
+      case 'account.sign-in-required':
+      case 'account.sign-in-failed':
+        for (const listener of this.#accountListeners) listener();
         break;
       case 'agent.started':
       case 'agent.stopped':

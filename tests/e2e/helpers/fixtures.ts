@@ -19,12 +19,14 @@ import {
 
 /** How to start the agent for one test. */
 export interface AgentSetup {
-  /** The site URL in the user config (default: the emulator's site). */
-  siteUrl?: string;
+  /** The site URL in the user config (default: the emulator's site; null: none). */
+  siteUrl?: string | null;
   /** A managed policy (config fields IT sets); written to a policy file. */
   policy?: Record<string, unknown>;
   /** Extra delivery settings. */
   delivery?: Record<string, unknown>;
+  /** Sign-in settings over the emulator's app-only defaults (e.g. `method: 'delegated'`). */
+  auth?: Record<string, unknown>;
   /** Extra settings of the watched folder (e.g. `requests: { enabled: true }`). */
   folder?: Record<string, unknown>;
   /** Another emulator to point the agent at (one the test started itself, e.g. with more clients). */

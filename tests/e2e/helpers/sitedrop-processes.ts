@@ -42,6 +42,12 @@ export interface EmulatorProcess {
   rootDir: string;
   addFault(rule: FaultRule): Promise<string>;
   clearFaults(): Promise<void>;
+  /** One control API call (`/_emulator/<pathname>`, docs/graph-emulator.md). */
+  control(
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export async function startEmulatorProcess(directory: string): Promise<EmulatorP
     async clearFaults() {
       await control('DELETE', 'faults');
     },
+    control,
     close: () => stopProcess(child),
   };
 }
@@ -93,9 +100,10 @@ export function emulatorAgentConfig(
   emulator: Pick<EmulatorProcess, 'authorityHost' | 'graphBaseUrl' | 'caFile'>,
   watchFolder: string,
   overrides: {
-    siteUrl?: string;
+    siteUrl?: string | null;
     delivery?: Record<string, unknown>;
     folder?: Record<string, unknown>;
+    auth?: Record<string, unknown>;
   } = {},
 ): Record<string, unknown> {
   return {
@@ -109,7 +117,8 @@ export function emulatorAgentConfig(
       },
     ],
     sharepoint: {
-      siteUrl: overrides.siteUrl ?? demoSiteUrl,
+      // null: none, as a new install has.
+      ...(overrides.siteUrl === null ? {} : { siteUrl: overrides.siteUrl ?? demoSiteUrl }),
       library: demoLibrary,
       cloud: 'custom',
       authorityHost: emulator.authorityHost,
@@ -117,7 +126,7 @@ export function emulatorAgentConfig(
       authorityMetadata: JSON.stringify(authorityMetadata(emulator.authorityHost)),
       extraCaFile: emulator.caFile,
     },
-    auth: { tenantId: demoTenantId, clientId: demoClientId, method: 'secret' },
+    auth: { tenantId: demoTenantId, clientId: demoClientId, method: 'secret', ...overrides.auth },
     delivery: {
       requestTimeoutMs: 10_000,
       retry: { inProcessDelaysMs: [200], storedDelayMinMs: 60_000 },

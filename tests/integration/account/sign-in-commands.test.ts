@@ -68,6 +68,7 @@ describe('signing in from the dashboard and the HTTP API (feed commands)', () =>
       isSignInRequired: false,
       isSigningIn: false,
       lastSignInFailure: null,
+      authMethod: 'delegated',
     });
     const started = await api('POST', '/api/sign-in', { method: 'deviceCode' });
     expect(started.status).toBe(200);

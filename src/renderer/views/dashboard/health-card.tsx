@@ -7,7 +7,11 @@
 import { useState } from 'react';
 import type { FolderView, StateCounts } from '../../../shared/feed-protocol.ts';
 import { formatCount } from '../../../shared/format/count.ts';
-import { overallHealth, type OverallHealth } from '../../../shared/overall-health.ts';
+import {
+  overallHealth,
+  signInAgainSentence,
+  type OverallHealth,
+} from '../../../shared/overall-health.ts';
 import { countInGroup } from '../../../shared/state-vocabulary.ts';
 import type { Feed } from '../../feed/feed-context.tsx';
 import { FeedCommandError } from '../../feed/feed-connection.ts';
@@ -24,8 +28,14 @@ const healthWords: Readonly<Record<OverallHealth, { title: string; tone: string 
 };
 
 /** The health card; `feed` has a snapshot. */
-export function HealthCard(props: { feed: Feed; counts: StateCounts; nowMs: number }) {
-  const { feed, counts, nowMs } = props;
+export function HealthCard(props: {
+  feed: Feed;
+  counts: StateCounts;
+  nowMs: number;
+  /** Whether the sign-in service refused the signed-in person, and the one click to sign in. */
+  signInAgain?: { isRequired: boolean; start(): void };
+}) {
+  const { feed, counts, nowMs, signInAgain } = props;
   const { state } = feed;
   const connection = state.connection;
   const [retryAllMessage, setRetryAllMessage] = useState<string | undefined>();
@@ -37,6 +47,7 @@ export function HealthCard(props: { feed: Feed; counts: StateCounts; nowMs: numb
     breaker,
     unavailableFolderCount: unavailable.length,
     isThrottled: sharePointWaitAt(connection, nowMs) !== undefined,
+    isSignInRequired: signInAgain?.isRequired === true,
   });
   const reasons = healthReasons(
     counts,
@@ -51,6 +62,14 @@ export function HealthCard(props: { feed: Feed; counts: StateCounts; nowMs: numb
       data-health={health}
     >
       <h2 id="health-title">{healthWords[health].title}</h2>
+      {signInAgain?.isRequired === true ? (
+        <p data-testid="sign-in-again">
+          <strong>{signInAgainSentence}.</strong> Files wait safely until then.{' '}
+          <button type="button" onClick={signInAgain.start}>
+            Sign in again
+          </button>
+        </p>
+      ) : null}
       <p>
         {healthSentence(
           health,

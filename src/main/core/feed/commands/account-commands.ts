@@ -1,4 +1,5 @@
 import { CodedError } from '../../../../shared/coded-error.ts';
+import type { AuthMethod } from '../../../../shared/config-schema.ts';
 import {
   FeedCommandError,
   type AccountView,
@@ -13,6 +14,8 @@ export interface FeedAccountCommands {
   isSignInRequired(): boolean;
   isSigningIn(): boolean;
   lastSignInFailure(): string | null;
+  /** The auth.method in effect. */
+  authMethod(): AuthMethod;
   /** Starts a sign-in; rejects with a CodedError whose sentence says what to fix. */
   signIn(method: 'browser' | 'deviceCode'): Promise<SignInStarted>;
   cancelSignIn(): Promise<boolean>;
@@ -44,6 +47,7 @@ export function accountCommandHandlers(
         isSignInRequired: commands.isSignInRequired(),
         isSigningIn: commands.isSigningIn(),
         lastSignInFailure: commands.lastSignInFailure(),
+        authMethod: commands.authMethod(),
       };
     },
     signIn: async ({ method }) => {
