@@ -1,4 +1,6 @@
 import https from 'node:https';
+import type { Agent } from '../../src/main/core/agent.ts';
+import type { GraphEmulator } from '../../tools/graph-emulator/index.ts';
 
 /**
  * Completes a device-code sign-in as a person would on the emulator's /devicelogin page: a
@@ -36,4 +38,21 @@ export function submitDeviceLogin(options: {
     request.once('error', reject);
     request.end(body);
   });
+}
+
+/** Signs an in-process agent in with a device code that `user` approves on the emulator's page. */
+export async function signInAs(
+  agent: Agent,
+  emulator: Pick<GraphEmulator, 'caCertificatePem'>,
+  user: string,
+): Promise<void> {
+  const started = await agent.account.signInWithDeviceCode();
+  const status = await submitDeviceLogin({
+    verificationUri: started.shown.verificationUri,
+    userCode: started.shown.userCode,
+    caPem: emulator.caCertificatePem,
+    user,
+  });
+  if (status !== 200) throw new Error(`the device login page answered ${status}`);
+  await started.done;
 }

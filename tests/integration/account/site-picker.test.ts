@@ -16,7 +16,7 @@ import {
   buildDefaultEmulatorOptions,
   startGraphEmulator,
 } from '../../../tools/graph-emulator/index.ts';
-import { submitDeviceLogin } from '../../helpers/device-login.ts';
+import { signInAs } from '../../helpers/device-login.ts';
 import { httpRequest, TestFeedClient } from '../../helpers/feed-client.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { startTestAgent } from '../../helpers/test-agent.ts';
@@ -69,15 +69,7 @@ async function startSignedIn(user: string) {
   const { agent } = await startTestAgent({
     config: { sharepoint: connection, auth: { clientId: DEMO_CLIENT_ID, method: 'delegated' } },
   });
-  const started = await agent.account.signInWithDeviceCode();
-  const status = await submitDeviceLogin({
-    verificationUri: started.shown.verificationUri,
-    userCode: started.shown.userCode,
-    caPem: emulator.caCertificatePem,
-    user,
-  });
-  expect(status).toBe(200);
-  await started.done;
+  await signInAs(agent, emulator, user);
   const client = await TestFeedClient.connect(agent.feed);
   return { agent, emulator, client };
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorityOf, isTenantConfigured, type Config } from '../../../shared/config-schema.ts';
+import { cannotOpenSiteSentence } from '../../../shared/site-access.ts';
+import { DeliveryError } from './errors.ts';
 import { missingCredentialSentence, missingSettingsSentence } from './worker/connection-status.ts';
 import type { TokenSource } from './graph/token-source.ts';
 import type { SharePointClient } from './graph/sharepoint-client.ts';
@@ -57,12 +59,16 @@ export async function runConnectionTest(
     }
     return { isOk: steps.every((step) => step.status === 'ok'), steps };
   };
-  const failure = (name: ConnectionTestStep['name'], error: unknown): ConnectionTestStep => ({
-    name,
-    status: 'failed',
-    detail: (error as Error).message,
-    code: String((error as { code?: unknown }).code ?? 'unknown'),
-  });
+  const failure = async (
+    name: ConnectionTestStep['name'],
+    error: unknown,
+  ): Promise<ConnectionTestStep> =>
+    (await refusedPerson(name, error, parts)) ?? {
+      name,
+      status: 'failed',
+      detail: (error as Error).message,
+      code: String((error as { code?: unknown }).code ?? 'unknown'),
+    };
 
   if (!isTenantConfigured(config) || !parts) {
     return finish({
@@ -90,7 +96,7 @@ export async function runConnectionTest(
     await parts.tokens.getToken({ isFresh: true });
     steps.push({ name: 'token', status: 'ok', detail: 'Signed in to Microsoft Entra ID' });
   } catch (error) {
-    return finish(failure('token', error));
+    return finish(await failure('token', error));
   }
   let siteId: string;
   try {
@@ -101,7 +107,7 @@ export async function runConnectionTest(
       detail: `Found the site ${config.sharepoint.siteUrl}`,
     });
   } catch (error) {
-    return finish(failure('site', error));
+    return finish(await failure('site', error));
   }
   const libraries = [
     ...new Set([
@@ -119,21 +125,39 @@ export async function runConnectionTest(
       detail: `Found ${libraries.map((library) => `"${library}"`).join(', ')} (site ${siteId})`,
     });
   } catch (error) {
-    return finish(failure('library', error));
+    return finish(await failure('library', error));
   }
   try {
     const detail = await checkFolders(config, parts, driveIds, signal);
     steps.push({ name: 'folder', status: 'ok', detail });
   } catch (error) {
-    return finish(failure('folder', error));
+    return finish(await failure('folder', error));
   }
   try {
     const detail = await checkWrite(config, parts, driveIds, signal);
     steps.push({ name: 'write', status: 'ok', detail });
   } catch (error) {
-    return finish(failure('write', error));
+    return finish(await failure('write', error));
   }
   return finish();
+}
+
+/**
+ * The step of a signed-in person whom SharePoint refused the site, a library or a folder (403):
+ * who may not open the site, and whom to ask. Undefined for any other failure, or app-only.
+ */
+async function refusedPerson(
+  name: ConnectionTestStep['name'],
+  error: unknown,
+  parts: ConnectionTestParts | undefined,
+): Promise<ConnectionTestStep | undefined> {
+  const personName = parts?.tokens.personName;
+  if (!personName || !(error instanceof DeliveryError) || error.httpStatus !== 403) {
+    return undefined;
+  }
+  if (name === 'write' || name === 'token') return undefined;
+  const detail = cannotOpenSiteSentence(await personName.call(parts.tokens));
+  return { name, status: 'failed', detail, code: 'auth.site-access-denied' };
 }
 
 /**

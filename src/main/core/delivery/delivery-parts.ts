@@ -96,6 +96,7 @@ export function createDeliveryParts(options: DeliveryPartsOptions): DeliveryPart
 const nobodySignedIn: DelegatedTokens = {
   hasUsableAccount: () => Promise.resolve(false),
   describeAccount: () => Promise.resolve('Nobody is signed in'),
+  current: () => Promise.resolve(null),
   acquireToken: () =>
     Promise.reject(new InteractionRequiredAuthError('no_account', 'Nobody is signed in')),
 };

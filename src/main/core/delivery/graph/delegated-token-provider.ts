@@ -22,6 +22,8 @@ export interface DelegatedTokens {
    *   refused (invalid_grant): the person must sign in again. Other msal errors as they come.
    */
   acquireToken(isFresh: boolean): Promise<AuthenticationResult>;
+  /** Who is signed in (null: nobody), as the ID token names them. */
+  current(): Promise<{ username: string; name: string | null } | null>;
 }
 
 /**
@@ -53,6 +55,11 @@ export class DelegatedTokenProvider implements TokenSource {
 
   describeCredential(): Promise<string> {
     return this.#tokens.describeAccount();
+  }
+
+  async personName(): Promise<string | null> {
+    const person = await this.#tokens.current();
+    return person ? (person.name ?? person.username) : null;
   }
 
   async #acquire(isFresh: boolean): Promise<AuthenticationResult> {

@@ -19,6 +19,8 @@ export interface TokenSource {
   getToken(options?: { isFresh?: boolean }): Promise<string>;
   /** For Test connection: which credential is in use, e.g. "Signed in as Ada (ada@contoso.com)". */
   describeCredential(): Promise<string>;
+  /** The signed-in person's name, for sentences about what they may open (delegated only). */
+  personName?(): Promise<string | null>;
 }
 
 /** What one acquisition yields: msal's AuthenticationResult, as far as holding it needs. */

@@ -8,6 +8,7 @@ import {
   type PickerLibrary,
   type PickerSite,
 } from '../../../../shared/feed-protocol.ts';
+import { cannotOpenSiteSentence } from '../../../../shared/site-access.ts';
 
 /** The Graph side of the picker, as delivery supplies it (every list complete). */
 export interface FeedSitePicker {
@@ -124,10 +125,9 @@ async function pickerFailure(
     );
   }
   if (httpStatus === 403) {
-    const who = firstName(await commands?.personName()) ?? 'The signed-in account';
     return new FeedCommandError(
       feedErrorCodes.pickerAccessDenied,
-      `${who} can't open this site: ask its owner to share it or grant Sites.Selected.`,
+      cannotOpenSiteSentence(await commands?.personName()),
     );
   }
   if (error.code === 'config.site-not-found' || error.code === 'picker.not-a-site-address') {
@@ -142,10 +142,4 @@ async function pickerFailure(
     return new FeedCommandError(feedErrorCodes.pickerUnavailable, error.message);
   }
   return new FeedCommandError(error.code, error.message);
-}
-
-/** "Dana" of "Dana Site"; null without a name. */
-function firstName(name: string | null | undefined): string | null {
-  const first = name?.trim().split(/\s+/)[0];
-  return first ? first : null;
 }
