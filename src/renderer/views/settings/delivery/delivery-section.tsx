@@ -3,6 +3,7 @@
  * request timeout), retries, and the circuit breaker.
  */
 import type { Config } from '../../../../shared/config-schema.ts';
+import { unitOfSetting } from '../../../../shared/config-units.ts';
 import type { SettingsForm } from '../form/use-settings-form.ts';
 import { NumberField } from '../form/settings-fields.tsx';
 import { DurationListField, UnitField } from '../form/unit-fields.tsx';
@@ -11,7 +12,7 @@ type Delivery = Config['delivery'];
 
 /**
  * A number field of `delivery.…`, with its problem and lock from the form; a duration or a size
- * (its key ends in `Ms` or `Bytes`) is typed in its units.
+ * is typed in its units.
  */
 function DeliveryNumber(props: {
   form: SettingsForm;
@@ -22,7 +23,7 @@ function DeliveryNumber(props: {
 }) {
   const { form, path } = props;
   const field = `delivery.${path.join('.')}`;
-  const Field = /(Ms|Bytes)$/.test(field) ? UnitField : NumberField;
+  const Field = unitOfSetting(['delivery', ...path]) === undefined ? NumberField : UnitField;
   return (
     <Field
       label={props.label}
