@@ -132,6 +132,7 @@ async function dispatch(
         ignoreRange: fault?.rule.ignoreRange === true,
         expire: fault?.rule.expireDownloadUrl === true,
         stallAfterBytes: fault?.rule.stallAfterBytes,
+        cutAfterBytes: fault?.rule.cutAfterBytes,
       });
     }
     if (kind === 'graph') {

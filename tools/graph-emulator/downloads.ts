@@ -24,7 +24,9 @@ export interface DownloadFaults {
   /** Treat the URL as expired, whatever its expiry says. */
   readonly expire: boolean;
   /** Send this many body bytes, then hold the connection without sending more. */
-  readonly stallAfterBytes?: number;
+  readonly stallAfterBytes?: number | undefined;
+  /** Send this many body bytes, then drop the connection. */
+  readonly cutAfterBytes?: number | undefined;
 }
 
 /** A byte range to serve, inclusive, or why none can be. */
@@ -108,8 +110,11 @@ export class DownloadUrls {
       context.response.end();
       return;
     }
-    if (faults.stallAfterBytes !== undefined) {
-      await sendThenStall(context, store.diskPath(item), start, end, faults.stallAfterBytes);
+    if (faults.stallAfterBytes !== undefined || faults.cutAfterBytes !== undefined) {
+      const sentBytes = faults.stallAfterBytes ?? faults.cutAfterBytes ?? 0;
+      await sendSome(context, { diskPath: store.diskPath(item), start, end, sentBytes });
+      if (faults.cutAfterBytes !== undefined) context.response.socket?.destroy();
+      else await once(context.response, 'close');
       return;
     }
     await pipeline(createReadStream(store.diskPath(item), { start, end }), context.response);
@@ -150,24 +155,21 @@ export class DownloadUrls {
   }
 }
 
-/** Sends the first `sentBytes` of the range, then waits, sending nothing, until the client goes. */
-async function sendThenStall(
+/** Sends the first `sentBytes` of the range without ending the response. */
+async function sendSome(
   context: RequestContext,
-  diskPath: string,
-  start: number,
-  end: number,
-  sentBytes: number,
+  part: { diskPath: string; start: number; end: number; sentBytes: number },
 ): Promise<void> {
   const { response } = context;
   const closed = once(response, 'close');
-  const lastByte = Math.min(end, start + sentBytes - 1);
-  if (lastByte >= start) {
-    for await (const chunk of createReadStream(diskPath, { start, end: lastByte })) {
-      if (response.destroyed) return;
-      if (!response.write(chunk as Buffer)) await Promise.race([once(response, 'drain'), closed]);
-    }
+  const lastByte = Math.min(part.end, part.start + part.sentBytes - 1);
+  if (lastByte < part.start) return;
+  for await (const chunk of createReadStream(part.diskPath, { start: part.start, end: lastByte })) {
+    if (response.destroyed) return;
+    if (!response.write(chunk as Buffer)) await Promise.race([once(response, 'drain'), closed]);
   }
-  await closed;
+  // Written to the socket, not only to the response's buffer, before the caller cuts or waits.
+  await new Promise<void>((resolve) => response.write('', () => resolve()));
 }
 
 function isSameText(a: string, b: string): boolean {

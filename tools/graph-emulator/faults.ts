@@ -50,6 +50,8 @@ export interface FaultRule {
    * stays connected (a connection that hangs mid-download, as a client killed there sees it).
    */
   stallAfterBytes?: number;
+  /** On a download URL: send this many bytes of the body, then drop the connection. */
+  cutAfterBytes?: number;
   /**
    * On an upload-URL PUT that does not complete the file: acknowledge it (202), then lose its
    * bytes, so nextExpectedRanges lists them as a gap before the next expected range.
@@ -95,6 +97,7 @@ export const faultRuleJsonSchema = z
     ignoreRange: z.boolean().optional(),
     expireDownloadUrl: z.boolean().optional(),
     stallAfterBytes: z.number().int().min(0).optional(),
+    cutAfterBytes: z.number().int().min(0).optional(),
     loseFragment: z.boolean().optional(),
     resyncDelta: z.boolean().optional(),
     repeatDeltaItems: z.boolean().optional(),

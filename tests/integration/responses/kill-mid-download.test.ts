@@ -41,7 +41,8 @@ describe('a real agent killed in the middle of a download', () => {
     await waitFor(
       () => {
         watchFinalName();
-        return home.responses()[0]?.state === 'ready';
+        // Ready, and the partial's name removed (which follows the commit).
+        return home.responses()[0]?.state === 'ready' && home.partialSizeBytes(interrupted.id) < 0;
       },
       { timeoutMs: 60_000, description: 'the response ready after the restart' },
     );

@@ -241,6 +241,7 @@ class ResponseDownload {
   /** Bytes that stay wrong are dropped (a Retry brings them anew) and the response fails. */
   async #refuse(actual: { quickXorHash: string; sizeBytes: number }): Promise<never> {
     await this.#startAgain();
+    await fs.promises.rm(this.#partialPath, { force: true });
     throw ResponseProblem.contentDiffers(this.#response.name, actual, this.#response);
   }
 
