@@ -18,8 +18,8 @@ export interface CatalogueEntry {
   whatHappened: string;
   /** What a person can do about it, consistent with `action`. */
   whatYouCanDo: string;
-  /** The action offered first; null when only the file itself can change (too large). */
-  action: PrimaryAction | null;
+  /** The one action offered first: every code has exactly one. */
+  action: PrimaryAction;
 }
 
 const waitOrTryNow =
@@ -117,8 +117,8 @@ const entries: Readonly<Record<string, CatalogueEntry>> = {
   'graph.too-large': {
     whatHappened: 'The file is larger than SharePoint accepts.',
     whatYouCanDo:
-      'Split or compress it, and drop the smaller files into the watched folder: they are sent as new files.',
-    action: null,
+      'Split or compress it, and drop the smaller files into the watched folder: they are sent as new files. If your admin raised the limit, press Retry.',
+    action: 'retry',
   },
   'graph.name-refused': {
     whatHappened: 'SharePoint does not accept the file’s name.',
@@ -201,6 +201,16 @@ const entries: Readonly<Record<string, CatalogueEntry>> = {
     whatHappened: 'SiteDrop is not signed in to Microsoft 365.',
     whatYouCanDo: 'Sign in again; SiteDrop then sends the waiting files by itself.',
     action: 'sign-in',
+  },
+  'auth.sign-in-required': {
+    whatHappened: 'SiteDrop’s sign-in to Microsoft 365 has ended, so it cannot send files.',
+    whatYouCanDo: 'Sign in again; SiteDrop then sends the waiting files by itself.',
+    action: 'sign-in',
+  },
+  'auth.bad-response': {
+    whatHappened: 'The Microsoft sign-in service gave an answer SiteDrop could not read.',
+    whatYouCanDo: waitOrTryNow,
+    action: 'try-now',
   },
   'auth.sign-in-failed': {
     whatHappened: 'Signing in to Microsoft 365 did not succeed.',

@@ -67,7 +67,7 @@ describe('problems written for people', () => {
       ['failed', 'graph.forbidden', 'retry'],
       ['failed', 'config.library-not-found', 'open-settings'],
       ['failed', 'graph.unavailable', 'retry'],
-      ['failed', 'graph.too-large', null],
+      ['failed', 'graph.too-large', 'retry'],
       ['quarantined', 'input.invalid-request', 'show-note'],
       ['cancelled', null, 'retry'],
       ['gone', null, null],
