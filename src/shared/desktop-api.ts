@@ -32,12 +32,27 @@ export const ItemLocationSchema = z.strictObject({
 /** A file inside a watched folder. */
 export type ItemLocation = z.infer<typeof ItemLocationSchema>;
 
+/**
+ * A set-aside file or its note: the item's id and the path the agent reported for it
+ * (`getItem`'s `setAside`). The shell shows it only when it is one of that item's set-aside
+ * paths, never any other path a window names.
+ */
+export const SetAsidePathSchema = z.strictObject({
+  itemId: z.number().int().positive(),
+  path: z.string().min(1).max(4096),
+});
+
+/** A set-aside file or its note. */
+export type SetAsidePath = z.infer<typeof SetAsidePathSchema>;
+
 /** The argument schemas of each operation, as a tuple (what `ipcRenderer.invoke` carries). */
 export const desktopRequestSchemas = {
   /** How to reach the feed. */
   getFeedConnection: z.tuple([]),
   /** Shows a file (or, if it is gone, its folder) in the system file manager. */
   showItemInFolder: z.tuple([ItemLocationSchema]),
+  /** Shows a set-aside file or its note (or, if it is gone, its folder) in the file manager. */
+  showSetAsideInFolder: z.tuple([SetAsidePathSchema]),
   /** Opens a link on the configured SharePoint host in the system browser. */
   openSharePointLink: z.tuple([z.string().min(1).max(8192)]),
   /** Asks where to save, then writes a diagnostics bundle; null when the person cancelled. */
@@ -49,6 +64,11 @@ export interface DesktopApi {
   getFeedConnection(): Promise<FeedAddress>;
   /** Resolves false when the folder is not a watched one or the file is not there. */
   showItemInFolder(location: ItemLocation): Promise<boolean>;
+  /**
+   * Resolves false when the path is not one the agent reported for that set-aside item, or
+   * neither it nor its folder is there any more.
+   */
+  showSetAsideInFolder(location: SetAsidePath): Promise<boolean>;
   /** Resolves false when the link is not on the configured SharePoint host (nothing opens). */
   openSharePointLink(url: string): Promise<boolean>;
   exportDiagnostics(): Promise<{ file: string } | null>;

@@ -55,7 +55,18 @@ export const eventDataSchemas = {
   }),
   'item.retrying': z.object({ itemId, nextAttemptAt: z.number(), ...errorFields }),
   'item.failed': z.object({ itemId, ...errorFields }),
-  'item.quarantined': z.object({ itemId, reason: z.string(), quarantinePath: z.string() }),
+  /**
+   * The file was set aside: moved to `quarantinePath` with its note at `notePath`, which lists
+   * `problems`, one sentence each. `notePath` and `problems` are absent from events logged before
+   * they were added: the note is then `quarantinePath` + `.error.txt`.
+   */
+  'item.quarantined': z.object({
+    itemId,
+    reason: z.string(),
+    quarantinePath: z.string(),
+    notePath: z.string().optional(),
+    problems: z.array(z.string()).optional(),
+  }),
   'item.skipped': z.object({ itemId, duplicateOfItemId: itemId }),
   'item.gone': z.object({ itemId }),
   'item.cancelled': z.object({ itemId }),

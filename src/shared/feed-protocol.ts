@@ -38,6 +38,7 @@ import {
   DeliveryViewSchema,
   ItemFilterSchema,
   ItemViewSchema,
+  SetAsideViewSchema,
   SettingsViewSchema,
   SignInStartedSchema,
   SnapshotSchema,
@@ -175,6 +176,11 @@ export const feedCommandTable = {
       attempts: z.array(AttemptViewSchema),
       /** The item's logged events, oldest first (at most the latest 500). */
       events: z.array(LoggedEventSchema),
+      /**
+       * For a set-aside item: where its file and note are and what the note lists; null for any
+       * other item. Absent from agents that do not report it.
+       */
+      setAside: SetAsideViewSchema.nullable().optional(),
     }),
   },
   /** A fresh snapshot (e.g. after settings changed the folders). */

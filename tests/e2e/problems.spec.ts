@@ -27,9 +27,9 @@ test('a refused upload shows what happened, what happens next and what to do, an
   await expect(row.getByText('Failed')).toBeVisible();
   await row.getByRole('link', { name: 'permit.pdf' }).click();
 
-  // Titled with the file's name; its number stays beside the path.
+  // Titled with the file's name; its number is for support, under Technical details.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('permit.pdf');
-  await expect(page.locator('.item-heading')).toContainText(/File \d+/);
+  await expect(page.locator('.item-heading')).not.toContainText(/File \d+/);
   const problem = page.getByRole('region', { name: 'Problem' });
   await expect(problem.getByRole('heading')).toHaveText('Not delivered: needs a person');
   await expect(problem.getByText('What happened')).toBeVisible();
@@ -46,7 +46,12 @@ test('a refused upload shows what happened, what happens next and what to do, an
   await expect(problem.getByText('graph.forbidden')).toBeVisible();
   await expect(problem).toContainText('SiteDrop will not try again by itself');
   await expect(problem).toContainText('press Retry');
+  // The HTTP status too is for support: shown once Technical details is opened.
+  const technical = page.getByRole('region', { name: 'Technical details' });
+  await expect(page.getByRole('cell', { name: '403', exact: true })).toBeHidden();
+  await technical.getByText('Technical details').click();
   await expect(page.getByRole('cell', { name: '403', exact: true })).toBeVisible();
+  await expect(technical.getByRole('definition').first()).toHaveText(/^\d+$/);
 
   await page.getByRole('button', { name: 'Retry' }).click();
   await expect(page.locator('.item-heading').getByText('Delivered')).toBeVisible();

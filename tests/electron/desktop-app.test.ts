@@ -42,7 +42,11 @@ function fakeAgent(dataDir: string, configInput: ConfigInput = {}, isPausedAll =
     secretStore: new FileSecretStore(dataDir),
     store: {
       countsByState: () => ({}),
-      getItem: (itemId: number) => ({ relativePath: `site-a/file-${itemId}.pdf` }),
+      getItem: (itemId: number) => ({
+        relativePath: `site-a/file-${itemId}.pdf`,
+        state: 'delivered' as const,
+      }),
+      listItemEvents: () => [],
     },
     feed: { url: feedUrl, dashboardUrl: `${feedUrl}/#token=tok`, token: 'tok' },
     delivery: { pauseState: () => ({ isPausedAll }) },

@@ -14,6 +14,7 @@ function register() {
   const handlers = {
     getFeedConnection: vi.fn(async () => ({ url: appOrigin, token: 't' })),
     showItemInFolder: vi.fn(async () => true),
+    showSetAsideInFolder: vi.fn(async () => true),
     openSharePointLink: vi.fn(async () => true),
     exportDiagnostics: vi.fn(async () => null),
   };

@@ -55,6 +55,7 @@ describe('the preload', () => {
     const argumentsByName: Record<string, unknown[]> = {
       getFeedConnection: [],
       showItemInFolder: [{ folderId: 'requests', path: 'a.pdf' }],
+      showSetAsideInFolder: [{ itemId: 3, path: '/site/requests/_quarantine/order.json' }],
       openSharePointLink: ['https://contoso.sharepoint.com/x'],
       exportDiagnostics: [],
     };

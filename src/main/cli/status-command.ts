@@ -3,6 +3,7 @@ import type { StatusReport } from '../../shared/feed-protocol.ts';
 import type { ItemState } from '../../shared/item-state.ts';
 import { formatBytes } from '../../shared/format/bytes.ts';
 import { formatCount } from '../../shared/format/count.ts';
+import { setAsideViewOf } from '../../shared/set-aside.ts';
 import {
   countInGroup,
   describeGroupBreakdown,
@@ -65,7 +66,12 @@ export function runStatus(options: StatusOptions): string {
       items.filter((item) => item.state === 'delivered').map((item) => item.id),
       ['item.archived', 'item.local-deleted'],
     );
-    return formatStatus(options.dataDir, report, items, attention, localFiles);
+    const setAside = latestItemEventsOfTypes(
+      db,
+      attention.needsYou.filter((item) => item.state === 'quarantined').map((item) => item.id),
+      ['item.quarantined'],
+    );
+    return formatStatus(options.dataDir, report, items, attention, { localFiles, setAside });
   } finally {
     db.close();
   }
@@ -81,8 +87,12 @@ function formatStatus(
   report: StatusReport,
   items: Item[],
   attention: { needsYou: Item[]; willRetry: Item[] },
-  localFiles: ReadonlyMap<number, LoggedEvent>,
+  eventsByItem: {
+    localFiles: ReadonlyMap<number, LoggedEvent>;
+    setAside: ReadonlyMap<number, LoggedEvent>;
+  },
 ): string {
+  const { localFiles, setAside } = eventsByItem;
   const lines = [`SiteDrop status for ${dataDir} (${describeAgent(dataDir)})`];
   if (report.account) {
     const { name, username } = report.account;
@@ -109,6 +119,7 @@ function formatStatus(
     for (const item of latest) {
       lines.push(
         `  #${item.id}  ${itemStateLabels[item.state]}: ${item.relativePath} — ${item.lastErrorMessage ?? ''}`,
+        ...describeSetAside(setAside.get(item.id)),
       );
     }
   }
@@ -125,6 +136,13 @@ function describeGroupCounts(counts: StatusReport['counts']): string {
       return `${itemStateGroups[key].label} ${formatCount(countInGroup(counts, key))}${breakdown ? ` (${breakdown})` : ''}`;
     })
     .join(' · ');
+}
+
+/** Where a set-aside file and its note are now, as lines under the file's. */
+function describeSetAside(event: LoggedEvent | undefined): string[] {
+  const view = event ? setAsideViewOf([event]) : undefined;
+  if (!view) return [];
+  return [`      The file is now at ${view.filePath}`, `      Its note: ${view.notePath}`];
 }
 
 /** What the after-upload action did with a delivered item's local file, or '' when nothing. */

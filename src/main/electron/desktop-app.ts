@@ -14,6 +14,7 @@ import path from 'node:path';
 import { app, dialog, powerMonitor, session, shell, type BrowserWindow } from 'electron';
 import type { Config } from '../../shared/config-schema.ts';
 import type { ItemLocation } from '../../shared/desktop-api.ts';
+import type { LoggedEvent } from '../../shared/events.ts';
 import type { ItemState } from '../../shared/item-state.ts';
 import { defaultDataDir, defaultPolicyPath } from '../core/config/index.ts';
 import { writeDiagnosticsBundle } from '../core/diagnostics/index.ts';
@@ -28,6 +29,7 @@ import { ElectronNotifier } from './electron-notifier.ts';
 import { registerDesktopRequestHandlers } from './ipc-main.ts';
 import { applyLoginItem, hiddenStartArgument } from './login-item.ts';
 import { createMainWindow, focusWindow, type MainWindowOptions } from './main-window.ts';
+import { revealSetAside } from './reveal-set-aside.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { TrayIcon } from './tray-icon.ts';
 import { isSharePointLink, secureSession, sharePointHostsOf } from './web-security.ts';
@@ -42,7 +44,8 @@ export interface ShellAgent {
   readonly secretStore: SecretStore;
   readonly store: {
     countsByState(): Partial<Record<ItemState, number>>;
-    getItem(itemId: number): { relativePath: string } | undefined;
+    getItem(itemId: number): { relativePath: string; state: ItemState } | undefined;
+    listItemEvents(itemId: number, limit: number): LoggedEvent[];
   };
   /** The agent's local feed: its URL, the dashboard URL (token in the fragment) and the token. */
   readonly feed: { readonly url: string; readonly dashboardUrl: string; readonly token: string };
@@ -125,6 +128,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     registerDesktopRequestHandlers(appOrigin, {
       getFeedConnection: async () => ({ url: agent.feed.url, token: agent.feed.token }),
       showItemInFolder: async (location) => revealItem(agent.config, location),
+      showSetAsideInFolder: async (request) => revealSetAside(agent.store, request),
       openSharePointLink: async (url) => {
         if (!isSharePointLink(url, sharePointHosts())) return false;
         openExternal(url);

@@ -8,7 +8,7 @@
  * spelled out here and tests/electron/preload.test.ts checks them against the contract.
  */
 import type { ContextBridge, IpcRenderer } from 'electron';
-import type { DesktopApi, ItemLocation } from '../../shared/desktop-api.ts';
+import type { DesktopApi, ItemLocation, SetAsidePath } from '../../shared/desktop-api.ts';
 
 // A CommonJS require, because a sandboxed preload cannot be an ES module and
 // erasableSyntaxOnly rules out `import x = require()`.
@@ -22,6 +22,8 @@ const api: DesktopApi = {
   getFeedConnection: () => ipcRenderer.invoke('sitedrop:getFeedConnection'),
   showItemInFolder: (location: ItemLocation) =>
     ipcRenderer.invoke('sitedrop:showItemInFolder', location),
+  showSetAsideInFolder: (location: SetAsidePath) =>
+    ipcRenderer.invoke('sitedrop:showSetAsideInFolder', location),
   openSharePointLink: (url: string) => ipcRenderer.invoke('sitedrop:openSharePointLink', url),
   exportDiagnostics: () => ipcRenderer.invoke('sitedrop:exportDiagnostics'),
 };

@@ -68,6 +68,22 @@ export const ItemViewSchema = z.object({
 /** One item as the UI shows it. */
 export type ItemView = z.infer<typeof ItemViewSchema>;
 
+/**
+ * Where a set-aside file and its note are, and what the note lists. Paths are absolute paths on
+ * the agent's computer, as it reported them when it set the file aside.
+ */
+export const SetAsideViewSchema = z.object({
+  /** The file, moved into the folder's set-aside folder. */
+  filePath: z.string(),
+  /** Its note beside it (`<name>.error.txt`). */
+  notePath: z.string(),
+  /** Each problem the note lists, one sentence each (empty when the agent did not record them). */
+  problems: z.array(z.string()),
+});
+
+/** Where a set-aside file and its note are, and what the note lists. */
+export type SetAsideView = z.infer<typeof SetAsideViewSchema>;
+
 /** One upload attempt of an item. */
 export const AttemptViewSchema = z.object({
   id: z.number().int().positive(),

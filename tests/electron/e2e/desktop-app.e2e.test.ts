@@ -69,7 +69,13 @@ describe.skipIf(executablePath === undefined)(
           hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined',
         }));
         expect(exposed).toEqual({
-          api: ['exportDiagnostics', 'getFeedConnection', 'openSharePointLink', 'showItemInFolder'],
+          api: [
+            'exportDiagnostics',
+            'getFeedConnection',
+            'openSharePointLink',
+            'showItemInFolder',
+            'showSetAsideInFolder',
+          ],
           hasRequire: false,
           hasProcess: false,
         });

@@ -1,4 +1,7 @@
-/** Every upload attempt of an item, with its times, outcome, HTTP status and error. */
+/**
+ * Every upload attempt of an item, with its times, outcome and error in words; the HTTP status
+ * and code of each are in Technical details (`technical-details.tsx`).
+ */
 import type { CommandResult } from '../../../shared/feed-protocol.ts';
 import { formatDateTime } from '../../format/format.ts';
 
@@ -19,7 +22,6 @@ export function AttemptsTable(props: { attempts: CommandResult<'getItem'>['attem
                 <th scope="col">Started</th>
                 <th scope="col">Ended</th>
                 <th scope="col">Outcome</th>
-                <th scope="col">HTTP status</th>
                 <th scope="col">Error</th>
               </tr>
             </thead>
@@ -32,15 +34,7 @@ export function AttemptsTable(props: { attempts: CommandResult<'getItem'>['attem
                     {attempt.endedAt === null ? 'In progress' : formatDateTime(attempt.endedAt)}
                   </td>
                   <td>{attempt.outcome ?? '—'}</td>
-                  <td>{attempt.httpStatus ?? '—'}</td>
-                  <td>
-                    {attempt.errorMessage ?? '—'}
-                    {attempt.errorCode ? (
-                      <div className="muted small">
-                        <code>{attempt.errorCode}</code>
-                      </div>
-                    ) : null}
-                  </td>
+                  <td>{attempt.errorMessage ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -62,7 +62,8 @@ export function ItemActions(props: { feed: Feed; item: ItemView; load(): void })
   const canCancel = !terminalItemStates.includes(item.state);
   return (
     <div className="actions">
-      {showItemInFolder ? (
+      {/* A set-aside file is no longer at its path: its own card shows where it is. */}
+      {showItemInFolder && item.state !== 'quarantined' ? (
         <button type="button" onClick={() => showInFolder(item)}>
           Show in folder
         </button>

@@ -1,8 +1,10 @@
 /**
  * One item, by card: its heading and link, its problem in words, what can be done with it
- * (`item-actions.tsx`), its details (`item-facts.tsx`) and request (`components/request-card.tsx`), every attempt
- * (`attempts-table.tsx`) and its history (`item-history.tsx`). Refreshes itself when an event
- * about the item arrives (`use-item-detail.ts`).
+ * (`item-actions.tsx`), where a set-aside file and its note are (`set-aside-note.tsx`), its
+ * details (`item-facts.tsx`) and request (`components/request-card.tsx`), every attempt
+ * (`attempts-table.tsx`), its history (`item-history.tsx`) and, closed, its technical details
+ * (`technical-details.tsx`). Refreshes itself when an event about the item arrives
+ * (`use-item-detail.ts`).
  */
 import { useEffect } from 'react';
 import { ProblemNotice } from '../../components/problem-notice.tsx';
@@ -15,6 +17,8 @@ import { ItemActions } from './item-actions.tsx';
 import { RequestCard } from '../../components/request-card.tsx';
 import { ItemFacts } from './item-facts.tsx';
 import { ItemHistory } from './item-history.tsx';
+import { SetAsideNote } from './set-aside-note.tsx';
+import { TechnicalDetails } from './technical-details.tsx';
 import { useItemDetail } from './use-item-detail.ts';
 
 /** The item detail screen for one item id. */
@@ -44,6 +48,7 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
   const item = feed.state.items.get(itemId) ?? detail.item;
   const name = item.path.split('/').at(-1) ?? item.path;
   const progress = feed.state.progress.get(itemId);
+  const isSetAside = item.state === 'quarantined';
 
   return (
     <div className="stack item-detail" data-item-id={item.id}>
@@ -53,7 +58,6 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
       <div className="item-heading">
         <StateBadge state={item.state} />
         <span className="item-path">{item.path}</span>
-        <span className="muted small">File {item.id}</span>
       </div>
       <ItemUploadProgress name={name} item={item} progress={progress} />
       {item.state === 'delivered' && item.remoteUrl ? (
@@ -68,10 +72,15 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
       ) : null}
       <ProblemNotice item={item} />
       <ItemActions feed={feed} item={item} load={load} />
+      {isSetAside && detail.setAside ? (
+        <SetAsideNote itemId={item.id} setAside={detail.setAside} />
+      ) : null}
       <ItemFacts item={item} detail={detail} feedState={feed.state} />
       {item.request !== null ? <RequestCard request={item.request} /> : null}
-      <AttemptsTable attempts={detail.attempts} />
+      {/* A set-aside file is never sent: it has no attempts to list. */}
+      {isSetAside ? null : <AttemptsTable attempts={detail.attempts} />}
       <ItemHistory events={detail.events} />
+      <TechnicalDetails item={item} attempts={detail.attempts} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
- * An item's details (folder, path, size, target, times, attempts, hashes) and the metadata of
- * its request.
+ * An item's details in words: folder, path, size, where it goes, its times and attempts. A
+ * set-aside file goes nowhere and was never queued, so it shows when it was set aside instead.
+ * The number and hashes are in Technical details (`technical-details.tsx`).
  */
 import type { CommandResult, ItemView } from '../../../shared/feed-protocol.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
@@ -14,6 +15,7 @@ type Detail = CommandResult<'getItem'>;
 export function ItemFacts(props: { item: ItemView; detail: Detail; feedState: FeedState }) {
   const { item, detail } = props;
   const folder = props.feedState.folders.find((candidate) => candidate.id === item.folderId);
+  const isSetAside = item.state === 'quarantined';
   return (
     <section className="card" aria-labelledby="details-title">
       <h2 id="details-title">Details</h2>
@@ -24,16 +26,25 @@ export function ItemFacts(props: { item: ItemView; detail: Detail; feedState: Fe
         <dd className="path">{item.path}</dd>
         <dt>Size</dt>
         <dd>{formatBytes(item.sizeBytes)}</dd>
-        <dt>Goes to</dt>
-        <dd className="path">{item.targetPath ?? 'Decided when it is sent'}</dd>
-        <dt>First queued</dt>
-        <dd>{formatDateTime(item.firstQueuedAt)}</dd>
-        <dt>Last change</dt>
-        <dd>{formatDateTime(item.updatedAt)}</dd>
-        <dt>Attempts</dt>
-        <dd>
-          <AttemptCount detail={detail} />
-        </dd>
+        {isSetAside ? (
+          <>
+            <dt>Set aside</dt>
+            <dd>{formatDateTime(item.updatedAt)}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Goes to</dt>
+            <dd className="path">{item.targetPath ?? 'Decided when it is sent'}</dd>
+            <dt>First queued</dt>
+            <dd>{formatDateTime(item.firstQueuedAt)}</dd>
+            <dt>Last change</dt>
+            <dd>{formatDateTime(item.updatedAt)}</dd>
+            <dt>Attempts</dt>
+            <dd>
+              <AttemptCount detail={detail} />
+            </dd>
+          </>
+        )}
         {item.duplicateOfItemId !== null ? (
           <>
             <dt>Same content as</dt>
@@ -42,10 +53,6 @@ export function ItemFacts(props: { item: ItemView; detail: Detail; feedState: Fe
             </dd>
           </>
         ) : null}
-        <dt>SHA-256</dt>
-        <dd className="hash">{item.sha256 ?? '—'}</dd>
-        <dt>quickXorHash</dt>
-        <dd className="hash">{item.quickXorHash ?? '—'}</dd>
       </dl>
     </section>
   );

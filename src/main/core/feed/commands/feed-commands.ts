@@ -15,6 +15,7 @@ import {
   type StateCounts,
 } from '../../../../shared/feed-protocol.ts';
 import { itemStates, terminalItemStates } from '../../../../shared/item-state.ts';
+import { setAsideViewOf } from '../../../../shared/set-aside.ts';
 import type { EventBus } from '../../events/index.ts';
 import type { Clock, Disposable } from '../../lifecycle/index.ts';
 import { toStatusResponse, type Item, type Store } from '../../store/index.ts';
@@ -234,10 +235,12 @@ export class FeedCommandRunner implements Disposable {
         }),
       getItem: ({ itemId }) => {
         const item = this.#existingItem(itemId);
+        const events = store.listItemEvents(itemId, itemEventLimit);
         return {
           item: toItemView(item),
           attempts: store.listAttempts(itemId).map(toAttemptView),
-          events: store.listItemEvents(itemId, itemEventLimit),
+          events,
+          setAside: item.state === 'quarantined' ? (setAsideViewOf(events) ?? null) : null,
         };
       },
       getSnapshot: () => ({ snapshot: this.takeSnapshot() }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FolderConfig } from '../../../../shared/config-schema.ts';
 import type { ItemState } from '../../../../shared/item-state.ts';
 import { parseRequestFile } from '../../../../shared/request-schema.ts';
+import { setAsideNotePath } from '../../../../shared/set-aside.ts';
 import type { Clock } from '../../lifecycle/index.ts';
 import {
   newVersionFields,
@@ -279,7 +280,8 @@ async function quarantine(
     watchedFolder: folder.path,
     at: new Date(context.clock.now()),
   });
-  await fs.promises.writeFile(`${quarantinePath}.error.txt`, report, 'utf8');
+  const notePath = setAsideNotePath(quarantinePath);
+  await fs.promises.writeFile(notePath, report, 'utf8');
   const { store } = context;
   return store.transaction(() => {
     // An earlier version still waiting to be sent has lost its file to the quarantine.
@@ -290,7 +292,7 @@ async function quarantine(
     return store.insertItem(
       newItem,
       'quarantined',
-      { reason: cause.summary, quarantinePath },
+      { reason: cause.summary, quarantinePath, notePath, problems: cause.details },
       { lastErrorCode: cause.code, lastErrorMessage: cause.summary },
     );
   });

@@ -37,7 +37,7 @@ export class RecordedFilesLog {
       sizeBytes: item.sizeBytes,
     };
     if (item.state === 'quarantined') {
-      this.#logger.info(line, 'File quarantined');
+      this.#logger.info(line, 'File set aside');
       return;
     }
     this.#logger.debug(line, `File ${line.state}`);
