@@ -108,13 +108,9 @@ async function main(argv: string[]): Promise<number> {
       print(runResponses({ dataDir, json: values.json }));
       return 0;
     case 'login':
-      // login and logout exit at once: a handle left after msal's cache was written keeps Node
-      // alive for about 25 s (not yet traced), and scripts wait for these exits.
-      return process.exit(
-        await runLogin({ dataDir, ...configOptions, isDeviceCode: values['device-code'] }, print),
-      );
+      return runLogin({ dataDir, ...configOptions, isDeviceCode: values['device-code'] }, print);
     case 'logout':
-      return process.exit(await runLogout({ dataDir, ...configOptions }, print));
+      return runLogout({ dataDir, ...configOptions }, print);
     case 'retry': {
       const id = positionals[0];
       if (!values['all-failed'] && (id === undefined || !/^\d+$/.test(id))) {

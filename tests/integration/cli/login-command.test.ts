@@ -13,6 +13,9 @@ import { CliProcess, cliEnvironment, runCli } from '../../helpers/cli.ts';
 import { submitDeviceLogin } from '../../helpers/device-login.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
+/** Well under the keep-alive and socket timeouts a leftover handle would wait for. */
+const promptExitMs = 3_000;
+
 describe('sitedrop login and logout (the CLI as a process, against the emulator)', () => {
   it(
     'signs in with a device code completed on /devicelogin, names the account in status, and logs out',
@@ -48,7 +51,11 @@ describe('sitedrop login and logout (the CLI as a process, against the emulator)
         await submitDeviceLogin({ verificationUri, userCode, caPem: emulator.caCertificatePem }),
       ).toBe(200);
       await login.waitForOutput('Signed in as');
+      const signedInAt = Date.now();
       expect(await login.exited).toBe(0);
+      // The CLI ends by itself once signed in: no handle (msal's loopback or connections, the
+      // logger, the store) is left open, and nothing forces the exit.
+      expect(Date.now() - signedInAt).toBeLessThan(promptExitMs);
       expect(login.stdout).toContain(
         `Signed in as ${DEMO_USER_DISPLAY_NAME} (${DEMO_USER_PRINCIPAL_NAME}).`,
       );
