@@ -16,7 +16,7 @@ import { resolveDataDir } from './cli/data-dir-option.ts';
 import { formatDoctor, runDoctor, writeDoctorBundle } from './cli/doctor-command.ts';
 import { runRetry } from './cli/retry-command.ts';
 import { runStatus } from './cli/status-command.ts';
-import { runResponses } from './cli/responses-command.ts';
+import { checkResponsesNow, runResponses } from './cli/responses-command.ts';
 import { runLogin, runLogout } from './cli/login-command.ts';
 import { runEmulatorFromCommandLine } from '../../tools/graph-emulator/index.ts';
 
@@ -25,10 +25,11 @@ const usage = `SiteDrop ${sitedropVersion}: delivers dropped files to SharePoint
 Usage:
   sitedrop agent    [--data-dir DIR] [--config FILE] [--policy FILE]   run headless until Ctrl+C
   sitedrop demo     [--data-dir DIR] [--watch FOLDER]                  agent + a local SharePoint emulator
+                    [--responses FOLDER]                               (answers: drop into Head office)
   sitedrop emulator [--port N] [--root DIR] [--head-office DIR]        the SharePoint/Graph emulator alone
   sitedrop status   [--data-dir DIR] [--json] [--all]                  counts by state and recent items
   sitedrop retry    [--data-dir DIR] (ID | --all-failed)               queue failed items again
-  sitedrop responses [--data-dir DIR] [--json]                         responses brought back, and their states
+  sitedrop responses [--data-dir DIR] [--json] [--check-now]           responses brought back, and their states
   sitedrop login    [--device-code] [--data-dir DIR]                  sign in as a person (Microsoft)
   sitedrop logout   [--data-dir DIR]                                  forget the signed-in person
   sitedrop doctor   [--data-dir DIR] [--config FILE] [--policy FILE]   check the installation
@@ -38,26 +39,44 @@ SITEDROP_DATA_DIR stands for --data-dir. See docs/cli.md.`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+/** Every option of every command (parseArgs: each command reads the ones it takes). */
+const cliOptions = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  policy: { type: 'string' },
+  bundle: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
+  'all-failed': { type: 'boolean', default: false },
+  'device-code': { type: 'boolean', default: false },
+  'check-now': { type: 'boolean', default: false },
+  watch: { type: 'string' },
+  responses: { type: 'string' },
+  port: { type: 'string' },
+  root: { type: 'string' },
+  'head-office': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** `sitedrop responses`: with --check-now, the running agent checks first; exits 1 without one. */
+async function runResponsesCommand(
+  dataDir: string,
+  isJson: boolean,
+  isCheckNow: boolean,
+): Promise<number> {
+  const check = isCheckNow ? await checkResponsesNow(dataDir) : undefined;
+  if (check?.isChecked === false) process.stderr.write(`sitedrop: ${check.reason}\n`);
+  else if (check?.isChecked && !isJson) print('Checked SharePoint for responses just now.');
+  print(runResponses({ dataDir, json: isJson }));
+  return check?.isChecked === false ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string' },
-      config: { type: 'string' },
-      policy: { type: 'string' },
-      bundle: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      all: { type: 'boolean', default: false },
-      'all-failed': { type: 'boolean', default: false },
-      'device-code': { type: 'boolean', default: false },
-      watch: { type: 'string' },
-      port: { type: 'string' },
-      root: { type: 'string' },
-      'head-office': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: cliOptions,
   });
   if (values.help || command === undefined || command === 'help') {
     print(usage);
@@ -80,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
           dataDir: demoDataDir,
           ...(values.watch ? { watchFolder: path.resolve(values.watch) } : {}),
           ...(values.port ? { port: parsePort(values.port) } : {}),
+          ...(values.responses ? { responsesFolder: path.resolve(values.responses) } : {}),
         },
         print,
       );
@@ -105,8 +125,7 @@ async function main(argv: string[]): Promise<number> {
       print(runStatus({ dataDir, json: values.json, all: values.all }));
       return 0;
     case 'responses':
-      print(runResponses({ dataDir, json: values.json }));
-      return 0;
+      return runResponsesCommand(dataDir, values.json, values['check-now']);
     case 'login':
       return runLogin({ dataDir, ...configOptions, isDeviceCode: values['device-code'] }, print);
     case 'logout':

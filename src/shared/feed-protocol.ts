@@ -45,10 +45,16 @@ import {
   StatusReportSchema,
 } from './feed-protocol/views.ts';
 import { pickerCommandTable } from './feed-protocol/picker.ts';
+import {
+  feedMaxResponsePageSize,
+  ResponseIdSchema,
+  ResponseViewSchema,
+} from './feed-protocol/response-views.ts';
 
 export * from './feed-protocol/command-error.ts';
 export * from './feed-protocol/picker.ts';
 export * from './feed-protocol/views.ts';
+export * from './feed-protocol/response-views.ts';
 export { RequestIdSchema } from './feed-protocol/primitives.ts';
 
 /** The protocol versions this agent speaks, oldest first. */
@@ -220,6 +226,24 @@ export const feedCommandTable = {
   signOut: { params: noParams, result: z.object({ account: AccountViewSchema.nullable() }) },
   /** The site, library and folder picker (listSites, listLibraries, listFolders). */
   ...pickerCommandTable,
+  /** The newest responses brought back (or on their way, or needing a person), newest first. */
+  listResponses: {
+    params: z.object({ limit: z.number().int().min(1).max(feedMaxResponsePageSize).optional() }),
+    result: z.object({ responses: z.array(ResponseViewSchema) }),
+  },
+  /** One response and its logged events (its state history), oldest first. */
+  getResponse: {
+    params: z.object({ responseId: ResponseIdSchema }),
+    result: z.object({ response: ResponseViewSchema, events: z.array(LoggedEventSchema) }),
+  },
+  /**
+   * Asks SharePoint for new responses now and brings them; answers once that check ended (a
+   * check under way is followed by one more), with the newest responses.
+   */
+  checkResponsesNow: {
+    params: noParams,
+    result: z.object({ responses: z.array(ResponseViewSchema) }),
+  },
 } as const satisfies Record<string, { params: z.ZodObject; result: z.ZodType }>;
 
 type CommandTable = typeof feedCommandTable;

@@ -30,6 +30,9 @@ import {
  */
 const demoStabilityWindowMs = 1_000;
 
+/** The shortest responses check interval the settings allow. */
+const demoResponsesPollIntervalMs = 15_000;
+
 /** Options of `sitedrop demo`. */
 export interface DemoOptions {
   dataDir: string;
@@ -37,6 +40,8 @@ export interface DemoOptions {
   watchFolder?: string;
   /** The emulator's port (default: a free one). */
   port?: number;
+  /** The local folder responses land in (default DATA_DIR/demo-responses). */
+  responsesFolder?: string;
 }
 
 /** A running demo: the emulator and the agent configured for it. */
@@ -46,6 +51,10 @@ export interface Demo {
   watchFolder: string;
   /** The demo user, signed in at start. */
   account: AccountView;
+  /** The local folder head office's answers land in. */
+  responsesFolder: string;
+  /** The folder on disk that stands for SharePoint's responses folder: head office drops here. */
+  headOfficeFolder: string;
   close(reason?: string): Promise<void>;
 }
 
@@ -118,12 +127,17 @@ export class MemorySecretStore implements SecretStore {
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const dataDir = path.resolve(options.dataDir);
   const watchFolder = path.resolve(options.watchFolder ?? path.join(dataDir, 'demo-requests'));
+  const responsesFolder = path.resolve(
+    options.responsesFolder ?? path.join(dataDir, 'demo-responses'),
+  );
+  const headOfficeFolder = path.join(dataDir, 'demo-head-office');
   fs.mkdirSync(watchFolder, { recursive: true });
   const emulator = await startGraphEmulator({
     ...buildDefaultEmulatorOptions(path.join(dataDir, 'demo-sharepoint')),
     caFile: path.join(dataDir, 'demo-ca.pem'),
     // A device code is approved at once at start: poll it every second, not Entra's 5 s.
     signIn: { deviceCodeIntervalSeconds: 1 },
+    headOffice: { directory: headOfficeFolder },
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
   try {
@@ -135,8 +149,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
           path: watchFolder,
           label: 'Demo requests',
           stabilityWindowMs: demoStabilityWindowMs,
+          // JSON requests carry the request id that head office's answers are linked by.
+          requests: { enabled: true },
+          responses: { enabled: true, localFolder: responsesFolder },
         },
       ],
+      // As often as the settings allow, so that an answer shows up soon; Check now is at once.
+      responses: { pollIntervalMs: demoResponsesPollIntervalMs },
       ...emulatorConfigLayer(emulator),
       // Delegated, as a new install: the demo user is signed in below, and Sign out, Sign in
       // and `sitedrop login` go through the emulator's pages.
@@ -166,6 +185,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       emulator,
       watchFolder,
       account,
+      responsesFolder,
+      headOfficeFolder,
       close(reason = 'stopped') {
         closing ??= (async () => {
           await agent.close(reason);
@@ -185,12 +206,15 @@ export function describeDemo(demo: Demo): string[] {
   return [
     `SiteDrop ${sitedropVersion} demo running (PID ${process.pid}): the agent and a local SharePoint emulator`,
     `Watching:   ${demo.watchFolder}  (folder "demo")`,
+    `Responses:  ${demo.responsesFolder}  (head office's answers arrive here)`,
+    `Head office: ${demo.headOfficeFolder}  (drop "REQ-xx answer.pdf" here, as head office would in SharePoint)`,
     `SharePoint: ${demo.emulator.rootDir}${path.sep}${DEFAULT_LIBRARY_NAME}  (delivered files appear here)`,
     `Data:       ${demo.agent.dataDir}`,
     `Status:     npx sitedrop status --data-dir "${demo.agent.dataDir}"`,
     `Dashboard:  ${demo.agent.feed.dashboardUrl}`,
     `Account:    ${signedInSentence(demo.account)} (the demo user; Sign out and Sign in on the dashboard use the emulator's pages)`,
-    'Try it:     copy a file into the watched folder and watch it appear under SharePoint.',
+    'Try it:     copy a file into the watched folder and watch it appear under SharePoint;',
+    '            then drop "<request id> answer.pdf" into Head office and watch it arrive in Responses.',
     'Stop:       Ctrl+C (a second Ctrl+C exits at once)',
   ];
 }

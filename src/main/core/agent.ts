@@ -258,6 +258,7 @@ function agentCommands(
     pauseDelivery: (folderId) => workers.delivery.pause(folderId),
     resumeDelivery: (folderId) => workers.delivery.resume(folderId),
     tryNow: () => workers.delivery.tryNow(),
+    checkResponsesNow: () => workers.responses.checkNow(),
     deliveryState: () => {
       const pause = workers.delivery.pauseState();
       return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };

@@ -61,6 +61,7 @@ export const feedErrorCodes = {
   /** Delivered and finished items cannot be cancelled. */
   itemNotCancellable: 'item.not-cancellable',
   folderNotFound: 'folder.not-found',
+  responseNotFound: 'response.not-found',
   /** The settings do not validate: `problems` lists each field. */
   settingsInvalid: 'settings.invalid',
   /** A field is set by the managed policy and cannot be changed here. */

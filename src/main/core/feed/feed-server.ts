@@ -10,6 +10,7 @@ import type { Logger, SecretRedactor } from '../logging/index.ts';
 import type { Store } from '../store/index.ts';
 import { EventBroadcast } from './broadcast/index.ts';
 import { createCommandExecutor, FeedCommandRunner, type FeedCommands } from './commands/index.ts';
+import { removeFeedPortFile, writeFeedPortFile } from './feed-port-file.ts';
 import { readOrCreateFeedToken } from './feed-token.ts';
 import { createRequestHandler, listenOnLoopback, type GuardOptions } from './http/index.ts';
 import { createUpgradeHandler } from './websocket/index.ts';
@@ -160,6 +161,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   }
 
   const url = `http://127.0.0.1:${port}`;
+  writeFeedPortFile(options.dataDir, port);
   logger.info({ url }, 'Status feed listening');
   let closing: Promise<void> | undefined;
   return {
@@ -179,6 +181,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
         await broadcast.closeClients(feedCloseCodes.goingAway, 'agent stopping', closeWaitMs);
         for (const socket of sockets) socket.destroy();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        removeFeedPortFile(options.dataDir);
         upgrades.close();
       })();
       return closing;

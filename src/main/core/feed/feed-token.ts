@@ -29,6 +29,11 @@ export function readOrCreateFeedToken(dataDir: string): string {
   return token;
 }
 
+/** The data directory's feed token as its file holds it, or undefined when there is none yet. */
+export function readFeedToken(dataDir: string): string | undefined {
+  return readToken(path.join(dataDir, feedTokenFileName));
+}
+
 function readToken(file: string): string | undefined {
   let text: string;
   try {

@@ -22,6 +22,8 @@ export {
   type FeedCommands,
   type SettingsCommandsOptions,
 } from './commands/index.ts';
-export { feedTokenFileName, readOrCreateFeedToken } from './feed-token.ts';
+export { feedTokenFileName, readFeedToken, readOrCreateFeedToken } from './feed-token.ts';
 export { feedPortFromEnvironment } from './feed-port.ts';
+export { readFeedPortFile } from './feed-port-file.ts';
+export { toResponseView } from './commands/response-commands.ts';
 export { toStatusItem } from './item-view.ts';

@@ -14,6 +14,7 @@ export class EventLog {
   readonly #since: Statement;
   readonly #lastSeq: Statement;
   readonly #ofItem: Statement;
+  readonly #ofResponse: Statement;
 
   constructor(db: Database, clock: Clock, transactions: Transactions) {
     this.#clock = clock;
@@ -22,6 +23,10 @@ export class EventLog {
     this.#since = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#lastSeq = db.prepare('SELECT max(seq) AS seq FROM events');
     this.#ofItem = db.prepare('SELECT * FROM events WHERE item_id = ? ORDER BY seq DESC LIMIT ?');
+    this.#ofResponse = db.prepare(
+      `SELECT * FROM events WHERE type LIKE 'response.%' AND json_extract(data, '$.responseId') = ?
+       ORDER BY seq DESC LIMIT ?`,
+    );
   }
 
   /** Appends an event to the log (within the current transaction, or its own). */
@@ -50,6 +55,12 @@ export class EventLog {
   /** The newest logged event's sequence number (0 when the log is empty). */
   lastSeq(): number {
     return (this.#lastSeq.get() as { seq: number | null }).seq ?? 0;
+  }
+
+  /** The latest `limit` logged events of one response, oldest first. */
+  listOfResponse(responseId: number, limit: number): LoggedEvent[] {
+    const rows = this.#ofResponse.all(responseId, limit) as Record<string, unknown>[];
+    return rows.reverse().map(eventFromRow);
   }
 
   /** The latest `limit` logged events of one item, oldest first. */

@@ -116,6 +116,11 @@ export class Store {
     return this.#parts.events.listOfItem(itemId, limit);
   }
 
+  /** The latest `limit` logged events of one response (its state history), oldest first. */
+  listResponseEvents(responseId: number, limit: number): LoggedEvent[] {
+    return this.#parts.events.listOfResponse(responseId, limit);
+  }
+
   /** See ItemTransitions.requeueItem: a finished item back in the queue, its attempts cleared. */
   requeueItem(itemId: number, reason: 'retry' | 'changed' | 'restarted' = 'retry'): Item {
     return this.#parts.items.requeueItem(itemId, reason);

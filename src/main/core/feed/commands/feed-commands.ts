@@ -23,6 +23,7 @@ import { toAttemptView, toItemView, toStatusItem } from '../item-view.ts';
 import { accountCommandHandlers, type FeedAccountCommands } from './account-commands.ts';
 import { pickerCommandHandlers, type FeedPickerCommands } from './picker-commands.ts';
 import { ReportedState, type StateReporters } from './reported-state.ts';
+import { responseCommandHandlers } from './response-commands.ts';
 
 /**
  * What the agent supplies to the feed: the operations that belong to other capabilities.
@@ -56,6 +57,8 @@ export interface FeedCommands extends StateReporters {
   account?: FeedAccountCommands;
   /** The site, library and folder picker. */
   picker?: FeedPickerCommands;
+  /** Asks SharePoint for responses now and brings them; resolves when that check ended. */
+  checkResponsesNow?(): Promise<void>;
 }
 
 /**
@@ -121,6 +124,7 @@ export class FeedCommandRunner implements Disposable {
       listSites: commands.picker,
       listLibraries: commands.picker,
       listFolders: commands.picker,
+      checkResponsesNow: commands.checkResponsesNow,
     };
     return commandTypes.filter((type) => !(type in optional) || optional[type] !== undefined);
   }
@@ -256,6 +260,11 @@ export class FeedCommandRunner implements Disposable {
       ),
       ...pickerCommandHandlers(commands.picker, (operation, what) =>
         this.#require(operation, what),
+      ),
+      ...responseCommandHandlers(
+        store,
+        commands.checkResponsesNow?.bind(commands),
+        (operation, what) => this.#require(operation, what),
       ),
     };
   }

@@ -57,6 +57,24 @@ const routes: readonly RouteEntry[] = [
   { method: 'POST', pattern: /^\/api\/retry-failed$/, build: () => ({ type: 'retryAllFailed' }) },
   { method: 'POST', pattern: /^\/api\/try-now$/, build: () => ({ type: 'tryNow' }) },
   {
+    method: 'GET',
+    pattern: /^\/api\/responses$/,
+    build: (_match, query) => {
+      const limit = query.get('limit');
+      return { type: 'listResponses', ...(limit !== null ? { limit: numberOrText(limit) } : {}) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/responses\/([^/]+)$/,
+    build: (match) => ({ type: 'getResponse', responseId: numberOrText(match[1]) }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/responses\/check-now$/,
+    build: () => ({ type: 'checkResponsesNow' }),
+  },
+  {
     method: 'POST',
     pattern: /^\/api\/pause$/,
     build: (_match, _query, body) => ({ type: 'pauseDelivery', folderId: body.folderId ?? null }),
@@ -153,6 +171,7 @@ export function httpStatusForError(code: string): number {
     case feedErrorCodes.itemNotFound:
     case feedErrorCodes.folderNotFound:
     case feedErrorCodes.pickerSiteNotFound:
+    case feedErrorCodes.responseNotFound:
       return 404;
     case feedErrorCodes.methodNotAllowed:
       return 405;
