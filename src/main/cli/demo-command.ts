@@ -151,7 +151,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
           stabilityWindowMs: demoStabilityWindowMs,
           // JSON requests carry the request id that head office's answers are linked by.
           requests: { enabled: true },
-          responses: { enabled: true, localFolder: responsesFolder },
+          // Head office's folder is the demo's own: what is in it when the demo starts (or before
+          // the demo user's sign-in lets the first check through) is meant for this site too.
+          responses: { enabled: true, localFolder: responsesFolder, alsoBringExisting: true },
         },
       ],
       // As often as the settings allow, so that an answer shows up soon; Check now is at once.

@@ -62,7 +62,7 @@ describe('sitedrop demo and sitedrop responses --check-now (real processes)', ()
 
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toBe(0);
-  });
+  }, 120_000);
 
   it('--check-now without a running agent says so', () => {
     const home = makeTempDir();
