@@ -36,6 +36,8 @@ test('a set-aside file says where it and its note are, and what the note lists',
   page,
   sitedrop,
 }) => {
+  // Runs sitedrop status and axe in two schemes: more than the default time on a busy host.
+  test.setTimeout(90_000);
   const { filePath, notePath } = await openSetAsideOrder(page, sitedrop);
   const note = page.getByRole('region', { name: 'Where the file and its note are' });
   await expect(note.locator('dd').nth(0)).toHaveText(filePath);

@@ -26,6 +26,7 @@ const actionByCode: Readonly<Record<string, PrimaryAction>> = {
   'auth.sign-in-failed': 'sign-in',
   'auth.sign-in-required': 'sign-in',
   'auth.sign-in-timeout': 'try-now',
+  'auth.site-access-denied': 'open-settings',
   'auth.untrusted-authority': 'open-settings',
   'config.certificate-missing': 'open-settings',
   'config.certificate-unreadable': 'open-settings',
