@@ -25,6 +25,13 @@ async function signInAsDana(page: Page, button: ReturnType<Page['getByRole']>): 
   await signInPage.close();
 }
 
+/** The file waits for a sign-in: listed, not delivered, and nothing needs a person but that. */
+function expectKeptForSignIn(status: string, name: string): void {
+  expect(status).toContain('Needs you 0');
+  expect(status).toContain('Delivered 0');
+  expect(status).toContain(`office/${name}`);
+}
+
 async function startDelegated(sitedrop: SiteDrop, page: Page): Promise<void> {
   await sitedrop.start({ auth: { method: 'delegated' } });
   await sitedrop.open(page);
@@ -106,13 +113,49 @@ test('a revoked sign-in keeps files queued, says "sign in again", and one click 
   await expect(again).toContainText('Needs attention: sign in again');
   await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'attention');
   expect(sitedrop.delivered('while revoked.pdf')).toBeUndefined();
-  expect(sitedrop.status()).not.toMatch(/failed\s+[1-9]/);
+  expectKeptForSignIn(sitedrop.status(), 'while revoked.pdf');
 
   await signInAsDana(page, again.getByRole('button', { name: 'Sign in again' }));
   await expect(page.getByTestId('sign-in-again')).toHaveCount(0);
   await expect
     .poll(() => sitedrop.delivered('while revoked.pdf')?.toString(), { timeout: 20_000 })
     .toBe('kept until Dana signs in again');
+});
+
+test('an access token that runs out is renewed silently: the file goes, nobody is asked to sign in', async ({
+  sitedrop,
+  page,
+}) => {
+  await startDelegated(sitedrop, page);
+  const card = page.getByTestId('account-card');
+  await signInAsDana(page, card.getByRole('button', { name: 'Sign in with Microsoft' }));
+  await expect(page.getByTestId('account-status')).toHaveText(dana.signedIn);
+
+  expect((await sitedrop.emulator.control('POST', 'access-tokens/expire', {})).status).toBe(200);
+  sitedrop.drop('after expiry.pdf', 'sent with a refreshed token');
+  await expect
+    .poll(() => sitedrop.delivered('after expiry.pdf')?.toString(), { timeout: 15_000 })
+    .toBe('sent with a refreshed token');
+  await expect(page.getByTestId('sign-in-again')).toHaveCount(0);
+  await expect(page.getByTestId('account-status')).toHaveText(dana.signedIn);
+});
+
+test('an expired refresh token ends in "sign in again" with the file kept queued', async ({
+  sitedrop,
+  page,
+}) => {
+  await startDelegated(sitedrop, page);
+  const card = page.getByTestId('account-card');
+  await signInAsDana(page, card.getByRole('button', { name: 'Sign in with Microsoft' }));
+  await expect(page.getByTestId('account-status')).toHaveText(dana.signedIn);
+
+  const { emulator } = sitedrop;
+  expect((await emulator.control('POST', 'refresh-tokens/expire')).status).toBe(204);
+  expect((await emulator.control('POST', 'access-tokens/expire', {})).status).toBe(200);
+  sitedrop.drop('kept.pdf', 'waits for a new sign-in');
+  await expect(page.getByTestId('sign-in-again')).toContainText('Needs attention: sign in again');
+  expect(sitedrop.delivered('kept.pdf')).toBeUndefined();
+  expectKeptForSignIn(sitedrop.status(), 'kept.pdf');
 });
 
 test('an app-only agent (client secret) says nobody needs to sign in, and delivers', async ({

@@ -165,6 +165,30 @@ export async function startAgentProcess(options: {
   };
 }
 
+/** A running `sitedrop demo`: the emulator and the agent in one process. */
+export interface DemoProcess {
+  dashboardUrl: string;
+  /** The folder the demo watches, as it printed it. */
+  watchFolder: string;
+  /** Where delivered files appear (the emulator's library folder), as it printed it. */
+  libraryFolder: string;
+  output(): string;
+  close(): Promise<void>;
+}
+
+/** Starts `sitedrop demo --data-dir DIR` and reads its addresses from its first lines. */
+export async function startDemoProcess(dataDir: string): Promise<DemoProcess> {
+  const child = spawnCli(['demo', '--data-dir', dataDir], {});
+  const output = await readOutputUntil(child, /Stop:/);
+  return {
+    dashboardUrl: match(output, /Dashboard:\s+(\S+)/),
+    watchFolder: match(output, /Watching:\s+(\S+)/),
+    libraryFolder: match(output, /SharePoint:\s+(\S+)/),
+    output: () => collected.get(child) ?? '',
+    close: () => stopProcess(child),
+  };
+}
+
 /** Runs one `sitedrop` command to its end and returns what it printed on stdout. */
 export function runCli(args: string[]): string {
   return execFileSync(process.execPath, [cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
