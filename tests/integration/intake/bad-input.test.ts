@@ -92,6 +92,14 @@ describe('intake: request files and names SharePoint refuses', () => {
       .readEventsSince(0, 100)
       .find((entry) => entry.type === 'item.quarantined' && entry.data.itemId === order.id);
     expect(event?.data).toMatchObject({ quarantinePath: quarantined });
+    // What the item's page and sitedrop status show: the note's path and each of its problems.
+    expect(event?.type === 'item.quarantined' && event.data).toMatchObject({
+      notePath: `${quarantined}.error.txt`,
+      problems: [
+        expect.stringMatching(/^Field "timestamp": found "yesterday"; expected a date and time/),
+        'Field "parts[0].quantity": found 0; expected a whole number of 1 or more.',
+      ],
+    });
 
     expect(
       fs.readFileSync(path.join(folder, '_quarantine', 'north', 'broken.json.error.txt'), 'utf8'),
