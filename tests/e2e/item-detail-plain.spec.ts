@@ -56,25 +56,45 @@ async function colours(box: Locator, variable: string) {
   }, variable);
 }
 
+/** The problem box's edge against its token and the text, in the light and the dark scheme. */
+async function expectOwnAccent(problem: Locator, token: string) {
+  const page = problem.page();
+  const seen = new Set<string>();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const found = await colours(problem, token);
+    expect(found.border, `${token} ${colorScheme}`).toBe(found.token);
+    expect(found.border, `${token} ${colorScheme}`).not.toBe(found.text);
+    seen.add(found.border);
+  }
+  // Each scheme has its own accent.
+  expect(seen.size, token).toBe(2);
+  await page.emulateMedia({ colorScheme: null });
+}
+
 test('the problem box’s edge has its own accent colour, not the text’s, in both schemes', async ({
   page,
   sitedrop,
 }) => {
+  // Two files, each brought into a problem and checked in two schemes.
+  test.setTimeout(90_000);
   await sitedrop.start({ folder: { requests: { enabled: true } } });
+  await sitedrop.emulator.addFault({ method: 'PUT', path: '/content', status: 503 });
   await sitedrop.open(page, '/activity');
-  sitedrop.drop('order-1.json', '{"request_id": "R1",');
-  const row = page.getByRole('article', { name: 'order-1.json' });
-  await row.getByRole('link', { name: 'order-1.json' }).click();
   const problem = page.getByRole('region', { name: 'Problem' });
-  await expect(problem).toBeVisible();
-  const seen = new Set<string>();
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { border, text, token } = await colours(problem, '--problem-accent-bad');
-    expect(border, colorScheme).toBe(token);
-    expect(border, colorScheme).not.toBe(text);
-    seen.add(border);
-  }
-  // Each scheme has its own accent.
-  expect(seen.size).toBe(2);
+
+  // A file set aside needs a person: the "bad" tone.
+  sitedrop.drop('order-1.json', '{"request_id": "R1",');
+  await page.getByRole('article', { name: 'order-1.json' }).getByRole('link').click();
+  await expect(problem).toHaveClass(/tone-bad/);
+  await expectOwnAccent(problem, '--problem-accent-bad');
+
+  // A file SharePoint will take later waits by itself: the "warn" tone.
+  await page.goBack();
+  sitedrop.drop('schedule.xlsx', 'week 12');
+  const row = page.getByRole('article', { name: 'schedule.xlsx' });
+  await expect(row.getByText('Will retry')).toBeVisible();
+  await row.getByRole('link', { name: 'schedule.xlsx' }).click();
+  await expect(problem).toHaveClass(/tone-warn/);
+  await expectOwnAccent(problem, '--problem-accent-warn');
 });
