@@ -9,8 +9,9 @@ import { figureMemory } from './figure-07-memory.ts';
 import { figureWatchedTree } from './figure-08-watched-tree.ts';
 import { figureFanOut } from './figure-09-fan-out.ts';
 import { figureDashboard } from './figure-10-dashboard.ts';
+import { figureDeltaChanges } from './figure-11-delta-changes.ts';
 
-/** Every figure of issue 7, in order. */
+/** Every figure, in order (1-10 of issue 7, then the return channel's). */
 export const allFigures: Figure[] = [
   figureDropLatency,
   figureBurst,
@@ -22,4 +23,5 @@ export const allFigures: Figure[] = [
   figureWatchedTree,
   figureFanOut,
   figureDashboard,
+  figureDeltaChanges,
 ];
