@@ -8,6 +8,7 @@ import { desktopApi } from './desktop-bridge.ts';
 import { FeedProvider } from './feed/feed-context.tsx';
 import { takeFeedToken } from './feed/feed-token.ts';
 import './styles.css';
+import './tables.css';
 
 /** The desktop window asks its shell for the token; a browser has it in the address. */
 async function findToken(): Promise<string | undefined> {

@@ -9,6 +9,7 @@
  * check, because a newer agent may send more than this page knows.
  */
 import { formatDateTime } from '../format/format.ts';
+import { ColumnHeaders } from './column-headers.tsx';
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -68,29 +69,40 @@ export function RequestCard(props: { request: Fields }) {
   );
 }
 
+/** The parts table's columns: its header and each cell's label when rows stack. */
+const partColumns = {
+  part: 'Part',
+  description: 'Description',
+  quantity: 'Quantity',
+  neededBy: 'Needed by',
+} as const;
+
+/** The stock changes table's columns. */
+const changeColumns = {
+  part: 'Part',
+  location: 'Location',
+  change: 'Change',
+  reason: 'Reason',
+} as const;
+
 function PartsTable(props: { parts: readonly Fields[] }) {
   return (
     <div className="table-scroll">
       <table>
         <caption>Parts requested</caption>
-        <thead>
-          <tr>
-            <th scope="col">Part</th>
-            <th scope="col">Description</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Needed by</th>
-          </tr>
-        </thead>
+        <ColumnHeaders labels={partColumns} />
         <tbody>
           {props.parts.map((part, index) => (
             <tr key={index}>
-              <td>{text(part.part_number)}</td>
-              <td>{text(part.description)}</td>
-              <td>
+              <td data-label={partColumns.part}>{text(part.part_number)}</td>
+              <td data-label={partColumns.description}>{text(part.description)}</td>
+              <td data-label={partColumns.quantity}>
                 {typeof part.quantity === 'number' ? part.quantity.toLocaleString() : '—'}
                 {typeof part.unit === 'string' ? ` ${part.unit}` : ''}
               </td>
-              <td>{typeof part.needed_by === 'string' ? formatDay(part.needed_by) : '—'}</td>
+              <td data-label={partColumns.neededBy}>
+                {typeof part.needed_by === 'string' ? formatDay(part.needed_by) : '—'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -104,21 +116,16 @@ function StockChangesTable(props: { changes: readonly Fields[] }) {
     <div className="table-scroll">
       <table>
         <caption>Stock changes</caption>
-        <thead>
-          <tr>
-            <th scope="col">Part</th>
-            <th scope="col">Location</th>
-            <th scope="col">Change</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
+        <ColumnHeaders labels={changeColumns} />
         <tbody>
           {props.changes.map((change, index) => (
             <tr key={index}>
-              <td>{text(change.part_number)}</td>
-              <td>{text(change.location)}</td>
-              <td>{typeof change.change === 'number' ? signed(change.change) : '—'}</td>
-              <td>{text(change.reason)}</td>
+              <td data-label={changeColumns.part}>{text(change.part_number)}</td>
+              <td data-label={changeColumns.location}>{text(change.location)}</td>
+              <td data-label={changeColumns.change}>
+                {typeof change.change === 'number' ? signed(change.change) : '—'}
+              </td>
+              <td data-label={changeColumns.reason}>{text(change.reason)}</td>
             </tr>
           ))}
         </tbody>

@@ -61,7 +61,7 @@ function FolderRow(props: { feed: Feed; folder: FolderView }) {
         <Link to={`/activity?folder=${encodeURIComponent(folder.id)}`}>{name}</Link>
         <div className="muted small path">{folder.path}</div>
       </th>
-      <td data-availability={folder.health.status}>
+      <td data-availability={folder.health.status} data-label="Availability">
         {folder.health.status === 'available'
           ? 'Available'
           : folder.health.status === 'unavailable'
@@ -72,7 +72,7 @@ function FolderRow(props: { feed: Feed; folder: FolderView }) {
       {itemStateGroupKeys.map((key) => {
         const count = countInGroup(folder.counts, key);
         return (
-          <td key={key} data-group={key}>
+          <td key={key} data-group={key} data-label={itemStateGroups[key].label}>
             {count > 0 ? (
               <Link to={`/activity?folder=${encodeURIComponent(folder.id)}&state=${key}`}>
                 {formatCount(count)}

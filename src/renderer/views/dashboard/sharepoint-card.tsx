@@ -15,7 +15,7 @@ export function SharePointCard(props: { connection: ConnectionView; nowMs: numbe
       <p data-breaker={connection.breaker} data-connection-status={connection.status}>
         <strong>{connectionWords(connection.status, connection.breaker)}</strong>
       </p>
-      <p>{connection.detail}</p>
+      <p className="connection-detail">{connection.detail}</p>
       {connection.breaker === 'open' && connection.nextProbeAt !== null ? (
         <p>
           Next check at {formatTime(connection.nextProbeAt, nowMs)} (

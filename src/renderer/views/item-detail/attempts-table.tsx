@@ -3,7 +3,17 @@
  * and code of each are in Technical details (`technical-details.tsx`).
  */
 import type { CommandResult } from '../../../shared/feed-protocol.ts';
+import { ColumnHeaders } from '../../components/column-headers.tsx';
 import { formatDateTime } from '../../format/format.ts';
+
+/** The columns, named once for the header and for each cell's label when rows stack as cards. */
+const columns = {
+  number: '#',
+  startedAt: 'Started',
+  endedAt: 'Ended',
+  outcome: 'Outcome',
+  error: 'Error',
+} as const;
 
 /** The Attempts card. */
 export function AttemptsTable(props: { attempts: CommandResult<'getItem'>['attempts'] }) {
@@ -16,25 +26,17 @@ export function AttemptsTable(props: { attempts: CommandResult<'getItem'>['attem
       ) : (
         <div className="table-scroll">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Started</th>
-                <th scope="col">Ended</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
+            <ColumnHeaders labels={columns} />
             <tbody>
               {attempts.map((attempt, index) => (
                 <tr key={attempt.id}>
-                  <td>{index + 1}</td>
-                  <td>{formatDateTime(attempt.startedAt)}</td>
-                  <td>
+                  <td data-label={columns.number}>{index + 1}</td>
+                  <td data-label={columns.startedAt}>{formatDateTime(attempt.startedAt)}</td>
+                  <td data-label={columns.endedAt}>
                     {attempt.endedAt === null ? 'In progress' : formatDateTime(attempt.endedAt)}
                   </td>
-                  <td>{attempt.outcome ?? '—'}</td>
-                  <td>{attempt.errorMessage ?? '—'}</td>
+                  <td data-label={columns.outcome}>{attempt.outcome ?? '—'}</td>
+                  <td data-label={columns.error}>{attempt.errorMessage ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
