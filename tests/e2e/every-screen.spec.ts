@@ -76,7 +76,7 @@ async function everyScreen(page: Page, sitedrop: SiteDrop): Promise<Screen[]> {
       name: `${name} (${badge.source})`,
       open: async (page: Page) => {
         await sitedrop.open(page, path);
-        await expect(page.getByRole('heading', { level: 2, name: 'Attempts' })).toBeVisible();
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
         await ready(page);
       },
     };
@@ -125,6 +125,9 @@ async function everyScreen(page: Page, sitedrop: SiteDrop): Promise<Screen[]> {
     }),
     await item('broken.json', /Set aside$/, async (page) => {
       await expect(page.getByRole('region', { name: 'Problem' })).toBeVisible();
+      await expect(
+        page.getByRole('region', { name: 'Where the file and its note are' }),
+      ).toBeVisible();
     }),
     await item('later.pdf', /Will retry$/, attemptRows),
     await item('survey-scan-north-wing-level-2.pdf', /Uploading$/, attemptRows),
@@ -139,7 +142,7 @@ async function everyScreen(page: Page, sitedrop: SiteDrop): Promise<Screen[]> {
       name: 'settings with a refused save',
       open: async (page) => {
         await sitedrop.open(page, '/settings');
-        await page.getByRole('spinbutton', { name: 'Upload chunk size (bytes)' }).fill('1000000');
+        await page.getByRole('textbox', { name: 'Upload chunk size' }).fill('1 MB');
         await page.getByRole('button', { name: 'Save settings' }).click();
         await expect(page.getByTestId('save-outcome')).toHaveText(
           'Nothing was saved: correct the fields marked below first.',
