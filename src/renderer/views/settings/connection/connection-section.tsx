@@ -1,10 +1,11 @@
 /**
  * The SharePoint connection section of Settings: tenant, client id, sign-in method and its
  * credential (certificate file, thumbprint and private key, or a client secret), site URL and
- * library, and "Test connection".
+ * library (chosen from lists with the picker when signing in as a person), and "Test connection".
  */
 import type { SettingsForm } from '../form/use-settings-form.ts';
 import { SecretTextField, SelectField, TextField } from '../form/settings-fields.tsx';
+import { SitePicker } from './site-picker.tsx';
 import { TestConnection } from './test-connection.tsx';
 
 const optionalText = (value: string) => (value.trim() === '' ? undefined : value.trim());
@@ -75,6 +76,7 @@ export function ConnectionSection(props: { form: SettingsForm }) {
           hint="The document library files go to, unless a folder names its own."
         />
       </div>
+      {draft.auth.method === 'delegated' ? <SitePicker form={form} /> : null}
       <TestConnection isDirty={form.isDirty} />
     </fieldset>
   );
