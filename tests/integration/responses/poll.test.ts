@@ -153,4 +153,22 @@ describe('responses come back by themselves', () => {
     ]);
     expect(bench.requests({ pathIncludes: '/listItem/fields' })).toEqual([]);
   });
+
+  it("removes a finished response's partial file that a crash before its removal left behind", async () => {
+    const bench = await startResponsesBench();
+    const responses = bench.startResponses();
+    await responses.checkNow();
+    await bench.headOfficePuts('plan.pdf', 'the plan');
+    await responses.checkNow();
+    const [ready] = bench.store.responses.listNewest(10);
+    expect(ready?.state).toBe('ready');
+    // The crash came after the ready commit, before the partial's name was removed; a partial
+    // of a response the inbox does not know (another agent's) is not SiteDrop's to remove.
+    const partialFolder = path.join(bench.localFolder, '.sitedrop-partial');
+    fs.linkSync(ready!.localPath!, path.join(partialFolder, `${ready!.id}.partial`));
+    fs.writeFileSync(path.join(partialFolder, '9999.partial'), 'not ours');
+    await responses.checkNow();
+    expect(bench.partialNames()).toEqual(['9999.partial']);
+    expect(fs.readFileSync(ready!.localPath!, 'utf8')).toBe('the plan');
+  });
 });

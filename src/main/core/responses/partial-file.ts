@@ -37,6 +37,36 @@ export async function resumeOffset(partialPath: string, storedOffset: number): P
   return offset;
 }
 
+/**
+ * Removes the partial files of responses that are ready or skipped. A response is recorded as
+ * ready before its partial's name is removed, so a crash between the two leaves that name (a
+ * second link to the final file) behind; the next check takes it away. Files of responses this
+ * inbox does not know are left alone.
+ *
+ * @returns how many were removed.
+ */
+export async function removeFinishedPartials(
+  localFolder: string,
+  isFinished: (responseId: number) => boolean,
+): Promise<number> {
+  const folder = path.join(localFolder, partialFolderName);
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const match = /^(\d+)\.partial$/.exec(name);
+    if (!match || !isFinished(Number(match[1]))) continue;
+    await fs.promises.rm(path.join(folder, name), { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
 /** Empties a partial file (a download that starts again from its first byte). */
 export async function restartPartial(partialPath: string): Promise<void> {
   const handle = await fs.promises.open(partialPath, writeFlags, 0o600);

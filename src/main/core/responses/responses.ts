@@ -6,6 +6,7 @@ import type { ResponseRecord, Store } from '../store/index.ts';
 import { bringResponse, type ResponseMapping } from './download-response.ts';
 import { findRequestIdOf, requestIdOfColumnValue } from './link-request.ts';
 import { resolveResponseMappings } from './mappings.ts';
+import { removeFinishedPartials } from './partial-file.ts';
 import { pollMapping } from './poll-mapping.ts';
 
 /** What startResponses needs: the agent's parts. */
@@ -107,6 +108,7 @@ class ResponsesRunner implements Responses {
       .listPending()
       .filter((response: ResponseRecord) => response.mappingId === mapping.mappingId);
     const { config, store } = this.#options;
+    await this.#removeFinishedPartials(mapping);
     for (const response of pending) {
       if (this.#controller.signal.aborted) return;
       try {
@@ -126,6 +128,22 @@ class ResponsesRunner implements Responses {
         );
         return;
       }
+    }
+  }
+
+  async #removeFinishedPartials(mapping: ResponseMapping): Promise<void> {
+    const { store, logger } = this.#options;
+    try {
+      await removeFinishedPartials(mapping.localFolder, (responseId) => {
+        const state = store.responses.get(responseId)?.state;
+        return state === 'ready' || state === 'skipped';
+      });
+    } catch (error) {
+      // A folder that cannot be read now fails the download too, which says why with a sentence.
+      logger.warn(
+        { mappingId: mapping.mappingId, error: describe(error) },
+        'Could not tidy the responses folder of finished downloads; SiteDrop tries at the next check',
+      );
     }
   }
 
