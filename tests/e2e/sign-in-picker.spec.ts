@@ -6,6 +6,7 @@
  * folder in the emulator's store. Sam, who may open no site, reads why at each step.
  */
 import type { Page } from '@playwright/test';
+import { blockingAxeViolations } from './helpers/axe.ts';
 import { expect, test, type SiteDrop } from './helpers/fixtures.ts';
 import { demoLibrary, demoSiteUrl } from './helpers/sitedrop-processes.ts';
 
@@ -74,6 +75,7 @@ test('Dana picks the site (followed, searched, pasted), the library and a folder
   await picker.getByRole('radio', { name: demoLibrary }).check();
   await expect(announced).toHaveText('1 folder in the top level.');
 
+  expect(await blockingAxeViolations(page)).toEqual([]);
   await picker.getByRole('button', { name: `Open ${targetFolder}` }).click();
   await expect(announced).toHaveText(`0 folders in ${targetFolder}.`);
   await picker.getByRole('button', { name: 'Use this folder for Site office' }).click();
