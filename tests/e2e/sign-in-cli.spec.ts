@@ -3,14 +3,10 @@
  * in through the emulator's /devicelogin form, and the running agent's dashboard shows who
  * signed in and delivers, without a restart. Agent, CLI and emulator are real processes.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { submitDeviceLogin } from '../helpers/device-login.ts';
+import { loginWithDeviceCode } from './helpers/cli-login.ts';
 import { expect, test } from './helpers/fixtures.ts';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 test('sitedrop login --device-code beside a running agent: the dashboard shows Dana signed in and a dropped file is delivered', async ({
   sitedrop,
@@ -20,35 +16,12 @@ test('sitedrop login --device-code beside a running agent: the dashboard shows D
   await sitedrop.open(page);
   await expect(page.getByTestId('account-status')).toHaveText('Not signed in');
 
-  const login = spawn(
-    process.execPath,
-    [
-      path.join(repoRoot, 'bin', 'sitedrop.js'),
-      'login',
-      '--device-code',
-      '--data-dir',
-      path.join(sitedrop.directory, 'data'),
-      '--config',
-      sitedrop.configPath,
-    ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, SITEDROP_POLICY_FILE: path.join(sitedrop.directory, 'none.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const { exitCode, output } = await loginWithDeviceCode(
+    ['--data-dir', path.join(sitedrop.directory, 'data'), '--config', sitedrop.configPath],
+    fs.readFileSync(sitedrop.emulator.caFile, 'utf8'),
+    { SITEDROP_POLICY_FILE: path.join(sitedrop.directory, 'none.json') },
   );
-  let output = '';
-  login.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  login.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => login.once('exit', resolve));
-  await expect
-    .poll(() => /open the page (\S+) and enter the code (\S+) to authenticate/.test(output))
-    .toBe(true);
-  const [, verificationUri = '', userCode = ''] =
-    /open the page (\S+) and enter the code (\S+) to authenticate/.exec(output) ?? [];
-  const caPem = fs.readFileSync(sitedrop.emulator.caFile, 'utf8');
-  expect(await submitDeviceLogin({ verificationUri, userCode, caPem })).toBe(200);
-  expect(await exited).toBe(0);
+  expect(exitCode).toBe(0);
   expect(output).toContain('Signed in as Dana Site (dana@contoso.example).');
 
   await expect(page.getByTestId('account-status')).toHaveText(

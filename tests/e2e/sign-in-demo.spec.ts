@@ -7,16 +7,18 @@ import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDemoProcess } from './helpers/sitedrop-processes.ts';
+import { loginWithDeviceCode } from './helpers/cli-login.ts';
+import { runCli, startDemoProcess } from './helpers/sitedrop-processes.ts';
 
 // The emulator's pages are HTTPS under its own test CA, which this Chromium does not know.
 test.use({ ignoreHTTPSErrors: true });
 
-test('the demo starts signed in as Dana and delivers; Sign out, then Sign in through the emulator page', async ({
+test('the demo starts signed in as Dana and delivers; after Sign out, sitedrop login and Sign in each go through the emulator pages', async ({
   page,
 }) => {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'sitedrop-e2e-demo-'));
-  const demo = await startDemoProcess(path.join(directory, 'data'));
+  const dataDir = path.join(directory, 'data');
+  const demo = await startDemoProcess(dataDir);
   try {
     await page.goto(demo.dashboardUrl);
     const status = page.getByTestId('account-status');
@@ -31,6 +33,20 @@ test('the demo starts signed in as Dana and delivers; Sign out, then Sign in thr
 
     const card = page.getByTestId('account-card');
     await card.getByRole('button', { name: 'Sign out' }).click();
+    await expect(status).toHaveText('Not signed in');
+
+    // sitedrop login beside the demo: the demo's agent signs in (its settings are not in
+    // DATA_DIR/config.json), through the emulator's /devicelogin form.
+    const login = await loginWithDeviceCode(
+      ['--data-dir', dataDir],
+      fs.readFileSync(path.join(dataDir, 'demo-ca.pem'), 'utf8'),
+    );
+    expect(login.output).toContain('Signed in as Dana Site (dana@contoso.example).');
+    expect(login.exitCode).toBe(0);
+    await expect(status).toHaveText('Signed in as Dana Site (dana@contoso.example)');
+
+    // sitedrop logout beside the demo: its agent signs out, and the dashboard says so.
+    expect(runCli(['logout', '--data-dir', dataDir])).toContain('Signed out dana@contoso.example.');
     await expect(status).toHaveText('Not signed in');
     const popup = page.waitForEvent('popup');
     await card.getByRole('button', { name: 'Sign in with Microsoft' }).click();

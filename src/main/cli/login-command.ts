@@ -17,6 +17,8 @@ import { createLogger } from '../core/logging/index.ts';
 import { FileSecretStore } from '../core/secrets/index.ts';
 import { Store } from '../core/store/index.ts';
 import type { AgentEvent } from '../../shared/events.ts';
+import type { SignInStarted } from '../../shared/feed-protocol.ts';
+import { loginThroughAgent, logoutThroughAgent, runningAgentApi } from './login-through-agent.ts';
 
 /** Options of `sitedrop login` and `sitedrop logout`. */
 export interface AccountCommandOptions {
@@ -30,9 +32,10 @@ export interface AccountCommandOptions {
  * sign-in page is opened with `open`/`xdg-open` where there is one, and printed) or with
  * `--device-code` (msal's message is printed as it is), and waits until the sign-in is done.
  *
- * The token cache lands in the data directory's owner-only secret file, where a running agent
- * on the same directory reads it at its next token request (its cache plugin reads the secret
- * store before every access), so this works whether or not an agent runs. The outcome is
+ * When an agent runs on the data directory, the agent signs in (through its HTTP API), so it
+ * uses its own settings and token cache and its dashboard shows the account at once. Otherwise
+ * the token cache lands in the data directory's owner-only secret file, where an agent started
+ * later reads it. The outcome is
  * logged as an `account.*` event, so `sitedrop status` and the dashboard name the account.
  *
  * @returns the exit code: 0 once signed in, 1 when the sign-in ended without it.
@@ -41,23 +44,33 @@ export async function runLogin(
   options: AccountCommandOptions & { isDeviceCode: boolean },
   print: (line: string) => void,
 ): Promise<number> {
+  const method = options.isDeviceCode ? 'deviceCode' : 'browser';
+  const agentApi = runningAgentApi(options.dataDir);
+  if (agentApi) {
+    print('A SiteDrop agent runs on this data directory: it signs in, with its own settings.');
+    return loginThroughAgent(
+      agentApi,
+      method,
+      async (started) => {
+        const isOpened =
+          started.method === 'browser' &&
+          (started.isBrowserOpened ||
+            (await openWithSystemOpener(started.authorizeUrl).then(
+              () => true,
+              () => false,
+            )));
+        printStarted(started, isOpened, print);
+      },
+      print,
+    );
+  }
   return withAccount(options, async (account, config, logger) => {
-    const started = await startSignIn(account, options.isDeviceCode ? 'deviceCode' : 'browser', {
+    const started = await startSignIn(account, method, {
       config,
       logger,
       openExternal: openWithSystemOpener,
     });
-    if (started.method === 'deviceCode') {
-      print(started.message);
-    } else {
-      print(
-        started.isBrowserOpened
-          ? 'Sign in in the browser window that opened. If none did, open:'
-          : 'Open this page in a browser on this computer to sign in:',
-      );
-      print(started.authorizeUrl);
-    }
-    print('Waiting for the sign-in to finish… (Ctrl+C cancels)');
+    printStarted(started, started.method === 'browser' && started.isBrowserOpened, print);
     const view = await waitForOutcome(account);
     if (!view) {
       print(account.lastSignInFailure ?? 'The sign-in did not finish.');
@@ -68,11 +81,35 @@ export async function runLogin(
   });
 }
 
-/** `sitedrop logout`: forgets the signed-in person's tokens for the data directory. */
+/** Prints what a started sign-in asks of the person: msal's device code message, or the page. */
+function printStarted(
+  started: SignInStarted,
+  isBrowserOpened: boolean,
+  print: (line: string) => void,
+): void {
+  if (started.method === 'deviceCode') {
+    print(started.message);
+  } else {
+    print(
+      isBrowserOpened
+        ? 'Sign in in the browser window that opened. If none did, open:'
+        : 'Open this page in a browser on this computer to sign in:',
+    );
+    print(started.authorizeUrl);
+  }
+  print('Waiting for the sign-in to finish… (Ctrl+C cancels)');
+}
+
+/**
+ * `sitedrop logout`: forgets the signed-in person's tokens for the data directory; the running
+ * agent signs out when one runs there.
+ */
 export async function runLogout(
   options: AccountCommandOptions,
   print: (line: string) => void,
 ): Promise<number> {
+  const agentApi = runningAgentApi(options.dataDir);
+  if (agentApi) return logoutThroughAgent(agentApi, print);
   return withAccount(options, async (account) => {
     const signedOut = await account.signOut();
     print(signedOut ? `Signed out ${signedOut.username}.` : 'Nobody was signed in.');
