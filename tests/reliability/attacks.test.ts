@@ -245,16 +245,28 @@ describe('attacks on the feed and the HTTP API of a real agent: each refused or 
       );
     }
 
-    // A flood of connections: bounded, and the agent stays up.
-    const flood = await Promise.all(
+    // A flood of connections: bounded, and the agent stays up. Each admitted client leaves
+    // after 500 ms, freeing its place, so the bound is on how many are open at once (on a loaded
+    // machine the 300 arrive over longer than that, and more than 32 in all are rightly let in).
+    let openNow = 0;
+    let mostOpenAtOnce = 0;
+    await Promise.all(
       Array.from({ length: 300 }, () =>
         tryWebSocket(port, goodProtocols, {
-          send: (socket) => setTimeout(() => socket.close(), 500),
+          send: (socket) => {
+            openNow += 1;
+            mostOpenAtOnce = Math.max(mostOpenAtOnce, openNow);
+            socket.once('close', () => (openNow -= 1));
+            setTimeout(() => socket.close(), 500);
+          },
         }),
       ),
     );
-    const admitted = flood.filter((result) => result.opened).length;
-    record('flood of 300 WebSocket connections', `${admitted} admitted`, admitted <= 32);
+    record(
+      'flood of 300 WebSocket connections',
+      `at most ${mostOpenAtOnce} open at once`,
+      mostOpenAtOnce > 0 && mostOpenAtOnce <= 32,
+    );
     const httpFlood = await Promise.all(
       Array.from({ length: 300 }, () => request(port, 'GET', '/api/status', bearer)),
     );
