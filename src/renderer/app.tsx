@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConnectionBanner } from './components/connection-banner.tsx';
+import { NoAccess } from './components/no-access.tsx';
 import { useFeed } from './feed/feed-context.tsx';
 import { Link, useLocation } from './router.tsx';
 import { ActivityList } from './views/activity/activity-list.tsx';
@@ -40,11 +41,14 @@ export function App() {
     },
     [itemId],
   );
-  const title = itemMatch
-    ? itemName !== undefined && itemName.id === itemId
-      ? itemName.name
-      : `File ${itemMatch[1]}`
-    : (screens.find((screen) => screen.path === pathname)?.label ?? 'Not found');
+  const title =
+    status.kind === 'unauthorized'
+      ? 'Not connected'
+      : itemMatch
+        ? itemName !== undefined && itemName.id === itemId
+          ? itemName.name
+          : `File ${itemMatch[1]}`
+        : (screens.find((screen) => screen.path === pathname)?.label ?? 'Not found');
 
   useEffect(() => {
     document.title = `${title} · SiteDrop`;
@@ -89,7 +93,9 @@ export function App() {
         <h1 ref={headingRef} tabIndex={-1}>
           {title}
         </h1>
-        {itemMatch ? (
+        {status.kind === 'unauthorized' ? (
+          <NoAccess />
+        ) : itemMatch ? (
           <ItemDetail key={itemMatch[1]} itemId={Number(itemMatch[1])} onName={onItemName} />
         ) : pathname === '/' ? (
           <Dashboard />

@@ -3,8 +3,9 @@
  * with the next try while the agent is away (it restarts, or stopped); a clear sentence when
  * the page's access key is missing or refused.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useFeed } from '../feed/feed-context.tsx';
+import type { ConnectionStatus } from '../feed/feed-connection.ts';
 import { formatIn } from '../format/format.ts';
 
 /** A banner under the header while the page is not connected. */
@@ -16,7 +17,36 @@ export function ConnectionBanner() {
     const timer = setInterval(() => setNowMs(Date.now()), 1_000);
     return () => clearInterval(timer);
   }, [status.kind]);
+  // The outcome of a reconnection is said once, in a region that is always there (a region
+  // that appears with its text in it is not reliably announced).
+  const wasReconnecting = useRef(false);
+  const [outcome, setOutcome] = useState('');
+  useEffect(() => {
+    if (status.kind === 'reconnecting') {
+      wasReconnecting.current = true;
+      setOutcome('');
+    } else if (status.kind === 'open' && wasReconnecting.current) {
+      wasReconnecting.current = false;
+      setOutcome('Connected to the SiteDrop agent again; what you see is up to date.');
+    }
+  }, [status.kind]);
+  const outcomeRegion = (
+    <div role="status" className="visually-hidden" data-testid="connection-outcome">
+      {outcome}
+    </div>
+  );
 
+  return (
+    <>
+      {outcomeRegion}
+      <Banner status={status} nowMs={nowMs} />
+    </>
+  );
+}
+
+/** The visible banner for a page that is not connected; nothing while it is. */
+function Banner(props: { status: ConnectionStatus; nowMs: number }) {
+  const { status, nowMs } = props;
   if (status.kind === 'open') return null;
   if (status.kind === 'unauthorized') {
     return (
