@@ -33,6 +33,8 @@ test('with no connection yet, the dashboard leads with Sign in, Pick library and
   await steps.nth(1).getByRole('link', { name: 'Pick library and folder in Settings' }).click();
   await expect(page).toHaveURL(/\/settings/);
   await expect(page.getByRole('heading', { name: 'SharePoint connection' })).toBeVisible();
+  // Signed in as a person, Settings offers the picker there.
+  await expect(page.getByTestId('site-picker')).toBeVisible();
 });
 
 test('once the connection is configured, the first-run steps are gone', async ({

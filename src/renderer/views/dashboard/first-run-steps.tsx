@@ -40,8 +40,9 @@ export function FirstRunSteps(props: {
           )}
         </li>
         <li>
-          <strong>Pick library and folder</strong>: the SharePoint site, its document library and
-          the folder files go to. <Link to="/settings">Pick library and folder in Settings</Link>
+          <strong>Pick library and folder</strong>: choose the SharePoint site, its document library
+          and the folder files go to from lists in Settings&rsquo; SharePoint connection.{' '}
+          <Link to="/settings">Pick library and folder in Settings</Link>
         </li>
         <li>
           <strong>Test</strong>: press Test connection in Settings to see that SiteDrop can reach
