@@ -10,6 +10,7 @@ import { figureWatchedTree } from './figure-08-watched-tree.ts';
 import { figureFanOut } from './figure-09-fan-out.ts';
 import { figureDashboard } from './figure-10-dashboard.ts';
 import { figureDeltaChanges } from './figure-11-delta-changes.ts';
+import { figureLargeDownload } from './figure-12-large-download.ts';
 
 /** Every figure, in order (1-10 of issue 7, then the return channel's). */
 export const allFigures: Figure[] = [
@@ -24,4 +25,5 @@ export const allFigures: Figure[] = [
   figureFanOut,
   figureDashboard,
   figureDeltaChanges,
+  figureLargeDownload,
 ];

@@ -24,7 +24,7 @@ const largestFragmentBytes =
   Math.ceil(uploadFragmentLimitBytes / uploadFragmentUnitBytes - 1) * uploadFragmentUnitBytes;
 
 /** Writes one large file of pseudo-random 1 MiB blocks and returns it with its real hashes. */
-function writeLargeFile(folder: string, relativePath: string, sizeBytes: number): BenchFile {
+export function writeLargeFile(folder: string, relativePath: string, sizeBytes: number): BenchFile {
   const filePath = path.join(folder, relativePath);
   fs.mkdirSync(path.dirname(filePath), { recursive: true });
   const handle = fs.openSync(filePath, 'w');

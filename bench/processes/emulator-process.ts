@@ -44,6 +44,12 @@ serveParent({
     rootDir: emulator.rootDir,
   }),
   requests: () => emulator.requestLog,
+  /** Head office puts a file (copied from `sourceFile`) at `remotePath`; returns its item id. */
+  putFile: async (args) => {
+    const { remotePath, sourceFile } = args as { remotePath: string; sourceFile: string };
+    const { item } = await emulator.remote.putFile({ path: remotePath }, { sourceFile });
+    return item.id;
+  },
   memory: () => readMemory(),
   cpu: () => process.cpuUsage(),
   close: () => emulator.close(),
