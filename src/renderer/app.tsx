@@ -9,6 +9,7 @@ import { NoAccess } from './components/no-access.tsx';
 import { useFeed } from './feed/feed-context.tsx';
 import { Link, useLocation } from './router.tsx';
 import { ActivityList } from './views/activity/activity-list.tsx';
+import { ResponseDetail } from './views/responses/response-detail.tsx';
 import { Dashboard } from './views/dashboard/dashboard.tsx';
 import { ItemDetail } from './views/item-detail/item-detail.tsx';
 import { SettingsScreen } from './views/settings/settings-screen.tsx';
@@ -26,7 +27,8 @@ export function App() {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const isFirstRender = useRef(true);
   const itemMatch = /^\/items\/(\d+)$/.exec(pathname);
-  const current = itemMatch ? '/activity' : pathname;
+  const responseMatch = /^\/responses\/(\d+)$/.exec(pathname);
+  const current = itemMatch || responseMatch ? '/activity' : pathname;
   // The item screen is titled with the file's name once it is known (its number until then).
   const [itemName, setItemName] = useState<{ id: number; name: string } | undefined>();
   const itemId = itemMatch ? Number(itemMatch[1]) : undefined;
@@ -44,11 +46,13 @@ export function App() {
   const title =
     status.kind === 'unauthorized'
       ? 'Not connected'
-      : itemMatch
-        ? itemName !== undefined && itemName.id === itemId
-          ? itemName.name
-          : `File ${itemMatch[1]}`
-        : (screens.find((screen) => screen.path === pathname)?.label ?? 'Not found');
+      : responseMatch
+        ? `Response ${responseMatch[1]}`
+        : itemMatch
+          ? itemName !== undefined && itemName.id === itemId
+            ? itemName.name
+            : `File ${itemMatch[1]}`
+          : (screens.find((screen) => screen.path === pathname)?.label ?? 'Not found');
 
   useEffect(() => {
     document.title = `${title} · SiteDrop`;
@@ -95,6 +99,8 @@ export function App() {
         </h1>
         {status.kind === 'unauthorized' ? (
           <NoAccess />
+        ) : responseMatch ? (
+          <ResponseDetail key={responseMatch[1]} responseId={Number(responseMatch[1])} />
         ) : itemMatch ? (
           <ItemDetail key={itemMatch[1]} itemId={Number(itemMatch[1])} onName={onItemName} />
         ) : pathname === '/' ? (

@@ -45,6 +45,18 @@ export const SetAsidePathSchema = z.strictObject({
 /** A set-aside file or its note. */
 export type SetAsidePath = z.infer<typeof SetAsidePathSchema>;
 
+/**
+ * A response's local file: the response's id and the path the agent reported for it
+ * (`getResponse`'s `localPath`). The shell opens it only when it is that response's own path.
+ */
+export const ResponsePathSchema = z.strictObject({
+  responseId: z.number().int().positive(),
+  path: z.string().min(1).max(4096),
+});
+
+/** A response's local file. */
+export type ResponsePath = z.infer<typeof ResponsePathSchema>;
+
 /** The argument schemas of each operation, as a tuple (what `ipcRenderer.invoke` carries). */
 export const desktopRequestSchemas = {
   /** How to reach the feed. */
@@ -55,6 +67,8 @@ export const desktopRequestSchemas = {
   showSetAsideInFolder: z.tuple([SetAsidePathSchema]),
   /** Opens a link on the configured SharePoint host in the system browser. */
   openSharePointLink: z.tuple([z.string().min(1).max(8192)]),
+  /** Opens a response's local file with the program the system uses for it. */
+  openResponse: z.tuple([ResponsePathSchema]),
   /** Asks where to save, then writes a diagnostics bundle; null when the person cancelled. */
   exportDiagnostics: z.tuple([]),
 } as const;
@@ -72,6 +86,8 @@ export interface DesktopApi {
   /** Resolves false when the link is not on the configured SharePoint host (nothing opens). */
   openSharePointLink(url: string): Promise<boolean>;
   exportDiagnostics(): Promise<{ file: string } | null>;
+  /** Resolves false when the path is not the one the agent reported for that response, or gone. */
+  openResponse(location: ResponsePath): Promise<boolean>;
 }
 
 /** The name of one operation. */

@@ -47,6 +47,7 @@ function fakeAgent(dataDir: string, configInput: ConfigInput = {}, isPausedAll =
         state: 'delivered' as const,
       }),
       listItemEvents: () => [],
+      responses: { get: () => undefined },
     },
     feed: { url: feedUrl, dashboardUrl: `${feedUrl}/#token=tok`, token: 'tok' },
     delivery: { pauseState: () => ({ isPausedAll }) },

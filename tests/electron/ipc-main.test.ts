@@ -17,6 +17,7 @@ function register() {
     showSetAsideInFolder: vi.fn(async () => true),
     openSharePointLink: vi.fn(async () => true),
     exportDiagnostics: vi.fn(async () => null),
+    openResponse: vi.fn(async () => true),
   };
   const registration = registerDesktopRequestHandlers(appOrigin, handlers);
   const invoke = async (name: string, frame: unknown, ...args: unknown[]) => {

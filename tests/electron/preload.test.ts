@@ -58,6 +58,7 @@ describe('the preload', () => {
       showSetAsideInFolder: [{ itemId: 3, path: '/site/requests/_quarantine/order.json' }],
       openSharePointLink: ['https://contoso.sharepoint.com/x'],
       exportDiagnostics: [],
+      openResponse: [{ responseId: 4, path: '/home/site/SiteDrop/Responses/REQ-77 answer.pdf' }],
     };
     for (const name of desktopRequestNames) {
       invoke.mockClear();

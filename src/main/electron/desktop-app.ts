@@ -29,6 +29,7 @@ import { ElectronNotifier } from './electron-notifier.ts';
 import { registerDesktopRequestHandlers } from './ipc-main.ts';
 import { applyLoginItem, hiddenStartArgument } from './login-item.ts';
 import { createMainWindow, focusWindow, type MainWindowOptions } from './main-window.ts';
+import { openResponse, type ResponseRecords } from './open-response.ts';
 import { revealSetAside } from './reveal-set-aside.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { TrayIcon } from './tray-icon.ts';
@@ -46,6 +47,7 @@ export interface ShellAgent {
     countsByState(): Partial<Record<ItemState, number>>;
     getItem(itemId: number): { relativePath: string; state: ItemState } | undefined;
     listItemEvents(itemId: number, limit: number): LoggedEvent[];
+    readonly responses: ResponseRecords;
   };
   /** The agent's local feed: its URL, the dashboard URL (token in the fragment) and the token. */
   readonly feed: { readonly url: string; readonly dashboardUrl: string; readonly token: string };
@@ -135,6 +137,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
         return true;
       },
       exportDiagnostics: () => exportDiagnostics(agent, shown.current()),
+      openResponse: async (request) => openResponse(agent.store.responses, request),
     }),
   );
   const tray = startTray(agent, options.trayIconDir, shown, owned);

@@ -8,7 +8,12 @@
  * spelled out here and tests/electron/preload.test.ts checks them against the contract.
  */
 import type { ContextBridge, IpcRenderer } from 'electron';
-import type { DesktopApi, ItemLocation, SetAsidePath } from '../../shared/desktop-api.ts';
+import type {
+  DesktopApi,
+  ItemLocation,
+  ResponsePath,
+  SetAsidePath,
+} from '../../shared/desktop-api.ts';
 
 // A CommonJS require, because a sandboxed preload cannot be an ES module and
 // erasableSyntaxOnly rules out `import x = require()`.
@@ -26,6 +31,7 @@ const api: DesktopApi = {
     ipcRenderer.invoke('sitedrop:showSetAsideInFolder', location),
   openSharePointLink: (url: string) => ipcRenderer.invoke('sitedrop:openSharePointLink', url),
   exportDiagnostics: () => ipcRenderer.invoke('sitedrop:exportDiagnostics'),
+  openResponse: (location: ResponsePath) => ipcRenderer.invoke('sitedrop:openResponse', location),
 };
 
 contextBridge.exposeInMainWorld('sitedrop', api);

@@ -97,6 +97,7 @@ export class FeedState {
   readonly #resetListeners = new Set<() => void>();
   readonly #settingsListeners = new Set<() => void>();
   readonly #accountListeners = new Set<() => void>();
+  readonly #responseListeners = new Set<() => void>();
   readonly #requestResync: () => void;
   #snapshotPage: SnapshotPage | undefined;
 
@@ -133,6 +134,12 @@ export class FeedState {
   onDidChangeAccount(listener: () => void): () => void {
     this.#accountListeners.add(listener);
     return () => this.#accountListeners.delete(listener);
+  }
+
+  /** Calls back when a response was found, moved on, arrived or failed (response.* events). */
+  onDidChangeResponses(listener: () => void): () => void {
+    this.#responseListeners.add(listener);
+    return () => this.#responseListeners.delete(listener);
   }
 
   /** A snapshot from the connection (first connect, or too far behind): replaces everything. */
@@ -248,6 +255,14 @@ export class FeedState {
       case 'account.sign-in-required':
       case 'account.sign-in-failed':
         for (const listener of this.#accountListeners) listener();
+        break;
+      case 'response.detected':
+      case 'response.downloading':
+      case 'response.verifying':
+      case 'response.ready':
+      case 'response.failed':
+      case 'response.skipped':
+        for (const listener of this.#responseListeners) listener();
         break;
       case 'agent.started':
       case 'agent.stopped':

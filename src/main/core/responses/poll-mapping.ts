@@ -1,7 +1,7 @@
 import { CodedError } from '../../../shared/coded-error.ts';
 import type { DeltaPage, RemoteFiles } from '../delivery/index.ts';
 import type { Logger } from '../logging/index.ts';
-import type { ResponseRecord, Store } from '../store/index.ts';
+import type { RemoteChange, ResponseRecord, Store } from '../store/index.ts';
 import type { ResponseMapping } from './download-response.ts';
 
 /** What a poll needs of the agent. */
@@ -111,8 +111,20 @@ export async function pollMapping(
   return pages.flatMap((page, index) =>
     store.responses.applyDeltaPage(
       mapping.mappingId,
-      page.changes,
+      page.changes.map((change) => withRemotePath(change, mapping.remotePath)),
       index === pages.length - 1 ? deltaLink : undefined,
     ),
   );
+}
+
+/**
+ * A change with its path under the library: delta gives no path, but only files directly in the
+ * mapped folder are kept, so the path is the folder's and the name (a deletion has no name).
+ */
+function withRemotePath(change: RemoteChange, folderPath: string): RemoteChange {
+  if (change.name === undefined) return change;
+  return {
+    ...change,
+    remotePath: folderPath === '' ? change.name : `${folderPath}/${change.name}`,
+  };
 }

@@ -30,6 +30,9 @@ const singleStateChoices: readonly ItemState[] = itemStateGroupKeys
 
 const searchDelayMs = 250;
 
+/** The `state` value that lists head office's responses instead of files. */
+export const responsesFilter = 'responses';
+
 /** The filter form: state, folder and search. */
 export function Filters(props: {
   stateFilter: string;
@@ -80,6 +83,9 @@ export function Filters(props: {
                 {itemStateLabels[itemState]}
               </option>
             ))}
+          </optgroup>
+          <optgroup label="From head office">
+            <option value={responsesFilter}>Responses</option>
           </optgroup>
         </select>
       </div>

@@ -8,12 +8,20 @@ import { itemStates } from '../../../shared/item-state.ts';
 import { formatCount } from '../../../shared/format/count.ts';
 import { useFeedState, type Feed } from '../../feed/feed-context.tsx';
 import { useLocation } from '../../router.tsx';
-import { buildFilter, Filters, statesOf } from './activity-filters.tsx';
+import { ResponsesActivity } from '../responses/responses-activity.tsx';
+import { buildFilter, Filters, responsesFilter, statesOf } from './activity-filters.tsx';
 import { ActivityRows } from './activity-rows.tsx';
 import { useItemPages } from './use-item-pages.ts';
 
-/** The activity screen. */
+/** The activity screen: files, or with the Responses filter head office's responses. */
 export function ActivityList() {
+  const location = useLocation();
+  const params = new URLSearchParams(location.search);
+  return params.get('state') === responsesFilter ? <ResponsesActivity /> : <FileActivity />;
+}
+
+/** Every file, filtered as the address says. */
+function FileActivity() {
   const feed = useFeedState();
   const location = useLocation();
   const params = new URLSearchParams(location.search);

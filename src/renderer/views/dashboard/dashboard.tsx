@@ -3,7 +3,7 @@
  * (`first-run-steps.tsx`), overall health (`health-card.tsx`), the signed-in account
  * (`account-card.tsx`), the SharePoint connection and its
  * breaker (`sharepoint-card.tsx`), throughput (`components/throughput-card.tsx`), files by state
- * (`state-tiles.tsx`), the watched folders (`folders-table.tsx`) and diagnostics.
+ * (`state-tiles.tsx`), head office's responses (`responses/responses-panel.tsx`), the watched folders (`folders-table.tsx`) and diagnostics.
  */
 import { ExportDiagnostics } from '../../components/export-diagnostics.tsx';
 import { ThroughputCard } from '../../components/throughput-card.tsx';
@@ -16,6 +16,7 @@ import { FoldersTable } from './folders-table.tsx';
 import { HealthCard } from './health-card.tsx';
 import { SharePointCard } from './sharepoint-card.tsx';
 import { StateTiles } from './state-tiles.tsx';
+import { ResponsesPanel } from '../responses/responses-panel.tsx';
 import { useSignIn } from './use-sign-in.ts';
 
 /** The dashboard screen. */
@@ -52,6 +53,7 @@ export function Dashboard() {
         <h2 id="counts-title">Files by state</h2>
         <StateTiles counts={counts} />
       </section>
+      <ResponsesPanel feed={feed} />
       <FoldersTable feed={feed} />
       <ExportDiagnostics />
     </div>

@@ -19,6 +19,7 @@ import { ItemFacts } from './item-facts.tsx';
 import { ItemHistory } from './item-history.tsx';
 import { SetAsideNote } from './set-aside-note.tsx';
 import { TechnicalDetails } from './technical-details.tsx';
+import { ItemResponses } from '../responses/item-responses.tsx';
 import { useItemDetail } from './use-item-detail.ts';
 
 /** The item detail screen for one item id. */
@@ -77,6 +78,9 @@ export function ItemDetail(props: { itemId: number; onName?: (name: string) => v
       ) : null}
       <ItemFacts item={item} detail={detail} feedState={feed.state} />
       {item.request !== null ? <RequestCard request={item.request} /> : null}
+      {typeof item.request?.request_id === 'string' ? (
+        <ItemResponses feed={feed} requestId={item.request.request_id} />
+      ) : null}
       {/* A set-aside file is never sent: it has no attempts to list. */}
       {isSetAside ? null : <AttemptsTable attempts={detail.attempts} />}
       <ItemHistory events={detail.events} />
