@@ -51,11 +51,11 @@ function FileActivity() {
         </p>
       ) : null}
       {!status.isLoading && loaded === 0 && !status.error ? (
-        <p>
-          {stateFilter || folderFilter || query
-            ? 'No file matches these filters.'
-            : 'No files yet. Files dropped into a watched folder appear here within seconds.'}
-        </p>
+        stateFilter || folderFilter || query ? (
+          <p>No file matches these filters.</p>
+        ) : (
+          <NoFilesYet feed={feed} />
+        )
       ) : null}
       <ActivityRows
         rows={rows}
@@ -64,6 +64,23 @@ function FileActivity() {
         feedVersion={feed.state.version}
         onRange={onRange}
       />
+    </div>
+  );
+}
+
+/** The empty list names the folders to drop files into, with their paths on this computer. */
+function NoFilesYet(props: { feed: Feed }) {
+  const { folders } = props.feed.state;
+  return (
+    <div data-testid="no-files-yet">
+      <p>No files yet. Files dropped into a watched folder appear here within seconds:</p>
+      <ul>
+        {folders.map((folder) => (
+          <li key={folder.id}>
+            {folder.label ?? folder.id}: <code className="path">{folder.path}</code>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
