@@ -11,6 +11,7 @@ import { figureFanOut } from './figure-09-fan-out.ts';
 import { figureDashboard } from './figure-10-dashboard.ts';
 import { figureDeltaChanges } from './figure-11-delta-changes.ts';
 import { figureLargeDownload } from './figure-12-large-download.ts';
+import { figureResponseLatency } from './figure-13-response-latency.ts';
 
 /** Every figure, in order (1-10 of issue 7, then the return channel's). */
 export const allFigures: Figure[] = [
@@ -26,4 +27,5 @@ export const allFigures: Figure[] = [
   figureDashboard,
   figureDeltaChanges,
   figureLargeDownload,
+  figureResponseLatency,
 ];

@@ -147,6 +147,12 @@ serveParent({
     };
   },
   memory: () => readMemory(),
+  /** Checks every responses mapping now (as "Check now" does); resolves when it is done. */
+  checkResponses: async () => {
+    const startedAtMs = crossProcessNowMs();
+    await agent.responses.checkNow();
+    return { startedAtMs, endedAtMs: crossProcessNowMs() };
+  },
   largestBufferedBytes: () => largestBufferedBytes,
   rescan: async () => {
     const started = performance.now();
