@@ -22,7 +22,7 @@ import type { EventBus } from '../core/events/index.ts';
 import { HealthMonitor } from '../core/health/index.ts';
 import { DisposableStore, systemClock, toDisposable } from '../core/lifecycle/index.ts';
 import type { Logger } from '../core/logging/index.ts';
-import { AttentionNotifier } from '../core/notifications/index.ts';
+import { AttentionNotifier, ResponsesNotifier } from '../core/notifications/index.ts';
 import type { SecretStore } from '../core/platform.ts';
 import { startAutoUpdate } from './auto-update.ts';
 import { ElectronNotifier } from './electron-notifier.ts';
@@ -141,7 +141,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     }),
   );
   const tray = startTray(agent, options.trayIconDir, shown, owned);
-  startDesktopServices(agent, shown, owned);
+  startDesktopServices(agent, shown, owned, tray);
   const quitting = handleQuit(agent, owned);
   late.quit = quitting;
 
@@ -276,7 +276,20 @@ function startDesktopServices(
   agent: ShellAgent,
   windows: MainWindowControl,
   owned: DisposableStore,
+  tray: TrayIcon,
 ): void {
+  const responses: ResponsesNotifier = owned.add(
+    new ResponsesNotifier({
+      bus: agent.bus,
+      clock: systemClock,
+      notifier: new ElectronNotifier(() => {
+        windows.show();
+        responses.markSeen();
+      }),
+      isEnabled: () => agent.config.desktop.notifications,
+    }),
+  );
+  owned.add(responses.onDidChangeUnseenCount((count) => tray.setReadyResponseCount(count)));
   owned.add(
     new AttentionNotifier({
       bus: agent.bus,

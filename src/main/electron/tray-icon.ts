@@ -37,6 +37,7 @@ export class TrayIcon {
   readonly #actions: TrayActions;
   #health: OverallHealth;
   #isPaused: boolean;
+  #readyResponseCount = 0;
 
   constructor(options: {
     iconDir: string;
@@ -68,6 +69,13 @@ export class TrayIcon {
     this.#render();
   }
 
+  /** Shows how many responses arrived since the person last looked (0: none, no menu item). */
+  setReadyResponseCount(count: number): void {
+    if (count === this.#readyResponseCount) return;
+    this.#readyResponseCount = count;
+    this.#render();
+  }
+
   /** Removes the icon. */
   close(): void {
     if (!this.#tray.isDestroyed()) this.#tray.destroy();
@@ -75,10 +83,14 @@ export class TrayIcon {
 
   #render(): void {
     const actions = this.#actions;
-    this.#tray.setToolTip(trayTooltips[this.#health]);
+    const responses = describeReadyResponses(this.#readyResponseCount);
+    this.#tray.setToolTip(
+      responses ? `${trayTooltips[this.#health]}; ${responses}` : trayTooltips[this.#health],
+    );
     this.#tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: 'Open SiteDrop', click: () => actions.openWindow() },
+        ...(responses ? [{ label: responses, click: () => actions.openWindow() }] : []),
         this.#isPaused
           ? { label: 'Resume delivery', click: () => actions.resumeDelivery() }
           : { label: 'Pause delivery', click: () => actions.pauseDelivery() },
@@ -90,4 +102,10 @@ export class TrayIcon {
       ]),
     );
   }
+}
+
+/** "1 response ready", "2 responses ready", or undefined for none. */
+export function describeReadyResponses(count: number): string | undefined {
+  if (count === 0) return undefined;
+  return `${count} response${count === 1 ? '' : 's'} ready`;
 }
