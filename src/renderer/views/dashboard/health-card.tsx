@@ -4,7 +4,7 @@
  * "Paused", where a person looks for it), and "Retry N failed files" with its
  * result.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FolderView, StateCounts } from '../../../shared/feed-protocol.ts';
 import { formatCount } from '../../../shared/format/count.ts';
 import {
@@ -39,6 +39,7 @@ export function HealthCard(props: {
   const { state } = feed;
   const connection = state.connection;
   const [retryAllMessage, setRetryAllMessage] = useState<string | undefined>();
+  const retryAll = useRetryAllFocus(counts.failed > 0);
   const breaker = connection?.breaker ?? 'closed';
   const unavailable = state.folders.filter((folder) => folder.health.status === 'unavailable');
   const health = overallHealth({
@@ -98,34 +99,85 @@ export function HealthCard(props: {
       <p>
         <PauseButton feed={feed} folderId={null} isPaused={state.delivery.isPaused} />
       </p>
-      {counts.failed > 0 ? (
+      {retryAll.isShown ? (
         <p>
-          <RetryAllFailed feed={feed} count={counts.failed} onResult={setRetryAllMessage} />
+          <RetryAllFailed
+            feed={feed}
+            count={counts.failed}
+            onResult={setRetryAllMessage}
+            onBusy={retryAll.setIsBusy}
+            onPress={retryAll.markPressed}
+          />
         </p>
       ) : null}
       {/* Outside the button, which goes once no file is failed: the result stays readable and
-          is announced, as a live region present before its text changes is. */}
-      <p role="status" className="retry-all-result">
+          is announced, as a live region present before its text changes is. It takes the focus
+          when the button goes from under it. */}
+      <p role="status" className="retry-all-result" tabIndex={-1} ref={retryAll.resultRef}>
         {retryAllMessage}
       </p>
     </section>
   );
 }
 
-function RetryAllFailed(props: { feed: Feed; count: number; onResult: (message: string) => void }) {
-  const { onResult } = props;
+/**
+ * Whether "Retry N failed files" is shown (while a file is failed, and while its command runs),
+ * and the focus it leaves behind: once no file is failed the pressed button goes, and the focus
+ * that fell to the page with it moves to the result line.
+ */
+function useRetryAllFocus(hasFailed: boolean) {
+  const [isBusy, setIsBusy] = useState(false);
+  const wasPressed = useRef(false);
+  const resultRef = useRef<HTMLParagraphElement>(null);
+  const isShown = hasFailed || isBusy;
+  useEffect(() => {
+    if (isShown || !wasPressed.current) return;
+    wasPressed.current = false;
+    if (document.activeElement === document.body || document.activeElement === null) {
+      resultRef.current?.focus();
+    }
+  }, [isShown]);
+  const markPressed = () => {
+    wasPressed.current = true;
+  };
+  return { isShown, setIsBusy, markPressed, resultRef };
+}
+
+function RetryAllFailed(props: {
+  feed: Feed;
+  count: number;
+  onResult: (message: string) => void;
+  onBusy: (isBusy: boolean) => void;
+  onPress: () => void;
+}) {
+  const { onResult, onBusy } = props;
+  const [isBusy, setIsBusy] = useState(false);
+  const finish = (message: string) => {
+    setIsBusy(false);
+    onBusy(false);
+    onResult(message);
+  };
   const onClick = () => {
-    props.feed.connection?.request('retryAllFailed', {}).then(
+    const connection = props.feed.connection;
+    if (!connection || isBusy) return;
+    props.onPress();
+    setIsBusy(true);
+    onBusy(true);
+    connection.request('retryAllFailed', {}).then(
       (result) =>
-        onResult(
+        finish(
           `${formatCount(result.itemIds.length)} file${result.itemIds.length === 1 ? '' : 's'} queued again: SiteDrop sends ${result.itemIds.length === 1 ? 'it' : 'them'} now.`,
         ),
       (failure: unknown) =>
-        onResult(failure instanceof FeedCommandError ? failure.message : String(failure)),
+        finish(failure instanceof FeedCommandError ? failure.message : String(failure)),
     );
   };
   return (
-    <button type="button" onClick={onClick}>
+    <button
+      type="button"
+      onClick={onClick}
+      aria-disabled={isBusy || props.count === 0 ? true : undefined}
+    >
       Retry {formatCount(props.count)} failed file{props.count === 1 ? '' : 's'}
     </button>
   );
