@@ -126,7 +126,7 @@ test('invalid delivery and folder values are refused inline with the schema’s 
 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('save-outcome')).toHaveText(
-    'Nothing was saved: correct the fields marked below first.',
+    'Nothing was saved: correct the fields listed at the top of Settings first.',
   );
   expect(fs.readFileSync(sitedrop.configPath, 'utf8')).toBe(before);
 

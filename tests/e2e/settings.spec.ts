@@ -23,7 +23,7 @@ test('a bad site URL is refused with a clear message, and a good one is saved', 
   await expect(siteUrl).toHaveAttribute('aria-invalid', 'true');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('save-outcome')).toHaveText(
-    'Nothing was saved: correct the fields marked below first.',
+    'Nothing was saved: correct the fields listed at the top of Settings first.',
   );
   expect(readConfig(sitedrop.configPath).sharepoint.siteUrl).toBe(
     'https://contoso.sharepoint.com/sites/Elsewhere',

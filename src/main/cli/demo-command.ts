@@ -115,7 +115,7 @@ export class MemorySecretStore implements SecretStore {
   }
 
   describe(): string {
-    return 'memory (demo mode: nothing is written to disk)';
+    return 'Secrets are kept in memory only (demo mode: nothing is written to disk).';
   }
 }
 

@@ -263,7 +263,12 @@ function agentCommands(
       const pause = workers.delivery.pauseState();
       return { isPaused: pause.isPausedAll, pausedFolderIds: pause.pausedFolderIds };
     },
-    testConnection: () => workers.delivery.testConnection(),
+    // Tests what was saved: a save restarts the workers after it answers, and a test that
+    // ran on the delivery still starting would report on the settings before it.
+    testConnection: async () => {
+      await workers.whenSettled();
+      return workers.delivery.testConnection();
+    },
     account: {
       current: () => account.current(),
       isSignInRequired: () => account.isSignInRequired,

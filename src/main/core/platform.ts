@@ -11,7 +11,10 @@ export interface SecretStore {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
   delete(name: string): Promise<void>;
-  /** A sentence saying where secrets live, for `doctor` and the settings screen. */
+  /**
+   * A whole sentence saying where secrets live ("Secrets are kept …"), for `doctor`, the
+   * settings screen and the messages that ask for a missing secret.
+   */
   describe(): string;
 }
 

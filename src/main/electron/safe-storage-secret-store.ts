@@ -59,7 +59,7 @@ export class SafeStorageSecretStore implements SecretStore {
         : this.#platform === 'darwin'
           ? 'the macOS Keychain'
           : `the desktop keyring (${this.#linuxBackend()})`;
-    return `encrypted with ${where}, in ${this.#file.path}`;
+    return `Secrets are kept encrypted with ${where}, in ${this.#file.path}.`;
   }
 
   #checkSafe(): void {

@@ -81,7 +81,9 @@ export async function runConnectionTest(
   steps.push({
     name: 'configuration',
     status: 'ok',
-    detail: `Site ${config.sharepoint.siteUrl}, authority ${authorityOf(config)}, app ${config.auth.clientId}`,
+    // Names what a person typed and recognises; the app's and the tenant's ids are GUIDs that
+    // say nothing to them, and the configuration itself holds them.
+    detail: `Site ${config.sharepoint.siteUrl}, signing in at ${new URL(authorityOf(config)).host}`,
   });
   if (!(await parts.tokens.hasCredential())) {
     return finish({
@@ -98,9 +100,8 @@ export async function runConnectionTest(
   } catch (error) {
     return finish(await failure('token', error));
   }
-  let siteId: string;
   try {
-    siteId = await parts.targets.siteId(signal);
+    await parts.targets.siteId(signal);
     steps.push({
       name: 'site',
       status: 'ok',
@@ -122,7 +123,7 @@ export async function runConnectionTest(
     steps.push({
       name: 'library',
       status: 'ok',
-      detail: `Found ${libraries.map((library) => `"${library}"`).join(', ')} (site ${siteId})`,
+      detail: `Found ${libraries.map((library) => `"${library}"`).join(', ')}`,
     });
   } catch (error) {
     return finish(await failure('library', error));
@@ -178,13 +179,14 @@ async function checkFolders(
     const folderPath = folder.target.folderPath;
     const columns = Object.keys(folder.target.columns);
     await parts.targets.checkColumns(driveId, columns, signal);
+    const name = folder.label ?? folder.id;
     if (folderPath === '') {
-      folderNotes.push(`"${folder.id}" → ${library} (top level)`);
+      folderNotes.push(`"${name}" → ${library} (top level)`);
       continue;
     }
     const existing = await parts.sharepoint.getItemByPath(driveId, folderPath, signal);
     folderNotes.push(
-      `"${folder.id}" → ${library}/${folderPath}${existing ? '' : ' (created at the first upload)'}`,
+      `"${name}" → ${library}/${folderPath}${existing ? '' : ' (created at the first upload)'}`,
     );
   }
   return folderNotes.join('; ') || 'No watched folders are configured';

@@ -38,6 +38,6 @@ export class FileSecretStore implements SecretStore {
   }
 
   describe(): string {
-    return `a file readable only by this user (${this.#file.path}); SITEDROP_CLIENT_SECRET overrides it`;
+    return `Secrets are kept in a file readable only by this user (${this.#file.path}); SITEDROP_CLIENT_SECRET overrides it.`;
   }
 }

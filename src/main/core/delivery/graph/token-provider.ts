@@ -148,7 +148,7 @@ export class TokenProvider implements TokenSource {
       const clientSecret = await secretStore.get(secretNames.clientSecret);
       if (!clientSecret) {
         throw new DeliveryError(
-          `No client secret is stored: set SITEDROP_CLIENT_SECRET or enter it in Settings (secrets live in ${secretStore.describe()})`,
+          `No client secret is stored: set SITEDROP_CLIENT_SECRET or enter it in Settings. ${secretStore.describe()}`,
           { kind: 'auth', code: 'auth.no-secret' },
         );
       }
@@ -158,7 +158,7 @@ export class TokenProvider implements TokenSource {
     const privateKey = await secretStore.get(secretNames.certificateKey);
     if (!privateKey) {
       throw new DeliveryError(
-        `No certificate private key is stored: set SITEDROP_CERTIFICATE_KEY (PEM) or import it in Settings (secrets live in ${secretStore.describe()})`,
+        `No certificate private key is stored: set SITEDROP_CERTIFICATE_KEY (PEM) or import it in Settings. ${secretStore.describe()}`,
         { kind: 'auth', code: 'auth.no-certificate-key' },
       );
     }

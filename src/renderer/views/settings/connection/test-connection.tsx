@@ -1,23 +1,14 @@
 /**
  * "Test connection": runs the agent's connection test on the saved settings and lists each step
  * (configuration, credential, token, site, library, folder, write) with OK, Failed or Skipped and
- * the reason. While it runs the button stays focusable (aria-disabled, not disabled, which would
+ * the reason, in this screen's words (`connection-words.ts`). While it runs the button stays focusable (aria-disabled, not disabled, which would
  * drop the keyboard's focus to the page), and the outcome goes into a status region that is
  * always there.
  */
 import { useState } from 'react';
 import type { ConnectionTestResult } from '../../../../shared/feed-protocol.ts';
 import { useFeedState } from '../../../feed/feed-context.tsx';
-
-const stepNames: Readonly<Record<ConnectionTestResult['steps'][number]['name'], string>> = {
-  configuration: 'Settings complete',
-  credential: 'Credential available',
-  token: 'Sign in to Microsoft Entra ID',
-  site: 'Find the SharePoint site',
-  library: 'Find the document library',
-  folder: 'Find the target folder',
-  write: 'Permission to write',
-};
+import { connectionDetailText, connectionStepNames } from './connection-words.ts';
 
 /** The Test connection button and the steps of its last run. */
 export function TestConnection(props: { isDirty: boolean }) {
@@ -69,7 +60,8 @@ export function TestConnection(props: { isDirty: boolean }) {
                     </span>{' '}
                     {step.status === 'ok' ? 'OK' : step.status === 'failed' ? 'Failed' : 'Skipped'}
                   </span>{' '}
-                  <strong>{stepNames[step.name]}</strong>: {step.detail}
+                  <strong>{connectionStepNames[step.name]}</strong>:{' '}
+                  {connectionDetailText(step.detail)}
                 </li>
               ))}
             </ol>

@@ -87,7 +87,7 @@ export function FolderIntakeFields(props: FolderPartProps) {
         label="Read request files"
         field={at('requests.enabled')}
         value={folder.requests.enabled}
-        hint="JSON files that describe an upload (its metadata) instead of being uploaded."
+        hint="JSON files matching the patterns are requests: a valid one is uploaded like any file, with its fields as the file’s request details (and in the library columns of its Column mapping); one that is not valid is set aside with a note saying what to correct."
         lockedReason={lockedReason}
         onChange={(enabled) => onChange({ ...folder, requests: { ...folder.requests, enabled } })}
       />

@@ -1,9 +1,10 @@
 /**
- * The settings form's fields: a label, the control, a hint, the field's problem (announced and
- * tied to the control with aria-describedby) and, for a field the policy sets, a read-only
- * control with the reason.
+ * The settings form's fields: a label, the control, a hint, the field's problem (tied to the
+ * control with aria-describedby, and announced when the field is left) and, for a field the
+ * policy sets, a read-only control with the reason.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useFieldAnnouncement } from './field-announcer.tsx';
 
 /** What every field shows besides its control. */
 export interface FieldFrame {
@@ -20,6 +21,7 @@ function Frame(
   props: FieldFrame & { children: (ids: { control: string; described: string }) => ReactNode },
 ) {
   const id = useId();
+  const announceProblem = useFieldAnnouncement(props.field, props.label, props.problem);
   const hintId = `${id}-hint`;
   const problemId = `${id}-problem`;
   const lockId = `${id}-lock`;
@@ -31,7 +33,11 @@ function Frame(
     .filter(Boolean)
     .join(' ');
   return (
-    <div className={`field${props.problem ? ' has-problem' : ''}`} data-field={props.field}>
+    <div
+      className={`field${props.problem ? ' has-problem' : ''}`}
+      data-field={props.field}
+      onBlur={announceProblem}
+    >
       <label htmlFor={id}>
         {props.label}
         {props.lockedReason ? <span className="lock-tag"> (locked)</span> : null}
@@ -49,7 +55,7 @@ function Frame(
         </div>
       ) : null}
       {props.problem ? (
-        <div id={problemId} className="problem-text" role="alert">
+        <div id={problemId} className="problem-text">
           {props.label} {props.problem}.
         </div>
       ) : null}
@@ -184,12 +190,13 @@ export function CheckboxField(
   },
 ) {
   const id = useId();
+  const announceProblem = useFieldAnnouncement(props.field, props.label, props.problem);
   const hintId = `${id}-hint`;
   const lockId = `${id}-lock`;
   const isLocked = props.lockedReason !== undefined;
   const described = [props.hint ? hintId : '', isLocked ? lockId : ''].filter(Boolean).join(' ');
   return (
-    <div className="field checkbox-field" data-field={props.field}>
+    <div className="field checkbox-field" data-field={props.field} onBlur={announceProblem}>
       <label htmlFor={id}>
         <input
           id={id}
@@ -215,7 +222,7 @@ export function CheckboxField(
         </div>
       ) : null}
       {props.problem ? (
-        <div className="problem-text" role="alert">
+        <div className="problem-text">
           {props.label} {props.problem}.
         </div>
       ) : null}

@@ -13,6 +13,7 @@ import type {
 import { useFeedState } from '../../../feed/feed-context.tsx';
 import { FeedCommandError, type FeedConnection } from '../../../feed/feed-connection.ts';
 import { describeCertificateKeyProblem } from './certificate-key.ts';
+import { checkConnection, isConnectionChange, type ConnectionCheck } from './connection-check.ts';
 import {
   buildPatch,
   isEdited,
@@ -23,10 +24,19 @@ import {
   type FieldProblems,
 } from './settings-draft.ts';
 
-/** What the last press of Save came to. */
+/**
+ * What the last press of Save came to; a save that changed the connection carries the check of
+ * it that follows. Each refusal has its own `serial`, so the error summary takes the focus again.
+ */
 export type SaveOutcome =
-  | { kind: 'saved'; changedFields: string[]; restartRequiredFields: string[] }
-  | { kind: 'refused'; message: string };
+  | {
+      kind: 'saved';
+      changedFields: string[];
+      restartRequiredFields: string[];
+      connectionCheck?: ConnectionCheck;
+    }
+  | { kind: 'unchanged' }
+  | { kind: 'refused'; message: string; serial: number };
 
 /** The secrets typed into the form; empty means "keep the one the agent has". */
 export interface SecretDrafts {
@@ -74,7 +84,7 @@ export function useSettingsForm(): SettingsFormState {
   const [secrets, setSecrets] = useState<SecretDrafts>(noSecrets);
   const [serverProblems, setServerProblems] = useState<FieldProblems>({});
   const [isSubmitted, setIsSubmitted] = useState(false);
-  const [outcome, setOutcome] = useState<SaveOutcome | undefined>();
+  const { outcome, setOutcome, refuse } = useSaveOutcome();
   const [isSaving, setIsSaving] = useState(false);
 
   const problems = useMemo(() => (draft ? validateDraft(draft) : {}), [draft]);
@@ -107,29 +117,29 @@ export function useSettingsForm(): SettingsFormState {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (isSaving) return;
     setIsSubmitted(true);
     if (Object.keys(problems).length > 0 || certificateKeyProblem !== undefined) {
-      setOutcome({
-        kind: 'refused',
-        message: 'Nothing was saved: correct the fields marked below first.',
-      });
+      refuse('Nothing was saved: correct the fields listed at the top of Settings first.');
       return;
     }
-    if (!isDirty || !connection) return;
+    if (!isDirty) {
+      setOutcome({ kind: 'unchanged' });
+      return;
+    }
+    if (!connection) return;
     setIsSaving(true);
     sendSave(connection, saveParams(patch, secrets), {
       onSaved: (result) => {
         setIsSaving(false);
-        startOver(result.settings, {
-          kind: 'saved',
-          changedFields: result.changedFields,
-          restartRequiredFields: result.restartRequiredFields,
-        });
+        const isChecked = isConnectionChange(result.changedFields);
+        startOver(result.settings, savedOutcome(result, isChecked));
+        if (isChecked) void followConnectionCheck(connection, setOutcome);
       },
       onRefused: (fieldProblems, message) => {
         setIsSaving(false);
         setServerProblems(fieldProblems);
-        setOutcome({ kind: 'refused', message });
+        refuse(message);
       },
     });
   };
@@ -169,6 +179,41 @@ export function useSettingsForm(): SettingsFormState {
       undo: () => startOver(undefined, undefined),
     },
   };
+}
+
+/** The last press of Save, and what a refusal sets it to (counting refusals in a row). */
+function useSaveOutcome() {
+  const [outcome, setOutcome] = useState<SaveOutcome | undefined>();
+  const refuse = (message: string) =>
+    setOutcome((current) => ({
+      kind: 'refused',
+      message,
+      serial: current?.kind === 'refused' ? current.serial + 1 : 1,
+    }));
+  return { outcome, setOutcome, refuse };
+}
+
+/** A save's outcome; `isChecked` when the connection check that follows it is under way. */
+function savedOutcome(result: CommandResult<'saveSettings'>, isChecked: boolean): SaveOutcome {
+  return {
+    kind: 'saved',
+    changedFields: result.changedFields,
+    restartRequiredFields: result.restartRequiredFields,
+    ...(isChecked ? { connectionCheck: { kind: 'checking' } } : {}),
+  };
+}
+
+/** Puts what the check after a save found into the outcome, unless the form moved on meanwhile. */
+async function followConnectionCheck(
+  connection: FeedConnection,
+  setOutcome: (update: (current: SaveOutcome | undefined) => SaveOutcome | undefined) => void,
+): Promise<void> {
+  const check = await checkConnection(connection);
+  setOutcome((current) =>
+    current?.kind === 'saved' && current.connectionCheck?.kind === 'checking'
+      ? { ...current, connectionCheck: check }
+      : current,
+  );
 }
 
 /** The field of a list, or the first of its entries (`x.y[2]`), that has a problem. */
