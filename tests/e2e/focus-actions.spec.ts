@@ -96,7 +96,7 @@ test('Save keeps the focus, announces the outcome, and a second Enter answers to
   await sitedrop.start();
   await sitedrop.open(page, '/settings');
   const folder = page.getByRole('region', { name: 'Folder Site office' });
-  await folder.getByRole('spinbutton', { name: 'Stability window (ms)' }).fill('900');
+  await folder.getByRole('textbox', { name: 'Stability window' }).fill('0.9 s');
 
   const save = page.getByRole('button', { name: 'Save settings' });
   const outcome = page.getByTestId('save-outcome');

@@ -128,7 +128,7 @@ test('a bad duration or size says what the field takes, and nothing is saved', a
 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('save-outcome')).toHaveText(
-    'Nothing was saved: correct the fields marked below first.',
+    'Nothing was saved: correct the fields listed at the top of Settings first.',
   );
   expect(fs.readFileSync(sitedrop.configPath, 'utf8')).toBe(before);
 });

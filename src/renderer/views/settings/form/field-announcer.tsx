@@ -2,7 +2,9 @@
  * One polite status region for the settings form's field problems, told when a person leaves a
  * field rather than at every keystroke: a problem shows under its field as it is typed, but a
  * screen reader hears it once, on blur, instead of a new sentence per character. A problem
- * that is corrected is taken out of the region, so it never tells of one that is gone.
+ * that is corrected is taken out of the region, so it never tells of one that is gone. It reads
+ * "Label: problem." where the field shows "Label problem.", so a search for the field's
+ * sentence finds the field's own.
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
@@ -55,5 +57,5 @@ export function useFieldAnnouncement(
     if (problem === undefined) withdraw(field);
   }, [field, problem, withdraw]);
   return () =>
-    problem === undefined ? withdraw(field) : announce({ field, text: `${label} ${problem}.` });
+    problem === undefined ? withdraw(field) : announce({ field, text: `${label}: ${problem}.` });
 }
