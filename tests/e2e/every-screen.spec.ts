@@ -145,7 +145,7 @@ async function everyScreen(page: Page, sitedrop: SiteDrop): Promise<Screen[]> {
         await page.getByRole('textbox', { name: 'Upload chunk size' }).fill('1 MB');
         await page.getByRole('button', { name: 'Save settings' }).click();
         await expect(page.getByTestId('save-outcome')).toHaveText(
-          'Nothing was saved: correct the fields marked below first.',
+          'Nothing was saved: correct the fields listed at the top of Settings first.',
         );
       },
     },
