@@ -71,6 +71,8 @@ export const desktopRequestSchemas = {
   openResponse: z.tuple([ResponsePathSchema]),
   /** Asks where to save, then writes a diagnostics bundle; null when the person cancelled. */
   exportDiagnostics: z.tuple([]),
+  /** Opens a watched folder, named by its id, in the system file manager. */
+  openWatchedFolder: z.tuple([z.string().min(1).max(100)]),
 } as const;
 
 /** Every operation, with its signature: the renderer calls `window.sitedrop.<name>(…)`. */
@@ -88,6 +90,8 @@ export interface DesktopApi {
   exportDiagnostics(): Promise<{ file: string } | null>;
   /** Resolves false when the path is not the one the agent reported for that response, or gone. */
   openResponse(location: ResponsePath): Promise<boolean>;
+  /** Resolves false when no watched folder has that id, or its folder is not there. */
+  openWatchedFolder(folderId: string): Promise<boolean>;
 }
 
 /** The name of one operation. */

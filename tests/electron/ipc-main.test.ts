@@ -18,6 +18,7 @@ function register() {
     openSharePointLink: vi.fn(async () => true),
     exportDiagnostics: vi.fn(async () => null),
     openResponse: vi.fn(async () => true),
+    openWatchedFolder: vi.fn(async () => true),
   };
   const registration = registerDesktopRequestHandlers(appOrigin, handlers);
   const invoke = async (name: string, frame: unknown, ...args: unknown[]) => {

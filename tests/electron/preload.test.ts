@@ -59,6 +59,7 @@ describe('the preload', () => {
       openSharePointLink: ['https://contoso.sharepoint.com/x'],
       exportDiagnostics: [],
       openResponse: [{ responseId: 4, path: '/home/site/SiteDrop/Responses/REQ-77 answer.pdf' }],
+      openWatchedFolder: ['requests'],
     };
     for (const name of desktopRequestNames) {
       invoke.mockClear();

@@ -30,6 +30,7 @@ import { registerDesktopRequestHandlers } from './ipc-main.ts';
 import { applyLoginItem, hiddenStartArgument } from './login-item.ts';
 import { createMainWindow, focusWindow, type MainWindowOptions } from './main-window.ts';
 import { openResponse, type ResponseRecords } from './open-response.ts';
+import { openWatchedFolder } from './open-watched-folder.ts';
 import { revealSetAside } from './reveal-set-aside.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { TrayIcon } from './tray-icon.ts';
@@ -138,6 +139,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       },
       exportDiagnostics: () => exportDiagnostics(agent, shown.current()),
       openResponse: async (request) => openResponse(agent.store.responses, request),
+      openWatchedFolder: async (folderId) => openWatchedFolder(agent.config.folders, folderId),
     }),
   );
   const tray = startTray(agent, options.trayIconDir, shown, owned);

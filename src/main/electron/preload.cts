@@ -32,6 +32,8 @@ const api: DesktopApi = {
   openSharePointLink: (url: string) => ipcRenderer.invoke('sitedrop:openSharePointLink', url),
   exportDiagnostics: () => ipcRenderer.invoke('sitedrop:exportDiagnostics'),
   openResponse: (location: ResponsePath) => ipcRenderer.invoke('sitedrop:openResponse', location),
+  openWatchedFolder: (folderId: string) =>
+    ipcRenderer.invoke('sitedrop:openWatchedFolder', folderId),
 };
 
 contextBridge.exposeInMainWorld('sitedrop', api);

@@ -6,6 +6,8 @@
 import type { StateCounts } from '../../../shared/feed-protocol.ts';
 import { itemStates } from '../../../shared/item-state.ts';
 import { formatCount } from '../../../shared/format/count.ts';
+import { useState } from 'react';
+import { desktopApi } from '../../desktop-bridge.ts';
 import { useFeedState, type Feed } from '../../feed/feed-context.tsx';
 import { useLocation } from '../../router.tsx';
 import { ResponsesActivity } from '../responses/responses-activity.tsx';
@@ -68,9 +70,18 @@ function FileActivity() {
   );
 }
 
-/** The empty list names the folders to drop files into, with their paths on this computer. */
+/**
+ * The empty list names the folders to drop files into, with their paths on this computer; in the
+ * desktop window each has a button that opens it in the file manager (a browser cannot).
+ */
 function NoFilesYet(props: { feed: Feed }) {
   const { folders } = props.feed.state;
+  const openWatchedFolder = desktopApi()?.openWatchedFolder;
+  const [failure, setFailure] = useState('');
+  const open = async (folderId: string) => {
+    const isOpened = await openWatchedFolder?.(folderId).catch(() => false);
+    setFailure(isOpened === true ? '' : 'That folder is not on this computer any more.');
+  };
   return (
     <div data-testid="no-files-yet">
       <p>No files yet. Files dropped into a watched folder appear here within seconds:</p>
@@ -78,9 +89,18 @@ function NoFilesYet(props: { feed: Feed }) {
         {folders.map((folder) => (
           <li key={folder.id}>
             {folder.label ?? folder.id}: <code className="path">{folder.path}</code>
+            {openWatchedFolder ? (
+              <>
+                {' '}
+                <button type="button" onClick={() => void open(folder.id)}>
+                  Open {folder.label ?? folder.id}
+                </button>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
+      <p role="alert">{failure}</p>
     </div>
   );
 }
