@@ -2,9 +2,10 @@
  * The newest responses, kept current: asked with listResponses when the feed opens and again
  * after every `response.*` event; `checkNow` asks the agent to check SharePoint at once.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ResponseView } from '../../shared/feed-protocol.ts';
 import type { Feed } from './feed-context.tsx';
+import { useRefreshedAnswer } from './use-refreshed-answer.ts';
 
 /** The responses the page knows and the Check now action. */
 export interface ResponsesState {
@@ -18,35 +19,22 @@ export interface ResponsesState {
 
 /** The newest responses; re-asked as response events arrive. */
 export function useResponses(feed: Feed): ResponsesState {
-  const [responses, setResponses] = useState<readonly ResponseView[]>();
+  const [answer, setAnswer] = useRefreshedAnswer(
+    feed,
+    (connection) => connection.request('listResponses', {}),
+    (state, listener) => state.onDidChangeResponses(listener),
+    'responses',
+  );
   const [isChecking, setIsChecking] = useState(false);
   const [checkError, setCheckError] = useState<string | null>(null);
-  const { connection, state, status } = feed;
-  const isOpen = status.kind === 'open';
-  useEffect(() => {
-    if (!isOpen || connection === undefined) return undefined;
-    let isCurrent = true;
-    const refresh = () =>
-      connection.request('listResponses', {}).then(
-        (answer) => {
-          if (isCurrent) setResponses(answer.responses);
-        },
-        () => undefined,
-      );
-    void refresh();
-    const unsubscribe = state.onDidChangeResponses(() => void refresh());
-    return () => {
-      isCurrent = false;
-      unsubscribe();
-    };
-  }, [connection, state, isOpen]);
+  const { connection } = feed;
   const checkNow = useCallback(() => {
     if (connection === undefined) return;
     setIsChecking(true);
     setCheckError(null);
     connection.request('checkResponsesNow', {}).then(
       (answer) => {
-        setResponses(answer.responses);
+        setAnswer(answer);
         setIsChecking(false);
       },
       (error: unknown) => {
@@ -55,5 +43,5 @@ export function useResponses(feed: Feed): ResponsesState {
       },
     );
   }, [connection]);
-  return { responses, isChecking, checkError, checkNow };
+  return { responses: answer?.responses, isChecking, checkError, checkNow };
 }

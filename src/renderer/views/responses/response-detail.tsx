@@ -3,11 +3,11 @@
  * answers, the sentence for a person when it needs one, and its state history. A response
  * deleted in SharePoint after it arrived keeps its local copy, and the page says so.
  */
-import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/feed-protocol.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { describeResponseState } from '../../../shared/response-vocabulary.ts';
 import { useFeedState } from '../../feed/feed-context.tsx';
+import { useRefreshedAnswer } from '../../feed/use-refreshed-answer.ts';
 import { formatDateTime } from '../../format/format.ts';
 import { Link } from '../../router.tsx';
 import { OpenResponseFile } from './open-response-file.tsx';
@@ -17,25 +17,12 @@ type ResponseDetailState = CommandResult<'getResponse'>;
 /** The response detail screen for one response id. */
 export function ResponseDetail(props: { responseId: number }) {
   const feed = useFeedState();
-  const [detail, setDetail] = useState<ResponseDetailState>();
-  const [loadError, setLoadError] = useState<string>();
-  const { connection, state, status } = feed;
-  const isOpen = status.kind === 'open';
-  useEffect(() => {
-    if (!isOpen || connection === undefined) return undefined;
-    let isCurrent = true;
-    const load = () =>
-      connection.request('getResponse', { responseId: props.responseId }).then(
-        (answer) => isCurrent && setDetail(answer),
-        (error: unknown) => isCurrent && setLoadError((error as Error).message),
-      );
-    void load();
-    const unsubscribe = state.onDidChangeResponses(() => void load());
-    return () => {
-      isCurrent = false;
-      unsubscribe();
-    };
-  }, [connection, state, isOpen, props.responseId]);
+  const [detail, , loadError] = useRefreshedAnswer<ResponseDetailState>(
+    feed,
+    (connection) => connection.request('getResponse', { responseId: props.responseId }),
+    (state, listener) => state.onDidChangeResponses(listener),
+    String(props.responseId),
+  );
 
   if (detail === undefined) {
     return loadError === undefined ? (
