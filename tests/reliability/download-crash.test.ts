@@ -146,3 +146,51 @@ describe('a real agent killed at each step of a download', () => {
     }, 180_000);
   }
 });
+
+describe('a real agent killed while it reads delta pages', () => {
+  it('killed between two delta pages: after a restart every response is brought once', async () => {
+    const home = await startAgentHome();
+    const count = 450;
+    for (let index = 0; index < count; index += 1) {
+      await home.emulator.remote.putFile(
+        { path: `Answers/answer ${index}.txt` },
+        `answer ${index}`,
+      );
+    }
+    // The second page of the first enumeration is held back; the kill lands while it waits.
+    // (The first rule takes the first page and changes nothing; the second holds the next.)
+    // Next links take the function form (`…/microsoft.graph.delta(token='…')`), so match 'delta'.
+    home.emulator.faults.add({ path: 'delta', times: 1 });
+    home.emulator.faults.add({ path: 'delta', delayMs: 30_000, times: 1 });
+    const first = home.start();
+    const deltaRequests = () =>
+      home.emulator.requestLog.filter((record) => record.path.includes('delta'));
+    await waitFor(() => deltaRequests().length >= 2, {
+      timeoutMs: 60_000,
+      description: 'the second delta page asked for',
+    });
+    expect(deltaRequests()[0]?.status).toBe(200);
+    expect(deltaRequests()[1]?.status).toBe(0);
+    await killHard(first);
+    // Nothing is applied before the last page: the inbox is empty and nothing was downloaded.
+    expect(home.responses()).toEqual([]);
+    expect(home.downloads()).toEqual([]);
+
+    const second = home.start();
+    await waitFor(
+      () => {
+        const all = home.responses();
+        return all.length === count && all.every((response) => response.state === 'ready');
+      },
+      { timeoutMs: 120_000, description: `${count} responses ready` },
+    );
+    await killHard(second);
+    expect(home.visibleNames()).toHaveLength(count);
+    const downloaded = home.downloads().map((record) => record.path);
+    expect(new Set(downloaded).size).toBe(count);
+    expect(downloaded).toHaveLength(count);
+    expect(fs.readFileSync(path.join(home.localFolder, 'answer 449.txt'), 'utf8')).toBe(
+      'answer 449',
+    );
+  }, 240_000);
+});
