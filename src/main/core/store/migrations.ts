@@ -185,6 +185,18 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: "an index of the response events by response, for a response's history",
+    up(db) {
+      // A response's page lists its events; without this the lookup reads every event logged
+      // (json_extract over each row's data). Partial: only response events carry a responseId.
+      db.exec(`
+        CREATE INDEX events_by_response ON events (json_extract(data, '$.responseId'), seq)
+          WHERE type LIKE 'response.%';
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -51,6 +51,24 @@ describe('store', () => {
     ]);
   });
 
+  it("reads a response's history from the response-event index, not by reading every event", () => {
+    const dataDir = makeTempDir();
+    openTestStore(dataDir);
+    const db = new BetterSqlite3(path.join(dataDir, 'sitedrop.db'), { readonly: true });
+    const source = fs.readFileSync(
+      new URL('../../../../../src/main/core/store/event-log.ts', import.meta.url),
+      'utf8',
+    );
+    // The statement the event log prepares, so the plan is the one the agent gets.
+    const query = /`(SELECT \* FROM events WHERE type LIKE 'response\.%'[^`]*)`/.exec(source)?.[1];
+    expect(query).toBeDefined();
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(1, 50) as { detail: string }[];
+    db.close();
+    expect(plan.map((step) => step.detail)).toEqual([
+      expect.stringMatching(/^SEARCH events USING INDEX events_by_response \(<expr>=\?\)$/),
+    ]);
+  });
+
   it('leaves nothing half-written when a state change fails in the middle', () => {
     const dataDir = makeTempDir();
     const { store, published } = openTestStore(dataDir);
