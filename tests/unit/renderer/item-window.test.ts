@@ -116,6 +116,56 @@ describe('ItemWindow', () => {
     expect(window.prepend(item(12, 'queued'), true)).toBe(true);
     expect(window.rowCount).toBe(12);
   });
+
+  it('places an item fetched late (set aside as recorded) by its id among the newest rows', () => {
+    const window = new ItemWindow(10);
+    const page = listItems(5, undefined, 10);
+    expect(window.appendPage(undefined, page.items, page.nextCursor)).toBe(true);
+    // Item 7 was set aside; while it was being fetched, item 8 was queued and went on top.
+    expect(window.prepend(item(8, 'queued'), true)).toBe(true);
+    expect(window.prepend(item(7, 'quarantined'), true)).toBe(true);
+    expect([0, 1, 2].map((index) => window.rowAt(index))).toEqual([
+      { kind: 'item', item: item(8, 'queued') },
+      { kind: 'item', item: item(7, 'quarantined') },
+      { kind: 'item', item: item(5) },
+    ]);
+    expect(window.rowCount).toBe(7);
+    // Already there: not added twice.
+    expect(window.prepend(item(7, 'quarantined'), true)).toBe(false);
+    expect(window.rowCount).toBe(7);
+  });
+
+  it('splits a full first page when a late item takes its place, so fetching it again loses none', () => {
+    const window = new ItemWindow(4);
+    // The first page is full: 10, 9, 7, 6 (8 was set aside and is fetched late).
+    expect(
+      window.appendPage(
+        undefined,
+        [10, 9, 7, 6].map((id) => item(id)),
+        6,
+      ),
+    ).toBe(true);
+    expect(window.prepend(item(8, 'quarantined'), true)).toBe(true);
+    const ids = () =>
+      [0, 1, 2, 3, 4].map((index) => {
+        const row = window.rowAt(index);
+        return row.kind === 'item' ? row.item.id : row.kind;
+      });
+    expect(ids()).toEqual([10, 9, 8, 7, 6]);
+    // Both halves are dropped, then fetched again as listItems pages them (at most 4 each).
+    window.dropFarPages(1_000, 1_000, 0);
+    expect(ids()).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
+    for (const beforeId of window.droppedPagesNear(0, 4, 0)) {
+      const newest = [10, 9, 8, 7, 6, 5, 4].filter((id) => beforeId === undefined || id < beforeId);
+      expect(
+        window.fillPage(
+          beforeId,
+          newest.slice(0, 4).map((id) => item(id)),
+        ),
+      ).toBe(true);
+    }
+    expect(ids()).toEqual([10, 9, 8, 7, 6]);
+  });
 });
 
 describe('rowHeightPx', () => {

@@ -180,13 +180,18 @@ export class ItemWindow {
    * the first page arrived (that page will hold it) and for an id the list already covers. While
    * the first page is dropped, only an item known to be new (`isNew`: intake saw it for the
    * first time) is added; another may already be in that page, which shows it once fetched.
+   *
+   * An item fetched before it could be shown (a file set aside as it was recorded) may be older
+   * than items queued meanwhile: it takes its place by id among the first page's rows, if its id
+   * falls in that page and is not there yet.
    */
   prepend(item: ItemView, isNew: boolean): boolean {
     const top = this.#pages[0];
     if (top === undefined) return false;
     if (top.items !== undefined) {
       const newestId = top.items[0]?.id;
-      if (newestId !== undefined && item.id <= newestId) return false;
+      if (newestId !== undefined && item.id <= newestId)
+        return this.#insertInTop(top, top.items, item);
     } else if (!isNew || (top.endId !== undefined && item.id < top.endId)) {
       return false;
     }
@@ -202,6 +207,31 @@ export class ItemWindow {
         length: 1,
         items: [item],
       });
+    }
+    this.#restart(1);
+    this.version += 1;
+    return true;
+  }
+
+  #insertInTop(top: WindowPage, items: ItemView[], item: ItemView): boolean {
+    if (top.endId !== undefined && item.id < top.endId) return false;
+    const at = items.findIndex((held) => held.id <= item.id);
+    if (at !== -1 && items[at]!.id === item.id) return false;
+    items.splice(at === -1 ? items.length : at, 0, item);
+    top.length += 1;
+    if (top.length > this.#maxPageSize) {
+      // A page is fetched again with at most maxPageSize items: split it, so none is lost then.
+      const older = items.splice(Math.ceil(items.length / 2));
+      const splitId = items.at(-1)!.id;
+      this.#pages.splice(1, 0, {
+        beforeId: splitId,
+        endId: top.endId,
+        start: 0,
+        length: older.length,
+        items: older,
+      });
+      top.endId = splitId;
+      top.length = items.length;
     }
     this.#restart(1);
     this.version += 1;
