@@ -51,6 +51,15 @@ test('a refused upload shows what happened, what happens next and what to do, an
   await expect(page.getByRole('cell', { name: '403', exact: true })).toBeHidden();
   await technical.getByText('Technical details').click();
   await expect(page.getByRole('cell', { name: '403', exact: true })).toBeVisible();
+  // The attempts table says what happened in the same plain words; the agent's own message is
+  // under Technical details only.
+  const attempts = page.getByRole('region', { name: 'Attempts' });
+  await expect(attempts.getByRole('row').nth(1)).toContainText('Needs you');
+  await expect(attempts.getByRole('row').nth(1)).toContainText(
+    'SharePoint did not let SiteDrop add files to this library.',
+  );
+  await expect(attempts).not.toContainText(/403|Sites\.Selected|docs\/|accessDenied|failed/);
+  await expect(technical.getByRole('cell', { name: /Sites\.Selected/ })).toBeVisible();
   await expect(technical.getByRole('definition').first()).toHaveText(/^\d+$/);
 
   await page.getByRole('button', { name: 'Retry' }).click();

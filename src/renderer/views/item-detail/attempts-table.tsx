@@ -1,10 +1,32 @@
 /**
- * Every upload attempt of an item, with its times, outcome and error in words; the HTTP status
- * and code of each are in Technical details (`technical-details.tsx`).
+ * Every upload attempt of an item, with its times, outcome and what happened, in words; the HTTP
+ * status, the code and the agent's own message of each are in Technical details
+ * (`technical-details.tsx`).
  */
-import type { CommandResult } from '../../../shared/feed-protocol.ts';
+import type { AttemptView, CommandResult } from '../../../shared/feed-protocol.ts';
 import { ColumnHeaders } from '../../components/column-headers.tsx';
 import { formatDateTime } from '../../format/format.ts';
+import { catalogueEntry } from '../../problems/problem-catalogue.ts';
+
+/** An attempt's outcome as the agent records it, in the window's words. */
+const outcomeWords: Readonly<Record<string, string>> = {
+  delivered: 'Delivered',
+  'already-there': 'Already in SharePoint',
+  'hash-pending': "Sent; SharePoint's check to come",
+  retrying: 'Will retry',
+  deferred: 'Waiting for SharePoint',
+  failed: 'Needs you',
+  interrupted: 'Interrupted; sent again',
+  changed: 'File changed while sending; sent again',
+  cancelled: 'Cancelled',
+  gone: 'File no longer there',
+};
+
+/** What an attempt's failure means, by its code (one sentence), or a dash when it had none. */
+function whatHappened(attempt: AttemptView): string {
+  if (attempt.errorCode === null && attempt.errorMessage === null) return '—';
+  return catalogueEntry(attempt.errorCode, attempt.outcome !== 'failed').whatHappened;
+}
 
 /** The columns, named once for the header and for each cell's label when rows stack as cards. */
 const columns = {
@@ -12,7 +34,7 @@ const columns = {
   startedAt: 'Started',
   endedAt: 'Ended',
   outcome: 'Outcome',
-  error: 'Error',
+  whatHappened: 'What happened',
 } as const;
 
 /** The Attempts card. */
@@ -35,8 +57,12 @@ export function AttemptsTable(props: { attempts: CommandResult<'getItem'>['attem
                   <td data-label={columns.endedAt}>
                     {attempt.endedAt === null ? 'In progress' : formatDateTime(attempt.endedAt)}
                   </td>
-                  <td data-label={columns.outcome}>{attempt.outcome ?? '—'}</td>
-                  <td data-label={columns.error}>{attempt.errorMessage ?? '—'}</td>
+                  <td data-label={columns.outcome}>
+                    {attempt.outcome === null
+                      ? '—'
+                      : (outcomeWords[attempt.outcome] ?? attempt.outcome)}
+                  </td>
+                  <td data-label={columns.whatHappened}>{whatHappened(attempt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,6 @@
 /**
- * What only support needs of an item: its number, its hashes, and each attempt's HTTP status and
- * error code. Closed until opened, so the page reads in plain words for everyone else.
+ * What only support needs of an item: its number, its hashes, and each attempt's HTTP status,
+ * error code and the agent's own message (written for whoever fixes SharePoint). Closed until opened, so the page reads in plain words for everyone else.
  */
 import type { CommandResult, ItemView } from '../../../shared/feed-protocol.ts';
 
@@ -11,7 +11,8 @@ export function TechnicalDetails(props: {
 }) {
   const { item, attempts } = props;
   const answered = attempts.filter(
-    (attempt) => attempt.httpStatus !== null || attempt.errorCode !== null,
+    (attempt) =>
+      attempt.httpStatus !== null || attempt.errorCode !== null || attempt.errorMessage !== null,
   );
   return (
     <section className="card" aria-label="Technical details">
@@ -42,6 +43,7 @@ export function TechnicalDetails(props: {
                   <th scope="col">Attempt</th>
                   <th scope="col">HTTP status</th>
                   <th scope="col">Code</th>
+                  <th scope="col">SiteDrop's message</th>
                 </tr>
               </thead>
               <tbody>
@@ -51,6 +53,7 @@ export function TechnicalDetails(props: {
                       <td>{index + 1}</td>
                       <td>{attempt.httpStatus ?? '—'}</td>
                       <td>{attempt.errorCode ? <code>{attempt.errorCode}</code> : '—'}</td>
+                      <td>{attempt.errorMessage ?? '—'}</td>
                     </tr>
                   ) : null,
                 )}
