@@ -8,8 +8,7 @@ export const deletedSuffix = ' (deleted)';
 
 /**
  * Lists every readable process's open files under `procRoot`: one readdir per process and one
- * readlink per fd, synchronously. The worker thread runs this off the event loop; the agent's
- * own thread runs it only when a look-up finds no listing recent enough.
+ * readlink per fd, synchronously: only when a look-up finds no listing recent enough.
  */
 export function listOpenFiles(procRoot: string): OpenFileLinks {
   const linksByName: OpenFileLinks = new Map();
@@ -44,9 +43,8 @@ export function listOpenFiles(procRoot: string): OpenFileLinks {
 }
 
 /**
- * The same listing read with asynchronous readdir and readlink on libuv's thread pool: used
- * where the worker thread cannot start. Each readlink's completion comes back to the event loop,
- * so a listing costs the loop hundreds of callbacks. Never rejects.
+ * The same listing read with asynchronous readdir and readlink on libuv's thread pool, taken
+ * ahead of need (ProcFdWriterCheck.prepare). Never rejects.
  */
 export async function listOpenFilesAsync(
   procRoot: string,

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import type { Clock, TimerHandle } from '../../lifecycle/index.ts';
-import { ListingThread } from './listing-thread.ts';
-import { deletedSuffix, listOpenFiles, type OpenFileLinks } from './proc-fd-listing.ts';
+import {
+  deletedSuffix,
+  listOpenFiles,
+  listOpenFilesAsync,
+  type OpenFileLinks,
+} from './proc-fd-listing.ts';
 import type { FileIdentity, OpenWriter, WriterCheck } from './writer-check.ts';
 
 /** What a ProcFdWriterCheck needs. */
@@ -48,8 +52,8 @@ const readWrite = 0o2;
  * every file unchanged since before it was taken, for up to `snapshotMaxAgeMs`: the files of a
  * burst, whose windows end together, share one, and so do single files that come due within
  * that age of one another. Intake asks for the listing halfway through a file's window
- * (`prepare`), and it is taken then on a worker thread (ListingThread), so a file's window ends
- * with a look-up instead of a wait; only a file whose window ends before a background listing
+ * (`prepare`), and it is taken then in the background (asynchronous reads on libuv's thread
+ * pool), so a file's window ends with a look-up instead of a wait; only a file whose window ends before a background listing
  * served it pays for a listing taken on the spot. What a listing misses is a program that opened the file after it and has written
  * nothing yet; once that program writes, the file's window starts again.
  *
@@ -78,18 +82,16 @@ export class ProcFdWriterCheck implements WriterCheck {
   #gatherTimer: TimerHandle | undefined;
   #isClosed = false;
   #onIdle: (() => void)[] = [];
-  readonly #thread: ListingThread;
 
   constructor(options: ProcFdWriterCheckOptions) {
     this.#clock = options.clock;
     this.#procRoot = options.procRoot ?? '/proc';
     this.#snapshotMaxAgeMs = options.snapshotMaxAgeMs ?? 2_500;
     this.#gatherDelayMs = options.gatherDelayMs ?? 100;
-    this.#thread = new ListingThread(this.#procRoot);
   }
 
   /**
-   * Takes a listing in the background (on the listing thread) that starts after `unchangedSinceMs`, unless one did or will. One runs at a time; the
+   * Takes a listing in the background (asynchronous readdir and readlink) that starts after `unchangedSinceMs`, unless one did or will. One runs at a time; the
    * files that come due while it runs share the next, started `gatherDelayMs` after it ends.
    * Intake calls this halfway through a file's window, so the window's end finds the listing
    * taken and does not wait for one.
@@ -111,7 +113,6 @@ export class ProcFdWriterCheck implements WriterCheck {
     this.#isClosed = true;
     this.#gatherTimer?.close();
     this.#gatherTimer = undefined;
-    this.#thread.close();
     this.#settleIdle();
   }
 
@@ -133,27 +134,25 @@ export class ProcFdWriterCheck implements WriterCheck {
     const startedAtMs = this.#clock.monotonicNow();
     this.#listingStartedAtMs = startedAtMs;
     this.#wantedSinceMs = undefined;
-    void this.#thread
-      .list(() => this.#isClosed)
-      .then((linksByName) => {
-        this.#listingStartedAtMs = undefined;
-        if (this.#isClosed) {
-          this.#settleIdle();
-          return;
-        }
-        if (this.#snapshot === undefined || this.#snapshot.takenAtMs < startedAtMs) {
-          this.#snapshot = { takenAtMs: startedAtMs, linksByName };
-        }
-        if (this.#wantedSinceMs === undefined) {
-          this.#settleIdle();
-          return;
-        }
-        this.#gatherTimer = this.#clock.setTimeout(() => {
-          this.#gatherTimer = undefined;
-          if (!this.#isClosed && this.#wantedSinceMs !== undefined) this.#startListing();
-          else this.#settleIdle();
-        }, this.#gatherDelayMs);
-      });
+    void listOpenFilesAsync(this.#procRoot, () => this.#isClosed).then((linksByName) => {
+      this.#listingStartedAtMs = undefined;
+      if (this.#isClosed) {
+        this.#settleIdle();
+        return;
+      }
+      if (this.#snapshot === undefined || this.#snapshot.takenAtMs < startedAtMs) {
+        this.#snapshot = { takenAtMs: startedAtMs, linksByName };
+      }
+      if (this.#wantedSinceMs === undefined) {
+        this.#settleIdle();
+        return;
+      }
+      this.#gatherTimer = this.#clock.setTimeout(() => {
+        this.#gatherTimer = undefined;
+        if (!this.#isClosed && this.#wantedSinceMs !== undefined) this.#startListing();
+        else this.#settleIdle();
+      }, this.#gatherDelayMs);
+    });
   }
 
   findWriter(
