@@ -1,7 +1,7 @@
 /**
- * Who the agent is signed in as, kept current: asked with getAccount when the feed opens, again
- * after every `account.*` event, and every few seconds while nobody is signed in (a
- * `sitedrop login` in another process writes the token cache, not this agent's event stream).
+ * Who the agent is signed in as, kept current: asked with getAccount when the feed opens and
+ * again after every `account.*` event. A `sitedrop login` or `logout` beside a running agent goes
+ * through that agent, so it too arrives as an event; nothing needs asking on a timer.
  */
 import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../shared/feed-protocol.ts';
@@ -9,9 +9,6 @@ import type { Feed } from './feed-context.tsx';
 
 /** What getAccount answered; undefined until the first answer. */
 export type AccountState = CommandResult<'getAccount'>;
-
-/** How often the page asks again while nobody is signed in or a sign-in is under way. */
-const signedOutRecheckMs = 3_000;
 
 /** The agent's account; re-asked as account events arrive. */
 export function useAccount(feed: Feed): AccountState | undefined {
@@ -35,16 +32,5 @@ export function useAccount(feed: Feed): AccountState | undefined {
       unsubscribe();
     };
   }, [connection, state, isOpen]);
-  const isWaiting =
-    account !== undefined &&
-    (account.authMethod ?? 'delegated') === 'delegated' &&
-    (account.account === null || account.isSignInRequired || account.isSigningIn);
-  useEffect(() => {
-    if (!isOpen || connection === undefined || !isWaiting) return undefined;
-    const timer = setInterval(() => {
-      connection.request('getAccount', {}).then(setAccount, () => undefined);
-    }, signedOutRecheckMs);
-    return () => clearInterval(timer);
-  }, [connection, isOpen, isWaiting]);
   return account;
 }
