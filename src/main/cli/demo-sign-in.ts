@@ -21,11 +21,12 @@ export async function signInDemoUser(
   const current = await account.current();
   if (current) return current;
   const started = await account.signInWithDeviceCode();
-  const status = await postForm(
-    started.shown.verificationUri,
-    { user_code: started.shown.userCode, action: 'approve', user: options.userPrincipalName },
-    options.caCertificatePem,
-  );
+  const status = await submitDeviceLogin({
+    verificationUri: started.shown.verificationUri,
+    userCode: started.shown.userCode,
+    caPem: options.caCertificatePem,
+    user: options.userPrincipalName,
+  });
   if (status !== 200) {
     await account.cancelSignIn('The demo sign-in was refused');
     throw new Error(`The emulator's device login page refused the demo sign-in (HTTP ${status})`);
@@ -33,14 +34,29 @@ export async function signInDemoUser(
   return started.done;
 }
 
-function postForm(url: string, fields: Record<string, string>, caPem: string): Promise<number> {
-  const body = new URLSearchParams(fields).toString();
+/**
+ * Completes a device-code sign-in as a person would on the emulator's /devicelogin page: a
+ * plain form POST with `user_code` and `action` (approve or deny), optionally as `user`.
+ * Resolves with the page's HTTP status.
+ */
+export function submitDeviceLogin(options: {
+  verificationUri: string;
+  userCode: string;
+  caPem: string;
+  action?: 'approve' | 'deny';
+  user?: string;
+}): Promise<number> {
+  const body = new URLSearchParams({
+    user_code: options.userCode,
+    action: options.action ?? 'approve',
+    ...(options.user ? { user: options.user } : {}),
+  }).toString();
   return new Promise((resolve, reject) => {
     const request = https.request(
-      url,
+      options.verificationUri,
       {
         method: 'POST',
-        ca: caPem,
+        ca: options.caPem,
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           'content-length': Buffer.byteLength(body),
